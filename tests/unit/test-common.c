@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Unit tests of the common helpers. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pk.h"
+
+static char *make_tmpdir(void)
+{
+        char *dir = g_dir_make_tmp("pk-test-XXXXXX", NULL);
+        assert_non_null(dir);
+        return dir;
+}
+
+static void test_write_atomic(void **state)
+{
+        g_autofree char *dir = make_tmpdir();
+        g_autofree char *path = g_build_filename(dir, "f", NULL);
+        g_autofree char *got = NULL;
+        g_autoptr(GError) error = NULL;
+        struct stat st;
+
+        assert_true(pk_file_write_atomic(path, "old", 3, 0600, &error));
+        assert_true(pk_file_write_atomic(path, "new content", 11, 0640, &error));
+        assert_true(g_file_get_contents(path, &got, NULL, NULL));
+        assert_string_equal(got, "new content");
+        assert_int_equal(stat(path, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0640);
+        /* No temporary file is left next to it. */
+        g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+        assert_string_equal(g_dir_read_name(d), "f");
+        assert_null(g_dir_read_name(d));
+        assert_int_equal(pk_rmdir_flat(dir), 0);
+
+        /* A directory that does not exist: a clear error, nothing created. */
+        assert_false(pk_file_write_atomic("/nonexistent-dir/x", "a", 1, 0600, &error));
+        assert_non_null(strstr(error->message, "/nonexistent-dir/x"));
+}
+
+static void test_rmdir_flat(void **state)
+{
+        g_autofree char *dir = make_tmpdir();
+        g_autofree char *f = g_build_filename(dir, "a", NULL);
+        g_autofree char *sub = g_build_filename(dir, "sub", NULL);
+
+        assert_true(g_file_set_contents(f, "x", 1, NULL));
+        assert_int_equal(g_mkdir(sub, 0700), 0);
+        /* Refuses before deleting anything. */
+        assert_int_equal(pk_rmdir_flat(dir), -ENOTEMPTY);
+        assert_true(g_file_test(f, G_FILE_TEST_EXISTS));
+        assert_int_equal(g_rmdir(sub), 0);
+        assert_int_equal(pk_rmdir_flat(dir), 0);
+        assert_false(g_file_test(dir, G_FILE_TEST_EXISTS));
+        assert_int_equal(pk_rmdir_flat(dir), 0); /* absent is fine */
+}
+
+static void test_pidfile(void **state)
+{
+        g_autofree char *dir = make_tmpdir();
+        g_autofree char *p = g_build_filename(dir, "pid", NULL);
+        static const struct { const char *text; int want; } cases[] = {
+                { "1234\n", 1234 }, { "42", 42 }, { "", -EINVAL }, { "abc", -EINVAL },
+                { "12abc", -EINVAL }, { "-5", -EINVAL }, { "0", -EINVAL },
+                { "99999999999", -EINVAL },
+        };
+
+        assert_int_equal(pk_read_pidfile(p), -ENOENT);
+        for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+                assert_true(g_file_set_contents(p, cases[i].text, -1, NULL));
+                assert_int_equal(pk_read_pidfile(p), cases[i].want);
+        }
+        assert_true(pk_pid_alive(getpid()));
+        assert_false(pk_pid_alive(0));
+        assert_false(pk_pid_alive(-1));
+        assert_int_equal(pk_rmdir_flat(dir), 0);
+}
+
+static void test_json_parse(void **state)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(json_object) ok = pk_json_parse("{\"a\": 1}  \n", -1, "x", &error);
+
+        assert_non_null(ok);
+        assert_null(pk_json_parse("{\"a\": 1} {", -1, "x.json", &error));
+        assert_non_null(strstr(error->message, "x.json: invalid JSON: trailing data"));
+        g_clear_error(&error);
+        assert_null(pk_json_parse("{\"a\": ", -1, "x.json", &error));
+        assert_non_null(strstr(error->message, "unexpected end of input"));
+        g_clear_error(&error);
+        assert_null(pk_json_parse("{a}", -1, "x.json", &error));
+        assert_true(g_error_matches(error, PK_ERROR, PK_ERROR_INVALID_DATA));
+}
+
+static void test_spawn(void **state)
+{
+        const char *ok[] = { "sh", "-c", "echo out; echo err >&2", NULL };
+        const char *bad[] = { "sh", "-c", "echo broken >&2; exit 3", NULL };
+        const char *missing[] = { "pk-no-such-program", NULL };
+        g_autofree char *out = NULL, *err = NULL, *err2 = NULL;
+        g_autoptr(GError) error = NULL;
+        int status;
+
+        assert_true(pk_spawn_sync(ok, &out, &err, &status, &error));
+        assert_string_equal(out, "out\n");
+        assert_string_equal(err, "err\n");
+        assert_true(pk_spawn_check("sh", status, err, &error));
+
+        assert_true(pk_spawn_sync(bad, NULL, &err2, &status, &error));
+        assert_false(pk_spawn_check("sh", status, err2, &error));
+        assert_string_equal(error->message, "sh exited with status 3: broken");
+        g_clear_error(&error);
+
+        assert_false(pk_spawn_sync(missing, NULL, NULL, &status, &error));
+        assert_non_null(error);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_write_atomic),
+                cmocka_unit_test(test_rmdir_flat),
+                cmocka_unit_test(test_pidfile),
+                cmocka_unit_test(test_json_parse),
+                cmocka_unit_test(test_spawn),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}

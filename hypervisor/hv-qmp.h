@@ -135,9 +135,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HvQmp, hv_qmp_free)
  * An error answer without an id is QEMU saying it could not read the request,
  * and is taken as this command's answer.
  *
- * HV_ERROR_TIMEOUT leaves the connection usable: the late answer is dropped
- * when it comes. HV_ERROR_CLOSED (or HV_ERROR_FAILED for a socket error) is
- * final: every later call fails the same way, except that hv_qmp_next_event()
+ * HV_ERROR_TIMEOUT waiting for the answer leaves the connection usable: the
+ * late answer is dropped when it comes. HV_ERROR_CLOSED, HV_ERROR_FAILED (a
+ * socket error) and a timeout while sending (QEMU does not read) are final: every later call fails the same way, except that hv_qmp_next_event()
  * still hands out the events queued before. After "quit", QEMU sends SHUTDOWN
  * before its answer and may close before the answer: expect either success
  * or HV_ERROR_CLOSED. A SIGPIPE is never raised.

@@ -10,6 +10,13 @@
  *  - HvQmp is a blocking client on a unix socket with per-call timeouts: it
  *    reads the greeting, negotiates capabilities, runs commands and queues the
  *    events that arrive meanwhile.
+ *
+ * One JSON message per line, as QEMU sends it by default; a monitor started
+ * with pretty=on is not supported. Neither object is thread-safe.
+ *
+ * Timeouts (every @timeout_ms below): a negative value waits forever; 0 does
+ * not wait but still takes what is already readable on the socket. Deadlines
+ * use the monotonic clock and survive signals (EINTR).
  */
 #pragma once
 
@@ -78,6 +85,13 @@ void hv_qmp_parser_feed(HvQmpParser *parser, const char *buf, gsize len);
 
 /**
  * hv_qmp_parser_next:
+ * Messages and errors come out in the order their lines arrived. Blank lines
+ * are ignored; a line that is not valid JSON, not an object, has a field of
+ * the wrong type, contains a NUL byte (raw, or "\u0000" in a name or id) or
+ * is longer than HV_QMP_MAX_MESSAGE is one -1. Numeric ids are returned as
+ * their JSON text ("5"). A bad or missing "timestamp" gives ts -1, not an
+ * error. Unknown keys and events are accepted.
+ *
  * @ret_msg: (out) (transfer full): the next complete message.
  *
  * Returns 1 and sets @ret_msg when a message is complete; 0 when more input
@@ -94,6 +108,14 @@ typedef struct HvQmp HvQmp;
  * hv_qmp_connect:
  * Connects to the QMP unix socket at @path, reads the greeting and runs
  * qmp_capabilities, all within @timeout_ms. (transfer full): hv_qmp_free().
+ *
+ * Errors: HV_ERROR_FAILED when nobody listens (no socket, connection
+ * refused: QEMU not started yet or gone; worth retrying while it starts);
+ * HV_ERROR_INVALID for a path too long for a unix socket; HV_ERROR_TIMEOUT,
+ * also when another client holds the monitor (QEMU serves one client at a
+ * time and never greets the second); HV_ERROR_PROTOCOL when the first message
+ * is not a QMP greeting; HV_ERROR_CLOSED; HV_ERROR_COMMAND when QEMU refuses
+ * qmp_capabilities. The socket is non-blocking and close-on-exec.
  */
 HvQmp *hv_qmp_connect(const char *path, int timeout_ms, GError **error);
 void hv_qmp_free(HvQmp *qmp);
@@ -106,7 +128,19 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HvQmp, hv_qmp_free)
  *
  * Sends @command and waits up to @timeout_ms for its answer, queueing any
  * event that arrives first. A QMP error answer gives HV_ERROR_COMMAND with
- * QEMU's class and description in the message.
+ * QEMU's class and description in the message ("...: CommandNotFound: ...").
+ *
+ * Commands carry ids "pk-1", "pk-2"...; answers are matched by id. Answers
+ * with another id and unacceptable lines are logged (g_warning) and skipped.
+ * An error answer without an id is QEMU saying it could not read the request,
+ * and is taken as this command's answer.
+ *
+ * HV_ERROR_TIMEOUT waiting for the answer leaves the connection usable: the
+ * late answer is dropped when it comes. HV_ERROR_CLOSED, HV_ERROR_FAILED (a
+ * socket error) and a timeout while sending (QEMU does not read) are final: every later call fails the same way, except that hv_qmp_next_event()
+ * still hands out the events queued before. After "quit", QEMU sends SHUTDOWN
+ * before its answer and may close before the answer: expect either success
+ * or HV_ERROR_CLOSED. A SIGPIPE is never raised.
  */
 gboolean hv_qmp_execute(HvQmp *qmp, const char *command, json_object *args,
                         int timeout_ms, json_object **ret_return, GError **error);
@@ -116,8 +150,12 @@ gboolean hv_qmp_execute(HvQmp *qmp, const char *command, json_object *args,
  * @ret_event: (out) (transfer full): the next event, queued or newly read.
  *
  * Returns TRUE with an event; FALSE with HV_ERROR_TIMEOUT when none arrived
- * within @timeout_ms (0 = only what is already buffered), or another error
- * when the connection failed.
+ * within @timeout_ms (0 = only what is already buffered or readable), or
+ * another error when the connection failed (HV_ERROR_CLOSED once QEMU closed
+ * it and the queue is empty).
+ *
+ * At most 4096 events are kept; beyond that the oldest are dropped with a
+ * warning, so a caller that only runs commands should drain them now and then.
  */
 gboolean hv_qmp_next_event(HvQmp *qmp, int timeout_ms, HvQmpMessage **ret_event,
                            GError **error);
@@ -125,7 +163,12 @@ gboolean hv_qmp_next_event(HvQmp *qmp, int timeout_ms, HvQmpMessage **ret_event,
 /** hv_qmp_get_greeting: (transfer none) the server's "QMP" greeting object. */
 json_object *hv_qmp_get_greeting(HvQmp *qmp);
 
-/** hv_qmp_get_fd: the socket, for a main loop to poll for events. */
+/**
+ * hv_qmp_get_fd: the socket, for a main loop to poll for events. Still owned
+ * by @qmp. Events read during hv_qmp_connect() or hv_qmp_execute() are queued
+ * without the fd being readable again, so after each wakeup and after each
+ * command call hv_qmp_next_event(qmp, 0, ...) until HV_ERROR_TIMEOUT.
+ */
 int hv_qmp_get_fd(HvQmp *qmp);
 
 G_END_DECLS

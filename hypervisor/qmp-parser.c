@@ -355,7 +355,7 @@ static void parse_line(HvQmpParser *parser, const char *line, gsize len)
         if (jerr == json_tokener_continue) {
                 push_error(parser, g_error_new(HV_ERROR, HV_ERROR_PROTOCOL,
                                                "QMP message is not valid JSON: "
-                                               "line ends inside a value"));
+                                               "the line ends inside a value"));
                 return;
         }
         if (jerr != json_tokener_success) {
@@ -366,6 +366,8 @@ static void parse_line(HvQmpParser *parser, const char *line, gsize len)
                                                json_tokener_get_parse_end(parser->tok)));
                 return;
         }
+        /* Strict mode already refuses trailing data in json-c 0.16; this
+         * keeps "one value per line" true whatever a later json-c does. */
         for (end = json_tokener_get_parse_end(parser->tok); end < len; end++) {
                 if (!g_ascii_isspace(line[end])) {
                         push_error(parser, g_error_new(HV_ERROR, HV_ERROR_PROTOCOL,
@@ -417,10 +419,18 @@ void hv_qmp_parser_feed(HvQmpParser *parser, const char *buf, gsize len)
                                 const char *text = (const char *)parser->line->data;
                                 if (n > 0 && text[n - 1] == '\r')
                                         n--;
-                                if (n > parser->max_message)
+                                if (n > parser->max_message) {
                                         push_oversize(parser);
-                                else
-                                        parse_line(parser, text, n);
+                                } else {
+                                        /* With its newline: a bare number
+                                         * such as "42" is complete only when
+                                         * json-c sees what follows it. */
+                                        g_byte_array_append(parser->line,
+                                                            (const guint8 *)"\n", 1);
+                                        parse_line(parser,
+                                                   (const char *)parser->line->data,
+                                                   parser->line->len);
+                                }
                                 g_byte_array_set_size(parser->line, 0);
                         }
                 }

@@ -201,6 +201,8 @@ json_object *hv_guest_status_to_json(const HvGuestStatus *status)
         json_object_object_add(o, "state", json_object_new_string(hv_state_to_string(status->state)));
         json_object_object_add(o, "reason", status->reason ? json_object_new_string(status->reason) : NULL);
         json_object_object_add(o, "pid", status->pid ? json_object_new_int64(status->pid) : NULL);
+        json_object_object_add(o, "accel", status->accel == HV_ACCEL_AUTO ? NULL
+                               : json_object_new_string(hv_accel_to_string(status->accel)));
         if (status->stale_cleaned)
                 json_object_object_add(o, "stale_cleaned", json_object_new_boolean(TRUE));
         json_object_object_add(o, "definition", status->def ? hv_guest_def_to_json(status->def) : NULL);

@@ -142,6 +142,7 @@ typedef struct {
         HvState state;
         char *reason;         /**< QEMU's run state ("running", "io-error", ...) or why unknown */
         pid_t pid;            /**< QEMU's pid, 0 when shut off */
+        HvAccel accel;        /**< the accelerator QEMU runs with; AUTO when shut off */
         gboolean stale_cleaned; /**< a stale runtime directory was found and removed */
         HvGuestDef *def;      /**< the definition it runs with; NULL when shut off */
 } HvGuestStatus;

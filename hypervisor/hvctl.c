@@ -201,6 +201,8 @@ static int cmd_status(HvConnect *conn, CmdArgs *a)
                 printf("reason: %s\n", st->reason);
         if (st->pid)
                 printf("pid:    %d\n", (int)st->pid);
+        if (st->accel != HV_ACCEL_AUTO)
+                printf("accel:  %s\n", hv_accel_to_string(st->accel));
         if (st->def)
                 printf("memory: %u MiB\nvcpus:  %u\n", st->def->memory_mib, st->def->vcpus);
         if (st->stale_cleaned)

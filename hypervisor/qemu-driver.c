@@ -70,24 +70,54 @@ static int lock_or_error(HvConnect *conn, const char *name, GError **error)
 
 /* ---- process -------------------------------------------------------------- */
 
+
 /*
  * The pid must be a live QEMU started for this guest: pids are reused, and a
  * zombie (whose parent does not reap it) is not a running guest either; both
- * show up here because a zombie has an empty cmdline.
+ * show up here because a zombie has an empty cmdline. @ret_machine (optional)
+ * receives the value of QEMU's -machine option.
  */
-static gboolean pid_is_guest(pid_t pid, const char *name)
+static gboolean read_guest_cmdline(pid_t pid, const char *name, char **ret_machine)
 {
         g_autofree char *path = g_strdup_printf("/proc/%d/cmdline", (int)pid);
-        g_autofree char *cmdline = NULL;
         g_autofree char *want = g_strdup_printf("guest=%s,debug-threads=on", name);
+        g_autofree char *cmdline = NULL;
+        const char *machine = NULL, *prev = "";
+        gboolean found = FALSE;
         gsize len;
 
         if (pid <= 0 || !g_file_get_contents(path, &cmdline, &len, NULL))
                 return FALSE;
-        for (gsize off = 0; off < len; off += strlen(cmdline + off) + 1)
-                if (g_str_equal(cmdline + off, want))
-                        return TRUE;
-        return FALSE;
+        for (gsize off = 0; off < len; off += strlen(cmdline + off) + 1) {
+                const char *a = cmdline + off;
+                if (g_str_equal(a, want))
+                        found = TRUE;
+                if (g_str_equal(prev, "-machine"))
+                        machine = a;
+                prev = a;
+        }
+        if (found && ret_machine)
+                *ret_machine = g_strdup(machine);
+        return found;
+}
+
+static gboolean pid_is_guest(pid_t pid, const char *name)
+{
+        return read_guest_cmdline(pid, name, NULL);
+}
+
+/* The accelerator a running QEMU was started with. */
+static HvAccel pid_accel(pid_t pid, const char *name)
+{
+        g_autofree char *machine = NULL;
+
+        if (!read_guest_cmdline(pid, name, &machine) || !machine)
+                return HV_ACCEL_AUTO;
+        if (strstr(machine, "accel=kvm"))
+                return HV_ACCEL_KVM;
+        if (strstr(machine, "accel=tcg"))
+                return HV_ACCEL_TCG;
+        return HV_ACCEL_AUTO;
 }
 
 /* The guest's QEMU pid, or 0 when no QEMU runs for it. */
@@ -338,6 +368,7 @@ static gboolean qemu_get_status(HvConnect *conn, const char *name, HvGuestStatus
                 return TRUE;
         }
 
+        st->accel = pid_accel(st->pid, name);
         def_path = g_build_filename(dir, HV_DEF_FILE, NULL);
         st->def = hv_guest_def_from_file(def_path, &local);
         if (!st->def) {

@@ -133,6 +133,24 @@ static gboolean get_enum(json_object *obj, const char *key, const char *field,
         return fail(error, field, "must be one of %s (got \"%s\")", list, s);
 }
 
+/* An optional array: absent or null is an empty one. */
+static gboolean get_array(json_object *obj, const char *key, json_object **ret_array,
+                          guint *ret_len, GError **error)
+{
+        json_object *v;
+
+        if (!json_object_object_get_ex(obj, key, &v) || json_object_is_type(v, json_type_null)) {
+                *ret_array = NULL;
+                *ret_len = 0;
+                return TRUE;
+        }
+        if (!json_object_is_type(v, json_type_array))
+                return fail(error, key, "must be an array (got %s)", pk_json_type_name(v));
+        *ret_array = v;
+        *ret_len = (guint)json_object_array_length(v);
+        return TRUE;
+}
+
 static gboolean check_path(const char *field, const char *path, GError **error)
 {
         if (!g_path_is_absolute(path))
@@ -373,41 +391,31 @@ HvGuestDef *hv_guest_def_from_json(json_object *obj, GError **error)
         def->accel = accel;
         def->panic_action = panic;
 
-        if (json_object_object_get_ex(obj, "disks", &v) && !json_object_is_type(v, json_type_null)) {
-                if (!json_object_is_type(v, json_type_array)) {
-                        fail(error, "disks", "must be an array (got %s)", pk_json_type_name(v));
+        if (!get_array(obj, "disks", &v, &def->n_disks, error))
+                return NULL;
+        def->disks = g_new0(HvDisk, def->n_disks);
+        for (guint i = 0; i < def->n_disks; i++) {
+                if (!parse_disk(json_object_array_get_idx(v, i), i, &def->disks[i], error))
                         return NULL;
-                }
-                def->n_disks = (guint)json_object_array_length(v);
-                def->disks = g_new0(HvDisk, def->n_disks);
-                for (guint i = 0; i < def->n_disks; i++) {
-                        if (!parse_disk(json_object_array_get_idx(v, i), i, &def->disks[i], error))
+                for (guint j = 0; j < i; j++) {
+                        if (g_str_equal(def->disks[j].path, def->disks[i].path)) {
+                                g_autofree char *f = g_strdup_printf("disks[%u].path", i);
+                                fail(error, f, "\"%s\" is already disks[%u]", def->disks[i].path, j);
                                 return NULL;
-                        for (guint j = 0; j < i; j++) {
-                                if (g_str_equal(def->disks[j].path, def->disks[i].path)) {
-                                        g_autofree char *f = g_strdup_printf("disks[%u].path", i);
-                                        fail(error, f, "\"%s\" is already disks[%u]", def->disks[i].path, j);
-                                        return NULL;
-                                }
                         }
                 }
         }
-        if (json_object_object_get_ex(obj, "nics", &v) && !json_object_is_type(v, json_type_null)) {
-                if (!json_object_is_type(v, json_type_array)) {
-                        fail(error, "nics", "must be an array (got %s)", pk_json_type_name(v));
+        if (!get_array(obj, "nics", &v, &def->n_nics, error))
+                return NULL;
+        def->nics = g_new0(HvNic, def->n_nics);
+        for (guint i = 0; i < def->n_nics; i++) {
+                if (!parse_nic(json_object_array_get_idx(v, i), def->name, i, &def->nics[i], error))
                         return NULL;
-                }
-                def->n_nics = (guint)json_object_array_length(v);
-                def->nics = g_new0(HvNic, def->n_nics);
-                for (guint i = 0; i < def->n_nics; i++) {
-                        if (!parse_nic(json_object_array_get_idx(v, i), def->name, i, &def->nics[i], error))
+                for (guint j = 0; j < i; j++) {
+                        if (g_str_equal(def->nics[j].mac, def->nics[i].mac)) {
+                                g_autofree char *f = g_strdup_printf("nics[%u].mac", i);
+                                fail(error, f, "%s is already the address of nics[%u]", def->nics[i].mac, j);
                                 return NULL;
-                        for (guint j = 0; j < i; j++) {
-                                if (g_str_equal(def->nics[j].mac, def->nics[i].mac)) {
-                                        g_autofree char *f = g_strdup_printf("nics[%u].mac", i);
-                                        fail(error, f, "%s is already the address of nics[%u]", def->nics[i].mac, j);
-                                        return NULL;
-                                }
                         }
                 }
         }

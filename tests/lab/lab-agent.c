@@ -174,6 +174,31 @@ static void set_nonblock(int fd)
         fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 }
 
+/* virtio-serial tells the node that the host side connected through the
+ * control queue, and the client's first bytes through the data queue: the
+ * request can arrive while the port still looks hung up. So a hangup only
+ * counts once it lasted HUP_GRACE_MS. @since is 0 while connected. */
+#define HUP_GRACE_MS 2000
+static int64_t hup_since;
+
+static void hup_clear(void)
+{
+        hup_since = 0;
+}
+
+/* Returns 1 when the hangup has lasted long enough to believe it, else
+ * waits a little (the port polls as ready while hung up) and returns 0. */
+static int hup_expired(void)
+{
+        int64_t t = now_ms();
+        if (!hup_since)
+                hup_since = t;
+        if (t - hup_since >= HUP_GRACE_MS)
+                return 1;
+        usleep(50 * 1000);
+        return 0;
+}
+
 /* Writes all of @b to a non-blocking @fd. Returns 0, or -1 when the peer
  * hung up (virtio-serial: host side closed) or on error. */
 static int write_all(int fd, Buf *b)
@@ -191,7 +216,9 @@ static int write_all(int fd, Buf *b)
                 struct pollfd p = { .fd = fd, .events = POLLOUT };
                 if (poll(&p, 1, 1000) < 0 && errno != EINTR)
                         return -1;
-                if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
+                if (p.revents & (POLLERR | POLLNVAL))
+                        return -1;
+                if ((p.revents & POLLHUP) && hup_expired())
                         return -1;
         }
         return 0;
@@ -300,6 +327,8 @@ static SessionEnd run_session(int port, Buf *in, const char *nonce)
         uint32_t len;
         int64_t deadline = now_ms() + 30000;
 
+        hup_clear();
+
         /* wait for the argv frame */
         while (!argv) {
                 int r = frame_take(in, "A", &type, &pl, &len);
@@ -324,16 +353,17 @@ static SessionEnd run_session(int port, Buf *in, const char *nonce)
                 struct pollfd p = { .fd = port, .events = POLLIN };
                 if (poll(&p, 1, 1000) < 0 && errno != EINTR)
                         return SESSION_HUP;
+                ssize_t n = -1;
                 if (p.revents & POLLIN) {
                         unsigned char tmp[4096];
-                        ssize_t n = read(port, tmp, sizeof tmp);
-                        if (n > 0)
+                        n = read(port, tmp, sizeof tmp);
+                        if (n > 0) {
                                 buf_add(in, tmp, (size_t)n);
-                        else if (n == 0)
-                                return SESSION_HUP;
-                } else if (p.revents & (POLLHUP | POLLERR)) {
-                        return SESSION_HUP;
+                                hup_clear();
+                        }
                 }
+                if ((n == 0 || (n < 0 && (p.revents & (POLLHUP | POLLERR)))) && hup_expired())
+                        return SESSION_HUP;
                 if (now_ms() > deadline)
                         return SESSION_HUP;
         }
@@ -403,28 +433,32 @@ static SessionEnd run_session(int port, Buf *in, const char *nonce)
                 int timeout = status >= 0 ? 50 : (pfd < 0 ? 200 : -1);
                 if (poll(p, (nfds_t)np, timeout) < 0 && errno != EINTR)
                         break;
+                ssize_t n = -1;
                 if (p[i_port].revents & POLLIN) {
                         unsigned char tmp[16384];
-                        ssize_t n = read(port, tmp, sizeof tmp);
-                        if (n > 0)
+                        n = read(port, tmp, sizeof tmp);
+                        if (n > 0) {
                                 buf_add(in, tmp, (size_t)n);
-                        else if (n == 0) {
+                                hup_clear();
+                        }
+                }
+                if (n == 0 || (n < 0 && (p[i_port].revents & (POLLHUP | POLLERR)))) {
+                        if (hup_expired()) {
                                 end = SESSION_HUP;
                                 break;
                         }
-                } else if (p[i_port].revents & (POLLHUP | POLLERR)) {
-                        end = SESSION_HUP;
-                        break;
+                } else {
+                        hup_clear();
                 }
                 if (take_stdin(in, &stdin_buf, &stdin_eof) < 0) {
                         end = SESSION_RESYNC;
                         break;
                 }
                 if (i_in >= 0 && (p[i_in].revents & (POLLOUT | POLLERR | POLLHUP))) {
-                        ssize_t n = write(in_w, stdin_buf.data, stdin_buf.len);
-                        if (n > 0)
-                                buf_drop(&stdin_buf, (size_t)n);
-                        else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+                        ssize_t w = write(in_w, stdin_buf.data, stdin_buf.len);
+                        if (w > 0)
+                                buf_drop(&stdin_buf, (size_t)w);
+                        else if (w < 0 && errno != EAGAIN && errno != EINTR) {
                                 close(in_w);
                                 in_w = -1;
                                 stdin_buf.len = 0;

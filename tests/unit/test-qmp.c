@@ -701,6 +701,18 @@ static void assert_error(GError *error, int code, const char *needle)
 
 /* ---- client tests -------------------------------------------------------------- */
 
+/* Runs @script and expects hv_qmp_connect() to fail with @code and @text. */
+static void expect_connect_error(const Step *script, int timeout_ms, int code, const char *text)
+{
+        FakeQemu *fq = fake_start(script);
+        g_autoptr(GError) error = NULL;
+        HvQmp *qmp = hv_qmp_connect(fq->path, timeout_ms, &error);
+
+        assert_null(qmp);
+        assert_error(error, code, text);
+        fake_finish(fq);
+}
+
 static void test_client_event_before_answer(void **state)
 {
         static const Step script[] = {
@@ -945,13 +957,7 @@ static void test_client_closed_during_handshake(void **state)
                 { S_CLOSE, NULL, 0 },
                 { S_END, NULL, 0 },
         };
-        FakeQemu *fq = fake_start(script);
-        g_autoptr(GError) error = NULL;
-        HvQmp *qmp = hv_qmp_connect(fq->path, 5000, &error);
-
-        assert_null(qmp);
-        assert_error(error, HV_ERROR_CLOSED, "QMP handshake");
-        fake_finish(fq);
+        expect_connect_error(script, 5000, HV_ERROR_CLOSED, "QMP handshake");
 }
 
 static void test_client_capabilities_refused(void **state)
@@ -964,13 +970,7 @@ static void test_client_capabilities_refused(void **state)
                 { S_HOLD, NULL, 0 },
                 { S_END, NULL, 0 },
         };
-        FakeQemu *fq = fake_start(script);
-        g_autoptr(GError) error = NULL;
-        HvQmp *qmp = hv_qmp_connect(fq->path, 5000, &error);
-
-        assert_null(qmp);
-        assert_error(error, HV_ERROR_COMMAND, "already complete");
-        fake_finish(fq);
+        expect_connect_error(script, 5000, HV_ERROR_COMMAND, "already complete");
 }
 
 static void test_client_garbage_greeting(void **state)
@@ -980,13 +980,7 @@ static void test_client_garbage_greeting(void **state)
                 { S_HOLD, NULL, 0 },
                 { S_END, NULL, 0 },
         };
-        FakeQemu *fq = fake_start(script);
-        g_autoptr(GError) error = NULL;
-        HvQmp *qmp = hv_qmp_connect(fq->path, 5000, &error);
-
-        assert_null(qmp);
-        assert_error(error, HV_ERROR_PROTOCOL, "does not speak QMP");
-        fake_finish(fq);
+        expect_connect_error(script, 5000, HV_ERROR_PROTOCOL, "does not speak QMP");
 }
 
 static void test_client_answer_instead_of_greeting(void **state)
@@ -996,13 +990,7 @@ static void test_client_answer_instead_of_greeting(void **state)
                 { S_HOLD, NULL, 0 },
                 { S_END, NULL, 0 },
         };
-        FakeQemu *fq = fake_start(script);
-        g_autoptr(GError) error = NULL;
-        HvQmp *qmp = hv_qmp_connect(fq->path, 5000, &error);
-
-        assert_null(qmp);
-        assert_error(error, HV_ERROR_PROTOCOL, "not a greeting");
-        fake_finish(fq);
+        expect_connect_error(script, 5000, HV_ERROR_PROTOCOL, "not a greeting");
 }
 
 static void test_client_silent_greeting(void **state)

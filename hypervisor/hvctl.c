@@ -80,6 +80,28 @@ static void print_json(json_object *obj)
         printf("%s\n", text);
 }
 
+/* A command: its flags, how many positional arguments, its usage line. */
+typedef struct {
+        const char *name;
+        gboolean json, timeout;
+        guint n_min, n_max;
+        const char *usage;
+} CmdSpec;
+
+static const CmdSpec commands[] = {
+        { "start", FALSE, FALSE, 1, 1, "start FILE.json" },
+        { "validate", FALSE, FALSE, 1, 1, "validate FILE.json" },
+        { "list", TRUE, FALSE, 0, 0, "list [--json]" },
+        { "status", TRUE, FALSE, 1, 1, "status NAME [--json]" },
+        { "shutdown", FALSE, TRUE, 1, 1, "shutdown NAME [--timeout SECONDS]" },
+        { "destroy", FALSE, FALSE, 1, 1, "destroy NAME" },
+        { "pause", FALSE, FALSE, 1, 1, "pause NAME" },
+        { "resume", FALSE, FALSE, 1, 1, "resume NAME" },
+        { "reset", FALSE, FALSE, 1, 1, "reset NAME" },
+        { "console", FALSE, FALSE, 1, 1, "console NAME" },
+        { "qmp", FALSE, FALSE, 2, 3, "qmp NAME COMMAND [JSON-ARGS]" },
+};
+
 /* Parses the flags a command allows out of argv; the rest are positional. */
 typedef struct {
         gboolean json;
@@ -88,32 +110,32 @@ typedef struct {
         GPtrArray *args;
 } CmdArgs;
 
-static int parse_cmd_args(int argc, char **argv, gboolean allow_json, gboolean allow_timeout,
-                          guint n_min, guint n_max, CmdArgs *a)
+static int parse_cmd_args(int argc, char **argv, const CmdSpec *spec, CmdArgs *a)
 {
         a->args = g_ptr_array_new();
         for (int i = 1; i < argc; i++) {
                 const char *s = argv[i];
-                if (allow_json && g_str_equal(s, "--json")) {
+                if (spec->json && g_str_equal(s, "--json")) {
                         a->json = TRUE;
-                } else if (allow_timeout && (g_str_equal(s, "--timeout") || g_str_has_prefix(s, "--timeout="))) {
+                } else if (spec->timeout && (g_str_equal(s, "--timeout") || g_str_has_prefix(s, "--timeout="))) {
                         const char *v = strchr(s, '=') ? strchr(s, '=') + 1 : (i + 1 < argc ? argv[++i] : NULL);
                         guint64 t;
                         if (!v || !g_ascii_string_to_unsigned(v, 10, 0, 86400, &t, NULL))
                                 return usage_error("%s: --timeout needs a number of seconds between 0 and 86400 (got \"%s\")",
-                                                   argv[0], v ? v : "");
+                                                   spec->name, v ? v : "");
                         a->has_timeout = TRUE;
                         a->timeout = (guint)t;
-                } else if (s[0] == '-' && s[1] == '-' && a->args->len < n_min) {
-                        return usage_error("%s: unknown option \"%s\"", argv[0], s);
+                } else if (g_str_has_prefix(s, "--")) {
+                        return usage_error("%s: unknown option \"%s\"; usage: hvctl %s", spec->name, s, spec->usage);
                 } else {
                         g_ptr_array_add(a->args, (gpointer)s);
                 }
         }
-        if (a->args->len < n_min || a->args->len > n_max)
-                return usage_error("%s: expected %s", argv[0],
-                                   n_min == n_max && n_min == 1 ? "one guest name" :
-                                   n_max == 0 ? "no arguments" : "different arguments");
+        if (a->args->len < spec->n_min)
+                return usage_error("%s: missing argument; usage: hvctl %s", spec->name, spec->usage);
+        if (a->args->len > spec->n_max)
+                return usage_error("%s: unexpected argument \"%s\"; usage: hvctl %s", spec->name,
+                                   (const char *)g_ptr_array_index(a->args, spec->n_max), spec->usage);
         return EXIT_OK;
 }
 
@@ -380,26 +402,13 @@ int main(int argc, char **argv)
         argc -= i;
         argv += i;
 
-        struct {
-                const char *name;
-                gboolean json, timeout;
-                guint n_min, n_max;
-        } table[] = {
-                { "start", FALSE, FALSE, 1, 1 },   { "validate", FALSE, FALSE, 1, 1 },
-                { "list", TRUE, FALSE, 0, 0 },     { "status", TRUE, FALSE, 1, 1 },
-                { "shutdown", FALSE, TRUE, 1, 1 }, { "destroy", FALSE, FALSE, 1, 1 },
-                { "pause", FALSE, FALSE, 1, 1 },   { "resume", FALSE, FALSE, 1, 1 },
-                { "reset", FALSE, FALSE, 1, 1 },   { "console", FALSE, FALSE, 1, 1 },
-                { "qmp", FALSE, FALSE, 2, 3 },
-        };
-        gsize t;
-        for (t = 0; t < G_N_ELEMENTS(table); t++)
-                if (g_str_equal(cmd, table[t].name))
-                        break;
-        if (t == G_N_ELEMENTS(table))
+        const CmdSpec *spec = NULL;
+        for (gsize t = 0; t < G_N_ELEMENTS(commands); t++)
+                if (g_str_equal(cmd, commands[t].name))
+                        spec = &commands[t];
+        if (!spec)
                 return usage_error("unknown command \"%s\"", cmd);
-        rc = parse_cmd_args(argc, argv, table[t].json, table[t].timeout, table[t].n_min,
-                            table[t].n_max, &a);
+        rc = parse_cmd_args(argc, argv, spec, &a);
         if (rc != EXIT_OK)
                 goto out;
 

@@ -242,7 +242,7 @@ static int cmd_shutdown(HvConnect *conn, CmdArgs *a)
         if (!hv_guest_shutdown(conn, arg(a, 0), timeout, &forced, &error))
                 return report(error);
         if (forced)
-                printf("guest %s did not power off within %u s and was destroyed\n", arg(a, 0), timeout);
+                printf("guest %s did not power off by itself and was destroyed\n", arg(a, 0));
         else
                 printf("guest %s powered off\n", arg(a, 0));
         return EXIT_OK;

@@ -393,6 +393,7 @@ static gboolean qemu_shutdown(HvConnect *conn, const char *name, guint timeout_s
         auto_fd int lock = lock_or_error(conn, name, error);
         g_autoptr(HvQmp) qmp = NULL;
         g_autoptr(GError) local = NULL;
+        g_autofree char *runstate = NULL;
         gboolean forced = FALSE;
         pid_t pid;
 
@@ -404,7 +405,21 @@ static gboolean qemu_shutdown(HvConnect *conn, const char *name, guint timeout_s
                 return FALSE;
         }
         qmp = open_qmp(conn, name, QMP_TIMEOUT_MS, &local);
-        if (!qmp || !hv_qmp_execute(qmp, "system_powerdown", NULL, QMP_TIMEOUT_MS, NULL, &local)) {
+        if (qmp && !query_runstate(qmp, QMP_TIMEOUT_MS, &runstate, &local))
+                g_clear_pointer(&qmp, hv_qmp_free);
+        if (qmp && state_from_runstate(runstate) == HV_STATE_PAUSED) {
+                /* A paused guest cannot act on the button; waiting out the
+                 * timeout and then destroying it would surprise its owner. */
+                g_set_error(error, HV_ERROR, HV_ERROR_FAILED,
+                            "guest %s is paused (%s) and cannot act on the power button; resume it first ('hvctl resume %s') or stop it at once ('hvctl destroy %s')",
+                            name, runstate, name, name);
+                return FALSE;
+        }
+        if (qmp && state_from_runstate(runstate) != HV_STATE_RUNNING) {
+                /* Crashed: nobody inside is left to power off. */
+                g_info("guest %s is %s; destroying it", name, runstate);
+                forced = TRUE;
+        } else if (!qmp || !hv_qmp_execute(qmp, "system_powerdown", NULL, QMP_TIMEOUT_MS, NULL, &local)) {
                 /* Still honour the promise: the guest ends up off. */
                 g_warning("guest %s: cannot press the power button (%s); destroying it",
                           name, local->message);

@@ -1,0 +1,463 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/**
+ * @file dg.h
+ * @brief libdrbdglue: replicated volumes (LVM backing volumes + DRBD).
+ *
+ * A replicated volume is one LVM logical volume on each of the two nodes,
+ * mirrored by one DRBD resource (protocol C). Everything here is node-local:
+ * the cluster-wide definition (size, minor, port) comes from the caller
+ * (hamgrd reads it from the CIB; dgctl takes it on its command line).
+ *
+ * Names: a guest's volume VOLUME is the DRBD resource and the LV
+ * "pk-GUEST-VOLUME" (see dg_resource_name()); the device is /dev/drbdMINOR.
+ *
+ * Conventions as in pk.h: `GError **` for errors a person reads (domain
+ * DG_ERROR), `ret_*` out-parameters set only on success, transfer notes on
+ * every returned pointer.
+ */
+#pragma once
+
+#include <glib.h>
+#include <json-c/json.h>
+
+G_BEGIN_DECLS
+
+#define DG_ERROR (dg_error_quark())
+GQuark dg_error_quark(void);
+
+/** Error codes of DG_ERROR; dgctl maps them to exit codes (dgctl(8)). */
+typedef enum {
+        DG_ERROR_FAILED,    /**< anything else; the message says what */
+        DG_ERROR_INVALID,   /**< bad name, size, definition or argument */
+        DG_ERROR_NOT_FOUND, /**< no such VG, LV or resource */
+        DG_ERROR_EXISTS,    /**< the LV/resource exists already (and differs) */
+        DG_ERROR_NO_SPACE,  /**< the VG has too little free space; says how much */
+        DG_ERROR_COMMAND,   /**< drbdadm/drbdsetup/LVM failed; carries its stderr */
+        DG_ERROR_UNSAFE,    /**< refused because it could lose data; says why */
+        DG_ERROR_PARSE,     /**< output of LVM/DRBD not of the expected form */
+} DgError;
+
+/* ---- names --------------------------------------------------------------- */
+
+#define DG_VOLUME_NAME_MAX 16
+
+/** dg_volume_name_valid: TRUE when @volume matches [a-z][a-z0-9]{0,15}. */
+gboolean dg_volume_name_valid(const char *volume);
+
+/**
+ * dg_resource_name:
+ * "pk-GUEST-VOLUME" — the DRBD resource and LV name. Guest names follow
+ * hv_guest_name_valid(); volume names have no '-', so the split is unique.
+ * Returns NULL and sets @error when either name is invalid.
+ * (transfer full): g_free().
+ */
+char *dg_resource_name(const char *guest, const char *volume, GError **error);
+
+/**
+ * dg_resource_name_parse:
+ * Inverse of dg_resource_name(). FALSE (no error) when @res is not one of
+ * ours. @ret_guest, @ret_volume: (transfer full) (optional).
+ */
+gboolean dg_resource_name_parse(const char *res, char **ret_guest, char **ret_volume);
+
+/**
+ * dg_size_parse:
+ * "3G", "512M", "1.5GiB", "1073741824" (bytes) → bytes. Suffixes K M G T
+ * (with optional "iB"/"B") are binary. Refuses 0, negatives, garbage and
+ * overflow with a message naming @what.
+ */
+gboolean dg_size_parse(const char *text, const char *what, guint64 *ret_bytes,
+                       GError **error);
+
+/** dg_size_format: "3.0 GiB", "512 MiB". (transfer full): g_free(). */
+char *dg_size_format(guint64 bytes);
+
+/* ---- the site: both nodes and the shared replication settings ----------- */
+
+/** One node of the pair as DRBD's resource file needs it. */
+typedef struct {
+        char *name;    /**< the node's name as `uname -n` gives it */
+        char *address; /**< replication address (IPv4 or IPv6 literal) */
+        char *vg;      /**< the node's volume group for backing LVs */
+} DgNode;
+
+/**
+ * The site: what every resource file shares. The same on both nodes, so both
+ * render identical `.res` files.
+ */
+typedef struct {
+        DgNode nodes[2];
+        char *local;              /**< which of nodes[] this node is (its name) */
+        char *secret;             /**< cram-hmac-alg shared secret (sha256) */
+        char *fence_peer_handler; /**< absolute path of plastik-fence-peer */
+        char *unfence_handler;    /**< absolute path of plastik-unfence-peer */
+        char *res_dir;            /**< where .res files go (/etc/drbd.d) */
+} DgSite;
+
+void dg_site_free(DgSite *site);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DgSite, dg_site_free)
+
+/**
+ * dg_site_load:
+ * Reads a site file (GKeyFile, see dgctl(8)):
+ *
+ *     [site]
+ *     secret=...                (required, 16..64 chars [A-Za-z0-9+/=_-])
+ *     fence-peer-handler=/usr/sbin/plastik-fence-peer   (default)
+ *     unfence-handler=/usr/sbin/plastik-unfence-peer    (default)
+ *     res-dir=/etc/drbd.d                                (default)
+ *     [node node1]
+ *     address=10.99.0.1
+ *     vg=plastik
+ *     [node node2]
+ *     ...
+ *
+ * @local: this node's name (NULL: `uname -n`); must be one of the two.
+ * Every problem names the file, the group and the key.
+ * (transfer full): dg_site_free().
+ */
+DgSite *dg_site_load(const char *path, const char *local, GError **error);
+
+/** dg_site_validate: checks a site built in code (hamgrd). */
+gboolean dg_site_validate(const DgSite *site, GError **error);
+
+/** dg_site_local / dg_site_peer: the local node and the other one. */
+const DgNode *dg_site_local(const DgSite *site);
+const DgNode *dg_site_peer(const DgSite *site);
+
+/* ---- a replicated volume's definition (cluster-wide) --------------------- */
+
+typedef struct {
+        char *guest;   /**< owning guest */
+        char *volume;  /**< volume name in the guest, e.g. "root" */
+        guint64 size;  /**< usable size in bytes (the LV is larger by DRBD's
+                            internal metadata, see dg_lv_size_for()) */
+        guint minor;   /**< /dev/drbdMINOR, 0..1048575, unique cluster-wide */
+        guint port;    /**< TCP port, 1024..65535, unique cluster-wide */
+} DgVolumeDef;
+
+void dg_volume_def_clear(DgVolumeDef *def);
+gboolean dg_volume_def_validate(const DgVolumeDef *def, GError **error);
+
+/**
+ * dg_lv_size_for:
+ * The backing LV size for a usable @size: @size plus DRBD 8.4/9 internal
+ * metadata (bitmap 1 bit per 4 KiB plus 4 KiB superblock + activity log,
+ * rounded up to 1 MiB), then rounded up to the VG's @extent_size.
+ */
+guint64 dg_lv_size_for(guint64 size, guint64 extent_size);
+
+/* ---- resource files ------------------------------------------------------ */
+
+/**
+ * dg_res_render:
+ * The complete `.res` text for @def on @site: protocol C, fencing
+ * resource-and-stonith, fence-peer/after-resync-target handlers, al-extents,
+ * the resync controller, verify-alg/csums-alg, cram-hmac-alg + shared-secret,
+ * both nodes with disk /dev/VG/pk-GUEST-VOLUME, meta-disk internal.
+ * Pure: the same input always gives the same bytes. (transfer full).
+ */
+char *dg_res_render(const DgSite *site, const DgVolumeDef *def, GError **error);
+
+/** dg_res_path: RES_DIR/pk-GUEST-VOLUME.res. (transfer full). */
+char *dg_res_path(const DgSite *site, const DgVolumeDef *def);
+
+/* ---- LVM (liblvm2cmd) ---------------------------------------------------- */
+
+typedef struct {
+        char *vg;
+        guint64 size;        /**< bytes */
+        guint64 free;        /**< bytes */
+        guint64 extent_size; /**< bytes */
+} DgVgInfo;
+
+typedef struct {
+        char *vg;
+        char *name;
+        guint64 size;   /**< bytes */
+        gboolean active;
+} DgLvInfo;
+
+void dg_vg_info_clear(DgVgInfo *info);
+void dg_lv_info_free(DgLvInfo *info);
+
+/**
+ * dg_lvm_report_parse:
+ * Parses the output of `vgs|lvs --reportformat json --units b --nosuffix`
+ * (LVM 2.03.16: {"report":[{"vg":[...]}]} / {"lv":[...]}). Pure; used by
+ * the functions below and by the golden and fuzz tests. Unknown fields are
+ * ignored, missing or malformed ones are an error naming the field.
+ * @ret_vgs: (optional) (transfer full): GPtrArray of DgVgInfo*.
+ * @ret_lvs: (optional) (transfer full): GPtrArray of DgLvInfo*.
+ */
+gboolean dg_lvm_report_parse(const char *text, GPtrArray **ret_vgs,
+                             GPtrArray **ret_lvs, GError **error);
+
+/** dg_vg_get: size, free space and extent size of @vg (NOT_FOUND if absent). */
+gboolean dg_vg_get(const char *vg, DgVgInfo *ret_info, GError **error);
+
+/**
+ * dg_lv_list: LVs of @vg; with @ours_only only "pk-*" ones.
+ * (transfer full): GPtrArray of DgLvInfo*.
+ */
+GPtrArray *dg_lv_list(const char *vg, gboolean ours_only, GError **error);
+
+/**
+ * dg_lv_create:
+ * Creates @vg/@name of @size bytes (rounded up to the extent size).
+ * EXISTS when it exists, NO_SPACE with "volume group vg0 has 2.1 GiB free,
+ * need 3.0 GiB" when it does not fit; nothing is created on failure.
+ */
+gboolean dg_lv_create(const char *vg, const char *name, guint64 size, GError **error);
+
+/** dg_lv_grow: grows to @size bytes; refuses shrinking (INVALID). */
+gboolean dg_lv_grow(const char *vg, const char *name, guint64 size, GError **error);
+
+/** dg_lv_remove: removes @vg/@name; NOT_FOUND when absent. */
+gboolean dg_lv_remove(const char *vg, const char *name, GError **error);
+
+/* ---- DRBD state model (drbdsetup events2) --------------------------------- */
+
+typedef enum {
+        DG_ROLE_UNKNOWN,
+        DG_ROLE_PRIMARY,
+        DG_ROLE_SECONDARY,
+} DgRole;
+
+typedef enum {
+        DG_DISK_UNKNOWN, /**< not reported (e.g. peer disconnected: DUnknown) */
+        DG_DISK_DISKLESS,
+        DG_DISK_ATTACHING,
+        DG_DISK_DETACHING,
+        DG_DISK_FAILED,
+        DG_DISK_NEGOTIATING,
+        DG_DISK_INCONSISTENT,
+        DG_DISK_OUTDATED,
+        DG_DISK_CONSISTENT,
+        DG_DISK_UPTODATE,
+} DgDiskState;
+
+typedef enum {
+        DG_CONN_UNKNOWN,
+        DG_CONN_STANDALONE,
+        DG_CONN_DISCONNECTING,
+        DG_CONN_UNCONNECTED,
+        DG_CONN_TIMEOUT,
+        DG_CONN_BROKEN_PIPE,
+        DG_CONN_NETWORK_FAILURE,
+        DG_CONN_PROTOCOL_ERROR,
+        DG_CONN_TEAR_DOWN,
+        DG_CONN_CONNECTING,
+        DG_CONN_CONNECTED,
+} DgConnState;
+
+typedef enum {
+        DG_REPL_UNKNOWN,
+        DG_REPL_OFF,
+        DG_REPL_ESTABLISHED,
+        DG_REPL_STARTING_SYNC_S,
+        DG_REPL_STARTING_SYNC_T,
+        DG_REPL_WF_BITMAP_S,
+        DG_REPL_WF_BITMAP_T,
+        DG_REPL_WF_SYNC_UUID,
+        DG_REPL_SYNC_SOURCE,
+        DG_REPL_SYNC_TARGET,
+        DG_REPL_PAUSED_SYNC_S,
+        DG_REPL_PAUSED_SYNC_T,
+        DG_REPL_VERIFY_S,
+        DG_REPL_VERIFY_T,
+        DG_REPL_AHEAD,
+        DG_REPL_BEHIND,
+} DgReplState;
+
+/** One DRBD volume of a resource (plastik uses volume 0 only). */
+typedef struct {
+        int volume;              /**< DRBD volume number */
+        int minor;               /**< -1 when unknown */
+        DgDiskState disk;        /**< local disk */
+        DgDiskState peer_disk;
+        DgReplState repl;
+        guint64 out_of_sync_kib; /**< from --statistics */
+        double done;             /**< resync done in %, -1 when not syncing */
+        gint64 size_kib;         /**< -1 when unknown */
+} DgVolumeState;
+
+/** One resource as DRBD reports it. */
+typedef struct {
+        char *name;
+        DgRole role;
+        DgConnState conn;
+        DgRole peer_role;
+        char *peer;              /**< peer node name (DRBD 9) or NULL */
+        GArray *volumes;         /**< DgVolumeState, ordered by volume */
+} DgResourceState;
+
+/** Names as DRBD prints them ("UpToDate", "SyncSource"...). */
+const char *dg_role_name(DgRole role);
+const char *dg_disk_name(DgDiskState disk);
+const char *dg_conn_name(DgConnState conn);
+const char *dg_repl_name(DgReplState repl);
+
+/**
+ * DgState: the model of every resource on this node, fed line by line from
+ * `drbdsetup events2 [--now] --statistics` (DRBD 8.4 and 9). Opaque.
+ */
+typedef struct DgState DgState;
+
+DgState *dg_state_new(void);
+void dg_state_free(DgState *state);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DgState, dg_state_free)
+
+/**
+ * dg_state_feed_line:
+ * Applies one events2 line (without its newline). Returns the name of the
+ * resource it changed (owned by @state, valid until the next call), or NULL
+ * when the line changed nothing. Malformed lines and unknown keys or values
+ * never abort: they are counted and reported through @ret_warning
+ * ((transfer full) (optional): a message naming the line and the problem).
+ * The "exists -" line that ends a `--now` dump sets dg_state_complete().
+ */
+const char *dg_state_feed_line(DgState *state, const char *line, char **ret_warning);
+
+/** dg_state_complete: TRUE once the initial "exists -" marker was seen. */
+gboolean dg_state_complete(const DgState *state);
+
+/** dg_state_lookup: (transfer none) the resource @name, or NULL. */
+const DgResourceState *dg_state_lookup(const DgState *state, const char *name);
+
+/** dg_state_names: (transfer container) sorted resource names. */
+GPtrArray *dg_state_names(const DgState *state);
+
+/** dg_state_warnings: how many lines were malformed or carried unknowns. */
+guint dg_state_warnings(const DgState *state);
+
+/** dg_state_to_json: (transfer full) the whole model, stable key order. */
+json_object *dg_state_to_json(const DgState *state);
+
+/** dg_resource_state_to_json: (transfer full) one resource. */
+json_object *dg_resource_state_to_json(const DgResourceState *res);
+
+/**
+ * dg_state_snapshot:
+ * Runs `drbdsetup events2 --now --statistics` and returns the model.
+ * (transfer full).
+ */
+DgState *dg_state_snapshot(GError **error);
+
+/**
+ * DgEventsWatch: follows `drbdsetup events2 --statistics` in a GMainContext,
+ * calls @callback(state, resource name, user_data) after every change, and
+ * restarts drbdsetup (with a fresh --now dump) when it exits.
+ */
+typedef struct DgEventsWatch DgEventsWatch;
+typedef void (*DgEventsCallback)(const DgState *state, const char *resource,
+                                 gpointer user_data);
+DgEventsWatch *dg_events_watch_start(GMainContext *context, DgEventsCallback callback,
+                                     gpointer user_data, GError **error);
+void dg_events_watch_stop(DgEventsWatch *watch);
+
+/* ---- lifecycle: plan, then execute ----------------------------------------- */
+
+/** What the node has now, for one volume; gathered by dg_facts_gather(). */
+typedef struct {
+        gboolean lv_exists;
+        guint64 lv_size;          /**< bytes, when lv_exists */
+        gboolean res_exists;
+        gboolean res_current;     /**< the .res file equals the rendered text */
+        gboolean md_exists;       /**< DRBD metadata found on the LV */
+        gboolean up;              /**< the resource is configured in the kernel */
+        DgRole role;              /**< DG_ROLE_UNKNOWN when not up */
+        DgDiskState disk;         /**< DG_DISK_UNKNOWN when not up */
+        DgConnState conn;
+        DgDiskState peer_disk;
+        guint64 vg_free;          /**< bytes free in the local VG */
+        guint64 vg_extent;        /**< the VG's extent size */
+} DgFacts;
+
+gboolean dg_facts_gather(const DgSite *site, const DgVolumeDef *def,
+                         DgFacts *ret_facts, GError **error);
+
+typedef enum {
+        DG_STEP_CREATE_LV,
+        DG_STEP_GROW_LV,
+        DG_STEP_WRITE_RES,
+        DG_STEP_CREATE_MD,
+        DG_STEP_UP,
+        DG_STEP_ADJUST,
+        DG_STEP_RESIZE,
+        DG_STEP_PRIMARY,
+        DG_STEP_PRIMARY_FORCE,  /**< initial full sync from this node */
+        DG_STEP_SECONDARY,
+        DG_STEP_DOWN,
+        DG_STEP_WIPE_MD,
+        DG_STEP_REMOVE_RES,
+        DG_STEP_REMOVE_LV,
+} DgStepKind;
+
+/** One step: either a command (argv) or an action done in-process. */
+typedef struct {
+        DgStepKind kind;
+        char *summary;   /**< "create LV plastik/pk-web1-root (3.0 GiB)" */
+        char **argv;     /**< the exact command, or NULL for in-process steps */
+} DgStep;
+
+/** A plan: the ordered steps. Opaque; printable for --dry-run. */
+typedef struct DgPlan DgPlan;
+void dg_plan_free(DgPlan *plan);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DgPlan, dg_plan_free)
+guint dg_plan_length(const DgPlan *plan);
+const DgStep *dg_plan_step(const DgPlan *plan, guint index);
+/** dg_plan_to_string: one line per step, the exact command where there is one. */
+char *dg_plan_to_string(const DgPlan *plan);
+
+/**
+ * Planners: pure, facts in, plan out (golden-tested). An empty plan means
+ * nothing to do. They refuse (UNSAFE) what could lose data, saying why:
+ *  - dg_plan_ensure: LV, .res, metadata, up/adjust so the volume exists and
+ *    is configured; never touches existing metadata or data; grows the LV
+ *    and resizes when def->size grew; refuses shrinking.
+ *  - dg_plan_promote: primary; refuses unless the local disk is UpToDate
+ *    (Outdated, Inconsistent, unknown...) unless @force, which is meant for
+ *    a fresh volume's initial sync (DG_STEP_PRIMARY_FORCE) only.
+ *  - dg_plan_demote: secondary.
+ *  - dg_plan_down: down.
+ *  - dg_plan_remove: down, wipe-md, remove .res and LV; refuses while
+ *    Primary.
+ */
+DgPlan *dg_plan_ensure(const DgSite *site, const DgVolumeDef *def,
+                       const DgFacts *facts, GError **error);
+DgPlan *dg_plan_promote(const DgSite *site, const DgVolumeDef *def,
+                        const DgFacts *facts, gboolean force, GError **error);
+DgPlan *dg_plan_demote(const DgSite *site, const DgVolumeDef *def,
+                       const DgFacts *facts, GError **error);
+DgPlan *dg_plan_down(const DgSite *site, const DgVolumeDef *def,
+                     const DgFacts *facts, GError **error);
+DgPlan *dg_plan_remove(const DgSite *site, const DgVolumeDef *def,
+                       const DgFacts *facts, GError **error);
+
+/** Progress of dg_plan_execute(): called before each step. */
+typedef void (*DgProgressFunc)(guint index, guint total, const DgStep *step,
+                               gpointer user_data);
+
+/**
+ * dg_plan_execute:
+ * Runs the steps in order; stops at the first failure, naming the step and
+ * carrying the command's stderr (DG_ERROR_COMMAND).
+ */
+gboolean dg_plan_execute(const DgSite *site, const DgVolumeDef *def,
+                         const DgPlan *plan, DgProgressFunc progress,
+                         gpointer user_data, GError **error);
+
+/**
+ * dg_sync_wait:
+ * Waits until the resource's volume 0 is UpToDate on both sides (or
+ * @timeout_ms, -1 forever), calling @progress with the done % as DRBD
+ * reports it. Follows events2, no polling.
+ */
+typedef void (*DgSyncProgressFunc)(double done, guint64 out_of_sync_kib,
+                                   gpointer user_data);
+gboolean dg_sync_wait(const char *resource, gint64 timeout_ms,
+                      DgSyncProgressFunc progress, gpointer user_data,
+                      GError **error);
+
+G_END_DECLS

@@ -107,8 +107,8 @@ GPtrArray *ham_cluster_plan(HamSetupMode mode, const HamNodeState *have,
                 g_autofree char *diff = ham_conf_diff(have->conf, want);
                 if (diff) {
                         g_set_error(error, HAM_ERROR, HAM_ERROR_CONFLICT,
-                                    "this node is already set up for cluster %s and %s. %s.",
-                                    have->conf->cluster_name, diff, FIX_START_OVER);
+                                    "this node is already set up differently (%s): %s. %s.",
+                                    HAM_CONF_PATH, diff, FIX_START_OVER);
                         return NULL;
                 }
         }
@@ -331,11 +331,12 @@ gboolean ham_quorum_parse(const char *text, gboolean *ret_quorate, guint *ret_no
 static gboolean quorate_with_both(void)
 {
         const char *argv[] = { "corosync-quorumtool", "-s", NULL };
-        g_autofree char *out = NULL;
+        g_autofree char *out = NULL, *err = NULL;
         gboolean q = FALSE;
         guint n = 0;
 
-        if (!pk_spawn_sync(argv, &out, NULL, NULL, NULL))
+        /* stderr is captured: before corosync answers it only says so. */
+        if (!pk_spawn_sync(argv, &out, &err, NULL, NULL))
                 return FALSE;
         return ham_quorum_parse(out, &q, &n) && q && n >= 2;
 }

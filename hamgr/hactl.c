@@ -425,7 +425,7 @@ static int cmd_show(CmdArgs *a)
         g_autoptr(HamConf) conf = ham_conf_load(HAM_CONF_PATH, &error);
         g_autoptr(HamMonStatus) mon = NULL;
         const char *qargv[] = { "corosync-quorumtool", "-s", NULL };
-        g_autofree char *qout = NULL;
+        g_autofree char *qout = NULL, *qerr = NULL;
         gboolean quorate = FALSE, have_q = FALSE;
         guint members = 0;
 
@@ -437,7 +437,7 @@ static int cmd_show(CmdArgs *a)
                         fprintf(stderr, "hactl: %s\n", error->message);
                 return g_error_matches(error, HAM_ERROR, HAM_ERROR_NOT_FOUND) ? EXIT_NOT_FOUND : EXIT_INVALID;
         }
-        if (pk_spawn_sync(qargv, &qout, NULL, NULL, NULL))
+        if (pk_spawn_sync(qargv, &qout, &qerr, NULL, NULL))
                 have_q = ham_quorum_parse(qout, &quorate, &members);
         mon = ham_crm_mon_run(NULL);
         if (g_hash_table_contains(a->opts, "json")) {

@@ -158,7 +158,9 @@ static xmlNode *section_of(xmlDoc *doc, const char *section)
 
         if (ham_xml_is(root, section))
                 return root;
-        return ham_xml_child(ham_xml_child(root, "configuration"), section);
+        if (ham_xml_is(root, "cib"))
+                root = ham_xml_child(root, "configuration");
+        return ham_xml_child(root, section);
 }
 
 gboolean ham_pcmk_get_option(HamPcmk *pcmk, const char *section, const char *name,

@@ -291,15 +291,16 @@ static void add_str(json_object *o, const char *key, const char *value)
 json_object *ham_mon_status_to_json(const HamMonStatus *st)
 {
         json_object *o = json_object_new_object();
-        json_object *nodes = json_object_new_array();
-        json_object *res = json_object_new_array();
-        json_object *fail = json_object_new_array();
+        json_object *nodes, *res, *fail;
 
         json_object_object_add(o, "connected", json_object_new_boolean(st->connected));
         if (!st->connected) {
                 add_str(o, "error", st->error);
                 return o;
         }
+        nodes = json_object_new_array();
+        res = json_object_new_array();
+        fail = json_object_new_array();
         add_str(o, "dc", st->dc);
         json_object_object_add(o, "quorate", json_object_new_boolean(st->quorate));
         json_object_object_add(o, "stonith-enabled", json_object_new_boolean(st->stonith_enabled));

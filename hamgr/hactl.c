@@ -1,0 +1,586 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* hactl: set up and operate the two-node cluster (see hactl(8)). */
+#include "ham.h"
+#include "ham-internal.h"
+#include "ham-pcmk.h"
+#include "pk.h"
+#include "pk-config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+/* Exit codes, documented in hactl(8). */
+enum {
+        EXIT_OK = 0,
+        EXIT_FAIL = 1,
+        EXIT_USAGE = 2,
+        EXIT_INVALID = 3,
+        EXIT_CONFLICT = 4,
+        EXIT_PCMK = 5,
+        EXIT_TIMEOUT = 6,
+        EXIT_NOT_FOUND = 7,
+};
+
+#define DEFAULT_TIMEOUT 300
+
+static const char usage_text[] =
+        "Usage: hactl [--verbose] COMMAND [ARGS]\n"
+        "\n"
+        "Commands:\n"
+        "  cluster init OPTIONS         set up the cluster on the first node; prints the join token\n"
+        "  cluster join TOKEN [OPTIONS] join the second node with the token init printed\n"
+        "  cluster show [--json]        this node's configuration, membership and node states\n"
+        "  node list [--json]           the nodes as Pacemaker sees them\n"
+        "  node standby|online NODE     move every resource off NODE / let it run resources again\n"
+        "  node maintenance|unmaintenance NODE  stop / resume managing the resources on NODE\n"
+        "\n"
+        "cluster init: --name NAME --node-address ADDR[,ADDR2] --replication-address ADDR --vg VG\n"
+        "  --peer-name NAME --peer-address ADDR[,ADDR2] [--peer-replication-address ADDR]\n"
+        "  [--peer-vg VG] [--dry-run] [--timeout S]\n"
+        "cluster join: [--node-address ADDR[,ADDR2]] [--replication-address ADDR] [--vg VG]\n"
+        "  [--dry-run] [--timeout S]\n"
+        "\n"
+        "Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid argument, configuration or token,\n"
+        "4 this node is set up differently, 5 Pacemaker unreachable or refused, 6 timeout,\n"
+        "7 no such node.\n";
+
+static int usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+static int usage_error(const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        fputs("hactl: ", stderr);
+        vfprintf(stderr, fmt, ap);
+        fputs("\nTry 'hactl --help'.\n", stderr);
+        va_end(ap);
+        return EXIT_USAGE;
+}
+
+static int report(GError *error)
+{
+        fprintf(stderr, "hactl: %s\n", error->message);
+        if (error->domain != HAM_ERROR)
+                return EXIT_FAIL;
+        switch (error->code) {
+        case HAM_ERROR_INVALID:
+        case HAM_ERROR_TOKEN: return EXIT_INVALID;
+        case HAM_ERROR_CONFLICT: return EXIT_CONFLICT;
+        case HAM_ERROR_PCMK: return EXIT_PCMK;
+        case HAM_ERROR_TIMEOUT: return EXIT_TIMEOUT;
+        case HAM_ERROR_NOT_FOUND: return EXIT_NOT_FOUND;
+        default: return EXIT_FAIL;
+        }
+}
+
+static void print_json(json_object *obj)
+{
+        g_autofree char *text = pk_json_to_string(obj, TRUE);
+        printf("%s\n", text);
+}
+
+/* A command: its words, the options it takes ("name=" takes a value), how
+ * many positional arguments, its usage line. */
+typedef struct {
+        const char *group, *name;
+        const char *const *options;
+        guint n_min, n_max;
+        const char *usage;
+} CmdSpec;
+
+static const char *const init_opts[] = {
+        "name=", "node-address=", "replication-address=", "vg=", "peer-name=", "peer-address=",
+        "peer-replication-address=", "peer-vg=", "dry-run", "timeout=", NULL,
+};
+static const char *const join_opts[] = {
+        "node-address=", "replication-address=", "vg=", "dry-run", "timeout=", NULL,
+};
+static const char *const json_opts[] = { "json", NULL };
+static const char *const no_opts[] = { NULL };
+
+static const CmdSpec commands[] = {
+        { "cluster", "init", init_opts, 0, 0,
+          "cluster init --name NAME --node-address ADDR[,ADDR2] --replication-address ADDR --vg VG "
+          "--peer-name NAME --peer-address ADDR[,ADDR2] [--peer-replication-address ADDR] [--peer-vg VG] "
+          "[--dry-run] [--timeout S]" },
+        { "cluster", "join", join_opts, 1, 1,
+          "cluster join TOKEN [--node-address ADDR[,ADDR2]] [--replication-address ADDR] [--vg VG] "
+          "[--dry-run] [--timeout S]" },
+        { "cluster", "show", json_opts, 0, 0, "cluster show [--json]" },
+        { "node", "list", json_opts, 0, 0, "node list [--json]" },
+        { "node", "standby", no_opts, 1, 1, "node standby NODE" },
+        { "node", "online", no_opts, 1, 1, "node online NODE" },
+        { "node", "maintenance", no_opts, 1, 1, "node maintenance NODE" },
+        { "node", "unmaintenance", no_opts, 1, 1, "node unmaintenance NODE" },
+};
+
+typedef struct {
+        const CmdSpec *spec;
+        GHashTable *opts; /* option name (without "--" and "=") -> value ("" for flags) */
+        GPtrArray *args;
+} CmdArgs;
+
+static int parse_cmd_args(int argc, char **argv, const CmdSpec *spec, CmdArgs *a)
+{
+        a->spec = spec;
+        a->opts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+        a->args = g_ptr_array_new();
+        for (int i = 0; i < argc; i++) {
+                const char *s = argv[i];
+                const char *const *o;
+                g_autofree char *name = NULL;
+                const char *value = NULL;
+
+                if (!g_str_has_prefix(s, "--")) {
+                        g_ptr_array_add(a->args, (gpointer)s);
+                        continue;
+                }
+                name = g_strdup(s + 2);
+                if (strchr(name, '=')) {
+                        value = strchr(s, '=') + 1;
+                        *strchr(name, '=') = '\0';
+                }
+                for (o = spec->options; *o; o++) {
+                        gsize n = strlen(name);
+                        if (strncmp(*o, name, n) == 0 && ((*o)[n] == '\0' || ((*o)[n] == '=' && (*o)[n + 1] == '\0')))
+                                break;
+                }
+                if (!*o)
+                        return usage_error("%s %s: unknown option \"--%s\"; usage: hactl %s",
+                                           spec->group, spec->name, name, spec->usage);
+                if (g_str_has_suffix(*o, "=")) {
+                        if (!value && i + 1 < argc)
+                                value = argv[++i];
+                        if (!value || !*value)
+                                return usage_error("%s %s: --%s needs a value; usage: hactl %s",
+                                                   spec->group, spec->name, name, spec->usage);
+                } else if (value) {
+                        return usage_error("%s %s: --%s takes no value", spec->group, spec->name, name);
+                }
+                if (g_hash_table_contains(a->opts, name))
+                        return usage_error("%s %s: --%s is given twice", spec->group, spec->name, name);
+                g_hash_table_insert(a->opts, g_strdup(name), g_strdup(value ? value : ""));
+        }
+        if (a->args->len < spec->n_min)
+                return usage_error("%s %s: missing argument; usage: hactl %s", spec->group, spec->name, spec->usage);
+        if (a->args->len > spec->n_max)
+                return usage_error("%s %s: unexpected argument \"%s\"; usage: hactl %s", spec->group, spec->name,
+                                   (const char *)g_ptr_array_index(a->args, spec->n_max), spec->usage);
+        return EXIT_OK;
+}
+
+static const char *opt(CmdArgs *a, const char *name)
+{
+        return g_hash_table_lookup(a->opts, name);
+}
+
+static const char *arg(CmdArgs *a, guint i)
+{
+        return i < a->args->len ? g_ptr_array_index(a->args, i) : NULL;
+}
+
+static char *this_node_name(void)
+{
+        struct utsname u;
+
+        /* Pacemaker and corosync know a node by `uname -n`. */
+        if (uname(&u) < 0)
+                return g_strdup("localhost");
+        return g_strdup(u.nodename);
+}
+
+/* "10.99.0.1,10.99.1.1" into node->addresses; a usage error names the option. */
+static int parse_addresses(const char *option, const char *text, HamNode *node)
+{
+        g_auto(GStrv) parts = g_strsplit(text, ",", -1);
+
+        if (g_strv_length(parts) > HAM_LINKS_MAX)
+                return usage_error("--%s: at most %d addresses (one per cluster network), got \"%s\"",
+                                   option, HAM_LINKS_MAX, text);
+        for (guint i = 0; parts[i]; i++) {
+                g_strstrip(parts[i]);
+                if (!ham_address_valid(parts[i]))
+                        return usage_error("--%s: \"%s\" is not an IPv4 or IPv6 address", option, parts[i]);
+                node->addresses[i] = g_strdup(parts[i]);
+        }
+        return EXIT_OK;
+}
+
+static void on_progress(const char *message, gpointer data)
+{
+        fprintf(stderr, "hactl: %s\n", message);
+}
+
+static int check_local(const HamNode *node, gboolean need_vg)
+{
+        g_autoptr(GError) error = NULL;
+
+        for (guint i = 0; node->addresses[i]; i++)
+                if (!ham_address_is_local(node->addresses[i])) {
+                        fprintf(stderr, "hactl: this node has no address %s; give an address of one of its interfaces\n",
+                                node->addresses[i]);
+                        return EXIT_INVALID;
+                }
+        if (!ham_address_is_local(node->replication_address)) {
+                fprintf(stderr, "hactl: this node has no address %s (replication); give an address of one of its interfaces\n",
+                        node->replication_address);
+                return EXIT_INVALID;
+        }
+        if (need_vg && !ham_vg_check(node->vg, &error))
+                return report(error);
+        return EXIT_OK;
+}
+
+static guint timeout_of(CmdArgs *a, int *rc)
+{
+        guint64 t = DEFAULT_TIMEOUT;
+
+        *rc = EXIT_OK;
+        if (opt(a, "timeout") && !g_ascii_string_to_unsigned(opt(a, "timeout"), 10, 1, 86400, &t, NULL))
+                *rc = usage_error("--timeout needs a number of seconds between 1 and 86400 (got \"%s\")",
+                                  opt(a, "timeout"));
+        return (guint)t;
+}
+
+static int run_plan(HamSetupMode mode, CmdArgs *a, const HamNodeState *have, const HamConf *want,
+                    GBytes *authkey, guint *ret_changed)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GPtrArray) plan = ham_cluster_plan(mode, have, want, authkey, &error);
+        int rc;
+        guint timeout = timeout_of(a, &rc);
+
+        if (rc != EXIT_OK)
+                return rc;
+        if (!plan)
+                return report(error);
+        if (opt(a, "dry-run")) {
+                printf("plan for %s (cluster %s):\n", want->local.name, want->cluster_name);
+                for (guint i = 0; i < plan->len; i++) {
+                        const HamStep *s = plan->pdata[i];
+                        printf("  %u. %s\n", i + 1, s->text);
+                }
+                return EXIT_OK;
+        }
+        if (!ham_cluster_execute(plan, want, authkey, timeout, on_progress, NULL, ret_changed, &error))
+                return report(error);
+        return EXIT_OK;
+}
+
+static int cmd_init(CmdArgs *a)
+{
+        static const char *const required[] = {
+                "name", "node-address", "replication-address", "vg", "peer-name", "peer-address", NULL,
+        };
+        g_autoptr(GError) error = NULL;
+        g_autoptr(HamConf) want = g_new0(HamConf, 1);
+        g_autoptr(GBytes) authkey = NULL;
+        g_autoptr(HamToken) token = g_new0(HamToken, 1);
+        g_autofree char *text = NULL;
+        HamNodeState have = { 0 };
+        guint changed = 0;
+        int rc;
+
+        for (const char *const *r = required; *r; r++)
+                if (!opt(a, *r))
+                        return usage_error("cluster init: --%s is required; usage: hactl %s", *r, a->spec->usage);
+        want->cluster_name = g_strdup(opt(a, "name"));
+        want->local.name = this_node_name();
+        want->local.nodeid = 1;
+        want->local.replication_address = g_strdup(opt(a, "replication-address"));
+        want->local.vg = g_strdup(opt(a, "vg"));
+        want->peer.name = g_strdup(opt(a, "peer-name"));
+        want->peer.nodeid = 2;
+        want->peer.vg = g_strdup(opt(a, "peer-vg") ? opt(a, "peer-vg") : opt(a, "vg"));
+        if ((rc = parse_addresses("node-address", opt(a, "node-address"), &want->local)) != EXIT_OK ||
+            (rc = parse_addresses("peer-address", opt(a, "peer-address"), &want->peer)) != EXIT_OK)
+                return rc;
+        /* The first cluster network carries replication unless told otherwise. */
+        want->peer.replication_address = g_strdup(opt(a, "peer-replication-address") ?
+                                                  opt(a, "peer-replication-address") : want->peer.addresses[0]);
+
+        if (!ham_node_state_read(&have, &error))
+                return report(error);
+        /* A re-run keeps the secret and the key: same settings, same files. */
+        want->drbd_secret = have.conf ? g_strdup(have.conf->drbd_secret) : ham_secret_generate(&error);
+        authkey = have.authkey ? g_bytes_ref(have.authkey) : ham_authkey_generate(&error);
+        if (!want->drbd_secret || !authkey) {
+                ham_node_state_clear(&have);
+                return report(error);
+        }
+        if (!ham_conf_validate(want, "cluster init", &error)) {
+                ham_node_state_clear(&have);
+                return report(error);
+        }
+        rc = check_local(&want->local, TRUE);
+        if (rc == EXIT_OK)
+                rc = run_plan(HAM_SETUP_INIT, a, &have, want, authkey, &changed);
+        ham_node_state_clear(&have);
+        if (rc != EXIT_OK || opt(a, "dry-run"))
+                return rc;
+        token->conf = ham_conf_copy(want);
+        token->authkey = g_bytes_ref(authkey);
+        text = ham_token_encode(token, &error);
+        if (!text)
+                return report(error);
+        if (changed == 0)
+                fprintf(stderr, "hactl: cluster %s is already initialized on %s; nothing changed\n",
+                        want->cluster_name, want->local.name);
+        else
+                fprintf(stderr, "hactl: cluster %s initialized on %s\n", want->cluster_name, want->local.name);
+        fprintf(stderr, "hactl: now run on %s: hactl cluster join TOKEN, with the token below\n", want->peer.name);
+        printf("%s\n", text);
+        return EXIT_OK;
+}
+
+static int mismatch(const char *option, const char *given, const char *want, const char *peer)
+{
+        fprintf(stderr, "hactl: --%s %s differs from what cluster init was given for this node (%s); "
+                "use %s, or run cluster init on %s again with the right value\n",
+                option, given, want, want, peer);
+        return EXIT_INVALID;
+}
+
+static int cmd_join(CmdArgs *a)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(HamToken) token = ham_token_decode(arg(a, 0), &error);
+        g_autoptr(HamConf) want = NULL;
+        g_autofree char *me = this_node_name();
+        HamNodeState have = { 0 };
+        guint changed = 0;
+        int rc;
+
+        if (!token)
+                return report(error);
+        want = ham_conf_for_peer(token->conf);
+        if (!g_str_equal(me, want->local.name)) {
+                fprintf(stderr, "hactl: this node is called %s, but the token was made for %s: run the join on %s, "
+                        "or run cluster init on %s again with --peer-name %s\n",
+                        me, want->local.name, want->local.name, want->peer.name, me);
+                return EXIT_INVALID;
+        }
+        if (opt(a, "node-address")) {
+                HamNode given = { 0 };
+                g_autofree char *g = NULL, *w = NULL;
+                if ((rc = parse_addresses("node-address", opt(a, "node-address"), &given)) != EXIT_OK)
+                        return rc;
+                g = g_strjoinv(",", given.addresses);
+                w = g_strjoinv(",", want->local.addresses);
+                ham_node_clear(&given);
+                if (!g_str_equal(g, w))
+                        return mismatch("node-address", g, w, want->peer.name);
+        }
+        if (opt(a, "replication-address") && !g_str_equal(opt(a, "replication-address"), want->local.replication_address))
+                return mismatch("replication-address", opt(a, "replication-address"),
+                                want->local.replication_address, want->peer.name);
+        if (opt(a, "vg") && !g_str_equal(opt(a, "vg"), want->local.vg))
+                return mismatch("vg", opt(a, "vg"), want->local.vg, want->peer.name);
+        if ((rc = check_local(&want->local, TRUE)) != EXIT_OK)
+                return rc;
+        if (!ham_node_state_read(&have, &error))
+                return report(error);
+        rc = run_plan(HAM_SETUP_JOIN, a, &have, want, token->authkey, &changed);
+        ham_node_state_clear(&have);
+        if (rc != EXIT_OK || opt(a, "dry-run"))
+                return rc;
+        if (changed == 0)
+                printf("%s is already a member of cluster %s; both nodes are online\n", me, want->cluster_name);
+        else
+                printf("%s joined cluster %s; %s and %s are online\n", me, want->cluster_name,
+                       want->peer.name, me);
+        return EXIT_OK;
+}
+
+static json_object *node_json(const HamNode *n)
+{
+        json_object *o = json_object_new_object();
+        json_object *addrs = json_object_new_array();
+
+        json_object_object_add(o, "name", json_object_new_string(n->name));
+        json_object_object_add(o, "nodeid", json_object_new_int((int)n->nodeid));
+        for (guint i = 0; n->addresses[i]; i++)
+                json_object_array_add(addrs, json_object_new_string(n->addresses[i]));
+        json_object_object_add(o, "cluster-addresses", addrs);
+        json_object_object_add(o, "replication-address", json_object_new_string(n->replication_address));
+        json_object_object_add(o, "vg", json_object_new_string(n->vg));
+        return o;
+}
+
+static void print_node(const char *label, const HamNode *n, const HamMonStatus *mon)
+{
+        g_autofree char *addrs = g_strjoinv(", ", (char **)n->addresses);
+        const HamMonNode *m = mon && mon->connected ? ham_mon_node_find(mon, n->name) : NULL;
+
+        printf("%-6s %s (node id %u)%s%s\n", label, n->name, n->nodeid, m ? ": " : "",
+               m ? ham_mon_node_state(m) : "");
+        printf("       cluster networks: %s\n       replication: %s\n       volume group: %s\n",
+               addrs, n->replication_address, n->vg);
+}
+
+static int cmd_show(CmdArgs *a)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(HamConf) conf = ham_conf_load(HAM_CONF_PATH, &error);
+        g_autoptr(HamMonStatus) mon = NULL;
+        const char *qargv[] = { "corosync-quorumtool", "-s", NULL };
+        g_autofree char *qout = NULL, *qerr = NULL;
+        gboolean quorate = FALSE, have_q = FALSE;
+        guint members = 0;
+
+        if (!conf) {
+                if (g_error_matches(error, HAM_ERROR, HAM_ERROR_NOT_FOUND))
+                        fprintf(stderr, "hactl: this node is in no cluster (%s is missing); set one up with hactl cluster init\n",
+                                HAM_CONF_PATH);
+                else
+                        fprintf(stderr, "hactl: %s\n", error->message);
+                return g_error_matches(error, HAM_ERROR, HAM_ERROR_NOT_FOUND) ? EXIT_NOT_FOUND : EXIT_INVALID;
+        }
+        if (pk_spawn_sync(qargv, &qout, &qerr, NULL, NULL))
+                have_q = ham_quorum_parse(qout, &quorate, &members);
+        mon = ham_crm_mon_run(NULL);
+        if (g_hash_table_contains(a->opts, "json")) {
+                g_autoptr(json_object) o = json_object_new_object();
+                json_object_object_add(o, "cluster", json_object_new_string(conf->cluster_name));
+                json_object_object_add(o, "node", node_json(&conf->local));
+                json_object_object_add(o, "peer", node_json(&conf->peer));
+                if (have_q) {
+                        json_object *q = json_object_new_object();
+                        json_object_object_add(q, "quorate", json_object_new_boolean(quorate));
+                        json_object_object_add(q, "members", json_object_new_int((int)members));
+                        json_object_object_add(o, "corosync", q);
+                } else {
+                        json_object_object_add(o, "corosync", NULL);
+                }
+                json_object_object_add(o, "pacemaker", mon ? ham_mon_status_to_json(mon) : NULL);
+                print_json(o);
+                return EXIT_OK;
+        }
+        printf("cluster: %s\n", conf->cluster_name);
+        print_node("this", &conf->local, mon);
+        print_node("peer", &conf->peer, mon);
+        if (have_q)
+                printf("corosync: %s, %u member(s)\n", quorate ? "quorate" : "NOT quorate", members);
+        else
+                printf("corosync: not running\n");
+        if (mon && mon->connected)
+                printf("pacemaker: DC %s, %s, stonith %s\n", mon->dc ? mon->dc : "none",
+                       mon->quorate ? "with quorum" : "WITHOUT quorum",
+                       mon->stonith_enabled ? "enabled" : "DISABLED");
+        else
+                printf("pacemaker: not reachable%s%s\n", mon && mon->error ? ": " : "",
+                       mon && mon->error ? mon->error : "");
+        return EXIT_OK;
+}
+
+static int cmd_node_list(CmdArgs *a)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(HamMonStatus) mon = ham_crm_mon_run(&error);
+
+        if (!mon)
+                return report(error);
+        if (!mon->connected) {
+                fprintf(stderr, "hactl: pacemaker is not reachable: %s\n", mon->error);
+                return EXIT_PCMK;
+        }
+        if (g_hash_table_contains(a->opts, "json")) {
+                g_autoptr(json_object) o = ham_mon_status_to_json(mon);
+                json_object *nodes = NULL;
+                json_object_object_get_ex(o, "nodes", &nodes);
+                print_json(nodes);
+                return EXIT_OK;
+        }
+        printf("%-20s %-12s %-4s %s\n", "NODE", "STATE", "DC", "RESOURCES");
+        for (guint i = 0; i < mon->nodes->len; i++) {
+                const HamMonNode *n = mon->nodes->pdata[i];
+                printf("%-20s %-12s %-4s %u\n", n->name, ham_mon_node_state(n), n->is_dc ? "yes" : "",
+                       n->resources_running);
+        }
+        return EXIT_OK;
+}
+
+static int cmd_node_attr(CmdArgs *a)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(HamPcmk) pcmk = NULL;
+        const char *cmd = a->spec->name, *node = arg(a, 0);
+        const char *attr = strstr(cmd, "maintenance") ? "maintenance" : "standby";
+        gboolean on = g_str_equal(cmd, "standby") || g_str_equal(cmd, "maintenance");
+        g_autofree char *id = NULL;
+
+        if (!ham_name_valid(node))
+                return usage_error("node %s: \"%s\" is not a node name", cmd, node);
+        pcmk = ham_pcmk_connect("hactl", &error);
+        if (!pcmk)
+                return report(error);
+        if (!ham_pcmk_node_id(pcmk, node, &id, &error) ||
+            !ham_pcmk_node_attr_set(pcmk, node, attr, on ? "on" : "off", &error))
+                return report(error);
+        if (g_str_equal(attr, "standby"))
+                printf(on ? "node %s is in standby: Pacemaker moves its resources away\n"
+                          : "node %s is online: it may run resources again\n", node);
+        else
+                printf(on ? "node %s is in maintenance: Pacemaker leaves its resources alone\n"
+                          : "node %s left maintenance: Pacemaker manages its resources again\n", node);
+        return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+        CmdArgs a = { 0 };
+        gboolean verbose = FALSE;
+        const CmdSpec *spec = NULL;
+        int i = 1, rc;
+
+        for (; i < argc && argv[i][0] == '-'; i++) {
+                if (g_str_equal(argv[i], "--help") || g_str_equal(argv[i], "-h")) {
+                        fputs(usage_text, stdout);
+                        return EXIT_OK;
+                } else if (g_str_equal(argv[i], "--version")) {
+                        printf("hactl %s\n", PK_VERSION);
+                        return EXIT_OK;
+                } else if (g_str_equal(argv[i], "--verbose") || g_str_equal(argv[i], "-v")) {
+                        verbose = TRUE;
+                } else {
+                        return usage_error("unknown option \"%s\"", argv[i]);
+                }
+        }
+        pk_log_init("hactl", verbose);
+        if (i >= argc)
+                return usage_error("no command given");
+        if (i + 1 >= argc) {
+                for (gsize t = 0; t < G_N_ELEMENTS(commands); t++)
+                        if (g_str_equal(argv[i], commands[t].group))
+                                return usage_error("%s: which one? (e.g. hactl %s)", argv[i], commands[t].usage);
+                return usage_error("unknown command \"%s\"", argv[i]);
+        }
+        for (gsize t = 0; t < G_N_ELEMENTS(commands); t++)
+                if (g_str_equal(argv[i], commands[t].group) && g_str_equal(argv[i + 1], commands[t].name))
+                        spec = &commands[t];
+        if (!spec)
+                return usage_error("unknown command \"%s %s\"", argv[i], argv[i + 1]);
+        rc = parse_cmd_args(argc - i - 2, argv + i + 2, spec, &a);
+        if (rc != EXIT_OK)
+                goto out;
+
+        if (g_str_equal(spec->group, "cluster")) {
+                if (g_str_equal(spec->name, "init"))
+                        rc = cmd_init(&a);
+                else if (g_str_equal(spec->name, "join"))
+                        rc = cmd_join(&a);
+                else
+                        rc = cmd_show(&a);
+        } else if (g_str_equal(spec->name, "list")) {
+                rc = cmd_node_list(&a);
+        } else {
+                rc = cmd_node_attr(&a);
+        }
+out:
+        if (a.opts)
+                g_hash_table_unref(a.opts);
+        if (a.args)
+                g_ptr_array_free(a.args, TRUE);
+        return rc;
+}

@@ -1,0 +1,413 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/**
+ * @file ham.h
+ * @brief libhamgr: the cluster's node-local configuration, corosync.conf,
+ * the join token, cluster set-up (init/join) and the views of Pacemaker's
+ * state that hactl and hamgrd share.
+ *
+ * Everything that speaks to Pacemaker itself lives behind ham-pcmk.h. The
+ * decision logic here is pure (data in, text or plan out) and golden-tested.
+ *
+ * Conventions as in pk.h: `GError **` last (domain HAM_ERROR), `ret_*`
+ * out-parameters set only on success, transfer notes on returned pointers.
+ */
+#pragma once
+
+#include <glib.h>
+#include <json-c/json.h>
+
+G_BEGIN_DECLS
+
+#define HAM_ERROR (ham_error_quark())
+GQuark ham_error_quark(void);
+
+/** Error codes of HAM_ERROR; hactl maps them to exit codes (hactl(8)). */
+typedef enum {
+        HAM_ERROR_FAILED,    /**< anything else; the message says what */
+        HAM_ERROR_INVALID,   /**< bad argument or configuration; names the field */
+        HAM_ERROR_TOKEN,     /**< a join token that cannot be used; says why */
+        HAM_ERROR_CONFLICT,  /**< this node is set up differently; says how to fix it */
+        HAM_ERROR_NOT_FOUND, /**< no such node, file or CIB object */
+        HAM_ERROR_PCMK,      /**< Pacemaker refused or cannot be reached */
+        HAM_ERROR_TIMEOUT,   /**< waited long enough; says for what */
+        HAM_ERROR_PARSE,     /**< Pacemaker's output is not of the expected form */
+} HamError;
+
+/* ---- names and addresses ---------------------------------------------------- */
+
+#define HAM_NAME_MAX 63
+
+/**
+ * ham_name_valid:
+ * Cluster and node names: [A-Za-z0-9][A-Za-z0-9._-]{0,62} (a host name;
+ * corosync and Pacemaker compare node names with `uname -n`).
+ */
+gboolean ham_name_valid(const char *name);
+
+/** ham_address_valid: TRUE for an IPv4 or IPv6 literal (no host names). */
+gboolean ham_address_valid(const char *address);
+
+/** ham_vg_name_valid: LVM's rule: [A-Za-z0-9+_.-]{1,127}, not "." or "..", no leading '-'. */
+gboolean ham_vg_name_valid(const char *vg);
+
+/* ---- plastik.conf ------------------------------------------------------------- */
+
+#define HAM_CONF_PATH "/etc/plastik/plastik.conf"
+/** Cluster networks (corosync links) per node: one or two. */
+#define HAM_LINKS_MAX 2
+
+/** One of the two nodes as the cluster knows it. */
+typedef struct {
+        char *name;                       /**< `uname -n` of the node */
+        guint nodeid;                     /**< corosync node id (1 or 2) */
+        char *addresses[HAM_LINKS_MAX + 1]; /**< cluster networks, NULL-terminated; [0] is link 0 */
+        char *replication_address;        /**< DRBD's address */
+        char *vg;                         /**< volume group for guest volumes */
+} HamNode;
+
+/**
+ * The node-local configuration, /etc/plastik/plastik.conf (mode 0600: it
+ * holds the DRBD secret). Both nodes hold the same content except which
+ * node is "this" one:
+ *
+ *     [cluster]
+ *     name=plastik
+ *     drbd-secret=...
+ *     [node]                    this node
+ *     name=node1
+ *     nodeid=1
+ *     cluster-addresses=10.99.0.1;10.99.1.1
+ *     replication-address=10.99.0.1
+ *     vg=plastik
+ *     [peer]                    the other node, same keys
+ */
+typedef struct {
+        char *cluster_name;
+        char *drbd_secret;
+        HamNode local;
+        HamNode peer;
+} HamConf;
+
+void ham_node_clear(HamNode *node);
+void ham_conf_free(HamConf *conf);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamConf, ham_conf_free)
+
+/** ham_conf_copy: (transfer full) a deep copy. */
+HamConf *ham_conf_copy(const HamConf *conf);
+
+/**
+ * ham_conf_validate:
+ * Every field present and well-formed; node names, node ids and addresses
+ * of the two nodes distinct; both nodes with the same number of links.
+ * Errors (HAM_ERROR_INVALID) name @what (a file name or "init"), the group
+ * and the key.
+ */
+gboolean ham_conf_validate(const HamConf *conf, const char *what, GError **error);
+
+/**
+ * ham_conf_load_data:
+ * Parses plastik.conf text; @what names it in errors ("/etc/plastik/plastik.conf").
+ * Unknown groups and keys are refused: a typo must not drop a setting.
+ * (transfer full): ham_conf_free().
+ */
+HamConf *ham_conf_load_data(const char *data, gsize len, const char *what, GError **error);
+
+/** ham_conf_load: ham_conf_load_data() of @path; HAM_ERROR_NOT_FOUND when absent. */
+HamConf *ham_conf_load(const char *path, GError **error);
+
+/** ham_conf_to_data: the file's text (stable key order). (transfer full). */
+char *ham_conf_to_data(const HamConf *conf);
+
+/** ham_conf_save: validates, then writes @path atomically with mode 0600. */
+gboolean ham_conf_save(const HamConf *conf, const char *path, GError **error);
+
+/** ham_conf_equal: TRUE when both describe the same cluster from the same node. */
+gboolean ham_conf_equal(const HamConf *a, const HamConf *b);
+
+/**
+ * ham_conf_diff:
+ * The first difference between an existing configuration @have and a wanted
+ * one @want, as "cluster name is \"a\", not \"b\"", or NULL when equal.
+ * (transfer full).
+ */
+char *ham_conf_diff(const HamConf *have, const HamConf *want);
+
+/* ---- corosync.conf ------------------------------------------------------------ */
+
+#define HAM_COROSYNC_CONF "/etc/corosync/corosync.conf"
+#define HAM_COROSYNC_AUTHKEY "/etc/corosync/authkey"
+/** corosync 3 reads keys of 1024 to 4096 bits; corosync-keygen writes 2048. */
+#define HAM_AUTHKEY_LEN 256
+
+/**
+ * ham_corosync_conf_render:
+ * The complete corosync.conf for @conf: knet with aes256/sha256, one link per
+ * cluster address (link_mode passive), both nodes ordered by node id,
+ * votequorum with two_node, logging to a file and stderr. Every `{` ends its
+ * line (corosync's parser needs that). Pure. (transfer full).
+ */
+char *ham_corosync_conf_render(const HamConf *conf);
+
+/* ---- the join token ------------------------------------------------------------ */
+
+/** Format version written by ham_token_encode(); the "plastikN:" prefix. */
+#define HAM_TOKEN_VERSION 1
+#define HAM_TOKEN_MAX 16384
+
+/** What the second node needs to join: the whole configuration and the key. */
+typedef struct {
+        HamConf *conf;         /**< as on the first node: local = the first node */
+        GBytes *authkey;       /**< /etc/corosync/authkey */
+} HamToken;
+
+void ham_token_free(HamToken *token);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamToken, ham_token_free)
+
+/**
+ * ham_token_encode:
+ * One copy-pasteable line: "plastik1:" + base64url(JSON) + ":" + 8 hex digits
+ * (the start of the SHA-256 of the base64 text), so a mistyped or truncated
+ * token is recognised as such. @token must validate. (transfer full).
+ */
+char *ham_token_encode(const HamToken *token, GError **error);
+
+/**
+ * ham_token_decode:
+ * Inverse of ham_token_encode(). Surrounding white space and line breaks
+ * inside (from pasting) are ignored. Every refusal is HAM_ERROR_TOKEN and
+ * says what is wrong: not a token, another format version, a checksum that
+ * does not match (mistyped or truncated), bad base64, a missing or invalid
+ * field. (transfer full): ham_token_free().
+ */
+HamToken *ham_token_decode(const char *text, GError **error);
+
+/**
+ * ham_conf_for_peer:
+ * The configuration as the other node sees it: local and peer swapped.
+ * (transfer full).
+ */
+HamConf *ham_conf_for_peer(const HamConf *conf);
+
+/* ---- cluster set-up: plan, then execute ------------------------------------------ */
+
+/** What the files on this node say now (any may be NULL: absent). */
+typedef struct {
+        HamConf *conf;          /**< plastik.conf */
+        char *corosync_conf;    /**< corosync.conf text */
+        GBytes *authkey;        /**< /etc/corosync/authkey */
+        gboolean corosync_running;
+        gboolean pacemaker_running;
+} HamNodeState;
+
+void ham_node_state_clear(HamNodeState *state);
+
+typedef enum {
+        HAM_STEP_WRITE_AUTHKEY,
+        HAM_STEP_WRITE_COROSYNC_CONF,
+        HAM_STEP_WRITE_PLASTIK_CONF,
+        HAM_STEP_START_COROSYNC,
+        HAM_STEP_START_PACEMAKER,
+        HAM_STEP_WAIT_CIB,
+        HAM_STEP_SET_PROPERTIES,
+        HAM_STEP_WAIT_QUORUM,
+        HAM_STEP_WAIT_ONLINE,
+} HamStepKind;
+
+typedef struct {
+        HamStepKind kind;
+        char *text; /**< what the step does, for the plan and the progress */
+} HamStep;
+
+/** A cluster property or resource default hactl cluster init sets. */
+typedef struct {
+        const char *section; /**< "crm_config" or "rsc_defaults" */
+        const char *name;
+        const char *value;
+} HamProperty;
+
+/** ham_cluster_properties: the settings init makes (see hactl(8)); NULL-name terminated. */
+const HamProperty *ham_cluster_properties(void);
+
+typedef enum { HAM_SETUP_INIT, HAM_SETUP_JOIN } HamSetupMode;
+
+/**
+ * ham_cluster_plan:
+ * The steps that bring this node from @have to @want (+ @authkey). Pure.
+ * An identical configuration gives only the steps still missing (an empty
+ * plan when the stack runs: "already initialized"). A node set up for
+ * another cluster, with another key or other nodes, or a corosync.conf that
+ * hactl did not write, is refused (HAM_ERROR_CONFLICT) with the reason and
+ * the fix. (transfer full): GPtrArray of HamStep*.
+ */
+GPtrArray *ham_cluster_plan(HamSetupMode mode, const HamNodeState *have,
+                            const HamConf *want, GBytes *authkey, GError **error);
+
+/** ham_step_kind_name: "write-authkey"... for plans printed as text. */
+const char *ham_step_kind_name(HamStepKind kind);
+
+/** Progress of a long step, for a person watching ("waiting for quorum (20 s)"). */
+typedef void (*HamProgressFunc)(const char *message, gpointer user_data);
+
+/**
+ * ham_node_state_read:
+ * Reads plastik.conf, corosync.conf and the authkey (absent: NULL) and
+ * whether corosync and pacemakerd run. A plastik.conf that does not parse is
+ * an error: it must be fixed or removed, not overwritten.
+ */
+gboolean ham_node_state_read(HamNodeState *ret_state, GError **error);
+
+/**
+ * ham_cluster_execute:
+ * Runs @plan (from ham_cluster_plan()) for @want with @authkey: writes the
+ * files (atomically; the authkey 0400, plastik.conf 0600), starts corosync
+ * and pacemaker (systemctl when systemd runs, else the daemons directly),
+ * waits at most @timeout_s seconds for each wait step, sets the properties
+ * that differ. @ret_changed (optional): how many things changed; 0 means
+ * the node was set up already.
+ */
+gboolean ham_cluster_execute(GPtrArray *plan, const HamConf *want, GBytes *authkey,
+                             guint timeout_s, HamProgressFunc progress, gpointer user_data,
+                             guint *ret_changed, GError **error);
+
+/**
+ * ham_address_is_local:
+ * TRUE when @address is configured on one of this machine's interfaces.
+ */
+gboolean ham_address_is_local(const char *address);
+
+/**
+ * ham_vg_check:
+ * Checks with `vgs` that volume group @vg exists here; HAM_ERROR_NOT_FOUND
+ * says how to create it.
+ */
+gboolean ham_vg_check(const char *vg, GError **error);
+
+/**
+ * ham_quorum_parse:
+ * Reads `corosync-quorumtool -s` output: whether quorate and how many nodes.
+ */
+gboolean ham_quorum_parse(const char *text, gboolean *ret_quorate, guint *ret_nodes);
+
+/* ---- volumes and guests as stored in the CIB (pure, libxml2) --------------------- */
+
+/** One replicated volume's cluster-wide definition (cf. DgVolumeDef). */
+typedef struct {
+        char *guest;
+        char *volume;
+        guint64 size;  /**< bytes */
+        guint minor;
+        guint port;
+} HamVolume;
+
+void ham_volume_free(HamVolume *vol);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamVolume, ham_volume_free)
+
+/** A guest's resources as hactl guest create will put them into the CIB. */
+typedef struct {
+        char *name;          /**< guest name (hv_guest_name_valid rules) */
+        char *config;        /**< the guest definition, JSON text */
+        guint priority;      /**< meta priority: wins the fence race (priority-fencing-delay) */
+        char *prefer;        /**< node to prefer, or NULL */
+        GPtrArray *volumes;  /**< HamVolume* */
+} HamGuestSpec;
+
+void ham_guest_spec_free(HamGuestSpec *spec);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamGuestSpec, ham_guest_spec_free)
+
+/**
+ * ham_guest_spec_from_json:
+ * {"name", "config": {...}, "priority": N, "prefer": "node1",
+ *  "volumes": [{"volume", "size", "minor", "port"}]}; errors name the field.
+ */
+HamGuestSpec *ham_guest_spec_from_json(json_object *obj, GError **error);
+
+/** Minors and ports start here (DRBD's customary 7788 and /dev/drbd0 up). */
+#define HAM_MINOR_FIRST 0
+#define HAM_MINOR_LAST 1048575
+#define HAM_PORT_FIRST 7788
+#define HAM_PORT_LAST 7999
+
+/**
+ * ham_alloc_minor_port:
+ * The lowest free minor and the lowest free port given the volumes that
+ * exist (@used: HamVolume*). HAM_ERROR_INVALID when the range is exhausted.
+ */
+gboolean ham_alloc_minor_port(const GPtrArray *used, guint *ret_minor,
+                              guint *ret_port, GError **error);
+
+/**
+ * ham_cib_volumes_parse:
+ * Every plastik volume in a CIB (the whole CIB, or its configuration or
+ * resources section): the ocf:linbit:drbd primitives carrying a
+ * "plastik-volume" meta attribute set. A malformed set is an error naming the
+ * primitive and the attribute. (transfer full): GPtrArray of HamVolume*,
+ * sorted by guest then volume.
+ */
+GPtrArray *ham_cib_volumes_parse(const char *xml, gsize len, GError **error);
+
+/* ---- Pacemaker's view (crm_mon --output-as=xml) ----------------------------------- */
+
+typedef struct {
+        char *name;
+        char *id;
+        gboolean online, standby, standby_onfail, maintenance, pending, unclean,
+                 shutdown, is_dc;
+        guint resources_running;
+} HamMonNode;
+
+typedef struct {
+        char *id;             /**< the primitive */
+        char *clone;          /**< the clone or group it belongs to, or NULL */
+        char *agent;          /**< "ocf:linbit:drbd", "stonith:fence_ipmilan" */
+        char *role;           /**< Started, Stopped, Promoted, Unpromoted... */
+        char *node;           /**< where it is active, or NULL */
+        gboolean active, failed, managed, blocked, orphaned;
+} HamMonResource;
+
+typedef struct {
+        char *op_key, *node, *exitstatus, *exitreason, *task, *last_rc_change;
+        int exitcode;
+} HamMonFailure;
+
+typedef struct {
+        gboolean connected;     /**< FALSE: crm_mon could not reach the cluster */
+        char *error;            /**< crm_mon's reason when not connected */
+        char *dc;               /**< DC's name or NULL */
+        gboolean quorate;
+        char *last_change;      /**< "Fri Nov 27 19:29:04 2026" as crm_mon prints it */
+        char *last_change_by;   /**< user/client/origin */
+        gboolean stonith_enabled;
+        gboolean maintenance_mode;
+        GPtrArray *nodes;       /**< HamMonNode* */
+        GPtrArray *resources;   /**< HamMonResource*, one per instance */
+        GPtrArray *failures;    /**< HamMonFailure* */
+} HamMonStatus;
+
+void ham_mon_status_free(HamMonStatus *st);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamMonStatus, ham_mon_status_free)
+
+/**
+ * ham_crm_mon_parse:
+ * Parses `crm_mon -1 --output-as=xml` (pacemaker-result api-version 2.x).
+ * A "Not connected" result parses to connected=FALSE with crm_mon's reason.
+ * Unknown elements and attributes are ignored; missing required ones are
+ * HAM_ERROR_PARSE naming the element. (transfer full).
+ */
+HamMonStatus *ham_crm_mon_parse(const char *xml, gsize len, GError **error);
+
+/** ham_mon_status_to_json: (transfer full) for --json output. */
+json_object *ham_mon_status_to_json(const HamMonStatus *st);
+
+/** ham_mon_node_find: the node named @name or NULL. (transfer none). */
+const HamMonNode *ham_mon_node_find(const HamMonStatus *st, const char *name);
+
+/** ham_mon_node_state: "online", "standby", "maintenance", "offline", "unclean", "pending". */
+const char *ham_mon_node_state(const HamMonNode *node);
+
+/**
+ * ham_crm_mon_run:
+ * Runs `crm_mon -1 --output-as=xml` and parses it. (transfer full).
+ */
+HamMonStatus *ham_crm_mon_run(GError **error);
+
+G_END_DECLS

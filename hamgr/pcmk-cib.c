@@ -1,0 +1,712 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A guest's objects in the CIB, built and read back with libxml2 only: pure,
+ * so golden files pin the exact XML. Pacemaker's libraries are used in
+ * pcmk.c alone.
+ *
+ * A volume's definition lives on its ocf:linbit:drbd primitive in a meta
+ * attribute set "<primitive id>-plastik-volume" (plastik-guest,
+ * plastik-volume, plastik-size, plastik-minor, plastik-port): Pacemaker
+ * ignores meta attributes it does not know, the drbd agent never sees them
+ * as parameters, and one query of the resources section yields every volume
+ * and every minor and port in use.
+ */
+#include "ham.h"
+#include "ham-internal.h"
+#include "ham-pcmk.h"
+#include "hv.h"
+#include "pk.h"
+
+#include <libxml/parser.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define VOLUME_SET_SUFFIX "-plastik-volume"
+#define VOLUME_NAME_MAX 16
+
+/* ---- libxml2 helpers ------------------------------------------------------------- */
+
+xmlDoc *ham_xml_parse(const char *xml, gsize len, const char *what, GError **error)
+{
+        xmlDoc *doc;
+        const xmlError *e;
+
+        if (len > G_MAXINT) {
+                g_set_error(error, HAM_ERROR, HAM_ERROR_PARSE, "%s: too large", what);
+                return NULL;
+        }
+        xmlResetLastError();
+        doc = xmlReadMemory(xml, (int)len, NULL, NULL,
+                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOBLANKS);
+        if (!doc || !xmlDocGetRootElement(doc)) {
+                g_autofree char *msg = NULL;
+                e = xmlGetLastError();
+                msg = g_strchomp(g_strdup(e && e->message ? e->message : "empty document"));
+                if (e && e->line)
+                        g_set_error(error, HAM_ERROR, HAM_ERROR_PARSE, "%s is not XML: %s (line %d)",
+                                    what, msg, e->line);
+                else
+                        g_set_error(error, HAM_ERROR, HAM_ERROR_PARSE, "%s is not XML: %s", what, msg);
+                if (doc)
+                        xmlFreeDoc(doc);
+                return NULL;
+        }
+        return doc;
+}
+
+char *ham_xml_prop(const xmlNode *node, const char *name)
+{
+        xmlChar *v = xmlGetProp(node, (const xmlChar *)name);
+        char *s;
+
+        if (!v)
+                return NULL;
+        s = g_strdup((const char *)v);
+        xmlFree(v);
+        return s;
+}
+
+gboolean ham_xml_prop_bool(const xmlNode *node, const char *name)
+{
+        g_autofree char *v = ham_xml_prop(node, name);
+
+        return v && (g_ascii_strcasecmp(v, "true") == 0 || g_str_equal(v, "1") ||
+                     g_ascii_strcasecmp(v, "yes") == 0 || g_ascii_strcasecmp(v, "on") == 0);
+}
+
+gboolean ham_xml_is(const xmlNode *node, const char *name)
+{
+        return node && node->type == XML_ELEMENT_NODE && xmlStrcmp(node->name, (const xmlChar *)name) == 0;
+}
+
+xmlNode *ham_xml_child(const xmlNode *node, const char *name)
+{
+        for (xmlNode *c = node ? node->children : NULL; c; c = c->next)
+                if (ham_xml_is(c, name))
+                        return c;
+        return NULL;
+}
+
+static xmlNode *element(xmlNode *parent, const char *name, const char *id)
+{
+        xmlNode *n = xmlNewNode(NULL, (const xmlChar *)name);
+
+        if (id)
+                xmlNewProp(n, (const xmlChar *)"id", (const xmlChar *)id);
+        if (parent)
+                xmlAddChild(parent, n);
+        return n;
+}
+
+static void set(xmlNode *n, const char *name, const char *value)
+{
+        xmlSetProp(n, (const xmlChar *)name, (const xmlChar *)value);
+}
+
+xmlNode *ham_xml_nvpair(xmlNode *set_node, const char *name, const char *value)
+{
+        g_autofree char *setid = ham_xml_prop(set_node, "id");
+        g_autofree char *id = g_strdup_printf("%s-%s", setid ? setid : "set", name);
+        xmlNode *n = element(set_node, "nvpair", id);
+
+        set(n, "name", name);
+        set(n, "value", value);
+        return n;
+}
+
+xmlNode *ham_xml_find_id(xmlNode *root, const char *id)
+{
+        for (xmlNode *c = root; c; c = c->next) {
+                if (c->type != XML_ELEMENT_NODE)
+                        continue;
+                g_autofree char *cid = ham_xml_prop(c, "id");
+                if (cid && g_str_equal(cid, id))
+                        return c;
+                xmlNode *found = ham_xml_find_id(c->children, id);
+                if (found)
+                        return found;
+        }
+        return NULL;
+}
+
+char *ham_xml_to_string(xmlNode *node)
+{
+        xmlBuffer *buf = xmlBufferCreate();
+        char *s;
+
+        xmlNodeDump(buf, node->doc, node, 0, 1);
+        s = g_strdup((const char *)xmlBufferContent(buf));
+        xmlBufferFree(buf);
+        return s;
+}
+
+/* ---- guest specifications ---------------------------------------------------------- */
+
+void ham_volume_free(HamVolume *vol)
+{
+        if (!vol)
+                return;
+        g_free(vol->guest);
+        g_free(vol->volume);
+        g_free(vol);
+}
+
+void ham_guest_spec_free(HamGuestSpec *spec)
+{
+        if (!spec)
+                return;
+        g_free(spec->name);
+        g_free(spec->config);
+        g_free(spec->prefer);
+        if (spec->volumes)
+                g_ptr_array_unref(spec->volumes);
+        g_free(spec);
+}
+
+static gboolean volume_name_valid(const char *v)
+{
+        if (!v || !g_ascii_islower(v[0]) || strlen(v) > VOLUME_NAME_MAX)
+                return FALSE;
+        for (; *v; v++)
+                if (!g_ascii_islower(*v) && !g_ascii_isdigit(*v))
+                        return FALSE;
+        return TRUE;
+}
+
+static gboolean spec_invalid(GError **error, const char *field, const char *rule)
+{
+        g_set_error(error, HAM_ERROR, HAM_ERROR_INVALID, "guest resources: %s: %s", field, rule);
+        return FALSE;
+}
+
+static gboolean volume_check(const HamVolume *v, const char *field, GError **error)
+{
+        if (!volume_name_valid(v->volume))
+                return spec_invalid(error, field, "\"volume\" must match [a-z][a-z0-9]{0,15}");
+        if (v->size == 0)
+                return spec_invalid(error, field, "\"size\" must be a positive number of bytes");
+        if (v->minor > HAM_MINOR_LAST)
+                return spec_invalid(error, field, "\"minor\" must be 0..1048575");
+        if (v->port < 1024 || v->port > 65535)
+                return spec_invalid(error, field, "\"port\" must be 1024..65535");
+        return TRUE;
+}
+
+static gboolean json_uint(json_object *o, const char *key, guint64 max, guint64 *ret)
+{
+        json_object *v;
+
+        if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_int) ||
+            json_object_get_int64(v) < 0 || (guint64)json_object_get_int64(v) > max)
+                return FALSE;
+        *ret = (guint64)json_object_get_int64(v);
+        return TRUE;
+}
+
+HamGuestSpec *ham_guest_spec_from_json(json_object *obj, GError **error)
+{
+        g_autoptr(HamGuestSpec) spec = g_new0(HamGuestSpec, 1);
+        json_object *v, *vols;
+        guint64 n;
+
+        spec->volumes = g_ptr_array_new_with_free_func((GDestroyNotify)ham_volume_free);
+        if (!json_object_is_type(obj, json_type_object)) {
+                spec_invalid(error, "(top)", "must be a JSON object");
+                return NULL;
+        }
+        if (!json_object_object_get_ex(obj, "name", &v) || !json_object_is_type(v, json_type_string) ||
+            !hv_guest_name_valid(json_object_get_string(v))) {
+                spec_invalid(error, "name", "must be a guest name ([a-z][a-z0-9-]{0,31})");
+                return NULL;
+        }
+        spec->name = g_strdup(json_object_get_string(v));
+        if (!json_object_object_get_ex(obj, "config", &v) || !json_object_is_type(v, json_type_object)) {
+                spec_invalid(error, "config", "must be the guest definition (a JSON object)");
+                return NULL;
+        }
+        spec->config = pk_json_to_string(v, FALSE);
+        if (json_object_object_get_ex(obj, "priority", NULL)) {
+                if (!json_uint(obj, "priority", 1000000, &n)) {
+                        spec_invalid(error, "priority", "must be an integer 0..1000000");
+                        return NULL;
+                }
+                spec->priority = (guint)n;
+        }
+        if (json_object_object_get_ex(obj, "prefer", &v)) {
+                if (!json_object_is_type(v, json_type_string) || !ham_name_valid(json_object_get_string(v))) {
+                        spec_invalid(error, "prefer", "must be a node name");
+                        return NULL;
+                }
+                spec->prefer = g_strdup(json_object_get_string(v));
+        }
+        if (!json_object_object_get_ex(obj, "volumes", &vols) || !json_object_is_type(vols, json_type_array) ||
+            json_object_array_length(vols) == 0) {
+                spec_invalid(error, "volumes", "must be a non-empty array");
+                return NULL;
+        }
+        for (gsize i = 0; i < json_object_array_length(vols); i++) {
+                json_object *e = json_object_array_get_idx(vols, i);
+                g_autofree char *field = g_strdup_printf("volumes[%zu]", i);
+                g_autoptr(HamVolume) vol = g_new0(HamVolume, 1);
+                guint64 minor, port;
+
+                if (!json_object_is_type(e, json_type_object)) {
+                        spec_invalid(error, field, "must be an object");
+                        return NULL;
+                }
+                vol->guest = g_strdup(spec->name);
+                if (json_object_object_get_ex(e, "volume", &v) && json_object_is_type(v, json_type_string))
+                        vol->volume = g_strdup(json_object_get_string(v));
+                if (!json_uint(e, "size", G_MAXINT64, &vol->size) ||
+                    !json_uint(e, "minor", G_MAXUINT32, &minor) || !json_uint(e, "port", G_MAXUINT32, &port)) {
+                        spec_invalid(error, field, "\"size\", \"minor\" and \"port\" must be non-negative integers");
+                        return NULL;
+                }
+                vol->minor = (guint)minor;
+                vol->port = (guint)port;
+                if (!volume_check(vol, field, error))
+                        return NULL;
+                for (guint k = 0; k < spec->volumes->len; k++) {
+                        HamVolume *o = spec->volumes->pdata[k];
+                        if (g_str_equal(o->volume, vol->volume) || o->minor == vol->minor || o->port == vol->port) {
+                                spec_invalid(error, field, "the volume name, minor and port must differ from every other volume's");
+                                return NULL;
+                        }
+                }
+                g_ptr_array_add(spec->volumes, g_steal_pointer(&vol));
+        }
+        return g_steal_pointer(&spec);
+}
+
+/* ---- allocation ------------------------------------------------------------------- */
+
+gboolean ham_alloc_minor_port(const GPtrArray *used, guint *ret_minor, guint *ret_port, GError **error)
+{
+        g_autoptr(GHashTable) minors = g_hash_table_new(g_direct_hash, g_direct_equal);
+        g_autoptr(GHashTable) ports = g_hash_table_new(g_direct_hash, g_direct_equal);
+        guint minor = HAM_MINOR_FIRST, port = HAM_PORT_FIRST;
+
+        for (guint i = 0; used && i < used->len; i++) {
+                const HamVolume *v = used->pdata[i];
+                g_hash_table_add(minors, GUINT_TO_POINTER(v->minor + 1));
+                g_hash_table_add(ports, GUINT_TO_POINTER(v->port));
+        }
+        while (minor <= HAM_MINOR_LAST && g_hash_table_contains(minors, GUINT_TO_POINTER(minor + 1)))
+                minor++;
+        while (port <= HAM_PORT_LAST && g_hash_table_contains(ports, GUINT_TO_POINTER(port)))
+                port++;
+        if (minor > HAM_MINOR_LAST || port > HAM_PORT_LAST) {
+                g_set_error(error, HAM_ERROR, HAM_ERROR_INVALID,
+                            "no free DRBD %s left (%u to %u are all in use); remove unused volumes first",
+                            port > HAM_PORT_LAST ? "port" : "minor",
+                            port > HAM_PORT_LAST ? HAM_PORT_FIRST : HAM_MINOR_FIRST,
+                            port > HAM_PORT_LAST ? HAM_PORT_LAST : HAM_MINOR_LAST);
+                return FALSE;
+        }
+        *ret_minor = minor;
+        *ret_port = port;
+        return TRUE;
+}
+
+/* ---- building ------------------------------------------------------------------- */
+
+char *ham_cib_guest_id(const char *guest)
+{
+        return g_strdup_printf("guest-%s", guest);
+}
+
+char *ham_cib_drbd_id(const char *guest, const char *volume)
+{
+        return g_strdup_printf("drbd-pk-%s-%s", guest, volume);
+}
+
+static xmlNode *attr_set(xmlNode *parent, const char *kind, const char *owner, const char *suffix)
+{
+        g_autofree char *id = g_strdup_printf("%s-%s", owner, suffix);
+        return element(parent, kind, id);
+}
+
+static void op(xmlNode *ops, const char *owner, const char *name, const char *interval,
+               const char *timeout, const char *role)
+{
+        g_autofree char *id = g_strdup_printf("%s-%s-%s%s%s", owner, name, interval,
+                                              role ? "-" : "", role ? role : "");
+        xmlNode *o = element(ops, "op", id);
+
+        set(o, "name", name);
+        set(o, "interval", interval);
+        set(o, "timeout", timeout);
+        if (role)
+                set(o, "role", role);
+}
+
+static void build_volume(xmlNode *resources, const HamVolume *v)
+{
+        g_autofree char *id = ham_cib_drbd_id(v->guest, v->volume);
+        g_autofree char *clone_id = g_strdup_printf("%s-clone", id);
+        g_autofree char *res = g_strdup_printf("pk-%s-%s", v->guest, v->volume);
+        g_autofree char *size = g_strdup_printf("%" G_GUINT64_FORMAT, v->size);
+        g_autofree char *minor = g_strdup_printf("%u", v->minor);
+        g_autofree char *port = g_strdup_printf("%u", v->port);
+        xmlNode *clone = element(resources, "clone", clone_id);
+        xmlNode *meta = attr_set(clone, "meta_attributes", clone_id, "meta_attributes");
+        xmlNode *prim, *ia, *pv, *ops;
+
+        /* ocf:linbit:drbd on DRBD 8.4: two instances, one per node, at most
+         * one promoted; the agent needs clone notifications. */
+        ham_xml_nvpair(meta, "promotable", "true");
+        ham_xml_nvpair(meta, "promoted-max", "1");
+        ham_xml_nvpair(meta, "promoted-node-max", "1");
+        ham_xml_nvpair(meta, "clone-max", "2");
+        ham_xml_nvpair(meta, "clone-node-max", "1");
+        ham_xml_nvpair(meta, "notify", "true");
+        prim = element(clone, "primitive", id);
+        set(prim, "class", "ocf");
+        set(prim, "provider", "linbit");
+        set(prim, "type", "drbd");
+        ia = attr_set(prim, "instance_attributes", id, "instance_attributes");
+        ham_xml_nvpair(ia, "drbd_resource", res);
+        pv = attr_set(prim, "meta_attributes", id, "plastik-volume");
+        ham_xml_nvpair(pv, "plastik-guest", v->guest);
+        ham_xml_nvpair(pv, "plastik-volume", v->volume);
+        ham_xml_nvpair(pv, "plastik-size", size);
+        ham_xml_nvpair(pv, "plastik-minor", minor);
+        ham_xml_nvpair(pv, "plastik-port", port);
+        ops = element(prim, "operations", NULL);
+        /* The agent's recommended intervals (different per role, so both
+         * monitors can exist) and its advertised timeouts. */
+        op(ops, id, "monitor", "10s", "20s", "Promoted");
+        op(ops, id, "monitor", "20s", "20s", "Unpromoted");
+        op(ops, id, "start", "0s", "240s", NULL);
+        op(ops, id, "stop", "0s", "100s", NULL);
+        op(ops, id, "promote", "0s", "90s", NULL);
+        op(ops, id, "demote", "0s", "90s", NULL);
+        op(ops, id, "notify", "0s", "90s", NULL);
+}
+
+gboolean ham_cib_guest_build(const HamGuestSpec *spec, xmlNode **ret_resources,
+                             xmlNode **ret_constraints, GError **error)
+{
+        g_autofree char *gid = NULL, *prio = NULL;
+        xmlNode *resources, *constraints, *prim, *ia, *meta, *ops;
+
+        if (!hv_guest_name_valid(spec->name))
+                return spec_invalid(error, "name", "must be a guest name ([a-z][a-z0-9-]{0,31})");
+        if (!spec->config || !*spec->config)
+                return spec_invalid(error, "config", "the guest definition is missing");
+        if (!spec->volumes || spec->volumes->len == 0)
+                return spec_invalid(error, "volumes", "a guest needs at least one volume");
+        for (guint i = 0; i < spec->volumes->len; i++) {
+                g_autofree char *field = g_strdup_printf("volumes[%u]", i);
+                if (!volume_check(spec->volumes->pdata[i], field, error))
+                        return FALSE;
+        }
+        gid = ham_cib_guest_id(spec->name);
+        prio = g_strdup_printf("%u", spec->priority);
+        resources = element(NULL, "resources", NULL);
+        constraints = element(NULL, "constraints", NULL);
+        for (guint i = 0; i < spec->volumes->len; i++)
+                build_volume(resources, spec->volumes->pdata[i]);
+
+        prim = element(resources, "primitive", gid);
+        set(prim, "class", "ocf");
+        set(prim, "provider", "plastik");
+        set(prim, "type", "guest");
+        ia = attr_set(prim, "instance_attributes", gid, "instance_attributes");
+        ham_xml_nvpair(ia, "name", spec->name);
+        ham_xml_nvpair(ia, "config", spec->config);
+        meta = attr_set(prim, "meta_attributes", gid, "meta_attributes");
+        /* With priority-fencing-delay, the node running the higher total
+         * priority wins a fence race after a split. */
+        ham_xml_nvpair(meta, "priority", prio);
+        ops = element(prim, "operations", NULL);
+        op(ops, gid, "monitor", "10s", "30s", NULL);
+        op(ops, gid, "start", "0s", "120s", NULL);
+        /* hvctl's graceful shutdown waits 60 s before it destroys. */
+        op(ops, gid, "stop", "0s", "180s", NULL);
+
+        for (guint i = 0; i < spec->volumes->len; i++) {
+                const HamVolume *v = spec->volumes->pdata[i];
+                g_autofree char *did = ham_cib_drbd_id(v->guest, v->volume);
+                g_autofree char *cid = g_strdup_printf("%s-clone", did);
+                g_autofree char *col_id = g_strdup_printf("colocation-%s-%s", gid, did);
+                g_autofree char *ord_id = g_strdup_printf("order-%s-%s", did, gid);
+                xmlNode *col = element(constraints, "rsc_colocation", col_id);
+                xmlNode *ord = element(constraints, "rsc_order", ord_id);
+
+                set(col, "rsc", gid);
+                set(col, "with-rsc", cid);
+                set(col, "with-rsc-role", "Promoted");
+                set(col, "score", "INFINITY");
+                set(ord, "first", cid);
+                set(ord, "first-action", "promote");
+                set(ord, "then", gid);
+                set(ord, "then-action", "start");
+                set(ord, "kind", "Mandatory");
+        }
+        if (spec->prefer) {
+                g_autofree char *lid = g_strdup_printf("location-%s-prefer", gid);
+                xmlNode *loc = element(constraints, "rsc_location", lid);
+                set(loc, "rsc", gid);
+                set(loc, "node", spec->prefer);
+                /* Below the default stickiness (100): the guest starts on the
+                 * preferred node but does not move back after a failover. */
+                set(loc, "score", "50");
+        }
+        *ret_resources = resources;
+        *ret_constraints = constraints;
+        return TRUE;
+}
+
+static xmlNode *ensure_child(xmlNode *parent, const char *name)
+{
+        xmlNode *c = ham_xml_child(parent, name);
+        return c ? c : element(parent, name, NULL);
+}
+
+gboolean ham_cib_guest_merge(xmlNode *configuration, const HamGuestSpec *spec, GError **error)
+{
+        xmlNode *res = NULL, *cons = NULL, *have_res, *have_cons;
+
+        if (!ham_xml_is(configuration, "configuration")) {
+                g_set_error(error, HAM_ERROR, HAM_ERROR_PARSE, "the CIB has no configuration section");
+                return FALSE;
+        }
+        if (!ham_cib_guest_build(spec, &res, &cons, error))
+                return FALSE;
+        /* Refuse any id that exists: ids are unique CIB-wide. */
+        for (int pass = 0; pass < 2; pass++)
+                for (xmlNode *c = (pass ? cons : res)->children; c; c = c->next) {
+                        GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
+                        g_ptr_array_add(ids, ham_xml_prop(c, "id"));
+                        for (xmlNode *p = c->children; p; p = p->next)
+                                if (ham_xml_is(p, "primitive"))
+                                        g_ptr_array_add(ids, ham_xml_prop(p, "id"));
+                        for (guint i = 0; i < ids->len; i++)
+                                if (ham_xml_find_id(configuration, ids->pdata[i])) {
+                                        g_set_error(error, HAM_ERROR, HAM_ERROR_CONFLICT,
+                                                    "the CIB already holds an object with id %s; is guest %s defined already?",
+                                                    (char *)ids->pdata[i], spec->name);
+                                        g_ptr_array_unref(ids);
+                                        xmlFreeNode(res);
+                                        xmlFreeNode(cons);
+                                        return FALSE;
+                                }
+                        g_ptr_array_unref(ids);
+                }
+        have_res = ensure_child(configuration, "resources");
+        have_cons = ensure_child(configuration, "constraints");
+        while (res->children) {
+                xmlNode *c = res->children;
+                xmlUnlinkNode(c);
+                xmlAddChild(have_res, c);
+        }
+        while (cons->children) {
+                xmlNode *c = cons->children;
+                xmlUnlinkNode(c);
+                xmlAddChild(have_cons, c);
+        }
+        xmlFreeNode(res);
+        xmlFreeNode(cons);
+        return TRUE;
+}
+
+/* The guest a resource (primitive or clone) belongs to, if it is ours. */
+static char *resource_guest(xmlNode *r)
+{
+        g_autofree char *id = ham_xml_prop(r, "id");
+
+        if (ham_xml_is(r, "clone")) {
+                xmlNode *p = ham_xml_child(r, "primitive");
+                return p ? resource_guest(p) : NULL;
+        }
+        if (!ham_xml_is(r, "primitive") || !id)
+                return NULL;
+        if (g_str_has_prefix(id, "guest-")) {
+                g_autofree char *type = ham_xml_prop(r, "type");
+                g_autofree char *provider = ham_xml_prop(r, "provider");
+                if (g_strcmp0(type, "guest") == 0 && g_strcmp0(provider, "plastik") == 0)
+                        return g_strdup(id + strlen("guest-"));
+        }
+        for (xmlNode *m = r->children; m; m = m->next) {
+                g_autofree char *mid = ham_xml_prop(m, "id");
+                if (!ham_xml_is(m, "meta_attributes") || !mid || !g_str_has_suffix(mid, VOLUME_SET_SUFFIX))
+                        continue;
+                for (xmlNode *nv = m->children; nv; nv = nv->next) {
+                        g_autofree char *name = ham_xml_prop(nv, "name");
+                        if (ham_xml_is(nv, "nvpair") && g_strcmp0(name, "plastik-guest") == 0)
+                                return ham_xml_prop(nv, "value");
+                }
+        }
+        return NULL;
+}
+
+gboolean ham_cib_guest_unmerge(xmlNode *configuration, const char *name, guint *ret_removed,
+                               GError **error)
+{
+        g_autoptr(GHashTable) ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        xmlNode *res = ham_xml_child(configuration, "resources");
+        xmlNode *cons = ham_xml_child(configuration, "constraints");
+        guint removed = 0;
+
+        for (xmlNode *r = res ? res->children : NULL, *next; r; r = next) {
+                g_autofree char *g = resource_guest(r);
+                next = r->next;
+                if (!g || !g_str_equal(g, name))
+                        continue;
+                g_hash_table_add(ids, ham_xml_prop(r, "id"));
+                for (xmlNode *p = r->children; p; p = p->next)
+                        if (ham_xml_is(p, "primitive"))
+                                g_hash_table_add(ids, ham_xml_prop(p, "id"));
+                xmlUnlinkNode(r);
+                xmlFreeNode(r);
+                removed++;
+        }
+        if (removed == 0) {
+                g_set_error(error, HAM_ERROR, HAM_ERROR_NOT_FOUND,
+                            "the CIB holds no resources of guest %s", name);
+                return FALSE;
+        }
+        /* Constraints that name any removed resource would dangle. */
+        for (xmlNode *c = cons ? cons->children : NULL, *next; c; c = next) {
+                static const char *const refs[] = { "rsc", "with-rsc", "first", "then", NULL };
+                gboolean hit = FALSE;
+                next = c->next;
+                for (const char *const *a = refs; *a && !hit; a++) {
+                        g_autofree char *v = ham_xml_prop(c, *a);
+                        hit = v && g_hash_table_contains(ids, v);
+                }
+                if (hit) {
+                        xmlUnlinkNode(c);
+                        xmlFreeNode(c);
+                        removed++;
+                }
+        }
+        if (ret_removed)
+                *ret_removed = removed;
+        return TRUE;
+}
+
+/* ---- reading volumes back ----------------------------------------------------------- */
+
+static gboolean parse_uint(const char *text, guint64 min, guint64 max, guint64 *ret)
+{
+        return text && g_ascii_string_to_unsigned(text, 10, min, max, ret, NULL);
+}
+
+static gboolean volume_from_set(xmlNode *prim, xmlNode *set_node, HamVolume **ret, GError **error)
+{
+        g_autofree char *pid = ham_xml_prop(prim, "id");
+        g_autoptr(HamVolume) v = g_new0(HamVolume, 1);
+        g_autofree char *size = NULL, *minor = NULL, *port = NULL;
+        guint64 n;
+
+        for (xmlNode *nv = set_node->children; nv; nv = nv->next) {
+                g_autofree char *name = NULL;
+                char **slot = NULL;
+                if (!ham_xml_is(nv, "nvpair"))
+                        continue;
+                name = ham_xml_prop(nv, "name");
+                if (g_strcmp0(name, "plastik-guest") == 0)
+                        slot = &v->guest;
+                else if (g_strcmp0(name, "plastik-volume") == 0)
+                        slot = &v->volume;
+                else if (g_strcmp0(name, "plastik-size") == 0)
+                        slot = &size;
+                else if (g_strcmp0(name, "plastik-minor") == 0)
+                        slot = &minor;
+                else if (g_strcmp0(name, "plastik-port") == 0)
+                        slot = &port;
+                if (slot && !*slot)
+                        *slot = ham_xml_prop(nv, "value");
+        }
+#define BAD(attr, rule)                                                                         \
+        do {                                                                                    \
+                g_set_error(error, HAM_ERROR, HAM_ERROR_PARSE, "CIB: primitive %s: %s %s", \
+                            pid ? pid : "(no id)", attr, rule);                                 \
+                return FALSE;                                                                   \
+        } while (0)
+        if (!v->guest || !hv_guest_name_valid(v->guest))
+                BAD("plastik-guest", "is missing or not a guest name");
+        if (!volume_name_valid(v->volume))
+                BAD("plastik-volume", "is missing or not a volume name");
+        if (!parse_uint(size, 1, G_MAXINT64, &v->size))
+                BAD("plastik-size", "is missing or not a positive number of bytes");
+        if (!parse_uint(minor, 0, HAM_MINOR_LAST, &n))
+                BAD("plastik-minor", "is missing or not 0..1048575");
+        v->minor = (guint)n;
+        if (!parse_uint(port, 1024, 65535, &n))
+                BAD("plastik-port", "is missing or not 1024..65535");
+        v->port = (guint)n;
+#undef BAD
+        *ret = g_steal_pointer(&v);
+        return TRUE;
+}
+
+static gboolean collect_volumes(xmlNode *node, GPtrArray *out, GError **error)
+{
+        for (xmlNode *c = node; c; c = c->next) {
+                if (c->type != XML_ELEMENT_NODE)
+                        continue;
+                /* The status section repeats resource ids but never definitions. */
+                if (ham_xml_is(c, "status"))
+                        continue;
+                if (ham_xml_is(c, "primitive")) {
+                        g_autofree char *cls = ham_xml_prop(c, "class");
+                        g_autofree char *prov = ham_xml_prop(c, "provider");
+                        g_autofree char *type = ham_xml_prop(c, "type");
+                        if (g_strcmp0(cls, "ocf") || g_strcmp0(prov, "linbit") || g_strcmp0(type, "drbd"))
+                                continue;
+                        for (xmlNode *m = c->children; m; m = m->next) {
+                                g_autofree char *mid = ham_xml_prop(m, "id");
+                                HamVolume *v = NULL;
+                                if (!ham_xml_is(m, "meta_attributes") || !mid ||
+                                    !g_str_has_suffix(mid, VOLUME_SET_SUFFIX))
+                                        continue;
+                                if (!volume_from_set(c, m, &v, error))
+                                        return FALSE;
+                                g_ptr_array_add(out, v);
+                                break;
+                        }
+                        continue;
+                }
+                if (!collect_volumes(c->children, out, error))
+                        return FALSE;
+        }
+        return TRUE;
+}
+
+static int volume_cmp(gconstpointer a, gconstpointer b)
+{
+        const HamVolume *x = *(HamVolume *const *)a, *y = *(HamVolume *const *)b;
+        int r = strcmp(x->guest, y->guest);
+        return r ? r : strcmp(x->volume, y->volume);
+}
+
+GPtrArray *ham_cib_volumes_parse(const char *xml, gsize len, GError **error)
+{
+        g_autoptr(xmlDoc) doc = ham_xml_parse(xml, len, "the CIB", error);
+        g_autoptr(GPtrArray) out = NULL;
+
+        if (!doc)
+                return NULL;
+        out = g_ptr_array_new_with_free_func((GDestroyNotify)ham_volume_free);
+        if (!collect_volumes(xmlDocGetRootElement(doc), out, error))
+                return NULL;
+        g_ptr_array_sort(out, volume_cmp);
+        for (guint i = 0; i + 1 < out->len; i++) {
+                const HamVolume *a = out->pdata[i];
+                for (guint j = i + 1; j < out->len; j++) {
+                        const HamVolume *b = out->pdata[j];
+                        if (a->minor == b->minor || a->port == b->port ||
+                            (g_str_equal(a->guest, b->guest) && g_str_equal(a->volume, b->volume))) {
+                                g_set_error(error, HAM_ERROR, HAM_ERROR_PARSE,
+                                            "CIB: volumes %s/%s and %s/%s share a %s",
+                                            a->guest, a->volume, b->guest, b->volume,
+                                            a->minor == b->minor ? "minor" : a->port == b->port ? "port" : "name");
+                                return NULL;
+                        }
+                }
+        }
+        return g_steal_pointer(&out);
+}

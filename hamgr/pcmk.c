@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The only file that calls libcib. XML crosses the boundary as text: what
+ * Pacemaker returns is serialized and parsed again with plain libxml2, and
+ * what plastik builds is serialized and parsed with string2xml(), so no
+ * node ever carries the other library's private bookkeeping.
+ */
+#include "ham.h"
+#include "ham-internal.h"
+#include "ham-pcmk.h"
+
+#include <crm/cib.h>
+#include <crm/common/results.h>
+#include <crm/common/xml.h>
+#include <crm/msg_xml.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct HamPcmk {
+        cib_t *cib;
+};
+
+#define CALL_OPTS (cib_sync_call)
+
+static gboolean pcmk_failed(GError **error, int rc, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static gboolean pcmk_failed(GError **error, int rc, const char *fmt, ...)
+{
+        g_autofree char *what = NULL;
+        va_list ap;
+
+        va_start(ap, fmt);
+        what = g_strdup_vprintf(fmt, ap);
+        va_end(ap);
+        g_set_error(error, HAM_ERROR, HAM_ERROR_PCMK, "%s: %s", what, pcmk_strerror(rc));
+        return FALSE;
+}
+
+HamPcmk *ham_pcmk_connect(const char *client_name, GError **error)
+{
+        cib_t *cib = cib_new();
+        HamPcmk *p;
+        int rc;
+
+        if (!cib) {
+                g_set_error(error, HAM_ERROR, HAM_ERROR_PCMK, "cannot create a CIB connection");
+                return NULL;
+        }
+        rc = cib->cmds->signon(cib, client_name, cib_command);
+        if (rc != pcmk_ok) {
+                cib_delete(cib);
+                pcmk_failed(error, rc, "cannot connect to the CIB manager (is pacemaker running?)");
+                return NULL;
+        }
+        p = g_new0(HamPcmk, 1);
+        p->cib = cib;
+        return p;
+}
+
+void ham_pcmk_close(HamPcmk *pcmk)
+{
+        if (!pcmk)
+                return;
+        pcmk->cib->cmds->signoff(pcmk->cib);
+        cib_delete(pcmk->cib);
+        g_free(pcmk);
+}
+
+char *ham_pcmk_query_xml(HamPcmk *pcmk, const char *section, GError **error)
+{
+        xmlNode *out = NULL;
+        char *text, *copy;
+        int rc;
+
+        rc = pcmk->cib->cmds->query(pcmk->cib, section, &out, CALL_OPTS | cib_scope_local);
+        if (rc != pcmk_ok || !out) {
+                if (out)
+                        free_xml(out);
+                pcmk_failed(error, rc, "cannot query the CIB%s%s", section ? " section " : "",
+                            section ? section : "");
+                return NULL;
+        }
+        text = dump_xml_formatted(out);
+        free_xml(out);
+        copy = g_strdup(text);
+        free(text);
+        return copy;
+}
+
+static xmlDoc *query_doc(HamPcmk *pcmk, const char *section, GError **error)
+{
+        g_autofree char *text = ham_pcmk_query_xml(pcmk, section, error);
+
+        return text ? ham_xml_parse(text, strlen(text), "the CIB", error) : NULL;
+}
+
+/* Hands plastik-built XML to Pacemaker as Pacemaker's own. */
+static xmlNode *to_pcmk(xmlNode *mine)
+{
+        g_autofree char *text = ham_xml_to_string(mine);
+        return string2xml(text);
+}
+
+static int cib_modify(HamPcmk *pcmk, const char *section, xmlNode *mine)
+{
+        xmlNode *x = to_pcmk(mine);
+        int rc;
+
+        if (!x)
+                return -EINVAL;
+        rc = pcmk->cib->cmds->modify(pcmk->cib, section, x, CALL_OPTS | cib_can_create);
+        free_xml(x);
+        return rc;
+}
+
+/* ---- options ---------------------------------------------------------------------- */
+
+static gboolean option_set_kind(const char *section, const char **ret_tag, const char **ret_id,
+                                GError **error)
+{
+        if (g_strcmp0(section, "crm_config") == 0) {
+                *ret_tag = "cluster_property_set";
+                *ret_id = "cib-bootstrap-options";
+        } else if (g_strcmp0(section, "rsc_defaults") == 0 || g_strcmp0(section, "op_defaults") == 0) {
+                *ret_tag = "meta_attributes";
+                *ret_id = g_str_equal(section, "rsc_defaults") ? "rsc-options" : "op-options";
+        } else {
+                g_set_error(error, HAM_ERROR, HAM_ERROR_INVALID,
+                            "unknown option section \"%s\" (crm_config, rsc_defaults or op_defaults)",
+                            section ? section : "");
+                return FALSE;
+        }
+        return TRUE;
+}
+
+/* The nvpair called @name in the first set of @tag under @parent. (transfer none) */
+static xmlNode *find_nvpair(xmlNode *parent, const char *tag, const char *name, xmlNode **ret_set)
+{
+        for (xmlNode *s = parent ? parent->children : NULL; s; s = s->next) {
+                if (!ham_xml_is(s, tag))
+                        continue;
+                if (ret_set && !*ret_set)
+                        *ret_set = s;
+                for (xmlNode *nv = s->children; nv; nv = nv->next) {
+                        g_autofree char *n = ham_xml_prop(nv, "name");
+                        if (ham_xml_is(nv, "nvpair") && g_strcmp0(n, name) == 0) {
+                                if (ret_set)
+                                        *ret_set = s;
+                                return nv;
+                        }
+                }
+        }
+        return NULL;
+}
+
+static xmlNode *section_of(xmlDoc *doc, const char *section)
+{
+        xmlNode *root = xmlDocGetRootElement(doc);
+
+        if (ham_xml_is(root, section))
+                return root;
+        if (ham_xml_is(root, "cib"))
+                root = ham_xml_child(root, "configuration");
+        return ham_xml_child(root, section);
+}
+
+gboolean ham_pcmk_get_option(HamPcmk *pcmk, const char *section, const char *name,
+                             char **ret_value, GError **error)
+{
+        const char *tag, *set_id;
+        g_autoptr(xmlDoc) doc = NULL;
+        xmlNode *nv;
+
+        if (!option_set_kind(section, &tag, &set_id, error))
+                return FALSE;
+        doc = query_doc(pcmk, "configuration", error);
+        if (!doc)
+                return FALSE;
+        nv = find_nvpair(section_of(doc, section), tag, name, NULL);
+        *ret_value = nv ? ham_xml_prop(nv, "value") : NULL;
+        return TRUE;
+}
+
+gboolean ham_pcmk_set_option(HamPcmk *pcmk, const char *section, const char *name,
+                             const char *value, GError **error)
+{
+        const char *tag, *set_id;
+        g_autoptr(xmlDoc) doc = NULL;
+        g_autofree char *have_set_id = NULL, *have_nv_id = NULL;
+        xmlNode *top, *set_node, *nv, *have_set = NULL, *have_nv;
+        int rc;
+
+        if (!option_set_kind(section, &tag, &set_id, error))
+                return FALSE;
+        doc = query_doc(pcmk, "configuration", error);
+        if (!doc)
+                return FALSE;
+        /* Update the pair where it is, whatever its id (pcs and crmsh name
+         * sets differently); a new pair goes into the first set. */
+        have_nv = find_nvpair(section_of(doc, section), tag, name, &have_set);
+        if (have_set)
+                have_set_id = ham_xml_prop(have_set, "id");
+        if (have_nv)
+                have_nv_id = ham_xml_prop(have_nv, "id");
+        top = xmlNewNode(NULL, (const xmlChar *)section);
+        set_node = xmlNewChild(top, NULL, (const xmlChar *)tag, NULL);
+        xmlNewProp(set_node, (const xmlChar *)"id", (const xmlChar *)(have_set_id ? have_set_id : set_id));
+        nv = ham_xml_nvpair(set_node, name, value);
+        if (have_nv_id)
+                xmlSetProp(nv, (const xmlChar *)"id", (const xmlChar *)have_nv_id);
+        rc = cib_modify(pcmk, section, top);
+        xmlFreeNode(top);
+        if (rc != pcmk_ok)
+                return pcmk_failed(error, rc, "cannot set %s=%s in %s", name, value, section);
+        return TRUE;
+}
+
+/* ---- nodes ------------------------------------------------------------------------ */
+
+static xmlNode *node_by_uname(xmlNode *nodes, const char *uname)
+{
+        for (xmlNode *n = nodes ? nodes->children : NULL; n; n = n->next) {
+                g_autofree char *u = ham_xml_prop(n, "uname");
+                if (ham_xml_is(n, "node") && g_strcmp0(u, uname) == 0)
+                        return n;
+        }
+        return NULL;
+}
+
+static xmlNode *find_node(xmlDoc *doc, const char *uname, GError **error)
+{
+        xmlNode *nodes = section_of(doc, "nodes");
+        xmlNode *n = node_by_uname(nodes, uname);
+        g_autoptr(GString) known = NULL;
+
+        if (n)
+                return n;
+        known = g_string_new(NULL);
+        for (xmlNode *c = nodes ? nodes->children : NULL; c; c = c->next) {
+                g_autofree char *u = ham_xml_prop(c, "uname");
+                if (ham_xml_is(c, "node") && u)
+                        g_string_append_printf(known, "%s%s", known->len ? ", " : "", u);
+        }
+        g_set_error(error, HAM_ERROR, HAM_ERROR_NOT_FOUND, "the cluster has no node %s (it knows: %s)",
+                    uname, known->len ? known->str : "none yet");
+        return NULL;
+}
+
+gboolean ham_pcmk_node_id(HamPcmk *pcmk, const char *uname, char **ret_id, GError **error)
+{
+        g_autoptr(xmlDoc) doc = query_doc(pcmk, "nodes", error);
+        xmlNode *n;
+
+        if (!doc || !(n = find_node(doc, uname, error)))
+                return FALSE;
+        *ret_id = ham_xml_prop(n, "id");
+        return *ret_id != NULL;
+}
+
+gboolean ham_pcmk_node_attr_get(HamPcmk *pcmk, const char *uname, const char *name,
+                                char **ret_value, GError **error)
+{
+        g_autoptr(xmlDoc) doc = query_doc(pcmk, "nodes", error);
+        xmlNode *n, *nv;
+
+        if (!doc || !(n = find_node(doc, uname, error)))
+                return FALSE;
+        nv = find_nvpair(n, "instance_attributes", name, NULL);
+        *ret_value = nv ? ham_xml_prop(nv, "value") : NULL;
+        return TRUE;
+}
+
+gboolean ham_pcmk_node_attr_set(HamPcmk *pcmk, const char *uname, const char *name,
+                                const char *value, GError **error)
+{
+        g_autoptr(xmlDoc) doc = query_doc(pcmk, "nodes", error);
+        g_autofree char *id = NULL, *set_id = NULL, *nv_id = NULL;
+        xmlNode *n, *have_set = NULL, *have_nv, *top, *node, *set_node, *nv;
+        int rc;
+
+        if (!doc || !(n = find_node(doc, uname, error)))
+                return FALSE;
+        id = ham_xml_prop(n, "id");
+        have_nv = find_nvpair(n, "instance_attributes", name, &have_set);
+        set_id = have_set ? ham_xml_prop(have_set, "id") : g_strdup_printf("nodes-%s", id);
+        nv_id = have_nv ? ham_xml_prop(have_nv, "id") : NULL;
+        if (!value) {
+                if (!have_nv)
+                        return TRUE; /* nothing to remove */
+                nv = xmlNewNode(NULL, (const xmlChar *)"nvpair");
+                xmlNewProp(nv, (const xmlChar *)"id", (const xmlChar *)nv_id);
+                {
+                        xmlNode *x = to_pcmk(nv);
+                        rc = x ? pcmk->cib->cmds->remove(pcmk->cib, "nodes", x, CALL_OPTS) : -EINVAL;
+                        if (x)
+                                free_xml(x);
+                }
+                xmlFreeNode(nv);
+                if (rc != pcmk_ok)
+                        return pcmk_failed(error, rc, "cannot remove %s from node %s", name, uname);
+                return TRUE;
+        }
+        top = xmlNewNode(NULL, (const xmlChar *)"nodes");
+        node = xmlNewChild(top, NULL, (const xmlChar *)"node", NULL);
+        xmlNewProp(node, (const xmlChar *)"id", (const xmlChar *)id);
+        xmlNewProp(node, (const xmlChar *)"uname", (const xmlChar *)uname);
+        set_node = xmlNewChild(node, NULL, (const xmlChar *)"instance_attributes", NULL);
+        xmlNewProp(set_node, (const xmlChar *)"id", (const xmlChar *)set_id);
+        nv = ham_xml_nvpair(set_node, name, value);
+        if (nv_id)
+                xmlSetProp(nv, (const xmlChar *)"id", (const xmlChar *)nv_id);
+        rc = cib_modify(pcmk, "nodes", top);
+        xmlFreeNode(top);
+        if (rc != pcmk_ok)
+                return pcmk_failed(error, rc, "cannot set %s=%s on node %s", name, value, uname);
+        return TRUE;
+}
+
+/* ---- guests ------------------------------------------------------------------------- */
+
+/* One replace of the configuration section: all of a change or none. */
+static gboolean replace_configuration(HamPcmk *pcmk, xmlNode *configuration, GError **error)
+{
+        xmlNode *x = to_pcmk(configuration);
+        int rc;
+
+        if (!x) {
+                g_set_error(error, HAM_ERROR, HAM_ERROR_FAILED, "the new configuration does not serialize");
+                return FALSE;
+        }
+        rc = pcmk->cib->cmds->replace(pcmk->cib, "configuration", x, CALL_OPTS);
+        free_xml(x);
+        if (rc != pcmk_ok)
+                return pcmk_failed(error, rc, "the CIB refused the new configuration (nothing was changed)");
+        return TRUE;
+}
+
+gboolean ham_pcmk_guest_apply(HamPcmk *pcmk, const HamGuestSpec *spec, GError **error)
+{
+        g_autoptr(xmlDoc) doc = query_doc(pcmk, "configuration", error);
+
+        if (!doc || !ham_cib_guest_merge(xmlDocGetRootElement(doc), spec, error))
+                return FALSE;
+        return replace_configuration(pcmk, xmlDocGetRootElement(doc), error);
+}
+
+gboolean ham_pcmk_guest_remove(HamPcmk *pcmk, const char *name, GError **error)
+{
+        g_autoptr(xmlDoc) doc = query_doc(pcmk, "configuration", error);
+        guint n;
+
+        if (!doc || !ham_cib_guest_unmerge(xmlDocGetRootElement(doc), name, &n, error))
+                return FALSE;
+        return replace_configuration(pcmk, xmlDocGetRootElement(doc), error);
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Golden driver: reads a plastik.conf, prints the corosync.conf rendered
+ * from it, or the error that names the group and key.
+ */
+#include "ham.h"
+
+#include <stdio.h>
+
+int main(int argc, char **argv)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(HamConf) conf = NULL;
+        g_autofree char *text = NULL, *out = NULL;
+        gsize len;
+
+        if (argc != 2 || !g_file_get_contents(argv[1], &text, &len, &error)) {
+                fprintf(stderr, "usage: golden-corosync-conf PLASTIK.CONF\n");
+                return 2;
+        }
+        conf = ham_conf_load_data(text, len, "input", &error);
+        if (!conf) {
+                printf("error: %s\n", error->message);
+                return 1;
+        }
+        out = ham_corosync_conf_render(conf);
+        fputs(out, stdout);
+        return 0;
+}

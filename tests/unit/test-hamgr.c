@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Unit tests of libhamgr's pure parts: plastik.conf, the plan, allocation. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ham.h"
+#include "ham-internal.h"
+
+static HamConf *sample_conf(void)
+{
+        HamConf *c = g_new0(HamConf, 1);
+
+        c->cluster_name = g_strdup("plastik");
+        c->drbd_secret = g_strdup("0123456789abcdefXYZ");
+        c->local.name = g_strdup("node1");
+        c->local.nodeid = 1;
+        c->local.addresses[0] = g_strdup("10.99.0.1");
+        c->local.addresses[1] = g_strdup("10.99.1.1");
+        c->local.replication_address = g_strdup("10.99.0.1");
+        c->local.vg = g_strdup("plastik");
+        c->peer.name = g_strdup("node2");
+        c->peer.nodeid = 2;
+        c->peer.addresses[0] = g_strdup("10.99.0.2");
+        c->peer.addresses[1] = g_strdup("10.99.1.2");
+        c->peer.replication_address = g_strdup("10.99.0.2");
+        c->peer.vg = g_strdup("vg-b");
+        return c;
+}
+
+static void test_names(void **state)
+{
+        assert_true(ham_name_valid("node1"));
+        assert_true(ham_name_valid("n1.example.org"));
+        assert_false(ham_name_valid("-node"));
+        assert_false(ham_name_valid("my node"));
+        assert_false(ham_name_valid(""));
+        assert_true(ham_address_valid("10.99.0.1"));
+        assert_true(ham_address_valid("fd00::1"));
+        assert_false(ham_address_valid("node1"));
+        assert_false(ham_address_valid("10.99.0.256"));
+        assert_true(ham_vg_name_valid("vg_0.x+y"));
+        assert_false(ham_vg_name_valid(".."));
+        assert_false(ham_vg_name_valid("-vg"));
+        assert_false(ham_vg_name_valid("vg/x"));
+}
+
+static void test_conf_save_load(void **state)
+{
+        g_autofree char *dir = g_dir_make_tmp("ham-test-XXXXXX", NULL);
+        g_autofree char *path = g_build_filename(dir, "etc", "plastik.conf", NULL);
+        g_autofree char *etc = g_path_get_dirname(path);
+        g_autoptr(HamConf) conf = sample_conf();
+        g_autoptr(HamConf) back = NULL;
+        g_autoptr(GError) error = NULL;
+        struct stat st;
+
+        assert_true(ham_conf_save(conf, path, &error));
+        assert_int_equal(stat(path, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0600); /* it holds the DRBD secret */
+        back = ham_conf_load(path, &error);
+        assert_non_null(back);
+        assert_true(ham_conf_equal(conf, back));
+        assert_string_equal(back->local.addresses[1], "10.99.1.1");
+        assert_null(back->local.addresses[2]);
+        assert_string_equal(back->peer.vg, "vg-b");
+        g_unlink(path);
+        g_rmdir(etc);
+        g_rmdir(dir);
+}
+
+static void test_conf_missing_file(void **state)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(HamConf) conf = ham_conf_load("/nonexistent/plastik.conf", &error);
+
+        assert_null(conf);
+        assert_true(g_error_matches(error, HAM_ERROR, HAM_ERROR_NOT_FOUND));
+}
+
+static void test_conf_save_refuses_invalid(void **state)
+{
+        g_autofree char *dir = g_dir_make_tmp("ham-test-XXXXXX", NULL);
+        g_autofree char *path = g_build_filename(dir, "plastik.conf", NULL);
+        g_autoptr(HamConf) conf = sample_conf();
+        g_autoptr(GError) error = NULL;
+
+        g_free(conf->peer.replication_address);
+        conf->peer.replication_address = g_strdup("10.99.0.1"); /* same as node1 */
+        assert_false(ham_conf_save(conf, path, &error));
+        assert_true(g_error_matches(error, HAM_ERROR, HAM_ERROR_INVALID));
+        assert_non_null(strstr(error->message, "[peer] replication-address"));
+        assert_false(g_file_test(path, G_FILE_TEST_EXISTS)); /* nothing written */
+        g_rmdir(dir);
+}
+
+static void test_conf_errors_name_key(void **state)
+{
+        g_autoptr(HamConf) conf = sample_conf();
+        g_autofree char *text = ham_conf_to_data(conf);
+        g_autoptr(GError) error = NULL;
+        g_auto(GStrv) parts = g_strsplit(text, "nodeid=2", 2);
+        g_autofree char *s = g_strjoinv("nodeid=two", parts);
+
+        assert_null(ham_conf_load_data(s, strlen(s), "/etc/plastik/plastik.conf", &error));
+        assert_string_equal(error->message,
+                            "/etc/plastik/plastik.conf: [peer] nodeid: must be 1 or 2 (got \"two\")");
+}
+
+static void test_conf_diff_and_peer_view(void **state)
+{
+        g_autoptr(HamConf) a = sample_conf();
+        g_autoptr(HamConf) b = sample_conf();
+        g_autoptr(HamConf) p = ham_conf_for_peer(a);
+        g_autofree char *d1 = NULL, *d2 = NULL, *ra = NULL, *rp = NULL;
+
+        assert_null(ham_conf_diff(a, b));
+        g_free(b->cluster_name);
+        b->cluster_name = g_strdup("other");
+        d1 = ham_conf_diff(a, b);
+        assert_string_equal(d1, "the cluster name is \"plastik\", not \"other\"");
+        assert_string_equal(p->local.name, "node2");
+        assert_string_equal(p->peer.name, "node1");
+        d2 = ham_conf_diff(a, p);
+        assert_non_null(d2);
+        /* Both nodes render the same corosync.conf. */
+        ra = ham_corosync_conf_render(a);
+        rp = ham_corosync_conf_render(p);
+        assert_string_equal(ra, rp);
+}
+
+static GBytes *key_of(guint8 fill)
+{
+        guint8 *k = g_malloc(HAM_AUTHKEY_LEN);
+        memset(k, fill, HAM_AUTHKEY_LEN);
+        return g_bytes_new_take(k, HAM_AUTHKEY_LEN);
+}
+
+static GString *plan_kinds(GPtrArray *plan)
+{
+        GString *s = g_string_new(NULL);
+        for (guint i = 0; i < plan->len; i++)
+                g_string_append_printf(s, "%s%s", i ? " " : "",
+                                       ham_step_kind_name(((HamStep *)plan->pdata[i])->kind));
+        return s;
+}
+
+static void test_plan_fresh_init(void **state)
+{
+        g_autoptr(HamConf) want = sample_conf();
+        g_autoptr(GBytes) key = key_of(1);
+        g_autoptr(GError) error = NULL;
+        HamNodeState have = { 0 };
+        g_autoptr(GPtrArray) plan = ham_cluster_plan(HAM_SETUP_INIT, &have, want, key, &error);
+        g_autoptr(GString) kinds = NULL;
+
+        assert_non_null(plan);
+        kinds = plan_kinds(plan);
+        assert_string_equal(kinds->str, "write-authkey write-corosync-conf write-plastik-conf "
+                                        "start-corosync start-pacemaker wait-cib set-properties");
+}
+
+static void test_plan_rerun_is_noop(void **state)
+{
+        g_autoptr(HamConf) want = sample_conf();
+        g_autoptr(GBytes) key = key_of(1);
+        g_autoptr(GError) error = NULL;
+        HamNodeState have = { .conf = sample_conf(), .corosync_conf = ham_corosync_conf_render(want),
+                              .authkey = key_of(1), .corosync_running = TRUE, .pacemaker_running = TRUE };
+        g_autoptr(GPtrArray) init = ham_cluster_plan(HAM_SETUP_INIT, &have, want, key, &error);
+        g_autoptr(GPtrArray) join = NULL;
+        g_autoptr(GString) k1 = NULL, k2 = NULL;
+
+        assert_non_null(init);
+        k1 = plan_kinds(init);
+        /* Only the property check remains; it changes nothing when they match. */
+        assert_string_equal(k1->str, "wait-cib set-properties");
+        join = ham_cluster_plan(HAM_SETUP_JOIN, &have, want, key, &error);
+        k2 = plan_kinds(join);
+        assert_string_equal(k2->str, "wait-quorum wait-online");
+        ham_node_state_clear(&have);
+}
+
+static void test_plan_conflicts(void **state)
+{
+        g_autoptr(HamConf) want = sample_conf();
+        g_autoptr(GBytes) key = key_of(1);
+        HamNodeState have = { .conf = sample_conf() };
+        g_autoptr(GPtrArray) plan = NULL;
+        g_autoptr(GError) e1 = NULL, e2 = NULL, e3 = NULL;
+
+        g_free(have.conf->cluster_name);
+        have.conf->cluster_name = g_strdup("old");
+        plan = ham_cluster_plan(HAM_SETUP_INIT, &have, want, key, &e1);
+        assert_null(plan);
+        assert_true(g_error_matches(e1, HAM_ERROR, HAM_ERROR_CONFLICT));
+        assert_non_null(strstr(e1->message, "the cluster name is \"old\", not \"plastik\""));
+        assert_non_null(strstr(e1->message, "remove")); /* says how to fix it */
+        ham_node_state_clear(&have);
+
+        have.authkey = key_of(2); /* another cluster's key */
+        assert_null(ham_cluster_plan(HAM_SETUP_JOIN, &have, want, key, &e2));
+        assert_true(g_error_matches(e2, HAM_ERROR, HAM_ERROR_CONFLICT));
+        assert_non_null(strstr(e2->message, "join token"));
+        ham_node_state_clear(&have);
+
+        have.corosync_conf = g_strdup("totem {\n}\n"); /* someone else's file */
+        assert_null(ham_cluster_plan(HAM_SETUP_INIT, &have, want, key, &e3));
+        assert_non_null(strstr(e3->message, "another tool wrote it"));
+        ham_node_state_clear(&have);
+}
+
+static void test_plan_resumes(void **state)
+{
+        g_autoptr(HamConf) want = sample_conf();
+        g_autoptr(GBytes) key = key_of(1);
+        g_autoptr(GError) error = NULL;
+        /* Interrupted after the key and corosync.conf were written. */
+        HamNodeState have = { .corosync_conf = ham_corosync_conf_render(want), .authkey = key_of(1) };
+        g_autoptr(GPtrArray) plan = ham_cluster_plan(HAM_SETUP_JOIN, &have, want, key, &error);
+        g_autoptr(GString) kinds = plan_kinds(plan);
+
+        assert_string_equal(kinds->str, "write-plastik-conf start-corosync start-pacemaker wait-quorum wait-online");
+        ham_node_state_clear(&have);
+}
+
+static HamVolume *vol(guint minor, guint port)
+{
+        HamVolume *v = g_new0(HamVolume, 1);
+        v->guest = g_strdup("g");
+        v->volume = g_strdup_printf("v%u", minor);
+        v->size = 1;
+        v->minor = minor;
+        v->port = port;
+        return v;
+}
+
+static void test_alloc(void **state)
+{
+        g_autoptr(GPtrArray) used = g_ptr_array_new_with_free_func((GDestroyNotify)ham_volume_free);
+        g_autoptr(GError) error = NULL;
+        guint minor = 99, port = 99;
+
+        assert_true(ham_alloc_minor_port(used, &minor, &port, &error));
+        assert_int_equal(minor, 0);
+        assert_int_equal(port, 7788);
+        g_ptr_array_add(used, vol(0, 7788));
+        g_ptr_array_add(used, vol(2, 7790));
+        assert_true(ham_alloc_minor_port(used, &minor, &port, &error));
+        assert_int_equal(minor, 1); /* the gap is reused */
+        assert_int_equal(port, 7789);
+        for (guint p = HAM_PORT_FIRST; p <= HAM_PORT_LAST; p++)
+                g_ptr_array_add(used, vol(100 + p, p));
+        minor = port = 99;
+        assert_false(ham_alloc_minor_port(used, &minor, &port, &error));
+        assert_non_null(strstr(error->message, "no free DRBD port"));
+        assert_int_equal(minor, 99); /* untouched on failure */
+}
+
+static void test_quorum_parse(void **state)
+{
+        const char *text =
+                "Quorum information\n------------------\nDate:             Fri Nov 27 19:29:07 2026\n"
+                "Quorum provider:  corosync_votequorum\nNodes:            2\nNode ID:          1\n"
+                "Ring ID:          1.5\nQuorate:          Yes\n\nVotequorum information\n"
+                "Flags:            2Node Quorate WaitForAll\n";
+        gboolean q = FALSE;
+        guint n = 0;
+
+        assert_true(ham_quorum_parse(text, &q, &n));
+        assert_true(q);
+        assert_int_equal(n, 2);
+        assert_false(ham_quorum_parse("Cannot initialize CMAP service\n", &q, &n));
+}
+
+static void test_generated_secrets(void **state)
+{
+        g_autoptr(GError) error = NULL;
+        g_autofree char *s1 = ham_secret_generate(&error);
+        g_autofree char *s2 = ham_secret_generate(&error);
+        g_autoptr(GBytes) key = ham_authkey_generate(&error);
+
+        assert_true(ham_secret_valid(s1));
+        assert_string_not_equal(s1, s2);
+        assert_int_equal(g_bytes_get_size(key), HAM_AUTHKEY_LEN);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_names),
+                cmocka_unit_test(test_conf_save_load),
+                cmocka_unit_test(test_conf_missing_file),
+                cmocka_unit_test(test_conf_save_refuses_invalid),
+                cmocka_unit_test(test_conf_errors_name_key),
+                cmocka_unit_test(test_conf_diff_and_peer_view),
+                cmocka_unit_test(test_plan_fresh_init),
+                cmocka_unit_test(test_plan_rerun_is_noop),
+                cmocka_unit_test(test_plan_conflicts),
+                cmocka_unit_test(test_plan_resumes),
+                cmocka_unit_test(test_alloc),
+                cmocka_unit_test(test_quorum_parse),
+                cmocka_unit_test(test_generated_secrets),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}

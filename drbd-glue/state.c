@@ -309,6 +309,7 @@ typedef struct {
         const char *action;
         const char *object;
         GArray *fields;         /* Field */
+        GPtrArray *bad_words;   /* words that are not KEY:VALUE */
         GString *problems;      /* "; "-separated, empty when the line is clean */
 } Line;
 
@@ -317,6 +318,8 @@ static void line_clear(Line *line)
         g_free(line->buf);
         if (line->fields)
                 g_array_unref(line->fields);
+        if (line->bad_words)
+                g_ptr_array_unref(line->bad_words);
         if (line->problems)
                 g_string_free(line->problems, TRUE);
 }
@@ -424,8 +427,12 @@ static const char *const helper_keys[] = {
         "name", "peer-node-id", "conn-name", "local", "peer", "volume", "minor",
         "helper", "status", NULL };
 
+/* Called once the line is known to be an event of a known object, so
+ * that a line of prose gets one warning, not one per word. */
 static void check_keys(Line *line, const char *const *known)
 {
+        for (guint i = 0; i < line->bad_words->len; i++)
+                problem(line, "'%s' is not KEY:VALUE", (const char *)line->bad_words->pdata[i]);
         for (guint i = 0; i < line->fields->len; i++) {
                 const Field *f = &g_array_index(line->fields, Field, i);
 
@@ -745,6 +752,7 @@ static gboolean parse_line(const char *text, Line *line)
 
         line->buf = g_strdup(text);
         line->fields = g_array_new(FALSE, FALSE, sizeof(Field));
+        line->bad_words = g_ptr_array_new();
         line->problems = g_string_new(NULL);
         words = split_words(line->buf);
         if (words->len == 0)
@@ -757,7 +765,7 @@ static gboolean parse_line(const char *text, Line *line)
                 Field f;
 
                 if (!colon || colon == w) {
-                        problem(line, "'%s' is not KEY:VALUE", w);
+                        g_ptr_array_add(line->bad_words, w);
                         continue;
                 }
                 *colon = '\0';
@@ -894,7 +902,7 @@ const char *dg_state_feed_line(DgState *state, const char *line, char **ret_warn
                         problem(&parsed, "not an event");
         } else if (strcmp(parsed.action, "exists") == 0 && g_strcmp0(parsed.object, "-") == 0) {
                 state->complete = TRUE;
-                if (parsed.fields->len > 0)
+                if (parsed.fields->len > 0 || parsed.bad_words->len > 0)
                         problem(&parsed, "text after 'exists -'");
         } else {
                 result = apply(state, &parsed);

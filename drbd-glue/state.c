@@ -913,9 +913,12 @@ const char *dg_state_feed_line(DgState *state, const char *line, char **ret_warn
                 if (ret_warning) {
                         g_autofree char *quoted = excerpt(line);
 
+                        /* Problems quote keys and values, which may be any bytes. */
+                        g_autofree char *problems = g_utf8_make_valid(parsed.problems->str, -1);
+
                         *ret_warning = g_strdup_printf("events2 line %" G_GUINT64_FORMAT
                                                        ": %s: \"%s\"", state->lines,
-                                                       parsed.problems->str, quoted);
+                                                       problems, quoted);
                 }
         }
         line_clear(&parsed);

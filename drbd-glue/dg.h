@@ -270,7 +270,11 @@ typedef enum {
         DG_REPL_BEHIND,
 } DgReplState;
 
-/** One DRBD volume of a resource (plastik uses volume 0 only). */
+/**
+ * One DRBD volume of a resource (plastik uses volume 0 only). done: DRBD 9
+ * prints it; for 8.4 it is derived as drbdsetup-84 status does it,
+ * 100 * (1 - out_of_sync / size), so it counts the whole device.
+ */
 typedef struct {
         int volume;              /**< DRBD volume number */
         int minor;               /**< -1 when unknown */
@@ -288,7 +292,8 @@ typedef struct {
         DgRole role;
         DgConnState conn;
         DgRole peer_role;
-        char *peer;              /**< peer node name (DRBD 9) or NULL */
+        char *peer;              /**< peer node name (DRBD 9) or NULL; with no
+                                      connection object conn is StandAlone */
         GArray *volumes;         /**< DgVolumeState, ordered by volume */
 } DgResourceState;
 
@@ -347,7 +352,18 @@ DgState *dg_state_snapshot(GError **error);
 /**
  * DgEventsWatch: follows `drbdsetup events2 --statistics` in a GMainContext,
  * calls @callback(state, resource name, user_data) after every change, and
- * restarts drbdsetup (with a fresh --now dump) when it exits.
+ * restarts drbdsetup (with a fresh dump) when it exits.
+ *
+ * Every run of drbdsetup starts with a dump of the current state into a
+ * fresh model; the callback sees a model only once its dump is complete.
+ * Then it is called for every resource of the dump, for every resource it
+ * was told about before that is gone now, and once with @resource NULL
+ * ("the dump is complete"). After that, once per line that changed a
+ * resource. A resource that dg_state_lookup() does not find was destroyed.
+ * drbdsetup is restarted at once after a run of 30 s or more (or when it
+ * reports lost events), otherwise after 1 s, doubling up to 30 s.
+ * @context: (nullable): NULL for the thread-default context.
+ * dg_events_watch_stop() may be called from the callback.
  */
 typedef struct DgEventsWatch DgEventsWatch;
 typedef void (*DgEventsCallback)(const DgState *state, const char *resource,
@@ -452,7 +468,12 @@ gboolean dg_plan_execute(const DgSite *site, const DgVolumeDef *def,
  * dg_sync_wait:
  * Waits until the resource's volume 0 is UpToDate on both sides (or
  * @timeout_ms, -1 forever), calling @progress with the done % as DRBD
- * reports it. Follows events2, no polling.
+ * reports it (-1 while no resync runs) whenever it or the out-of-sync
+ * amount changes, and a last time with 100 and 0. Follows events2; DRBD 8.4
+ * sends no event while a resync progresses, so during one the figures are
+ * refreshed from `drbdsetup events2 --now` once a second. Runs its own
+ * GMainContext. NOT_FOUND when the resource is not up, FAILED when it is
+ * taken down or the time runs out (the message says where it stands).
  */
 typedef void (*DgSyncProgressFunc)(double done, guint64 out_of_sync_kib,
                                    gpointer user_data);

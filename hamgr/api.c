@@ -220,7 +220,18 @@ HamApiRequest *ham_api_request_parse(const char *line, gsize len, gint64 *error_
         }
         obj = pk_json_parse(line, (gssize)len, "request", &local);
         if (!obj) {
-                g_set_error(error, HAM_API_ERROR, HAM_API_ERROR_INVALID, "%s", local->message);
+                gsize i = 0;
+                while (i < len && g_ascii_isspace(line[i]))
+                        i++;
+                /* json-c cannot tell where a bare number ends without a
+                 * terminator; "not an object" is the useful message anyway. */
+                if (i < len && line[i] != '{')
+                        g_set_error(error, HAM_API_ERROR, HAM_API_ERROR_INVALID,
+                                    "request: must be a JSON object {\"id\":N,\"cmd\":\"...\"}, "
+                                    "one per line");
+                else
+                        g_set_error(error, HAM_API_ERROR, HAM_API_ERROR_INVALID, "%s",
+                                    local->message);
                 return NULL;
         }
         if (!json_object_is_type(obj, json_type_object)) {
@@ -255,10 +266,15 @@ HamApiRequest *ham_api_request_parse(const char *line, gsize len, gint64 *error_
                 return NULL;
         }
         cmd_name = plain_string(cmd_obj);
-        for (cmd = 0; cmd_name && cmd < HAM_CMD_COUNT_; cmd++)
+        if (!cmd_name) {
+                g_set_error(error, HAM_API_ERROR, HAM_API_ERROR_INVALID,
+                            "cmd: contains a NUL character");
+                return NULL;
+        }
+        for (cmd = 0; cmd < HAM_CMD_COUNT_; cmd++)
                 if (g_str_equal(cmd_name, commands[cmd].name))
                         break;
-        if (!cmd_name || cmd == HAM_CMD_COUNT_) {
+        if (cmd == HAM_CMD_COUNT_) {
                 g_autofree char *list = command_list();
                 g_autofree char *shown = g_strescape(json_object_get_string(cmd_obj), NULL);
                 if (strlen(shown) > 64)

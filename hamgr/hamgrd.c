@@ -27,6 +27,19 @@ int main(int argc, char **argv)
         g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
 
         g_option_context_set_summary(ctx, "The plastik per-node HA manager daemon (hamgrd(8)).");
+        g_option_context_set_description(ctx,
+                "It answers these commands on its socket (JSON, one object per line; hamgrd(8)):\n"
+                "\n"
+                "Commands:\n"
+                "  ping           is hamgrd alive\n"
+                "  status         everything below in one answer\n"
+                "  nodes          corosync and pacemaker's view of every node\n"
+                "  quorum         corosync membership and quorum\n"
+                "  guests         the guests of this node\n"
+                "  guest          one guest {\"name\": GUEST}\n"
+                "  volumes        the DRBD resources of this node\n"
+                "  volume         one DRBD resource {\"name\": RESOURCE}\n"
+                "  health         the health attributes this node publishes\n");
         g_option_context_add_main_entries(ctx, entries, NULL);
         if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
                 fprintf(stderr, "hamgrd: %s\nTry 'hamgrd --help'.\n", error->message);

@@ -112,11 +112,40 @@ static void publish(Daemon *d)
         }
 }
 
+/* Attributes of this node left from before a restart (a guest that went
+ * away meanwhile) are deleted; only once the source that would want them
+ * has given its full picture. */
+static void forget_stale(Daemon *d)
+{
+        const char *local = ham_corosync_local_name(d->cs);
+        g_autoptr(json_object) pcmk = NULL;
+        json_object *view, *nodes;
+
+        if (!local || !ham_pcmk_notify_connected(d->pcmk))
+                return;
+        pcmk = ham_pcmk_notify_to_json(d->pcmk);
+        view = json_object_object_get(pcmk, "view");
+        nodes = view ? json_object_object_get(view, "nodes") : NULL;
+        for (size_t i = 0; nodes && i < json_object_array_length(nodes); i++) {
+                json_object *n = json_object_array_get_idx(nodes, i);
+                if (g_strcmp0(json_object_get_string(json_object_object_get(n, "name")), local))
+                        continue;
+                json_object_object_foreach(json_object_object_get(n, "attributes"), name, val) {
+                        gboolean guest = g_str_has_prefix(name, HAM_ATTR_PREFIX "guest-");
+                        gboolean drbd = g_str_has_prefix(name, HAM_ATTR_PREFIX "health-drbd-");
+                        if ((guest && d->guests) ||
+                            (drbd && d->drbd_state && dg_state_complete(d->drbd_state)))
+                                ham_attrd_forget(d->attrd, name, json_object_get_string(val));
+                }
+        }
+}
+
 static gboolean publish_cb(gpointer data)
 {
         Daemon *d = data;
         d->publish_source = 0;
         publish(d);
+        forget_stale(d);
         return G_SOURCE_REMOVE;
 }
 

@@ -66,6 +66,11 @@ void ham_attrd_set(HamAttrd *ad, const char *name, const char *value);
  * rewrites every wanted value: a restarted pacemaker has forgotten them.
  */
 void ham_attrd_set_online(HamAttrd *ad, gboolean online);
+/**
+ * ham_attrd_forget: @name is in the CIB with @value (transfer none) but no
+ * longer wanted (left over from before a restart): delete it.
+ */
+void ham_attrd_forget(HamAttrd *ad, const char *name, const char *value);
 /** ham_attrd_to_json: (transfer full) {NAME: VALUE} of the wanted values. */
 json_object *ham_attrd_to_json(HamAttrd *ad);
 /** ham_attrd_writes: attrd_updater runs so far (for status). */

@@ -138,6 +138,17 @@ void ham_attrd_set(HamAttrd *ad, const char *name, const char *value)
         attrd_next(ad);
 }
 
+void ham_attrd_forget(HamAttrd *ad, const char *name, const char *value)
+{
+        gpointer wanted;
+        if (g_hash_table_lookup_extended(ad->wanted, name, NULL, &wanted) && wanted)
+                return;
+        if (!g_hash_table_contains(ad->written, name))
+                g_hash_table_insert(ad->written, g_strdup(name), g_strdup(value));
+        g_hash_table_insert(ad->wanted, g_strdup(name), NULL);
+        attrd_next(ad);
+}
+
 void ham_attrd_set_online(HamAttrd *ad, gboolean online)
 {
         if (online == ad->online)

@@ -8,6 +8,7 @@
  * a busy loop.
  */
 #include "daemon.h"
+#include "ham-txn.h"
 #include "pk.h"
 #include "pk-config.h"
 
@@ -24,9 +25,6 @@
 #define CPG_GROUP "plastik"
 #define BACKOFF_MIN_MS 1000
 #define BACKOFF_MAX_MS 30000
-/* CPG messages are small JSON objects; anything larger is not ours. */
-#define CPG_MAX_MESSAGE (64 * 1024)
-#define CPG_PROTOCOL_VERSION 1
 
 typedef struct {
         guint32 nodeid;
@@ -160,11 +158,8 @@ static const char *node_name(HamCorosync *cs, guint32 nodeid)
 
 static void send_hello(HamCorosync *cs)
 {
-        g_autoptr(json_object) msg = json_object_new_object();
-        json_object_object_add(msg, "v", json_object_new_int(CPG_PROTOCOL_VERSION));
-        json_object_object_add(msg, "type", json_object_new_string("hello"));
-        json_object_object_add(msg, "version", json_object_new_string(PK_VERSION));
-        g_autofree char *text = pk_json_to_string(msg, FALSE);
+        HamCpgMsg hello = { .type = HAM_CPG_HELLO, .version = (char *)PK_VERSION };
+        g_autofree char *text = ham_cpg_msg_to_string(&hello);
         struct iovec iov = { .iov_base = text, .iov_len = strlen(text) };
         cs_error_t err = cpg_mcast_joined(cs->cpg, CPG_TYPE_AGREED, &iov, 1);
         if (err != CS_OK)
@@ -187,42 +182,27 @@ static void cpg_deliver(cpg_handle_t handle, const struct cpg_name *group, uint3
 {
         HamCorosync *cs = NULL;
         g_autoptr(GError) error = NULL;
-        g_autoptr(json_object) obj = NULL;
-        json_object *v, *type, *version;
+        g_autoptr(HamCpgMsg) m = NULL;
 
         cpg_context_get(handle, (void **)&cs);
         if (!cs)
                 return;
-        if (len > CPG_MAX_MESSAGE || memchr(msg, '\0', len)) {
-                g_warning("corosync: dropped a malformed CPG message of %zu bytes from node %u",
-                          len, nodeid);
+        m = ham_cpg_msg_parse(msg, len, &error);
+        if (!m) {
+                g_warning("corosync: dropped a CPG message from node %u: %s", nodeid, error->message);
                 return;
         }
-        obj = pk_json_parse(msg, (gssize)len, "CPG message", &error);
-        if (!obj || !json_object_is_type(obj, json_type_object) ||
-            !json_object_object_get_ex(obj, "v", &v) || !json_object_is_type(v, json_type_int) ||
-            !json_object_object_get_ex(obj, "type", &type) ||
-            !json_object_is_type(type, json_type_string)) {
-                g_warning("corosync: dropped a CPG message from node %u: %s", nodeid,
-                          error ? error->message : "not an object with integer v and string type");
-                return;
-        }
-        if (json_object_get_int(v) != CPG_PROTOCOL_VERSION) {
-                g_warning("corosync: node %u speaks CPG protocol %d, this hamgrd %d; ignored",
-                          nodeid, json_object_get_int(v), CPG_PROTOCOL_VERSION);
-                return;
-        }
-        if (g_str_equal(json_object_get_string(type), "hello")) {
-                CpgMember *m = find_member(cs, nodeid, pid);
-                if (m && json_object_object_get_ex(obj, "version", &version) &&
-                    json_object_is_type(version, json_type_string)) {
-                        g_free(m->version);
-                        m->version = g_strndup(json_object_get_string(version), 64);
+        if (m->type == HAM_CPG_HELLO) {
+                CpgMember *mem = find_member(cs, nodeid, pid);
+                if (mem) {
+                        g_free(mem->version);
+                        mem->version = g_strdup(m->version);
                         cs->changed(cs->user_data);
                 }
                 return;
         }
-        g_debug("corosync: CPG message of unknown type from node %u ignored", nodeid);
+        /* Volume transactions (ham-txn.h) are not acted on yet. */
+        g_debug("corosync: CPG %s message from node %u ignored", ham_cpg_type_name(m->type), nodeid);
 }
 
 static void cpg_confchg(cpg_handle_t handle, const struct cpg_name *group,

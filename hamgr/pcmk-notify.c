@@ -113,6 +113,8 @@ static gboolean lost_cb(gpointer data)
 {
         HamPcmkNotify *pn = data;
         pn->lost_source = 0;
+        /* Marked disconnected already (see dnotify_cb), so say it here. */
+        g_warning("CIB connection lost (pacemaker's CIB manager went away); reconnecting");
         pn_failed(pn, "pacemaker's CIB manager went away");
         return G_SOURCE_REMOVE;
 }

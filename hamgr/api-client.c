@@ -65,6 +65,10 @@ static int connect_socket(const char *path, GError **error)
                         g_set_error(error, HAM_API_ERROR, HAM_API_ERROR_CONNECT,
                                     "hamgrd is not running (nothing listens on %s); "
                                     "start it with 'systemctl start hamgrd'", path);
+                else if (e == EACCES)
+                        g_set_error(error, HAM_API_ERROR, HAM_API_ERROR_CONNECT,
+                                    "cannot connect to hamgrd on %s: permission denied; "
+                                    "hamgrd answers root only, run the command as root", path);
                 else
                         g_set_error(error, HAM_API_ERROR, HAM_API_ERROR_CONNECT,
                                     "cannot connect to hamgrd on %s: %s", path, g_strerror(e));

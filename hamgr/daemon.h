@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/**
+ * @file daemon.h
+ * @brief hamgrd's insides: the state cache, its sources and the pure rules
+ * that turn observations into health values (see hamgrd(8)).
+ *
+ * hamgrd only observes: corosync (membership, quorum, node names), the CIB
+ * (nodes, DC), DRBD (events2) and the local guests (QMP events). It keeps
+ * what it saw in memory so `status` is answered without asking anyone, and
+ * publishes health as transient node attributes. Everything it knows is
+ * rebuilt from those sources at start, so a restart loses nothing.
+ */
+#pragma once
+
+#include "dg.h"
+#include "ham-api.h"
+#include "hv.h"
+
+G_BEGIN_DECLS
+
+/* ---- pure: guest and DRBD health --------------------------------------- */
+
+/** What hamgrd knows of one local guest. */
+typedef struct {
+        char *name;
+        HvState state;
+        char *reason;       /**< QEMU's run state or the event that set it */
+        pid_t pid;          /**< 0 when shut off or not known */
+        char *last_event;   /**< name of the last QMP event, NULL before any */
+        gint64 last_event_at; /**< its wall-clock time (s since the epoch), 0 before any */
+} HamGuestView;
+
+void ham_guest_view_clear(HamGuestView *g);
+
+/** ham_guest_state_from_runstate: QEMU's query-status "status" → HvState. */
+HvState ham_guest_state_from_runstate(const char *runstate);
+
+/**
+ * ham_guest_view_apply_event:
+ * Applies one QMP event to @g: STOP pauses a running guest, RESUME runs it,
+ * SHUTDOWN shuts it off, GUEST_PANICKED crashes it, WATCHDOG and
+ * BLOCK_IO_ERROR pause it when their action does (the STOP that follows
+ * keeps their reason). Returns TRUE when the health value may have changed.
+ */
+gboolean ham_guest_view_apply_event(HamGuestView *g, const HvQmpMessage *event);
+
+/**
+ * ham_health_guest: the value of the guest's attribute: "ok" (running),
+ * "paused", "io-error", "watchdog", "crashed", "shutoff", "unknown". Static.
+ */
+const char *ham_health_guest(const HamGuestView *g);
+
+/**
+ * ham_health_drbd: the value of a DRBD resource's attribute, judged on its
+ * volume 0: "ok" (UpToDate and connected to an UpToDate peer), "degraded"
+ * (UpToDate, peer not: disconnected, outdated...), "sync-source",
+ * "sync-target", "outdated", "inconsistent", "diskless", "failed",
+ * "unknown". Static.
+ */
+const char *ham_health_drbd(const DgResourceState *res);
+
+/** ham_health_attr_guest / _drbd: the attribute names. (transfer full). */
+char *ham_health_attr_guest(const char *guest);
+char *ham_health_attr_drbd(const char *resource);
+
+/** The prefix of every attribute hamgrd owns. */
+#define HAM_ATTR_PREFIX "plastik-"
+
+json_object *ham_guest_view_to_json(const HamGuestView *g);
+
+/* ---- corosync: CPG membership, quorum, node names --------------------- */
+
+typedef struct HamCorosync HamCorosync;
+typedef void (*HamChangedFunc)(gpointer user_data);
+
+/** ham_corosync_new: connects now or later (with backoff); never fails. */
+HamCorosync *ham_corosync_new(HamChangedFunc changed, gpointer user_data);
+void ham_corosync_free(HamCorosync *cs);
+/** ham_corosync_to_json: (transfer full) membership and quorum. */
+json_object *ham_corosync_to_json(HamCorosync *cs);
+/** ham_corosync_connected: TRUE while CPG and quorum both answer. */
+gboolean ham_corosync_connected(HamCorosync *cs);
+/** ham_corosync_local_name: (transfer none) this node's name from cmap, or NULL. */
+const char *ham_corosync_local_name(HamCorosync *cs);
+/** ham_corosync_members: (transfer full) names of the CPG members (hamgrds). */
+GPtrArray *ham_corosync_members(HamCorosync *cs);
+
+/* ---- local guests (libhv + QMP events) ---------------------------------- */
+
+typedef struct HamGuests HamGuests;
+HamGuests *ham_guests_new(HamChangedFunc changed, gpointer user_data, GError **error);
+void ham_guests_free(HamGuests *gs);
+/** ham_guests_list: (transfer container) HamGuestView* sorted by name. */
+GPtrArray *ham_guests_list(HamGuests *gs);
+/** ham_guests_lookup: (transfer none) or NULL. */
+const HamGuestView *ham_guests_lookup(HamGuests *gs, const char *name);
+
+/* ---- the daemon ---------------------------------------------------------- */
+
+typedef struct {
+        const char *socket_path;
+        const char *conf_path;
+        const char *lock_path;
+        gboolean foreground; /**< FALSE: detach once the socket listens */
+} HamDaemonOptions;
+
+/**
+ * ham_daemon_run:
+ * Takes the lock, opens the API socket, connects to everything it observes
+ * and runs until SIGTERM or SIGINT. Returns the process exit code.
+ */
+int ham_daemon_run(const HamDaemonOptions *options);
+
+G_END_DECLS

@@ -137,6 +137,7 @@ typedef struct {
 } DgVolumeDef;
 
 void dg_volume_def_clear(DgVolumeDef *def);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(DgVolumeDef, dg_volume_def_clear)
 gboolean dg_volume_def_validate(const DgVolumeDef *def, GError **error);
 
 /**

@@ -5,7 +5,7 @@
  * from nothing else.
  */
 #include "dg.h"
-#include "dg-internal.h"
+#include "dg-volume-internal.h"
 #include "pk.h"
 
 #include <string.h>

@@ -13,7 +13,7 @@
  * The library keeps global state, so one command runs at a time.
  */
 #include "dg.h"
-#include "dg-internal.h"
+#include "dg-volume-internal.h"
 #include "pk.h"
 
 #include <lvm2cmd.h>

@@ -10,7 +10,7 @@
  * an administrator can paste as it is.
  */
 #include "dg.h"
-#include "dg-internal.h"
+#include "dg-volume-internal.h"
 #include "pk.h"
 
 #include <errno.h>

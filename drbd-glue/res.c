@@ -9,7 +9,9 @@
  * checksum algorithms net options (in 9 fencing moved to net).
  */
 #include "dg.h"
-#include "dg-internal.h"
+#include "dg-volume-internal.h"
+
+#include <string.h>
 
 /* The activity log: 1237 extents of 4 MiB (8.4's default) keep a primary
  * crash's resync under 5 GiB while writes rarely wait for AL updates. */
@@ -99,4 +101,43 @@ char *dg_res_render(const DgSite *site, const DgVolumeDef *def, GError **error)
         render_node(s, &site->nodes[1], res, def->port);
         g_string_append(s, "}\n");
         return g_string_free(s, FALSE);
+}
+
+gboolean dg_res_parse_ids(const char *text, guint *ret_minor, guint *ret_port, GError **error)
+{
+        g_auto(GStrv) lines = g_strsplit(text ? text : "", "\n", -1);
+        gboolean have_minor = FALSE, have_port = FALSE;
+        guint minor = 0, port = 0;
+
+        /* Only our own rendering is read back: "device /dev/drbdN minor N;"
+         * and the first node's "address ipvX ...:PORT;". */
+        for (char **l = lines; *l; l++) {
+                const char *s = g_strchug(*l);
+                guint64 v;
+
+                if (!have_minor && g_str_has_prefix(s, "device ")) {
+                        const char *m = strstr(s, " minor ");
+                        g_autofree char *num = m ? g_strndup(m + 7, strcspn(m + 7, ";")) : NULL;
+                        if (!num || !g_ascii_string_to_unsigned(num, 10, 0, 1048575, &v, NULL))
+                                break;
+                        minor = (guint)v;
+                        have_minor = TRUE;
+                } else if (!have_port && g_str_has_prefix(s, "address ")) {
+                        const char *c = strrchr(s, ':');
+                        g_autofree char *num = c ? g_strndup(c + 1, strcspn(c + 1, ";")) : NULL;
+                        if (!num || !g_ascii_string_to_unsigned(num, 10, 1, 65535, &v, NULL))
+                                break;
+                        port = (guint)v;
+                        have_port = TRUE;
+                }
+        }
+        if (!have_minor || !have_port) {
+                g_set_error(error, DG_ERROR, DG_ERROR_PARSE,
+                            "no \"device /dev/drbdN minor N;\" and \"address ...:PORT;\" lines of the form "
+                            "plastik writes");
+                return FALSE;
+        }
+        *ret_minor = minor;
+        *ret_port = port;
+        return TRUE;
 }

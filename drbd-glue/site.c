@@ -7,7 +7,7 @@
  * to know exactly what to change.
  */
 #include "dg.h"
-#include "dg-internal.h"
+#include "dg-volume-internal.h"
 #include "hv.h"
 
 #include <arpa/inet.h>

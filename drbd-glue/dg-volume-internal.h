@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /**
- * @file dg-internal.h
- * @brief libdrbdglue internals shared between its files, dgctl and tests.
+ * @file dg-volume-internal.h
+ * @brief libdrbdglue internals of volumes, site, resource files and plans, shared with dgctl and the tests.
  */
 #pragma once
 
@@ -37,6 +37,13 @@ char *dg_lv_path(const DgNode *node, const char *res);
  * Errors carry what LVM logged as errors (DG_ERROR_COMMAND).
  */
 gboolean dg_lvm_run(const char *const *argv, char **ret_report, GError **error);
+
+/**
+ * dg_res_parse_ids:
+ * The minor and port of a .res file dg_res_render() wrote, so commands on an
+ * existing volume need not repeat them. PARSE error for anything else.
+ */
+gboolean dg_res_parse_ids(const char *text, guint *ret_minor, guint *ret_port, GError **error);
 
 /** dg_lv_no_space_message: "volume group VG has X free, need Y". (transfer full). */
 char *dg_lv_no_space_message(const char *vg, guint64 free_bytes, guint64 need);

@@ -229,7 +229,8 @@ DgPlan *dg_plan_ensure(const DgSite *site, const DgVolumeDef *def, const DgFacts
                 if (want - facts->lv_size > facts->vg_free) {
                         g_autofree char *msg = dg_lv_no_space_message(local->vg, facts->vg_free,
                                                                       want - facts->lv_size);
-                        g_set_error(error, DG_ERROR, DG_ERROR_NO_SPACE, "%s", msg);
+                        g_set_error(error, DG_ERROR, DG_ERROR_NO_SPACE, "%s more to grow %s to %s", msg, lv_path,
+                                    size_text);
                         return NULL;
                 }
                 add_step(plan, DG_STEP_GROW_LV, lvm("lvextend", "-L", bytes, lv_path, NULL),
@@ -343,10 +344,13 @@ DgPlan *dg_plan_remove(const DgSite *site, const DgVolumeDef *def, const DgFacts
                 add_step(plan, DG_STEP_DOWN, drbdadm(site, def, res, "down", NULL), "take %s down", res);
         /* Wiped rather than left: a later LV on the same extents would
          * otherwise find this volume's metadata and its generation UUIDs.
-         * drbdadm needs the .res file for it, so that goes afterwards. */
-        if (facts->md_exists && facts->lv_exists && facts->res_exists)
-                add_step(plan, DG_STEP_WIPE_MD, drbdadm(site, def, res, "--", "--force", "wipe-md", NULL),
-                         "wipe DRBD metadata on %s", lv_path);
+         * drbdmeta works on the LV itself, with or without a .res file. */
+        if (facts->md_exists && facts->lv_exists) {
+                g_autofree char *minor = g_strdup_printf("%u", def->minor);
+                g_autofree char *dev = dg_lv_path(dg_site_local(site), res);
+                char *argv[] = { "drbdmeta", "--force", minor, "v08", dev, "internal", "wipe-md", NULL };
+                add_step(plan, DG_STEP_WIPE_MD, g_strdupv(argv), "wipe DRBD metadata on %s", lv_path);
+        }
         if (facts->res_exists)
                 add_step(plan, DG_STEP_REMOVE_RES, NULL, "remove %s", res_path);
         if (facts->lv_exists)

@@ -111,15 +111,23 @@ static gboolean address_valid(const char *address)
         return address && (inet_pton(AF_INET, address, &a4) == 1 || dg_address_is_ipv6(address));
 }
 
-static gboolean secret_valid(const char *s)
+/* The secret sits in a quoted string of the .res file: no quotes, blanks
+ * or backslashes, and long enough not to be guessed. */
+static gboolean check_secret(const char *s, const char *origin, GError **error)
 {
         size_t n = s ? strlen(s) : 0;
 
+        if (!s)
+                return fail(error, origin, "site", "secret",
+                            "is required: %d to %d characters of A-Z a-z 0-9 + / = _ -", SECRET_MIN, SECRET_MAX);
         if (n < SECRET_MIN || n > SECRET_MAX)
-                return FALSE;
+                return fail(error, origin, "site", "secret", "must be %d to %d characters long (got %zu)",
+                            SECRET_MIN, SECRET_MAX, n);
         for (size_t i = 0; i < n; i++)
                 if (!g_ascii_isalnum(s[i]) && !strchr("+/=_-", s[i]))
-                        return FALSE;
+                        return fail(error, origin, "site", "secret",
+                                    "may contain only A-Z a-z 0-9 + / = _ - (found '%c' at position %zu)",
+                                    g_ascii_isprint(s[i]) ? s[i] : '?', i + 1);
         return TRUE;
 }
 
@@ -137,11 +145,8 @@ static gboolean path_valid(const char *p)
 
 static gboolean validate(const DgSite *site, const char *origin, GError **error)
 {
-        if (!secret_valid(site->secret))
-                return fail(error, origin, "site", "secret",
-                            site->secret ? "must be %d to %d characters of A-Z a-z 0-9 + / = _ - (got %zu characters or others)"
-                                         : "is required: %d to %d characters of A-Z a-z 0-9 + / = _ -",
-                            SECRET_MIN, SECRET_MAX, site->secret ? strlen(site->secret) : 0);
+        if (!check_secret(site->secret, origin, error))
+                return FALSE;
         if (!path_valid(site->fence_peer_handler))
                 return fail(error, origin, "site", "fence-peer-handler",
                             "must be an absolute path of letters, digits and / . _ + - (got \"%s\")",

@@ -174,9 +174,14 @@ static gboolean parse_vg(json_object *row, const char *where, GPtrArray *vgs, GE
                 g_free(vg->vg);
                 return FALSE;
         }
-        if (vg->free > vg->size || vg->extent_size == 0) {
+        if (vg->free > vg->size) {
                 g_free(vg->vg);
-                return report_fail(error, "%s: vg_free exceeds vg_size or vg_extent_size is 0", where);
+                return report_fail(error, "%s: vg_free (%" G_GUINT64_FORMAT ") exceeds vg_size (%" G_GUINT64_FORMAT ")",
+                                   where, vg->free, vg->size);
+        }
+        if (vg->extent_size == 0) {
+                g_free(vg->vg);
+                return report_fail(error, "%s: vg_extent_size is 0", where);
         }
         g_ptr_array_add(vgs, g_steal_pointer(&vg));
         return TRUE;

@@ -247,8 +247,8 @@ static gboolean build_def(const DgSite *site, CmdArgs *a, gboolean need_ids, DgV
                                 return TRUE;
                         }
                         g_set_error(error, DG_ERROR, DG_ERROR_NOT_FOUND,
-                                    "volume %s has no resource file %s on this node; give --minor and --port", res,
-                                    path);
+                                    "volume %s does not exist on this node (no %s); if parts of it are left, "
+                                    "give --minor and --port", res, path);
                         return FALSE;
                 }
                 if (!dg_res_parse_ids(text, &minor, &port, &e)) {

@@ -296,7 +296,38 @@ static int run_plan(const DgSite *site, const DgVolumeDef *def, DgPlan *plan, gb
         return EXIT_OK;
 }
 
-typedef DgPlan *(*Planner)(const DgSite *, const DgVolumeDef *, const DgFacts *, GError **);
+/*
+ * Minors and ports are allocated cluster-wide by whoever defines volumes
+ * (hamgrd from the CIB); by hand, a clash with another of our volumes on
+ * this node is caught here, before anything is created.
+ */
+static gboolean check_ids_unused(const DgSite *site, const DgVolumeDef *def, GError **error)
+{
+        g_autoptr(GDir) dir = g_dir_open(site->res_dir, 0, NULL);
+        g_autofree char *mine = g_strdup_printf("pk-%s-%s.res", def->guest, def->volume);
+        const char *name;
+
+        while (dir && (name = g_dir_read_name(dir))) {
+                g_autofree char *path = NULL, *text = NULL, *res = NULL;
+                guint minor, port;
+
+                if (!g_str_has_suffix(name, ".res") || g_str_equal(name, mine))
+                        continue;
+                res = g_strndup(name, strlen(name) - strlen(".res"));
+                path = g_build_filename(site->res_dir, name, NULL);
+                if (!dg_resource_name_parse(res, NULL, NULL) || !g_file_get_contents(path, &text, NULL, NULL) ||
+                    !dg_res_parse_ids(text, &minor, &port, NULL))
+                        continue;
+                if (minor == def->minor || port == def->port) {
+                        g_set_error(error, DG_ERROR, DG_ERROR_EXISTS,
+                                    "%s %u is used by volume %s (%s); minors and ports are unique cluster-wide",
+                                    minor == def->minor ? "minor" : "port", minor == def->minor ? minor : port,
+                                    res, path);
+                        return FALSE;
+                }
+        }
+        return TRUE;
+}
 
 static int cmd_create(const DgSite *site, CmdArgs *a, gboolean grow)
 {
@@ -335,6 +366,8 @@ static int cmd_create(const DgSite *site, CmdArgs *a, gboolean grow)
                         "'dgctl volume grow'\n", res, have);
                 return EXIT_EXISTS;
         }
+        if (!grow && !facts.res_exists && !check_ids_unused(site, &def, &error))
+                return report(error);
         plan = dg_plan_ensure(site, &def, &facts, &error);
         if (!plan)
                 return report(error);

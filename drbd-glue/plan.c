@@ -428,9 +428,42 @@ static gboolean remove_res(const DgSite *site, const DgVolumeDef *def, GError **
         return TRUE;
 }
 
+/*
+ * A plan that created the LV made the volume from nothing: when a later step
+ * fails, what it made is taken away again (down, .res, LV), so a failed
+ * create leaves nothing half-made. Plans on an existing volume are not
+ * undone: their steps only configure what is there.
+ */
+static void roll_back(const DgSite *site, const DgVolumeDef *def, const DgPlan *plan, guint done)
+{
+        for (guint i = done; i-- > 0;) {
+                const DgStep *step = g_ptr_array_index(plan->steps, i);
+                g_autoptr(GError) e = NULL;
+                g_autofree char *res = dg_resource_name(def->guest, def->volume, NULL);
+                g_autofree char *lv = g_strdup_printf("%s/%s", dg_site_local(site)->vg, res);
+
+                if (step->kind == DG_STEP_UP) {
+                        g_auto(GStrv) argv = g_strdupv(step->argv);
+                        g_free(argv[g_strv_length(argv) - 2]);
+                        argv[g_strv_length(argv) - 2] = g_strdup("down");
+                        DgStep down = { DG_STEP_DOWN, NULL, argv };
+                        run_argv(&down, &e);
+                } else if (step->kind == DG_STEP_WRITE_RES) {
+                        remove_res(site, def, &e);
+                } else if (step->kind == DG_STEP_CREATE_LV) {
+                        const char *argv[] = { "lvremove", "-f", lv, NULL };
+                        dg_lvm_run(argv, NULL, &e);
+                }
+                if (e)
+                        g_warning("undoing \"%s\": %s", step->summary, e->message);
+        }
+}
+
 gboolean dg_plan_execute(const DgSite *site, const DgVolumeDef *def, const DgPlan *plan,
                          DgProgressFunc progress, gpointer user_data, GError **error)
 {
+        gboolean fresh = FALSE;
+
         for (guint i = 0; i < plan->steps->len; i++) {
                 const DgStep *step = g_ptr_array_index(plan->steps, i);
                 g_autoptr(GError) e = NULL;
@@ -445,12 +478,17 @@ gboolean dg_plan_execute(const DgSite *site, const DgVolumeDef *def, const DgPla
                 else
                         ok = run_argv(step, &e);
                 if (!ok) {
-                        g_set_error(error, e->domain == DG_ERROR ? DG_ERROR : DG_ERROR,
-                                    e->domain == DG_ERROR ? e->code : DG_ERROR_FAILED,
-                                    "step %u of %u (%s) failed: %s", i + 1, plan->steps->len, step->summary,
-                                    e->message);
+                        g_set_error(error, DG_ERROR, e->domain == DG_ERROR ? e->code : DG_ERROR_FAILED,
+                                    "step %u of %u (%s) failed: %s%s", i + 1, plan->steps->len, step->summary,
+                                    e->message, fresh ? "; the new volume was removed again" : "");
+                        /* The failed step too: a failed "up" can leave
+                         * the resource half-configured in the kernel. */
+                        if (fresh)
+                                roll_back(site, def, plan, i + 1);
                         return FALSE;
                 }
+                if (step->kind == DG_STEP_CREATE_LV)
+                        fresh = TRUE;
         }
         return TRUE;
 }

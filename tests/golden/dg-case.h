@@ -19,6 +19,14 @@ typedef struct {
         GKeyFile *kf;
 } DgCase;
 
+static void dg_case_clear(DgCase *c)
+{
+        g_clear_pointer(&c->site, dg_site_free);
+        dg_volume_def_clear(&c->def);
+        g_clear_pointer(&c->kf, g_key_file_unref);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(DgCase, dg_case_clear)
+
 static void dg_case_error(const GError *error)
 {
         static const char *const codes[] = { "failed", "invalid", "not-found", "exists", "no-space",
@@ -55,7 +63,6 @@ static gboolean dg_case_load(const char *path, DgCase *c)
         }
         {
                 g_autoptr(GKeyFile) site_kf = g_key_file_new();
-                g_auto(GStrv) groups = g_key_file_get_groups(c->kf, NULL);
                 g_key_file_load_from_data(site_kf, text, len, G_KEY_FILE_NONE, NULL);
                 g_key_file_remove_group(site_kf, "case", NULL);
                 g_key_file_remove_group(site_kf, "volume", NULL);

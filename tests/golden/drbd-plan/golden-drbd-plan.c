@@ -13,7 +13,7 @@ int main(int argc, char **argv)
         g_autoptr(DgPlan) plan = NULL;
         g_autoptr(json_object) obj = NULL;
         g_autofree char *action = NULL, *facts_text = NULL, *text = NULL;
-        DgCase c = { 0 };
+        g_auto(DgCase) c = { 0 };
         DgFacts facts;
 
         if (argc != 2) {
@@ -54,8 +54,5 @@ int main(int argc, char **argv)
         printf("%u step%s\n%s", dg_plan_length(plan), dg_plan_length(plan) == 1 ? "" : "s", text);
         for (guint i = 0; i < dg_plan_length(plan); i++)
                 printf("step %u: %s\n", i + 1, dg_step_kind_name(dg_plan_step(plan, i)->kind));
-        dg_site_free(c.site);
-        dg_volume_def_clear(&c.def);
-        g_key_file_unref(c.kf);
         return 0;
 }

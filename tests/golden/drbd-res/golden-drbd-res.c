@@ -6,7 +6,7 @@ int main(int argc, char **argv)
 {
         g_autoptr(GError) error = NULL;
         g_autofree char *text = NULL, *path = NULL;
-        DgCase c = { 0 };
+        g_auto(DgCase) c = { 0 };
 
         if (argc != 2) {
                 fprintf(stderr, "usage: golden-drbd-res CASE.in\n");
@@ -21,8 +21,5 @@ int main(int argc, char **argv)
         }
         path = dg_res_path(c.site, &c.def);
         printf("path: %s\n%s", path, text);
-        dg_site_free(c.site);
-        dg_volume_def_clear(&c.def);
-        g_key_file_unref(c.kf);
         return 0;
 }

@@ -213,6 +213,8 @@ gboolean dg_lvm_report_parse(const char *text, GPtrArray **ret_vgs, GPtrArray **
         json_object *reports;
 
         root = pk_json_parse(text ? text : "", -1, "LVM report", &jerr);
+        if (!root && !jerr) /* "null": json-c's null is no object at all */
+                return report_fail(error, "expected an object {\"report\": [...]}");
         if (!root) {
                 g_set_error(error, DG_ERROR, DG_ERROR_PARSE, "%s", jerr->message);
                 return FALSE;

@@ -26,7 +26,7 @@ int main(int argc, char **argv)
         facts_text = g_key_file_get_string(c.kf, "case", "facts", NULL);
         obj = pk_json_parse(facts_text ? facts_text : "{}", -1, "facts", &error);
         if (!obj || !dg_facts_from_json(obj, &facts, &error)) {
-                fprintf(stderr, "%s: %s\n", argv[1], error->message);
+                fprintf(stderr, "%s: %s\n", argv[1], error ? error->message : "facts must be an object");
                 return 2;
         }
         if (!action) {

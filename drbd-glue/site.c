@@ -322,7 +322,8 @@ DgSite *dg_site_load(const char *path, const char *local, GError **error)
                 g_set_error(error, DG_ERROR,
                             g_error_matches(ferr, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? DG_ERROR_NOT_FOUND
                                                                                     : DG_ERROR_FAILED,
-                            "cannot read the site file: %s", ferr->message);
+                            "cannot read the site file: %s (it describes both nodes; see dgctl(8))",
+                            ferr->message);
                 return NULL;
         }
         return dg_site_load_data(data, len, path, local, error);

@@ -355,10 +355,16 @@ static const DgLvInfo *find_lv(GPtrArray *lvs, const char *name)
 
 char *dg_lv_no_space_message(const char *vg, guint64 free_bytes, guint64 need)
 {
-        g_autofree char *f = dg_size_format(free_bytes);
-        g_autofree char *n = dg_size_format(need);
+        static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+        guint u = 0;
+        g_autofree char *f = NULL, *n = NULL;
 
-        /* Rounded figures can look equal ("3.0 GiB free, need 3.0 GiB"). */
+        /* Both in the unit of the need, one decimal, so they compare at a
+         * glance: "has 2.1 GiB free, need 3.0 GiB". */
+        while (u + 1 < G_N_ELEMENTS(units) && need >= (G_GUINT64_CONSTANT(1) << (10 * (u + 1))))
+                u++;
+        f = g_strdup_printf("%.1f %s", (double)free_bytes / (double)(G_GUINT64_CONSTANT(1) << (10 * u)), units[u]);
+        n = g_strdup_printf("%.1f %s", (double)need / (double)(G_GUINT64_CONSTANT(1) << (10 * u)), units[u]);
         if (g_str_equal(f, n))
                 return g_strdup_printf("volume group %s has %s free, need %s (%" G_GUINT64_FORMAT
                                        " bytes free, need %" G_GUINT64_FORMAT ")",

@@ -371,6 +371,7 @@ typedef struct {
         DgDiskState disk;         /**< DG_DISK_UNKNOWN when not up */
         DgConnState conn;
         DgDiskState peer_disk;
+        guint64 dev_size;         /**< bytes of the DRBD device, 0 when unknown */
         guint64 vg_free;          /**< bytes free in the local VG */
         guint64 vg_extent;        /**< the VG's extent size */
 } DgFacts;

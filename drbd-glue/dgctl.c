@@ -458,14 +458,17 @@ static int cmd_sync(const DgSite *site, CmdArgs *a)
                 printf("volume %s is in sync (UpToDate on both nodes)\n", res);
                 return EXIT_OK;
         }
-        /* Already syncing (a sync source or target): only wait. */
-        if (!(facts.up && (facts.disk == DG_DISK_UPTODATE || facts.role == DG_ROLE_PRIMARY))) {
+        /* With UpToDate data on either side DRBD syncs by itself (or does
+         * once connected): only wait. Forcing is for two Inconsistent disks. */
+        if (!(facts.up && (facts.disk == DG_DISK_UPTODATE || facts.peer_disk == DG_DISK_UPTODATE))) {
                 plan = dg_plan_promote(site, &def, &facts, TRUE, &error);
                 if (!plan)
                         return report(error);
                 if (!dg_plan_execute(site, &def, plan, print_progress, NULL, &error))
                         return report(error);
                 fprintf(stderr, "dgctl: %s: full sync to the peer started from this node (now Primary)\n", res);
+        } else if (facts.disk != DG_DISK_UPTODATE) {
+                fprintf(stderr, "dgctl: %s: this node is the sync target; the peer has the data\n", res);
         }
         if (!(a->given & OPT_WAIT)) {
                 printf("volume %s: sync running; follow it with 'dgctl volume sync %s %s --wait'\n", res,

@@ -99,6 +99,7 @@ gboolean dg_facts_gather(const DgSite *site, const DgVolumeDef *def, DgFacts *re
                         const DgVolumeState *v = &g_array_index(rs->volumes, DgVolumeState, 0);
                         f.disk = v->disk;
                         f.peer_disk = v->peer_disk;
+                        f.dev_size = v->size_kib > 0 ? (guint64)v->size_kib * 1024 : 0;
                 }
         }
         /* While up the kernel holds the metadata open and drbdmeta refuses. */
@@ -130,10 +131,10 @@ static const char *conn_name(int v) { return dg_conn_name((DgConnState)v); }
 gboolean dg_facts_from_json(json_object *obj, DgFacts *ret_facts, GError **error)
 {
         static const char *const bools[] = { "lv_exists", "res_exists", "res_current", "md_exists", "up" };
-        static const char *const sizes[] = { "lv_size", "vg_free", "vg_extent" };
+        static const char *const sizes[] = { "lv_size", "dev_size", "vg_free", "vg_extent" };
         DgFacts f = { 0 };
         gboolean *bool_fields[] = { &f.lv_exists, &f.res_exists, &f.res_current, &f.md_exists, &f.up };
-        guint64 *size_fields[] = { &f.lv_size, &f.vg_free, &f.vg_extent };
+        guint64 *size_fields[] = { &f.lv_size, &f.dev_size, &f.vg_free, &f.vg_extent };
         struct { const char *key; const char *(*name_of)(int); int n; int *field; } enums[] = {
                 { "role", role_name, DG_ROLE_SECONDARY + 1, (int *)&f.role },
                 { "disk", disk_name, DG_DISK_UPTODATE + 1, (int *)&f.disk },
@@ -207,6 +208,7 @@ json_object *dg_facts_to_json(const DgFacts *f)
         json_object_object_add(o, "disk", json_object_new_string(dg_disk_name(f->disk)));
         json_object_object_add(o, "conn", json_object_new_string(dg_conn_name(f->conn)));
         json_object_object_add(o, "peer_disk", json_object_new_string(dg_disk_name(f->peer_disk)));
+        json_object_object_add(o, "dev_size", json_object_new_int64((gint64)f->dev_size));
         json_object_object_add(o, "vg_free", json_object_new_int64((gint64)f->vg_free));
         json_object_object_add(o, "vg_extent", json_object_new_int64((gint64)f->vg_extent));
         return o;

@@ -239,6 +239,14 @@ DgPlan *dg_plan_ensure(const DgSite *site, const DgVolumeDef *def, const DgFacts
                  * grows once both LVs have grown and resize ran on either. */
                 add_step(plan, DG_STEP_RESIZE, drbdadm(site, def, res, "resize", NULL),
                          "let DRBD use the grown LV (effective once the peer's LV has grown too)");
+        } else if (facts->up && facts->dev_size && facts->dev_size < def->size &&
+                   facts->lv_exists && facts->lv_size == want) {
+                /* The LV grew earlier but DRBD did not follow (the peer's
+                 * LV was smaller then, or the resize failed). */
+                g_autofree char *dev = dg_size_format(facts->dev_size);
+                add_step(plan, DG_STEP_RESIZE, drbdadm(site, def, res, "resize", NULL),
+                         "let DRBD use the grown LV (the device has %s; effective once the peer's LV has grown too)",
+                         dev);
         }
         return g_steal_pointer(&plan);
 }

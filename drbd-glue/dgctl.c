@@ -282,7 +282,7 @@ static int run_plan(const DgSite *site, const DgVolumeDef *def, DgPlan *plan, gb
         if (!plan)
                 return EXIT_FAIL;
         if (dg_plan_length(plan) == 0) {
-                printf("nothing to do: %s\n", done);
+                printf("nothing to do for volume pk-%s-%s on this node\n", def->guest, def->volume);
                 return EXIT_OK;
         }
         if (dry_run) {

@@ -160,8 +160,8 @@ static int parse_number(const CmdSpec *spec, const char *opt, const char *v, gui
         guint64 n;
 
         if (!g_ascii_string_to_unsigned(v, 10, 0, max, &n, NULL))
-                return usage_error("%s: %s needs a number between 0 and %" G_GUINT64_FORMAT " (got \"%s\"); usage: dgctl %s",
-                                   spec->usage, opt, max, v, spec->usage);
+                return usage_error("%s needs a number between 0 and %" G_GUINT64_FORMAT " (got \"%s\"); usage: dgctl %s",
+                                   opt, max, v, spec->usage);
         *ret = (guint)n;
         return EXIT_OK;
 }

@@ -45,8 +45,14 @@ gboolean dg_lvm_run(const char *const *argv, char **ret_report, GError **error)
         g_autoptr(GString) errors = g_string_new(NULL);
         int rc;
 
-        for (const char *const *a = argv; *a; a++)
-                g_return_val_if_fail(**a && !strpbrk(*a, " \t\n"), FALSE);
+        for (const char *const *a = argv; *a; a++) {
+                if (!**a || strpbrk(*a, " \t\n")) {
+                        g_set_error(error, DG_ERROR, DG_ERROR_INVALID,
+                                    "lvm %s: an argument is empty or has a blank, which lvm2_run() would split",
+                                    cmdline);
+                        return FALSE;
+                }
+        }
         if (!lvm_handle) {
                 lvm2_log_fn(log_fn);
                 lvm_handle = lvm2_init();

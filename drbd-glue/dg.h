@@ -137,6 +137,7 @@ typedef struct {
 } DgVolumeDef;
 
 void dg_volume_def_clear(DgVolumeDef *def);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(DgVolumeDef, dg_volume_def_clear)
 gboolean dg_volume_def_validate(const DgVolumeDef *def, GError **error);
 
 /**
@@ -386,6 +387,7 @@ typedef struct {
         DgDiskState disk;         /**< DG_DISK_UNKNOWN when not up */
         DgConnState conn;
         DgDiskState peer_disk;
+        guint64 dev_size;         /**< bytes of the DRBD device, 0 when unknown */
         guint64 vg_free;          /**< bytes free in the local VG */
         guint64 vg_extent;        /**< the VG's extent size */
 } DgFacts;

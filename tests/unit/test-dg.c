@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Unit tests of libdrbdglue's names, sizes, site file and volume definitions. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "dg.h"
+#include "dg-volume-internal.h"
+
+#define SITE_OK \
+        "[site]\nsecret=0123456789abcdefXYZ\n" \
+        "[node node1]\naddress=10.99.0.1\nvg=vglab\n" \
+        "[node node2]\naddress=10.99.0.2\nvg=vglab\n"
+
+static void test_volume_names(void **state)
+{
+        assert_true(dg_volume_name_valid("root"));
+        assert_true(dg_volume_name_valid("d0"));
+        assert_true(dg_volume_name_valid("abcdefghijklmnop")); /* 16 */
+        assert_false(dg_volume_name_valid("abcdefghijklmnopq"));
+        assert_false(dg_volume_name_valid(""));
+        assert_false(dg_volume_name_valid(NULL));
+        assert_false(dg_volume_name_valid("0root"));
+        assert_false(dg_volume_name_valid("ro-ot"));
+        assert_false(dg_volume_name_valid("Root"));
+}
+
+static void test_resource_names(void **state)
+{
+        g_autoptr(GError) error = NULL;
+        g_autofree char *res = dg_resource_name("web-1", "root", &error);
+        g_autofree char *guest = NULL, *volume = NULL;
+
+        assert_string_equal(res, "pk-web-1-root");
+        assert_true(dg_resource_name_parse(res, &guest, &volume));
+        assert_string_equal(guest, "web-1");
+        assert_string_equal(volume, "root");
+
+        assert_null(dg_resource_name("Web", "root", &error));
+        assert_true(g_error_matches(error, DG_ERROR, DG_ERROR_INVALID));
+        assert_non_null(strstr(error->message, "\"Web\" is not a guest name"));
+        g_clear_error(&error);
+        assert_null(dg_resource_name("web", "a-b", &error));
+        assert_non_null(strstr(error->message, "no '-'"));
+
+        assert_false(dg_resource_name_parse("r0", NULL, NULL));
+        assert_false(dg_resource_name_parse("pk-", NULL, NULL));
+        assert_false(dg_resource_name_parse("pk-web", NULL, NULL));
+        assert_false(dg_resource_name_parse("pk--root", NULL, NULL));
+        assert_false(dg_resource_name_parse("pk-web-", NULL, NULL));
+        assert_false(dg_resource_name_parse("pk-web-Root", NULL, NULL));
+        assert_false(dg_resource_name_parse(NULL, NULL, NULL));
+        assert_true(dg_resource_name_parse("pk-a-b", NULL, NULL));
+}
+
+static guint64 size_of(const char *text)
+{
+        guint64 v = 0;
+        g_autoptr(GError) error = NULL;
+        assert_true(dg_size_parse(text, "--size", &v, &error));
+        return v;
+}
+
+static void size_bad(const char *text, const char *want)
+{
+        guint64 v = 7;
+        g_autoptr(GError) error = NULL;
+        assert_false(dg_size_parse(text, "--size", &v, &error));
+        assert_int_equal(v, 7); /* untouched */
+        assert_true(g_error_matches(error, DG_ERROR, DG_ERROR_INVALID));
+        assert_true(g_str_has_prefix(error->message, "--size: "));
+        if (!strstr(error->message, want))
+                fail_msg("\"%s\": message \"%s\" lacks \"%s\"", text, error->message, want);
+}
+
+static void test_sizes(void **state)
+{
+        assert_int_equal(size_of("3G"), G_GUINT64_CONSTANT(3) << 30);
+        assert_int_equal(size_of("512M"), 512 << 20);
+        assert_int_equal(size_of("512m"), 512 << 20);
+        assert_int_equal(size_of("1.5GiB"), G_GUINT64_CONSTANT(3) << 29);
+        assert_int_equal(size_of("64MB"), 64 << 20);
+        assert_int_equal(size_of("1073741824"), G_GUINT64_CONSTANT(1) << 30);
+        assert_int_equal(size_of("4K"), 4096);
+        assert_int_equal(size_of("2T"), G_GUINT64_CONSTANT(2) << 40);
+        assert_int_equal(size_of("18446744073709551615"), G_MAXUINT64);
+        size_bad("0", "greater than 0");
+        size_bad("0G", "greater than 0");
+        size_bad("-1G", "is not a size");
+        size_bad("", "is not a size");
+        size_bad(NULL, "is not a size");
+        size_bad("3X", "is not a size");
+        size_bad("3GG", "is not a size");
+        size_bad("G", "is not a size");
+        size_bad(".5G", "is not a size");
+        size_bad("1.", "is not a size");
+        size_bad("1.5", "whole number of bytes");
+        size_bad("18446744073709551616", "too large");
+        size_bad("16777216T", "too large");
+        size_bad("99999999999999999999999", "is not a size");
+        size_bad("3 G", "is not a size");
+}
+
+static void format_is(guint64 bytes, const char *want)
+{
+        g_autofree char *s = dg_size_format(bytes);
+        assert_string_equal(s, want);
+}
+
+static void test_size_format(void **state)
+{
+        format_is(0, "0 B");
+        format_is(512, "512 B");
+        format_is(1024, "1 KiB");
+        format_is(512 << 20, "512 MiB");
+        format_is(G_GUINT64_CONSTANT(3) << 30, "3 GiB");
+        format_is((G_GUINT64_CONSTANT(3) << 30) + (4 << 20), "3.0 GiB");
+        format_is(G_GUINT64_CONSTANT(2254857830), "2.1 GiB");
+        format_is((G_GUINT64_CONSTANT(1) << 30) - 1, "1.0 GiB");
+        format_is(G_MAXUINT64, "16.0 EiB");
+}
+
+static void test_lv_size_for(void **state)
+{
+        const guint64 mib = 1 << 20, ext = 4 * mib;
+
+        /* 64 MiB: bitmap 2 KiB -> 4 KiB, + 36 KiB -> 1 MiB of metadata. */
+        assert_int_equal(dg_lv_size_for(64 * mib, 0), 65 * mib);
+        assert_int_equal(dg_lv_size_for(64 * mib, ext), 68 * mib);
+        /* 3 GiB: bitmap 96 KiB + 36 KiB -> 1 MiB. */
+        assert_int_equal(dg_lv_size_for(3072 * mib, ext), 3076 * mib);
+        /* 1 TiB: bitmap 32 MiB + 36 KiB -> 33 MiB, then extents. */
+        assert_int_equal(dg_lv_size_for(G_GUINT64_CONSTANT(1) << 40, 0), (G_GUINT64_CONSTANT(1) << 40) + 33 * mib);
+        assert_int_equal(dg_lv_size_for(G_GUINT64_CONSTANT(1) << 40, ext), (G_GUINT64_CONSTANT(1) << 40) + 36 * mib);
+        /* Always more than asked, by at least the metadata. */
+        for (guint64 s = mib; s < 100 * mib; s += 7 * mib)
+                assert_true(dg_lv_size_for(s, ext) >= s + 36 * 1024 + s / 32768);
+}
+
+static DgSite *load(const char *text, const char *local, GError **error)
+{
+        return dg_site_load_data(text, strlen(text), "/etc/plastik/drbd-site.conf", local, error);
+}
+
+static void site_bad(const char *text, const char *local, int code, const char *want)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(DgSite) site = load(text, local, &error);
+
+        assert_null(site);
+        assert_true(g_error_matches(error, DG_ERROR, code));
+        if (!g_str_has_prefix(error->message, "/etc/plastik/drbd-site.conf: "))
+                fail_msg("message \"%s\" does not name the file", error->message);
+        if (!strstr(error->message, want))
+                fail_msg("message \"%s\" lacks \"%s\"", error->message, want);
+}
+
+static void test_site_ok(void **state)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(DgSite) site = load(SITE_OK, "node2", &error);
+
+        assert_non_null(site);
+        assert_string_equal(site->fence_peer_handler, "/usr/sbin/plastik-fence-peer");
+        assert_string_equal(site->unfence_handler, "/usr/sbin/plastik-unfence-peer");
+        assert_string_equal(site->res_dir, "/etc/drbd.d");
+        assert_string_equal(dg_site_local(site)->name, "node2");
+        assert_string_equal(dg_site_peer(site)->name, "node1");
+        assert_string_equal(dg_site_peer(site)->address, "10.99.0.1");
+        assert_true(dg_site_validate(site, &error));
+}
+
+static void test_site_errors(void **state)
+{
+        site_bad("[site\n", "node1", DG_ERROR_INVALID, "/etc/plastik/drbd-site.conf: ");
+        site_bad(SITE_OK, "node3", DG_ERROR_INVALID, "this node is \"node3\", which is neither of the site's nodes (node1, node2)");
+        site_bad("[node a]\naddress=10.0.0.1\nvg=v\n[node b]\naddress=10.0.0.2\nvg=v\n", "a",
+                 DG_ERROR_INVALID, "[site]: is missing");
+        site_bad("[site]\nsecret=0123456789abcdefXYZ\n[node a]\naddress=10.0.0.1\nvg=v\n", "a",
+                 DG_ERROR_INVALID, "has 1 [node NAME] group; a site has exactly two");
+        site_bad(SITE_OK "[node node3]\naddress=10.99.0.3\nvg=v\n", "node1", DG_ERROR_INVALID,
+                 "[node node3]: a third node");
+        site_bad(SITE_OK "[extra]\n", "node1", DG_ERROR_INVALID, "[extra]: unknown group");
+        site_bad("[site]\nsecret=short\n[node a]\naddress=10.0.0.1\nvg=v\n[node b]\naddress=10.0.0.2\nvg=v\n",
+                 "a", DG_ERROR_INVALID, "[site] secret: must be 16 to 64 characters long (got 5)");
+        site_bad("[site]\n[node a]\naddress=10.0.0.1\nvg=v\n[node b]\naddress=10.0.0.2\nvg=v\n",
+                 "a", DG_ERROR_INVALID, "[site] secret: is required");
+        site_bad("[site]\nsecret=0123456789abcdef\nsecrte=x\n", "a", DG_ERROR_INVALID,
+                 "[site] secrte: unknown key (known keys: secret, fence-peer-handler, unfence-handler, res-dir)");
+        site_bad("[site]\nsecret=0123456789abcdef\nres-dir=\n", "a", DG_ERROR_INVALID, "[site] res-dir: is empty");
+        site_bad("[site]\nsecret=0123456789abcdef\nfence-peer-handler=fence\n"
+                 "[node a]\naddress=10.0.0.1\nvg=v\n[node b]\naddress=10.0.0.2\nvg=v\n", "a", DG_ERROR_INVALID,
+                 "[site] fence-peer-handler: must be an absolute path");
+        site_bad("[site]\nsecret=0123456789abcdef\nunfence-handler=/x y\n"
+                 "[node a]\naddress=10.0.0.1\nvg=v\n[node b]\naddress=10.0.0.2\nvg=v\n", "a", DG_ERROR_INVALID,
+                 "[site] unfence-handler: must be an absolute path");
+        site_bad("[site]\nsecret=0123456789abcdef\n[node a]\naddress=10.0.0.300\nvg=v\n"
+                 "[node b]\naddress=10.0.0.2\nvg=v\n", "a", DG_ERROR_INVALID,
+                 "[node a] address: must be an IPv4 or IPv6 address without a port (got \"10.0.0.300\")");
+        site_bad("[site]\nsecret=0123456789abcdef\n[node a]\naddress=10.0.0.1:7789\nvg=v\n"
+                 "[node b]\naddress=10.0.0.2\nvg=v\n", "a", DG_ERROR_INVALID, "[node a] address: must be");
+        site_bad("[site]\nsecret=0123456789abcdef\n[node a]\nvg=v\n[node b]\naddress=10.0.0.2\nvg=v\n", "a",
+                 DG_ERROR_INVALID, "[node a] address: is required");
+        site_bad("[site]\nsecret=0123456789abcdef\n[node a]\naddress=10.0.0.1\n[node b]\naddress=10.0.0.2\nvg=v\n",
+                 "a", DG_ERROR_INVALID, "[node a] vg: is required");
+        site_bad("[site]\nsecret=0123456789abcdef\n[node a]\naddress=10.0.0.1\nvg=my vg\n"
+                 "[node b]\naddress=10.0.0.2\nvg=v\n", "a", DG_ERROR_INVALID,
+                 "[node a] vg: \"my vg\" is not a volume group name");
+        site_bad("[site]\nsecret=0123456789abcdef\n[node a]\naddress=10.0.0.1\nvg=v\nport=7\n"
+                 "[node b]\naddress=10.0.0.2\nvg=v\n", "a", DG_ERROR_INVALID, "[node a] port: unknown key");
+        site_bad("[site]\nsecret=0123456789abcdef\n[node a b]\naddress=10.0.0.1\nvg=v\n"
+                 "[node b]\naddress=10.0.0.2\nvg=v\n", "a", DG_ERROR_INVALID,
+                 "[node a b]: \"a b\" is not a node name");
+        site_bad("[site]\nsecret=0123456789abcdef\n[node a]\naddress=10.0.0.1\nvg=v\n"
+                 "[node b]\naddress=10.0.0.1\nvg=v\n", "a", DG_ERROR_INVALID, "both nodes have the address 10.0.0.1");
+        site_bad("[site]\nsecret=0123456789abcdef\n[node a]\naddress=10.0.0.1\nvg=v\n"
+                 "[node b]\naddress=fd00::2\nvg=v\n", "a", DG_ERROR_INVALID, "of different families");
+}
+
+static void test_site_missing_file(void **state)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(DgSite) site = dg_site_load("/nonexistent/drbd-site.conf", "a", &error);
+
+        assert_null(site);
+        assert_true(g_error_matches(error, DG_ERROR, DG_ERROR_NOT_FOUND));
+        assert_non_null(strstr(error->message, "/nonexistent/drbd-site.conf"));
+}
+
+static void def_bad(guint64 size, guint minor, guint port, const char *want)
+{
+        g_autoptr(GError) error = NULL;
+        DgVolumeDef def = { (char *)"web", (char *)"root", size, minor, port };
+
+        assert_false(dg_volume_def_validate(&def, &error));
+        assert_true(g_error_matches(error, DG_ERROR, DG_ERROR_INVALID));
+        if (!strstr(error->message, want))
+                fail_msg("message \"%s\" lacks \"%s\"", error->message, want);
+}
+
+static void test_volume_def(void **state)
+{
+        g_autoptr(GError) error = NULL;
+        DgVolumeDef def = { (char *)"web", (char *)"root", 64 << 20, 0, 7789 };
+
+        assert_true(dg_volume_def_validate(&def, &error));
+        def_bad(1 << 20, 0, 7789, "volume pk-web-root: size must be between 4 MiB and 64 TiB (got 1 MiB)");
+        def_bad((64 << 20) + 4096, 0, 7789, "size must be a whole number of MiB");
+        def_bad(64 << 20, 1048576, 7789, "minor must be between 0 and 1048575 (got 1048576)");
+        def_bad(64 << 20, 1, 80, "port must be between 1024 and 65535 (got 80)");
+        def_bad(64 << 20, 1, 70000, "port must be between 1024 and 65535");
+}
+
+static void test_res_ids(void **state)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(DgSite) site = load(SITE_OK, "node1", &error);
+        DgVolumeDef def = { (char *)"web", (char *)"root", 64 << 20, 17, 7805 };
+        g_autofree char *text = dg_res_render(site, &def, &error);
+        guint minor = 0, port = 0;
+
+        assert_non_null(text);
+        assert_true(dg_res_parse_ids(text, &minor, &port, &error));
+        assert_int_equal(minor, 17);
+        assert_int_equal(port, 7805);
+        minor = 99;
+        assert_false(dg_res_parse_ids("resource x { }", &minor, &port, &error));
+        assert_true(g_error_matches(error, DG_ERROR, DG_ERROR_PARSE));
+        assert_int_equal(minor, 99);
+}
+
+static void test_render_refuses_bad_def(void **state)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(DgSite) site = load(SITE_OK, "node1", &error);
+        DgVolumeDef def = { (char *)"web", (char *)"root", 64 << 20, 1, 22 };
+        g_autofree char *text = dg_res_render(site, &def, &error);
+
+        assert_null(text);
+        assert_true(g_error_matches(error, DG_ERROR, DG_ERROR_INVALID));
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_volume_names),
+                cmocka_unit_test(test_resource_names),
+                cmocka_unit_test(test_sizes),
+                cmocka_unit_test(test_size_format),
+                cmocka_unit_test(test_lv_size_for),
+                cmocka_unit_test(test_site_ok),
+                cmocka_unit_test(test_site_errors),
+                cmocka_unit_test(test_site_missing_file),
+                cmocka_unit_test(test_volume_def),
+                cmocka_unit_test(test_res_ids),
+                cmocka_unit_test(test_render_refuses_bad_def),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -343,7 +343,7 @@ OcfExit ocf_guest_state_exit(const HvGuestStatus *st, char **ret_message, gboole
                 } else if (g_str_equal(reason, "suspended")) {
                         code = OCF_SUCCESS;
                         warning = TRUE;
-                        msg = g_strdup_printf("guest %s is suspended by its own operating system (ACPI sleep); it wakes on input",
+                        msg = g_strdup_printf("guest %s is suspended by its own operating system (ACPI sleep); it still counts as running",
                                               name);
                 } else if (g_str_equal(reason, "io-error")) {
                         msg = g_strdup_printf("guest %s is paused after an I/O error on one of its disks; check the disk (DRBD state, free space) - recovery restarts it",

@@ -113,9 +113,10 @@ static HvConnect *connect_hv(const OcfGuestParams *p, GError **error)
         /* Without access to the runtime directory every answer would be a
          * guess; say so instead of reporting the guest stopped. */
         if (g_file_test(p->rundir, G_FILE_TEST_EXISTS) && access(p->rundir, R_OK | W_OK | X_OK) < 0) {
-                g_set_error(error, OCF_ERROR, OCF_ERR_PERM,
-                            "cannot use the runtime directory %s: %s; the agent must run as root",
-                            p->rundir, g_strerror(errno));
+                int e = errno;
+                g_set_error(error, OCF_ERROR, e == EACCES || e == EPERM ? OCF_ERR_PERM : OCF_ERR_GENERIC,
+                            "cannot use the runtime directory %s: %s%s", p->rundir, g_strerror(e),
+                            e == EACCES || e == EPERM ? "; the agent must run as root" : "");
                 return NULL;
         }
         conn = hv_connect_open(NULL, &opts, &local);
@@ -153,6 +154,10 @@ static OcfExit run_monitor(HvConnect *conn, const OcfGuestParams *p)
                         g_usleep(G_USEC_PER_SEC);
         }
         code = ocf_guest_state_exit(st, &msg, &warn);
+        if (p->probe && code != OCF_NOT_RUNNING)
+                /* Pacemaker learns here about a guest it did not start on
+                 * this node (started by hand, or before a restart). */
+                g_info("probe: guest %s found on this node: %s", p->name, msg);
         if (code == OCF_NOT_RUNNING)
                 g_debug("%s", msg);
         else if (code == OCF_SUCCESS && warn)

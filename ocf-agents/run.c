@@ -127,12 +127,6 @@ static HvConnect *connect_hv(const OcfGuestParams *p, GError **error)
         return conn;
 }
 
-static gboolean get_status(HvConnect *conn, const char *name, HvGuestStatus **ret_status,
-                           GError **error)
-{
-        return hv_guest_get_status(conn, name, ret_status, error);
-}
-
 /* ---- monitor ---------------------------------------------------------------------- */
 
 static OcfExit run_monitor(HvConnect *conn, const OcfGuestParams *p)
@@ -145,7 +139,7 @@ static OcfExit run_monitor(HvConnect *conn, const OcfGuestParams *p)
 
         for (int i = 0; i < MONITOR_TRIES; i++) {
                 g_clear_pointer(&st, hv_guest_status_free);
-                if (!get_status(conn, p->name, &st, &error))
+                if (!hv_guest_get_status(conn, p->name, &st, &error))
                         return report("monitor", error);
                 if (st->state != HV_STATE_UNKNOWN)
                         break;
@@ -180,7 +174,7 @@ static OcfExit run_start(HvConnect *conn, const OcfGuestParams *p)
 
         if (!ocf_guest_check_local(p, &error))
                 return report("start", error);
-        if (!get_status(conn, p->name, &st, &error))
+        if (!hv_guest_get_status(conn, p->name, &st, &error))
                 return report("start", error);
         if (st->state == HV_STATE_RUNNING) {
                 g_info("guest %s is already running (QEMU pid %d)", p->name, (int)st->pid);
@@ -210,7 +204,7 @@ static OcfExit run_start(HvConnect *conn, const OcfGuestParams *p)
         /* Start must not return before monitor would say "running". */
         g_clear_pointer(&st, hv_guest_status_free);
         g_clear_pointer(&msg, g_free);
-        if (!get_status(conn, p->name, &st, &error))
+        if (!hv_guest_get_status(conn, p->name, &st, &error))
                 return report("start", error);
         code = ocf_guest_state_exit(st, &msg, NULL);
         if (code != OCF_SUCCESS || st->state != HV_STATE_RUNNING) {
@@ -231,7 +225,7 @@ static OcfExit stop_verify(HvConnect *conn, const OcfGuestParams *p)
         g_autoptr(HvGuestStatus) st = NULL;
         pid_t pid;
 
-        if (!get_status(conn, p->name, &st, &error))
+        if (!hv_guest_get_status(conn, p->name, &st, &error))
                 return report("stop", error);
         if (st->state != HV_STATE_SHUTOFF || st->pid) {
                 g_critical("stop: guest %s is still %s (QEMU pid %d) after stopping it",
@@ -261,7 +255,7 @@ static OcfExit run_stop(HvConnect *conn, const OcfGuestParams *p)
         g_autoptr(HvGuestStatus) st = NULL;
         gboolean destroy = FALSE, forced = FALSE;
 
-        if (!get_status(conn, p->name, &st, &error))
+        if (!hv_guest_get_status(conn, p->name, &st, &error))
                 return report("stop", error);
         if (st->state == HV_STATE_SHUTOFF && !st->pid) {
                 g_info("guest %s is not running", p->name);

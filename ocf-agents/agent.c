@@ -62,7 +62,7 @@ OcfExit ocf_exit_from_error(const GError *error)
 static const OcfActionSpec actions[] = {
         { "start", OCF_ACTION_START, OCF_NEEDS_ALL, TRUE, TRUE, 120, 0 },
         { "stop", OCF_ACTION_STOP, OCF_NEEDS_NAME, TRUE, TRUE, OCF_GUEST_STOP_TIMEOUT_S, 0 },
-        { "monitor", OCF_ACTION_MONITOR, OCF_NEEDS_NAME, TRUE, TRUE, 30, 10 },
+        { "monitor", OCF_ACTION_MONITOR, OCF_NEEDS_NAME, TRUE, TRUE, OCF_GUEST_MONITOR_TIMEOUT_S, 10 },
         { "validate-all", OCF_ACTION_VALIDATE_ALL, OCF_NEEDS_ALL, TRUE, TRUE, 30, 0 },
         { "meta-data", OCF_ACTION_META_DATA, OCF_NEEDS_NOTHING, TRUE, TRUE, 5, 0 },
         { "usage", OCF_ACTION_USAGE, OCF_NEEDS_NOTHING, TRUE, FALSE, 5, 0 },
@@ -122,6 +122,12 @@ guint ocf_guest_shutdown_timeout(gint64 timeout_ms, gint64 requested_s, char **r
                 return (guint)wait;
         }
         return (guint)requested_s;
+}
+
+gint64 ocf_guest_monitor_patience_ms(gint64 timeout_ms)
+{
+        gint64 timeout = timeout_ms > 0 ? timeout_ms : OCF_GUEST_MONITOR_TIMEOUT_S * 1000;
+        return MAX(0, timeout - OCF_GUEST_MONITOR_RESERVE_S * 1000);
 }
 
 static gboolean fail(GError **error, OcfExit code, const char *fmt, ...) G_GNUC_PRINTF(3, 4);

@@ -94,6 +94,8 @@ const OcfActionSpec *ocf_action_table(gsize *ret_n);
 #define OCF_GUEST_STOP_TIMEOUT_S 180     /**< advertised stop timeout */
 #define OCF_GUEST_STOP_MARGIN_S 20       /**< kept back from the stop timeout for destroying */
 #define OCF_GUEST_SHUTDOWN_MAX_S 86400
+#define OCF_GUEST_MONITOR_TIMEOUT_S 30   /**< advertised monitor timeout */
+#define OCF_GUEST_MONITOR_RESERVE_S 10   /**< kept back from it for the last attempt */
 
 /** Looks up one environment variable; NULL when unset. */
 typedef const char *(*OcfGetenvFunc)(const char *name, gpointer user_data);
@@ -127,6 +129,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(OcfGuestParams, ocf_guest_params_free)
  * node fenced. @ret_warning (optional, transfer full) says when it was capped.
  */
 guint ocf_guest_shutdown_timeout(gint64 timeout_ms, gint64 requested_s, char **ret_warning);
+
+/**
+ * ocf_guest_monitor_patience_ms:
+ * Pure. How long monitor keeps asking a guest whose state is unknown (QMP
+ * busy with another client, the guest's lock held) before reporting a
+ * failure: the monitor's timeout @timeout_ms (0 = unknown: the advertised
+ * OCF_GUEST_MONITOR_TIMEOUT_S) minus OCF_GUEST_MONITOR_RESERVE_S for the
+ * last attempt (a QMP query gives up after 3 s), and at least 0.
+ */
+gint64 ocf_guest_monitor_patience_ms(gint64 timeout_ms);
 
 /**
  * ocf_guest_params_parse:

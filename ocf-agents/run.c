@@ -13,9 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* How often monitor asks again when QMP is busy or another operation holds
- * the guest's lock, before calling the state unknown. */
-#define MONITOR_TRIES 3
 /* How long stop waits for a QEMU found only in the process table to die. */
 #define ORPHAN_KILL_WAIT_MS 10000
 
@@ -137,15 +134,19 @@ static OcfExit run_monitor(HvConnect *conn, const OcfGuestParams *p)
         gboolean warn = FALSE;
         OcfExit code;
 
-        for (int i = 0; i < MONITOR_TRIES; i++) {
+        gint64 deadline = pk_now_ms() + ocf_guest_monitor_patience_ms(p->timeout_ms);
+
+        /* QMP serves one client at a time and another operation may hold
+         * the guest's lock: "unknown" is asked again until the patience is
+         * used up, since a failed monitor restarts the guest. */
+        for (;;) {
                 g_clear_pointer(&st, hv_guest_status_free);
                 if (!hv_guest_get_status(conn, p->name, &st, &error))
                         return report("monitor", error);
-                if (st->state != HV_STATE_UNKNOWN)
+                if (st->state != HV_STATE_UNKNOWN || pk_now_ms() >= deadline)
                         break;
                 g_debug("guest %s: state unknown (%s); asking again", p->name, st->reason);
-                if (i + 1 < MONITOR_TRIES)
-                        g_usleep(G_USEC_PER_SEC);
+                g_usleep(G_USEC_PER_SEC);
         }
         code = ocf_guest_state_exit(st, &msg, &warn);
         if (p->probe && code != OCF_NOT_RUNNING)

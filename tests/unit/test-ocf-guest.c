@@ -115,6 +115,16 @@ static void test_shutdown_timeout(void **state)
         assert_non_null(strstr(w, "shutdown_timeout=81"));
 }
 
+static void test_monitor_patience(void **state)
+{
+        assert_int_equal(ocf_guest_monitor_patience_ms(30000), 20000);
+        assert_int_equal(ocf_guest_monitor_patience_ms(0), 20000);
+        assert_int_equal(ocf_guest_monitor_patience_ms(60000), 50000);
+        /* Too short to wait at all: one attempt. */
+        assert_int_equal(ocf_guest_monitor_patience_ms(10000), 0);
+        assert_int_equal(ocf_guest_monitor_patience_ms(3000), 0);
+}
+
 static void test_find_qemu_ignores_others(void **state)
 {
         /* No QEMU of a made-up guest runs; this process is never taken for one. */
@@ -129,6 +139,7 @@ int main(void)
                 cmocka_unit_test(test_action_table),
                 cmocka_unit_test(test_metadata_lists_actions),
                 cmocka_unit_test(test_shutdown_timeout),
+                cmocka_unit_test(test_monitor_patience),
                 cmocka_unit_test(test_find_qemu_ignores_others),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

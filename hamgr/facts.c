@@ -494,13 +494,16 @@ void ham_res_facts_scan(const char *text, HamFactsRes *res)
                 const char *v = t->pdata[i + 1];
                 if (strchr("{};", *v))
                         continue;
-                if (g_str_equal(k, "protocol") && protocol_valid(v))
-                        { g_free(res->protocol); res->protocol = g_strdup(v); }
-                else if (g_str_equal(k, "fencing") && item_name_valid(v))
-                        { g_free(res->fencing); res->fencing = g_strdup(v); }
-                else if (g_str_equal(k, "fence-peer"))
+                if (g_str_equal(k, "protocol") && protocol_valid(v)) {
+                        g_free(res->protocol);
+                        res->protocol = g_strdup(v);
+                } else if (g_str_equal(k, "fencing") && item_name_valid(v)) {
+                        g_free(res->fencing);
+                        res->fencing = g_strdup(v);
+                } else if (g_str_equal(k, "fence-peer")) {
                         res->fence_peer = TRUE;
-                else if (g_str_equal(k, "after-resync-target") || g_str_equal(k, "unfence-peer"))
+                } else if (g_str_equal(k, "after-resync-target") || g_str_equal(k, "unfence-peer")) {
                         res->unfence_peer = TRUE;
+                }
         }
 }

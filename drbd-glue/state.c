@@ -448,6 +448,10 @@ static char *conn_key(const Line *line)
         const char *id = field(line, "peer-node-id");
         const char *name = field(line, "conn-name");
 
+        /* 8.4 leaves conn-name out of a StandAlone connection's line and
+         * prints it once the connection is configured again: one peer. */
+        if (!name && g_strcmp0(id, "0") == 0)
+                name = "peer";
         return g_strdup_printf("%s/%s", id ? id : "", name ? name : "");
 }
 

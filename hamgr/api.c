@@ -91,6 +91,8 @@ static const CmdSpec commands[HAM_CMD_COUNT_] = {
         [HAM_CMD_VOLUMES] = { "volumes", no_args },
         [HAM_CMD_VOLUME] = { "volume", volume_args },
         [HAM_CMD_HEALTH] = { "health", no_args },
+        [HAM_CMD_CLUSTER_STATUS] = { "cluster-status", no_args },
+        [HAM_CMD_VERIFY_FACTS] = { "verify-facts", no_args },
 };
 
 const char *ham_api_cmd_name(HamApiCmd cmd)

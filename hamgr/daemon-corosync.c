@@ -8,6 +8,7 @@
  * a busy loop.
  */
 #include "daemon.h"
+#include "ham-status.h"
 #include "ham-txn.h"
 #include "pk.h"
 #include "pk-config.h"
@@ -50,6 +51,8 @@ struct HamCorosync {
         struct votequorum_info info;
         gboolean have_info;
         guint reconnects;
+        HamStateFunc state_func;
+        gpointer state_data;
 };
 
 static void cs_connect(HamCorosync *cs);
@@ -187,6 +190,12 @@ static void cpg_deliver(cpg_handle_t handle, const struct cpg_name *group, uint3
         cpg_context_get(handle, (void **)&cs);
         if (!cs)
                 return;
+        /* The peer's facts have their own parser (ham-status.h). */
+        if (ham_state_msg_is(msg, len)) {
+                if (nodeid != cs->local_nodeid && cs->state_func)
+                        cs->state_func(node_name(cs, nodeid), msg, len, cs->state_data);
+                return;
+        }
         m = ham_cpg_msg_parse(msg, len, &error);
         if (!m) {
                 g_warning("corosync: dropped a CPG message from node %u: %s", nodeid, error->message);
@@ -472,4 +481,29 @@ json_object *ham_corosync_to_json(HamCorosync *cs)
         }
         json_object_object_add(obj, "hamgrd_group", group);
         return obj;
+}
+
+void ham_corosync_set_state_handler(HamCorosync *cs, HamStateFunc func, gpointer user_data)
+{
+        cs->state_func = func;
+        cs->state_data = user_data;
+}
+
+gboolean ham_corosync_send(HamCorosync *cs, const char *text, GError **error)
+{
+        struct iovec iov = { .iov_base = (void *)text, .iov_len = strlen(text) };
+        cs_error_t err;
+
+        if (!cs->cpg_up) {
+                g_set_error(error, HAM_API_ERROR, HAM_API_ERROR_UNAVAILABLE,
+                            "not in the CPG group (corosync not reached)");
+                return FALSE;
+        }
+        err = cpg_mcast_joined(cs->cpg, CPG_TYPE_AGREED, &iov, 1);
+        if (err != CS_OK) {
+                g_set_error(error, HAM_API_ERROR, HAM_API_ERROR_FAILED,
+                            "cpg_mcast_joined: %s", cs_strerror(err));
+                return FALSE;
+        }
+        return TRUE;
 }

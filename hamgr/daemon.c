@@ -5,6 +5,7 @@
  * health values are derived from the cache and published when they change.
  */
 #include "daemon.h"
+#include "ham.h"
 #include "ham-pcmk-notify.h"
 #include "pk.h"
 #include "pk-config.h"
@@ -26,6 +27,7 @@ typedef struct {
         HamPcmkNotify *pcmk;
         HamAttrd *attrd;
         HamGuests *guests;
+        HamPeer *peer;
         char *guests_error;
         DgEventsWatch *drbd;
         const DgState *drbd_state; /* owned by the watch, valid while it runs */
@@ -146,6 +148,8 @@ static gboolean publish_cb(gpointer data)
         d->publish_source = 0;
         publish(d);
         forget_stale(d);
+        if (d->peer)
+                ham_peer_changed(d->peer, d->drbd_state);
         return G_SOURCE_REMOVE;
 }
 
@@ -298,6 +302,79 @@ static json_object *wrap(const char *key, json_object *value)
         return o;
 }
 
+/* hactl status's input (ham_status_build()): everything in one answer. */
+static json_object *cluster_status_json(Daemon *d)
+{
+        json_object *o = json_object_new_object();
+        g_autoptr(json_object) nodes = nodes_json(d);
+        g_autoptr(json_object) cs = ham_corosync_to_json(d->cs);
+        g_autoptr(json_object) pcmk = ham_pcmk_notify_to_json(d->pcmk);
+        json_object *view = json_object_object_get(pcmk, "view");
+        json_object *q = json_object_object_get(cs, "quorum");
+        json_object *out = json_object_new_array();
+        json_object *cib = ham_pcmk_notify_resources(d->pcmk);
+        json_object *peer = ham_peer_facts_json(d->peer);
+        gboolean pcmk_up = ham_pcmk_notify_connected(d->pcmk);
+
+        for (size_t i = 0; i < json_object_array_length(nodes); i++) {
+                json_object *n = json_object_array_get_idx(nodes, i);
+                const char *name = json_object_get_string(json_object_object_get(n, "name"));
+                gboolean member = json_object_get_boolean(json_object_object_get(n, "corosync_member"));
+                gboolean online = pcmk_up ? json_object_get_boolean(
+                        json_object_object_get(n, "pacemaker_online")) : member;
+                gint64 lost, back;
+                json_object *x = json_object_new_object();
+                ham_peer_membership(d->peer, name, &lost, &back);
+                json_object_object_add(x, "name", json_object_new_string(name));
+                json_object_object_add(x, "member", json_object_new_boolean(member));
+                json_object_object_add(x, "hamgrd", json_object_get(json_object_object_get(n, "hamgrd")));
+                json_object_object_add(x, "online", json_object_new_boolean(online));
+                json_object_object_add(x, "lost_at", lost ? json_object_new_int64(lost) : NULL);
+                json_object_object_add(x, "back_at", back ? json_object_new_int64(back) : NULL);
+                json_object_object_add(x, "attributes", json_object_get(json_object_object_get(n, "attributes")));
+                json_object_array_add(out, x);
+        }
+        json_object_object_add(o, "now", json_object_new_int64(g_get_real_time() / G_USEC_PER_SEC));
+        json_object_object_add(o, "local", ham_corosync_local_name(d->cs) ?
+                json_object_new_string(ham_corosync_local_name(d->cs)) : NULL);
+        json_object_object_add(o, "quorate", json_object_new_boolean(
+                q && json_object_get_boolean(json_object_object_get(q, "quorate"))));
+        json_object_object_add(o, "dc", view ? json_object_get(json_object_object_get(view, "dc")) : NULL);
+        json_object_object_add(o, "nodes", out);
+        json_object_object_add(o, "cib", cib);
+        json_object_object_add(o, "cib_connected", json_object_new_boolean(pcmk_up));
+        json_object_object_add(o, "facts", json_object_get(json_object_object_get(peer, "facts")));
+        json_object_object_add(o, "facts_at", json_object_get(json_object_object_get(peer, "facts_at")));
+        json_object_object_add(o, "peer_exchange", ham_peer_to_json(d->peer));
+        json_object_put(peer);
+        return o;
+}
+
+/* hactl verify's input (ham_verify()): this node's facts gathered now, the
+ * peer's from its last state message (at most a minute old for the slow
+ * facts: no round trip, and an answer even when the peer is gone). */
+static json_object *verify_facts_json(Daemon *d)
+{
+        json_object *o = json_object_new_object();
+        const char *local = ham_corosync_local_name(d->cs);
+        const char *peer_name = NULL;
+        json_object *peer;
+        g_autoptr(HamConf) conf = ham_conf_load(d->opt.conf_path, NULL);
+
+        ham_peer_refresh(d->peer, d->drbd_state);
+        peer = ham_peer_facts_json(d->peer);
+        if (conf)
+                peer_name = g_strcmp0(conf->local.name, local) == 0 || !local ?
+                            conf->peer.name : conf->local.name;
+        json_object_object_add(o, "local", local ? json_object_new_string(local) : NULL);
+        json_object_object_add(o, "peer", peer_name ? json_object_new_string(peer_name) : NULL);
+        json_object_object_add(o, "facts", json_object_get(json_object_object_get(peer, "facts")));
+        json_object_object_add(o, "facts_at", json_object_get(json_object_object_get(peer, "facts_at")));
+        json_object_object_add(o, "cib", ham_pcmk_notify_resources(d->pcmk));
+        json_object_put(peer);
+        return o;
+}
+
 static json_object *handle(const HamApiRequest *req, gpointer data, GError **error)
 {
         Daemon *d = data;
@@ -369,6 +446,10 @@ static json_object *handle(const HamApiRequest *req, gpointer data, GError **err
                 json_object_object_add(o, "writes", json_object_new_int64(ham_attrd_writes(d->attrd)));
                 return o;
         }
+        case HAM_CMD_CLUSTER_STATUS:
+                return cluster_status_json(d);
+        case HAM_CMD_VERIFY_FACTS:
+                return verify_facts_json(d);
         case HAM_CMD_COUNT_:
                 break;
         }
@@ -468,6 +549,7 @@ int ham_daemon_run(const HamDaemonOptions *options)
                 g_warning("guests are not watched: %s", error->message);
                 g_clear_error(&error);
         }
+        d->peer = ham_peer_new(d->cs, d->opt.conf_path);
         d->drbd = dg_events_watch_start(NULL, drbd_changed, d, &error);
         if (!d->drbd) {
                 d->drbd_error = g_strdup(error->message);
@@ -483,6 +565,7 @@ int ham_daemon_run(const HamDaemonOptions *options)
                 dg_events_watch_stop(d->drbd);
         g_clear_handle_id(&d->publish_source, g_source_remove);
         ham_guests_free(d->guests);
+        ham_peer_free(d->peer);
         ham_pcmk_notify_free(d->pcmk);
         ham_corosync_free(d->cs);
         ham_api_server_free(d->api);

@@ -85,6 +85,39 @@ const char *ham_corosync_local_name(HamCorosync *cs);
 /** ham_corosync_members: (transfer full) names of the CPG members (hamgrds). */
 GPtrArray *ham_corosync_members(HamCorosync *cs);
 
+/**
+ * HamStateFunc: a `state` message from the hamgrd on node @sender (its
+ * corosync name, NULL when unknown); not parsed yet. Own messages are not
+ * passed.
+ */
+typedef void (*HamStateFunc)(const char *sender, const char *data, gsize len, gpointer user_data);
+/** ham_corosync_set_state_handler: @func NULL: none. */
+void ham_corosync_set_state_handler(HamCorosync *cs, HamStateFunc func, gpointer user_data);
+/** ham_corosync_send: multicasts @text to the group (agreed order). */
+gboolean ham_corosync_send(HamCorosync *cs, const char *text, GError **error);
+
+/* ---- the peer exchange (daemon-peer.c) ------------------------------------ */
+
+typedef struct HamPeer HamPeer;
+/** ham_peer_new: gathers this node's slow facts now; reads the VG from @conf_path. */
+HamPeer *ham_peer_new(HamCorosync *cs, const char *conf_path);
+void ham_peer_free(HamPeer *p);
+/**
+ * ham_peer_changed: something changed (DRBD, membership...): records
+ * membership times, regathers the fast facts and sends them to the peer
+ * when they differ from what it has (debounced; at once when the hamgrd
+ * group changed).
+ */
+void ham_peer_changed(HamPeer *p, const DgState *drbd);
+/** ham_peer_refresh: regathers every local fact now (for verify). */
+void ham_peer_refresh(HamPeer *p, const DgState *drbd);
+/** ham_peer_facts_json: (transfer full) {"facts": {NODE: ...}, "facts_at": {NODE: T}}. */
+json_object *ham_peer_facts_json(HamPeer *p);
+/** ham_peer_membership: when @node left (0: it is a member or never was) and came back. */
+void ham_peer_membership(HamPeer *p, const char *node, gint64 *ret_lost_at, gint64 *ret_back_at);
+/** ham_peer_to_json: (transfer full) counters, for status. */
+json_object *ham_peer_to_json(HamPeer *p);
+
 /* ---- local guests (libhv + QMP events) ---------------------------------- */
 
 typedef struct HamGuests HamGuests;

@@ -3,6 +3,7 @@
 #include "ham.h"
 #include "ham-internal.h"
 #include "ham-pcmk.h"
+#include "ham-status.h"
 #include "pk.h"
 #include "pk-config.h"
 
@@ -35,6 +36,8 @@ static const char usage_text[] =
         "  node list [--json]           the nodes as Pacemaker sees them\n"
         "  node standby|online NODE     move every resource off NODE / let it run resources again\n"
         "  node maintenance|unmaintenance NODE  stop / resume managing the resources on NODE\n"
+        "  status [--json]              nodes, fencing, guests and their volumes on both nodes\n"
+        "  verify [--json]              check the cluster's configuration on both nodes\n"
         "\n"
         "cluster init: --name NAME --node-address ADDR[,ADDR2] --replication-address ADDR --vg VG\n"
         "  --peer-name NAME --peer-address ADDR[,ADDR2] [--peer-replication-address ADDR]\n"
@@ -44,7 +47,8 @@ static const char usage_text[] =
         "\n"
         "Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid argument, configuration or token,\n"
         "4 this node is set up differently, 5 Pacemaker unreachable or refused, 6 timeout,\n"
-        "7 no such node.\n";
+        "7 no such node. status: 8 degraded, 9 a problem needs action; verify: 8 warnings\n"
+        "only, 9 errors.\n";
 
 static int usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 static int usage_error(const char *fmt, ...)
@@ -113,6 +117,9 @@ static const CmdSpec commands[] = {
         { "node", "online", no_opts, 1, 1, "node online NODE" },
         { "node", "maintenance", no_opts, 1, 1, "node maintenance NODE" },
         { "node", "unmaintenance", no_opts, 1, 1, "node unmaintenance NODE" },
+        /* One-word commands: name NULL. */
+        { "status", NULL, json_opts, 0, 0, "status [--json]" },
+        { "verify", NULL, json_opts, 0, 0, "verify [--json]" },
 };
 
 typedef struct {
@@ -123,6 +130,9 @@ typedef struct {
 
 static int parse_cmd_args(int argc, char **argv, const CmdSpec *spec, CmdArgs *a)
 {
+        g_autofree char *what = spec->name ? g_strdup_printf("%s %s", spec->group, spec->name)
+                                           : g_strdup(spec->group);
+
         a->spec = spec;
         a->opts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
         a->args = g_ptr_array_new();
@@ -147,25 +157,25 @@ static int parse_cmd_args(int argc, char **argv, const CmdSpec *spec, CmdArgs *a
                                 break;
                 }
                 if (!*o)
-                        return usage_error("%s %s: unknown option \"--%s\"; usage: hactl %s",
-                                           spec->group, spec->name, name, spec->usage);
+                        return usage_error("%s: unknown option \"--%s\"; usage: hactl %s",
+                                           what, name, spec->usage);
                 if (g_str_has_suffix(*o, "=")) {
                         if (!value && i + 1 < argc)
                                 value = argv[++i];
                         if (!value || !*value)
-                                return usage_error("%s %s: --%s needs a value; usage: hactl %s",
-                                                   spec->group, spec->name, name, spec->usage);
+                                return usage_error("%s: --%s needs a value; usage: hactl %s",
+                                                   what, name, spec->usage);
                 } else if (value) {
-                        return usage_error("%s %s: --%s takes no value", spec->group, spec->name, name);
+                        return usage_error("%s: --%s takes no value", what, name);
                 }
                 if (g_hash_table_contains(a->opts, name))
-                        return usage_error("%s %s: --%s is given twice", spec->group, spec->name, name);
+                        return usage_error("%s: --%s is given twice", what, name);
                 g_hash_table_insert(a->opts, g_strdup(name), g_strdup(value ? value : ""));
         }
         if (a->args->len < spec->n_min)
-                return usage_error("%s %s: missing argument; usage: hactl %s", spec->group, spec->name, spec->usage);
+                return usage_error("%s: missing argument; usage: hactl %s", what, spec->usage);
         if (a->args->len > spec->n_max)
-                return usage_error("%s %s: unexpected argument \"%s\"; usage: hactl %s", spec->group, spec->name,
+                return usage_error("%s: unexpected argument \"%s\"; usage: hactl %s", what,
                                    (const char *)g_ptr_array_index(a->args, spec->n_max), spec->usage);
         return EXIT_OK;
 }
@@ -550,14 +560,22 @@ int main(int argc, char **argv)
         pk_log_init("hactl", verbose);
         if (i >= argc)
                 return usage_error("no command given");
-        if (i + 1 >= argc) {
+        for (gsize t = 0; t < G_N_ELEMENTS(commands); t++) {
+                if (!commands[t].name && g_str_equal(argv[i], commands[t].group)) {
+                        spec = &commands[t];
+                        i--;  /* its arguments start right after it */
+                        break;
+                }
+        }
+        if (!spec && i + 1 >= argc) {
                 for (gsize t = 0; t < G_N_ELEMENTS(commands); t++)
                         if (g_str_equal(argv[i], commands[t].group))
                                 return usage_error("%s: which one? (e.g. hactl %s)", argv[i], commands[t].usage);
                 return usage_error("unknown command \"%s\"", argv[i]);
         }
-        for (gsize t = 0; t < G_N_ELEMENTS(commands); t++)
-                if (g_str_equal(argv[i], commands[t].group) && g_str_equal(argv[i + 1], commands[t].name))
+        for (gsize t = 0; !spec && t < G_N_ELEMENTS(commands); t++)
+                if (commands[t].name && g_str_equal(argv[i], commands[t].group) &&
+                    g_str_equal(argv[i + 1], commands[t].name))
                         spec = &commands[t];
         if (!spec)
                 return usage_error("unknown command \"%s %s\"", argv[i], argv[i + 1]);
@@ -565,7 +583,11 @@ int main(int argc, char **argv)
         if (rc != EXIT_OK)
                 goto out;
 
-        if (g_str_equal(spec->group, "cluster")) {
+        if (!spec->name) {
+                gboolean json = g_hash_table_contains(a.opts, "json");
+                rc = g_str_equal(spec->group, "status") ? ham_hactl_status(NULL, json) :
+                                                          ham_hactl_verify(NULL, json);
+        } else if (g_str_equal(spec->group, "cluster")) {
                 if (g_str_equal(spec->name, "init"))
                         rc = cmd_init(&a);
                 else if (g_str_equal(spec->name, "join"))

@@ -75,6 +75,8 @@ typedef enum {
         HAM_CMD_VOLUMES, /**< {} → {"volumes": [...]} (DRBD resources) */
         HAM_CMD_VOLUME,  /**< {"name": RESOURCE} → one DRBD resource */
         HAM_CMD_HEALTH,  /**< {} → the health attributes published */
+        HAM_CMD_CLUSTER_STATUS, /**< {} → hactl status's input, both nodes (ham-status.h) */
+        HAM_CMD_VERIFY_FACTS,   /**< {} → hactl verify's input: both nodes' facts, the CIB */
         HAM_CMD_COUNT_,
 } HamApiCmd;
 

@@ -37,6 +37,30 @@ G_BEGIN_DECLS
  */
 json_object *ham_pcmk_cib_view(xmlNode *cib);
 
+/**
+ * ham_pcmk_cib_resources:
+ * Pure: what status and verify need of a CIB's configuration and status:
+ *
+ *     {"configured": BOOL, "stonith_enabled": BOOL (true when unset),
+ *      "maintenance_mode": BOOL,
+ *      "nodes": {NAME: {"standby", "maintenance"}},
+ *      "fencing": [{"id", "agent", "target_role", "running_on": [NODE]}],
+ *      "guests": [{"id", "name", "target_role", "running_on": [NODE],
+ *                  "failed_on": [NODE],
+ *                  "volumes": [{"volume", "resource", "primitive", "clone",
+ *                               "promoted_on": [NODE], "started_on": [NODE],
+ *                               "colocated": BOOL, "ordered": BOOL}]}]}
+ *
+ * Fencing devices are the primitives of class stonith; guests the
+ * ocf:plastik:guest primitives; their volumes the ocf:linbit:drbd
+ * primitives whose plastik-volume meta set names the guest. Where a
+ * resource runs is read from the operation history in the status section
+ * (node_state/lrm): in call order, a successful start or promote makes it
+ * run, a stop ends it, a monitor says what it found, a failure other than
+ * "not running" makes it Failed. Never an error. (transfer full).
+ */
+json_object *ham_pcmk_cib_resources(xmlNode *cib);
+
 typedef struct HamPcmkNotify HamPcmkNotify;
 typedef void (*HamPcmkChangedFunc)(gpointer user_data);
 
@@ -50,6 +74,11 @@ gboolean ham_pcmk_notify_connected(HamPcmkNotify *pn);
  * "view": ham_pcmk_cib_view() of the last CIB read, "updates": N}.
  */
 json_object *ham_pcmk_notify_to_json(HamPcmkNotify *pn);
+/**
+ * ham_pcmk_notify_resources: (transfer full) (nullable) ham_pcmk_cib_resources()
+ * of the last CIB read; NULL before the first.
+ */
+json_object *ham_pcmk_notify_resources(HamPcmkNotify *pn);
 
 typedef struct HamAttrd HamAttrd;
 

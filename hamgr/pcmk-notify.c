@@ -25,6 +25,7 @@ struct HamPcmkNotify {
         guint backoff_ms;
         char *last_error;
         json_object *view;
+        json_object *resources;  /* ham_pcmk_cib_resources() of the same read */
         guint updates;
 };
 
@@ -87,6 +88,8 @@ static gboolean reread(HamPcmkNotify *pn)
         }
         json_object_put(pn->view);
         pn->view = ham_pcmk_cib_view(cib);
+        json_object_put(pn->resources);
+        pn->resources = ham_pcmk_cib_resources(cib);
         free_xml(cib);
         pn->updates++;
         return TRUE;
@@ -180,6 +183,7 @@ void ham_pcmk_notify_free(HamPcmkNotify *pn)
         g_clear_handle_id(&pn->lost_source, g_source_remove);
         pn_disconnect(pn);
         json_object_put(pn->view);
+        json_object_put(pn->resources);
         g_free(pn->last_error);
         the_notify = NULL;
         g_free(pn);
@@ -201,4 +205,9 @@ json_object *ham_pcmk_notify_to_json(HamPcmkNotify *pn)
         json_object_object_add(obj, "stale", json_object_new_boolean(!pn->connected && pn->view));
         json_object_object_add(obj, "updates", json_object_new_int64(pn->updates));
         return obj;
+}
+
+json_object *ham_pcmk_notify_resources(HamPcmkNotify *pn)
+{
+        return pn->resources ? json_object_get(pn->resources) : NULL;
 }

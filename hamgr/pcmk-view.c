@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The CIB as hamgrd reports it: pure, libxml2 only (ham-pcmk-notify.h). */
 #include "ham-pcmk-notify.h"
+#include "pk.h"
 
 #include <string.h>
 
@@ -143,4 +144,290 @@ json_object *ham_pcmk_cib_view(xmlNode *cib)
                 json_object_object_add(view, "epoch", NULL);
         }
         return view;
+}
+
+/* ---- resources, constraints and where they run ------------------------------ */
+
+static gboolean true_value(const char *s)
+{
+        return s && (g_ascii_strcasecmp(s, "true") == 0 || g_ascii_strcasecmp(s, "on") == 0 ||
+                     g_ascii_strcasecmp(s, "yes") == 0 || g_str_equal(s, "1"));
+}
+
+/* (transfer full) the value of nvpair @name in any @set_name child of @n. */
+static char *nvpair_in(xmlNode *n, const char *set_name, const char *name)
+{
+        for (xmlNode *set = n ? n->children : NULL; set; set = set->next) {
+                if (!is_element(set, set_name))
+                        continue;
+                for (xmlNode *nv = set->children; nv; nv = nv->next) {
+                        if (!is_element(nv, "nvpair"))
+                                continue;
+                        g_autofree char *k = prop(nv, "name");
+                        if (g_strcmp0(k, name) == 0)
+                                return prop(nv, "value");
+                }
+        }
+        return NULL;
+}
+
+/* Pacemaker's reading of an operation history, simplified: the operations
+ * in call order; starts and promotions make a resource run, stops end it, a
+ * monitor reports what it found (0 running, 8 promoted, 7 not running), and
+ * a failure of anything but a stop makes it "Failed" until a later success.
+ * Static result. */
+static const char *lrm_state(xmlNode *lrm_resource)
+{
+        g_autoptr(GPtrArray) ops = g_ptr_array_new();
+        const char *state = "Stopped";
+
+        for (xmlNode *op = lrm_resource->children; op; op = op->next)
+                if (is_element(op, "lrm_rsc_op"))
+                        g_ptr_array_add(ops, op);
+        /* Few operations per resource: a plain selection by call-id. */
+        for (guint i = 0; i < ops->len; i++) {
+                for (guint j = i + 1; j < ops->len; j++) {
+                        g_autofree char *a = prop(ops->pdata[i], "call-id");
+                        g_autofree char *b = prop(ops->pdata[j], "call-id");
+                        if (g_ascii_strtoll(b ? b : "0", NULL, 10) <
+                            g_ascii_strtoll(a ? a : "0", NULL, 10)) {
+                                gpointer t = ops->pdata[i];
+                                ops->pdata[i] = ops->pdata[j];
+                                ops->pdata[j] = t;
+                        }
+                }
+        }
+        for (guint i = 0; i < ops->len; i++) {
+                g_autofree char *name = prop(ops->pdata[i], "operation");
+                g_autofree char *rc_s = prop(ops->pdata[i], "rc-code");
+                g_autofree char *status = prop(ops->pdata[i], "op-status");
+                long rc = rc_s ? strtol(rc_s, NULL, 10) : -1;
+                if (!name || (status && g_strcmp0(status, "0") != 0 && g_strcmp0(status, "-1") != 0 &&
+                              g_strcmp0(status, "4") != 0))
+                        continue;  /* pending or cancelled: says nothing yet */
+                if (g_str_equal(name, "stop")) {
+                        state = rc == 0 ? "Stopped" : "Failed";
+                } else if (g_str_equal(name, "monitor")) {
+                        state = rc == 0 ? (g_str_equal(state, "Promoted") ? state : "Started") :
+                                rc == 8 ? "Promoted" : rc == 7 ? "Stopped" : "Failed";
+                } else if (g_str_equal(name, "start") || g_str_equal(name, "migrate_from")) {
+                        state = rc == 0 ? "Started" : "Failed";
+                } else if (g_str_equal(name, "promote")) {
+                        state = rc == 0 ? "Promoted" : "Failed";
+                } else if (g_str_equal(name, "demote")) {
+                        state = rc == 0 ? "Started" : "Failed";
+                }
+        }
+        return state;
+}
+
+/* {RSC: {NODE: STATE}} for every resource with a history; clone instance
+ * suffixes (":0") dropped. */
+static json_object *lrm_states(xmlNode *status)
+{
+        json_object *all = json_object_new_object();
+        for (xmlNode *s = status ? status->children : NULL; s; s = s->next) {
+                if (!is_element(s, "node_state"))
+                        continue;
+                g_autofree char *uname = prop(s, "uname");
+                xmlNode *rscs = child(child(s, "lrm"), "lrm_resources");
+                if (!uname || !rscs)
+                        continue;
+                for (xmlNode *r = rscs->children; r; r = r->next) {
+                        if (!is_element(r, "lrm_resource"))
+                                continue;
+                        g_autofree char *id = prop(r, "id");
+                        if (!id)
+                                continue;
+                        char *colon = strchr(id, ':');
+                        if (colon)
+                                *colon = '\0';
+                        json_object *per = json_object_object_get(all, id);
+                        if (!per) {
+                                per = json_object_new_object();
+                                json_object_object_add(all, id, per);
+                        }
+                        json_object_object_add(per, uname, json_object_new_string(lrm_state(r)));
+                }
+        }
+        return all;
+}
+
+/* The nodes (sorted) where @rsc is in one of the states given. */
+static json_object *nodes_in(json_object *lrm, const char *rsc, const char *s1, const char *s2)
+{
+        json_object *arr = json_object_new_array();
+        json_object *per = json_object_object_get(lrm, rsc);
+        g_autoptr(GPtrArray) names = g_ptr_array_new();
+        if (per) {
+                json_object_object_foreach(per, node, st) {
+                        const char *v = json_object_get_string(st);
+                        if (g_strcmp0(v, s1) == 0 || g_strcmp0(v, s2) == 0)
+                                g_ptr_array_add(names, node);
+                }
+        }
+        for (guint i = 0; i < names->len; i++)
+                for (guint j = i + 1; j < names->len; j++)
+                        if (g_strcmp0(names->pdata[j], names->pdata[i]) < 0) {
+                                gpointer t = names->pdata[i];
+                                names->pdata[i] = names->pdata[j];
+                                names->pdata[j] = t;
+                        }
+        for (guint i = 0; i < names->len; i++)
+                json_object_array_add(arr, json_object_new_string(names->pdata[i]));
+        return arr;
+}
+
+static void collect_primitives(xmlNode *n, const char *parent, GPtrArray *prims, GPtrArray *parents)
+{
+        for (xmlNode *c = n ? n->children : NULL; c; c = c->next) {
+                if (is_element(c, "primitive")) {
+                        g_ptr_array_add(prims, c);
+                        g_ptr_array_add(parents, (gpointer)parent);
+                } else if (is_element(c, "clone") || is_element(c, "group") ||
+                           is_element(c, "master") || is_element(c, "bundle")) {
+                        /* The id is borrowed from the tree, which outlives the lists. */
+                        const char *cid = NULL;
+                        for (xmlAttr *a = c->properties; a; a = a->next)
+                                if (g_str_equal((const char *)a->name, "id") && a->children)
+                                        cid = (const char *)a->children->content;
+                        collect_primitives(c, cid, prims, parents);
+                }
+        }
+}
+
+static gboolean has_constraint(xmlNode *constraints, const char *element, const char *k1,
+                               const char *v1, const char *k2, const char *v2, const char *k3,
+                               const char *v3)
+{
+        for (xmlNode *c = constraints ? constraints->children : NULL; c; c = c->next) {
+                if (!is_element(c, element))
+                        continue;
+                g_autofree char *a = prop(c, k1);
+                g_autofree char *b = prop(c, k2);
+                g_autofree char *d = k3 ? prop(c, k3) : NULL;
+                if (g_strcmp0(a, v1) == 0 && g_strcmp0(b, v2) == 0 &&
+                    (!k3 || g_strcmp0(d, v3) == 0))
+                        return TRUE;
+        }
+        return FALSE;
+}
+
+json_object *ham_pcmk_cib_resources(xmlNode *cib)
+{
+        json_object *o = json_object_new_object();
+        json_object *fencing = json_object_new_array();
+        json_object *guests = json_object_new_array();
+        json_object *nodes = json_object_new_object();
+        g_autoptr(json_object) lrm = NULL;
+        g_autoptr(GPtrArray) prims = g_ptr_array_new();
+        g_autoptr(GPtrArray) parents = g_ptr_array_new();
+        g_autofree char *stonith = NULL, *maint = NULL;
+        xmlNode *config = NULL, *constraints, *props;
+
+        if (is_element(cib, "cib"))
+                config = child(cib, "configuration");
+        props = child(config, "crm_config");
+        stonith = nvpair_in(props, "cluster_property_set", "stonith-enabled");
+        maint = nvpair_in(props, "cluster_property_set", "maintenance-mode");
+        constraints = child(config, "constraints");
+        lrm = lrm_states(is_element(cib, "cib") ? child(cib, "status") : NULL);
+
+        json_object_object_add(o, "configured", json_object_new_boolean(config != NULL));
+        json_object_object_add(o, "stonith_enabled",
+                               json_object_new_boolean(!stonith || true_value(stonith)));
+        json_object_object_add(o, "maintenance_mode", json_object_new_boolean(true_value(maint)));
+        for (xmlNode *n = child(child(config, "nodes"), "node"); n; n = n->next) {
+                if (!is_element(n, "node"))
+                        continue;
+                g_autofree char *uname = prop(n, "uname");
+                g_autofree char *standby = nvpair_in(n, "instance_attributes", "standby");
+                g_autofree char *nmaint = nvpair_in(n, "instance_attributes", "maintenance");
+                if (!uname)
+                        continue;
+                json_object *x = json_object_new_object();
+                json_object_object_add(x, "standby", json_object_new_boolean(true_value(standby)));
+                json_object_object_add(x, "maintenance", json_object_new_boolean(true_value(nmaint)));
+                json_object_object_add(nodes, uname, x);
+        }
+        json_object_object_add(o, "nodes", nodes);
+
+        collect_primitives(child(config, "resources"), NULL, prims, parents);
+        /* Volumes first, so each guest finds its own. */
+        g_autoptr(json_object) volumes = json_object_new_array();
+        for (guint i = 0; i < prims->len; i++) {
+                xmlNode *p = prims->pdata[i];
+                g_autofree char *id = prop(p, "id");
+                g_autofree char *cls = prop(p, "class");
+                g_autofree char *provider = prop(p, "provider");
+                g_autofree char *type = prop(p, "type");
+                g_autofree char *role = nvpair_in(p, "meta_attributes", "target-role");
+                if (!id)
+                        continue;
+                if (g_strcmp0(cls, "stonith") == 0) {
+                        json_object *x = json_object_new_object();
+                        json_object_object_add(x, "id", json_object_new_string(id));
+                        json_object_object_add(x, "agent", string_or_null(type));
+                        json_object_object_add(x, "target_role", string_or_null(role));
+                        json_object_object_add(x, "running_on", nodes_in(lrm, id, "Started", NULL));
+                        json_object_array_add(fencing, x);
+                } else if (g_strcmp0(cls, "ocf") == 0 && g_strcmp0(provider, "linbit") == 0 &&
+                           g_strcmp0(type, "drbd") == 0) {
+                        g_autofree char *guest = nvpair_in(p, "meta_attributes", "plastik-guest");
+                        g_autofree char *vol = nvpair_in(p, "meta_attributes", "plastik-volume");
+                        g_autofree char *res = nvpair_in(p, "instance_attributes", "drbd_resource");
+                        if (!guest || !vol)
+                                continue;
+                        json_object *x = json_object_new_object();
+                        json_object_object_add(x, "guest", json_object_new_string(guest));
+                        json_object_object_add(x, "volume", json_object_new_string(vol));
+                        json_object_object_add(x, "resource", string_or_null(res));
+                        json_object_object_add(x, "primitive", json_object_new_string(id));
+                        json_object_object_add(x, "clone", string_or_null(parents->pdata[i]));
+                        json_object_object_add(x, "promoted_on", nodes_in(lrm, id, "Promoted", NULL));
+                        json_object_object_add(x, "started_on", nodes_in(lrm, id, "Started", "Promoted"));
+                        json_object_array_add(volumes, x);
+                }
+        }
+        for (guint i = 0; i < prims->len; i++) {
+                xmlNode *p = prims->pdata[i];
+                g_autofree char *id = prop(p, "id");
+                g_autofree char *cls = prop(p, "class");
+                g_autofree char *provider = prop(p, "provider");
+                g_autofree char *type = prop(p, "type");
+                if (!id || g_strcmp0(cls, "ocf") != 0 || g_strcmp0(provider, "plastik") != 0 ||
+                    g_strcmp0(type, "guest") != 0)
+                        continue;
+                g_autofree char *name = nvpair_in(p, "instance_attributes", "name");
+                g_autofree char *role = nvpair_in(p, "meta_attributes", "target-role");
+                json_object *x = json_object_new_object();
+                json_object *vols = json_object_new_array();
+                json_object_object_add(x, "id", json_object_new_string(id));
+                json_object_object_add(x, "name", string_or_null(name));
+                json_object_object_add(x, "target_role", string_or_null(role));
+                json_object_object_add(x, "running_on", nodes_in(lrm, id, "Started", NULL));
+                json_object_object_add(x, "failed_on", nodes_in(lrm, id, "Failed", NULL));
+                for (size_t j = 0; name && j < json_object_array_length(volumes); j++) {
+                        json_object *v = json_object_array_get_idx(volumes, j);
+                        if (g_strcmp0(json_object_get_string(json_object_object_get(v, "guest")), name))
+                                continue;
+                        const char *clone = json_object_get_string(json_object_object_get(v, "clone"));
+                        json_object *y = json_object_new_object();
+                        json_object_object_foreach(v, k, val)
+                                if (!g_str_equal(k, "guest"))
+                                        json_object_object_add(y, k, json_object_get(val));
+                        json_object_object_add(y, "colocated", json_object_new_boolean(
+                                clone && has_constraint(constraints, "rsc_colocation", "rsc", id,
+                                                        "with-rsc", clone, "with-rsc-role", "Promoted")));
+                        json_object_object_add(y, "ordered", json_object_new_boolean(
+                                clone && has_constraint(constraints, "rsc_order", "first", clone,
+                                                        "then", id, "first-action", "promote")));
+                        json_object_array_add(vols, y);
+                }
+                json_object_object_add(x, "volumes", vols);
+                json_object_array_add(guests, x);
+        }
+        json_object_object_add(o, "fencing", fencing);
+        json_object_object_add(o, "guests", guests);
+        return o;
 }

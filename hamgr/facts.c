@@ -1,0 +1,509 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* A node's facts and the `state` CPG message (ham-status.h): pure. */
+#include "ham-status.h"
+#include "ham-api.h"
+#include "ham-txn.h"
+#include "pk.h"
+
+#include <string.h>
+
+static void drbd_free(gpointer p)
+{
+        HamFactsDrbd *d = p;
+        g_free(d->name);
+        g_free(d->role);
+        g_free(d->peer_role);
+        g_free(d->conn);
+        g_free(d->disk);
+        g_free(d->peer_disk);
+        g_free(d->repl);
+        g_free(d);
+}
+
+static void res_free(gpointer p)
+{
+        HamFactsRes *r = p;
+        g_free(r->name);
+        g_free(r->sha256);
+        g_free(r->protocol);
+        g_free(r->fencing);
+        g_free(r);
+}
+
+static void lv_free(gpointer p)
+{
+        HamFactsLv *l = p;
+        g_free(l->name);
+        g_free(l);
+}
+
+HamFacts *ham_facts_new(const char *node)
+{
+        HamFacts *f = g_new0(HamFacts, 1);
+        f->node = g_strdup(node);
+        f->two_node = -1;
+        f->drbd = g_ptr_array_new_with_free_func(drbd_free);
+        f->res = g_ptr_array_new_with_free_func(res_free);
+        f->lvs = g_ptr_array_new_with_free_func(lv_free);
+        return f;
+}
+
+void ham_facts_free(HamFacts *f)
+{
+        if (!f)
+                return;
+        g_free(f->node);
+        g_free(f->v_plastik);
+        g_free(f->v_drbd);
+        g_free(f->v_pacemaker);
+        g_free(f->v_corosync);
+        g_ptr_array_unref(f->drbd);
+        g_ptr_array_unref(f->res);
+        g_ptr_array_unref(f->lvs);
+        g_free(f);
+}
+
+/* Every item type starts with its name. */
+static gint by_name(gconstpointer a, gconstpointer b)
+{
+        return g_strcmp0(**(char *const *const *)a, **(char *const *const *)b);
+}
+
+void ham_facts_sort(HamFacts *f)
+{
+        g_ptr_array_sort(f->drbd, by_name);
+        g_ptr_array_sort(f->res, by_name);
+        g_ptr_array_sort(f->lvs, by_name);
+}
+
+/* ---- validation ------------------------------------------------------------- */
+
+static gboolean fail(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static gboolean fail(GError **error, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+        va_end(ap);
+        g_set_error_literal(error, HAM_API_ERROR, HAM_API_ERROR_INVALID, msg);
+        return FALSE;
+}
+
+static gboolean node_valid(const char *s)
+{
+        gsize n = strlen(s);
+        if (n == 0 || n > 64)
+                return FALSE;
+        for (gsize i = 0; i < n; i++)
+                if (!g_ascii_isalnum(s[i]) && !strchr("._-", s[i]))
+                        return FALSE;
+        return TRUE;
+}
+
+static gboolean item_name_valid(const char *s)
+{
+        gsize n = strlen(s);
+        if (n == 0 || n > 128)
+                return FALSE;
+        for (gsize i = 0; i < n; i++)
+                if (!g_ascii_isalnum(s[i]) && !strchr("_.+-", s[i]))
+                        return FALSE;
+        return TRUE;
+}
+
+static gboolean version_valid(const char *s)
+{
+        gsize n = strlen(s);
+        if (n == 0 || n > 64)
+                return FALSE;
+        for (gsize i = 0; i < n; i++)
+                if (!g_ascii_isgraph(s[i]))
+                        return FALSE;
+        return TRUE;
+}
+
+static gboolean letters_valid(const char *s)
+{
+        gsize n = strlen(s);
+        if (n == 0 || n > 32)
+                return FALSE;
+        for (gsize i = 0; i < n; i++)
+                if (!g_ascii_isalpha(s[i]))
+                        return FALSE;
+        return TRUE;
+}
+
+static gboolean protocol_valid(const char *s)
+{
+        return g_str_equal(s, "A") || g_str_equal(s, "B") || g_str_equal(s, "C");
+}
+
+static gboolean sha256_valid(const char *s)
+{
+        if (strlen(s) != 64)
+                return FALSE;
+        for (int i = 0; i < 64; i++)
+                if (!g_ascii_isxdigit(s[i]) || g_ascii_isupper(s[i]))
+                        return FALSE;
+        return TRUE;
+}
+
+static gboolean get(json_object *obj, const char *path, const char *key, json_type type,
+                    gboolean nullable, json_object **ret, GError **error)
+{
+        json_object *v = NULL;
+        if (!json_object_object_get_ex(obj, key, &v))
+                return fail(error, "%s%s: missing", path, key);
+        if (!v && nullable) {
+                *ret = NULL;
+                return TRUE;
+        }
+        if (!json_object_is_type(v, type))
+                return fail(error, "%s%s: must be %s%s (got %s)", path, key,
+                            type == json_type_int ? "an integer" :
+                            type == json_type_double ? "a number" : json_type_to_name(type),
+                            nullable ? " or null" : "", pk_json_type_name(v));
+        *ret = v;
+        return TRUE;
+}
+
+/* @ret: (out) (transfer full) NULL for a null when @nullable. */
+static gboolean get_str(json_object *obj, const char *path, const char *key,
+                        gboolean (*check)(const char *), const char *rule, gboolean nullable,
+                        char **ret, GError **error)
+{
+        json_object *v;
+        if (!get(obj, path, key, json_type_string, nullable, &v, error))
+                return FALSE;
+        if (!v) {
+                *ret = NULL;
+                return TRUE;
+        }
+        const char *s = json_object_get_string(v);
+        if ((gsize)json_object_get_string_len(v) != strlen(s) || !check(s))
+                return fail(error, "%s%s: must be %s", path, key, rule);
+        *ret = g_strdup(s);
+        return TRUE;
+}
+
+static gboolean get_int(json_object *obj, const char *path, const char *key, gint64 min,
+                        gint64 *ret, GError **error)
+{
+        json_object *v;
+        if (!get(obj, path, key, json_type_int, FALSE, &v, error))
+                return FALSE;
+        gint64 n = json_object_get_int64(v);
+        if (n < min)
+                return fail(error, "%s%s: must be at least %" G_GINT64_FORMAT, path, key, min);
+        *ret = n;
+        return TRUE;
+}
+
+static gboolean get_bool(json_object *obj, const char *path, const char *key, gboolean *ret,
+                         GError **error)
+{
+        json_object *v;
+        if (!get(obj, path, key, json_type_boolean, FALSE, &v, error))
+                return FALSE;
+        *ret = json_object_get_boolean(v);
+        return TRUE;
+}
+
+#define NAME_RULE "a name of 1-128 of [A-Za-z0-9_.+-]"
+#define STATE_RULE "a DRBD state name (letters only)"
+
+static gboolean parse_drbd(json_object *o, const char *path, HamFacts *f, GError **error)
+{
+        HamFactsDrbd *d = g_new0(HamFactsDrbd, 1);
+        json_object *v;
+        g_ptr_array_add(f->drbd, d);
+        if (!get_str(o, path, "name", item_name_valid, NAME_RULE, FALSE, &d->name, error) ||
+            !get_str(o, path, "role", letters_valid, STATE_RULE, FALSE, &d->role, error) ||
+            !get_str(o, path, "peer_role", letters_valid, STATE_RULE, FALSE, &d->peer_role, error) ||
+            !get_str(o, path, "conn", letters_valid, STATE_RULE, FALSE, &d->conn, error) ||
+            !get_str(o, path, "disk", letters_valid, STATE_RULE, FALSE, &d->disk, error) ||
+            !get_str(o, path, "peer_disk", letters_valid, STATE_RULE, FALSE, &d->peer_disk, error) ||
+            !get_str(o, path, "repl", letters_valid, STATE_RULE, FALSE, &d->repl, error))
+                return FALSE;
+        if (!json_object_object_get_ex(o, "done", &v))
+                return fail(error, "%sdone: missing", path);
+        if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double))
+                return fail(error, "%sdone: must be a number (got %s)", path, pk_json_type_name(v));
+        d->done = json_object_get_double(v);
+        if (d->done != -1 && !(d->done >= 0 && d->done <= 100))
+                return fail(error, "%sdone: must be -1 (not syncing) or 0 to 100", path);
+        return TRUE;
+}
+
+static gboolean parse_res(json_object *o, const char *path, HamFacts *f, GError **error)
+{
+        HamFactsRes *r = g_new0(HamFactsRes, 1);
+        g_ptr_array_add(f->res, r);
+        return get_str(o, path, "name", item_name_valid, NAME_RULE, FALSE, &r->name, error) &&
+               get_str(o, path, "sha256", sha256_valid, "64 lower-case hex digits", FALSE,
+                       &r->sha256, error) &&
+               get_str(o, path, "protocol", protocol_valid, "A, B or C", TRUE, &r->protocol,
+                       error) &&
+               get_str(o, path, "fencing", item_name_valid, NAME_RULE, TRUE, &r->fencing,
+                       error) &&
+               get_bool(o, path, "fence_peer", &r->fence_peer, error) &&
+               get_bool(o, path, "unfence_peer", &r->unfence_peer, error);
+}
+
+static gboolean parse_lv(json_object *o, const char *path, HamFacts *f, GError **error)
+{
+        HamFactsLv *l = g_new0(HamFactsLv, 1);
+        gint64 size;
+        g_ptr_array_add(f->lvs, l);
+        if (!get_str(o, path, "name", item_name_valid, NAME_RULE, FALSE, &l->name, error) ||
+            !get_int(o, path, "size", 0, &size, error))
+                return FALSE;
+        l->size = (guint64)size;
+        return TRUE;
+}
+
+typedef gboolean (*ItemParser)(json_object *o, const char *path, HamFacts *f, GError **error);
+
+static gboolean parse_list(json_object *obj, const char *key, ItemParser parse, GPtrArray *into,
+                           HamFacts *f, GError **error)
+{
+        json_object *arr;
+        if (!get(obj, "", key, json_type_array, FALSE, &arr, error))
+                return FALSE;
+        gsize n = json_object_array_length(arr);
+        if (n > HAM_STATE_MAX_ITEMS)
+                return fail(error, "%s: at most %d entries", key, HAM_STATE_MAX_ITEMS);
+        for (gsize i = 0; i < n; i++) {
+                json_object *o = json_object_array_get_idx(arr, i);
+                g_autofree char *path = g_strdup_printf("%s[%zu].", key, i);
+                if (!json_object_is_type(o, json_type_object))
+                        return fail(error, "%s[%zu]: must be an object", key, i);
+                if (!parse(o, path, f, error))
+                        return FALSE;
+                const char *name = *(char **)into->pdata[into->len - 1];
+                for (guint j = 0; j + 1 < into->len; j++)
+                        if (g_str_equal(*(char **)into->pdata[j], name))
+                                return fail(error, "%s[%zu].name: \"%s\" is listed twice",
+                                            key, i, name);
+        }
+        return TRUE;
+}
+
+HamFacts *ham_facts_from_json(json_object *obj, GError **error)
+{
+        g_autoptr(HamFacts) f = ham_facts_new(NULL);
+        json_object *versions, *v;
+        gint64 seq, at;
+
+        if (!json_object_is_type(obj, json_type_object)) {
+                fail(error, "facts: must be an object (got %s)", pk_json_type_name(obj));
+                return NULL;
+        }
+        if (!get_str(obj, "", "node", node_valid, "a node name: 1-64 of [A-Za-z0-9._-]", FALSE,
+                     &f->node, error) ||
+            !get_int(obj, "", "seq", 0, &seq, error) ||
+            !get_int(obj, "", "at", 0, &at, error) ||
+            !get(obj, "", "versions", json_type_object, FALSE, &versions, error) ||
+            !get_str(versions, "versions.", "plastik", version_valid, "a version", TRUE,
+                     &f->v_plastik, error) ||
+            !get_str(versions, "versions.", "drbd", version_valid, "a version", TRUE,
+                     &f->v_drbd, error) ||
+            !get_str(versions, "versions.", "pacemaker", version_valid, "a version", TRUE,
+                     &f->v_pacemaker, error) ||
+            !get_str(versions, "versions.", "corosync", version_valid, "a version", TRUE,
+                     &f->v_corosync, error) ||
+            !get(obj, "", "two_node", json_type_boolean, TRUE, &v, error))
+                return NULL;
+        f->seq = (guint64)seq;
+        f->at = at;
+        f->two_node = v ? json_object_get_boolean(v) : -1;
+        if (!parse_list(obj, "drbd", parse_drbd, f->drbd, f, error) ||
+            !parse_list(obj, "res", parse_res, f->res, f, error) ||
+            !parse_list(obj, "lvs", parse_lv, f->lvs, f, error))
+                return NULL;
+        return g_steal_pointer(&f);
+}
+
+static json_object *str_or_null(const char *s)
+{
+        return s ? json_object_new_string(s) : NULL;
+}
+
+json_object *ham_facts_to_json(const HamFacts *f)
+{
+        json_object *o = json_object_new_object();
+        json_object *versions = json_object_new_object();
+        json_object *drbd = json_object_new_array();
+        json_object *res = json_object_new_array();
+        json_object *lvs = json_object_new_array();
+
+        json_object_object_add(o, "node", str_or_null(f->node));
+        json_object_object_add(o, "seq", json_object_new_int64((gint64)f->seq));
+        json_object_object_add(o, "at", json_object_new_int64(f->at));
+        json_object_object_add(versions, "plastik", str_or_null(f->v_plastik));
+        json_object_object_add(versions, "drbd", str_or_null(f->v_drbd));
+        json_object_object_add(versions, "pacemaker", str_or_null(f->v_pacemaker));
+        json_object_object_add(versions, "corosync", str_or_null(f->v_corosync));
+        json_object_object_add(o, "versions", versions);
+        json_object_object_add(o, "two_node",
+                               f->two_node < 0 ? NULL : json_object_new_boolean(f->two_node));
+        for (guint i = 0; i < f->drbd->len; i++) {
+                const HamFactsDrbd *d = f->drbd->pdata[i];
+                json_object *x = json_object_new_object();
+                json_object_object_add(x, "name", str_or_null(d->name));
+                json_object_object_add(x, "role", str_or_null(d->role));
+                json_object_object_add(x, "peer_role", str_or_null(d->peer_role));
+                json_object_object_add(x, "conn", str_or_null(d->conn));
+                json_object_object_add(x, "disk", str_or_null(d->disk));
+                json_object_object_add(x, "peer_disk", str_or_null(d->peer_disk));
+                json_object_object_add(x, "repl", str_or_null(d->repl));
+                /* Whole percentages and -1 stay integers so the text is stable. */
+                json_object_object_add(x, "done", d->done == (gint64)d->done ?
+                                       json_object_new_int64((gint64)d->done) :
+                                       json_object_new_double(d->done));
+                json_object_array_add(drbd, x);
+        }
+        for (guint i = 0; i < f->res->len; i++) {
+                const HamFactsRes *r = f->res->pdata[i];
+                json_object *x = json_object_new_object();
+                json_object_object_add(x, "name", str_or_null(r->name));
+                json_object_object_add(x, "sha256", str_or_null(r->sha256));
+                json_object_object_add(x, "protocol", str_or_null(r->protocol));
+                json_object_object_add(x, "fencing", str_or_null(r->fencing));
+                json_object_object_add(x, "fence_peer", json_object_new_boolean(r->fence_peer));
+                json_object_object_add(x, "unfence_peer", json_object_new_boolean(r->unfence_peer));
+                json_object_array_add(res, x);
+        }
+        for (guint i = 0; i < f->lvs->len; i++) {
+                const HamFactsLv *l = f->lvs->pdata[i];
+                json_object *x = json_object_new_object();
+                json_object_object_add(x, "name", str_or_null(l->name));
+                json_object_object_add(x, "size", json_object_new_int64((gint64)l->size));
+                json_object_array_add(lvs, x);
+        }
+        json_object_object_add(o, "drbd", drbd);
+        json_object_object_add(o, "res", res);
+        json_object_object_add(o, "lvs", lvs);
+        return o;
+}
+
+/* ---- the message ------------------------------------------------------------ */
+
+HamFacts *ham_state_msg_parse(const char *data, gsize len, GError **error)
+{
+        g_autoptr(json_object) obj = NULL;
+        json_object *v;
+
+        if (len > HAM_CPG_MAX_MESSAGE || memchr(data, '\0', len)) {
+                fail(error, "message: over %d bytes or holds a NUL byte", HAM_CPG_MAX_MESSAGE);
+                return NULL;
+        }
+        obj = pk_json_parse(data, (gssize)len, "message", error);
+        if (!obj)
+                return NULL;
+        if (!json_object_is_type(obj, json_type_object)) {
+                fail(error, "message: must be an object (got %s)", pk_json_type_name(obj));
+                return NULL;
+        }
+        if (!get(obj, "", "v", json_type_int, FALSE, &v, error))
+                return NULL;
+        if (json_object_get_int64(v) != HAM_STATE_VERSION) {
+                fail(error, "v: version %" G_GINT64_FORMAT " of the state message is not "
+                     "spoken here (only %d)", json_object_get_int64(v), HAM_STATE_VERSION);
+                return NULL;
+        }
+        if (!get(obj, "", "type", json_type_string, FALSE, &v, error))
+                return NULL;
+        if (g_strcmp0(json_object_get_string(v), "state") != 0) {
+                fail(error, "type: must be \"state\"");
+                return NULL;
+        }
+        return ham_facts_from_json(obj, error);
+}
+
+char *ham_state_msg_build(const HamFacts *f)
+{
+        g_autoptr(json_object) facts = ham_facts_to_json(f);
+        g_autoptr(json_object) obj = json_object_new_object();
+        json_object_object_add(obj, "v", json_object_new_int(HAM_STATE_VERSION));
+        json_object_object_add(obj, "type", json_object_new_string("state"));
+        json_object_object_foreach(facts, k, val)
+                json_object_object_add(obj, k, json_object_get(val));
+        return pk_json_to_string(obj, FALSE);
+}
+
+gboolean ham_state_msg_is(const char *data, gsize len)
+{
+        g_autoptr(json_object) obj = NULL;
+        json_object *t;
+        if (len > HAM_CPG_MAX_MESSAGE || memchr(data, '\0', len))
+                return FALSE;
+        obj = pk_json_parse(data, (gssize)len, "message", NULL);
+        return obj && json_object_is_type(obj, json_type_object) &&
+               json_object_object_get_ex(obj, "type", &t) &&
+               json_object_is_type(t, json_type_string) &&
+               g_str_equal(json_object_get_string(t), "state");
+}
+
+/* ---- .res files ---------------------------------------------------------------- */
+
+/* Tokens of a DRBD config: words, with '{', '}' and ';' on their own;
+ * comments (# to end of line) dropped; quotes stripped. */
+static GPtrArray *res_tokens(const char *text)
+{
+        GPtrArray *t = g_ptr_array_new_with_free_func(g_free);
+        const char *p = text;
+        while (*p) {
+                if (g_ascii_isspace(*p)) {
+                        p++;
+                } else if (*p == '#') {
+                        while (*p && *p != '\n')
+                                p++;
+                } else if (strchr("{};", *p)) {
+                        g_ptr_array_add(t, g_strndup(p, 1));
+                        p++;
+                } else if (*p == '"') {
+                        const char *e = strchr(p + 1, '"');
+                        if (!e)
+                                e = p + strlen(p);
+                        g_ptr_array_add(t, g_strndup(p + 1, (gsize)(e - p - 1)));
+                        p = *e ? e + 1 : e;
+                } else {
+                        const char *s = p;
+                        while (*p && !g_ascii_isspace(*p) && !strchr("{};#\"", *p))
+                                p++;
+                        g_ptr_array_add(t, g_strndup(s, (gsize)(p - s)));
+                }
+        }
+        return t;
+}
+
+void ham_res_facts_scan(const char *text, HamFactsRes *res)
+{
+        g_autoptr(GPtrArray) t = res_tokens(text);
+        g_clear_pointer(&res->protocol, g_free);
+        g_clear_pointer(&res->fencing, g_free);
+        res->fence_peer = res->unfence_peer = FALSE;
+        /* Statements are "key value... ;"; a key is a token right after
+         * '{', '}' or ';' (or the start). */
+        for (guint i = 0; i < t->len; i++) {
+                const char *k = t->pdata[i];
+                gboolean at_start = i == 0 || strchr("{};", *(char *)t->pdata[i - 1]);
+                if (!at_start || i + 1 >= t->len)
+                        continue;
+                const char *v = t->pdata[i + 1];
+                if (strchr("{};", *v))
+                        continue;
+                if (g_str_equal(k, "protocol") && protocol_valid(v)) {
+                        g_free(res->protocol);
+                        res->protocol = g_strdup(v);
+                } else if (g_str_equal(k, "fencing") && item_name_valid(v)) {
+                        g_free(res->fencing);
+                        res->fencing = g_strdup(v);
+                } else if (g_str_equal(k, "fence-peer")) {
+                        res->fence_peer = TRUE;
+                } else if (g_str_equal(k, "after-resync-target") || g_str_equal(k, "unfence-peer")) {
+                        res->unfence_peer = TRUE;
+                }
+        }
+}

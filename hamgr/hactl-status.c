@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * hactl status and hactl verify: one request to the local hamgrd, judged
+ * and printed here (ham-status.h), so the times are in the admin's zone.
+ */
+#include "ham-api.h"
+#include "ham-status.h"
+#include "pk.h"
+
+#include <stdio.h>
+
+/* The answer of @cmd, or NULL after telling why. */
+static json_object *ask(const char *socket, const char *cmd)
+{
+        g_autoptr(GError) error = NULL;
+        json_object *result = NULL;
+        if (!ham_api_call(socket, cmd, NULL, &result, &error)) {
+                fprintf(stderr, "hactl: %s\n", error->message);
+                if (g_error_matches(error, HAM_API_ERROR, HAM_API_ERROR_UNKNOWN_COMMAND))
+                        fprintf(stderr, "hactl: hamgrd is older than hactl; restart it\n");
+                return NULL;
+        }
+        return result;
+}
+
+static void print(json_object *obj, gboolean json, char *(*render)(json_object *))
+{
+        if (json) {
+                g_autofree char *text = pk_json_to_string(obj, TRUE);
+                printf("%s\n", text);
+        } else {
+                g_autofree char *text = render(obj);
+                fputs(text, stdout);
+        }
+}
+
+int ham_hactl_status(const char *socket, gboolean json)
+{
+        g_autoptr(json_object) input = ask(socket, "cluster-status");
+        if (!input)
+                return 1;
+        g_autoptr(json_object) model = ham_status_build(input);
+        print(model, json, ham_status_render);
+        return ham_status_exit_code(model);
+}
+
+int ham_hactl_verify(const char *socket, gboolean json)
+{
+        g_autoptr(json_object) input = ask(socket, "verify-facts");
+        if (!input)
+                return 1;
+        g_autoptr(json_object) result = ham_verify(input);
+        print(result, json, ham_verify_render);
+        return ham_verify_exit_code(result);
+}

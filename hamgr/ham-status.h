@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/**
+ * @file ham-status.h
+ * @brief What `hactl status` and `hactl verify` report: a node's facts, the
+ * `state` CPG message that carries them to the peer, the status model and
+ * the verify findings.
+ *
+ * Each hamgrd gathers its node's facts (DRBD state, the digests and key
+ * settings of its `.res` files, its LVs, the versions it runs) and sends
+ * them to the peer in a `state` message over the CPG group "plastik" when
+ * they change (debounced) and when the membership changes. So one request
+ * to the local hamgrd answers for both nodes, and what is known of a node
+ * that went away is kept with the time it was received.
+ *
+ * Everything here is pure: the message is parsed and built without I/O,
+ * status and verify are functions from JSON inputs (as hamgrd assembles
+ * them, see hamgrd(8)) to JSON models and text (golden-tested in
+ * tests/golden/ham-status/ and tests/golden/ham-verify/).
+ */
+#pragma once
+
+#include <glib.h>
+#include <json-c/json.h>
+
+G_BEGIN_DECLS
+
+/** The `state` message's own version; a peer speaking another is ignored. */
+#define HAM_STATE_VERSION 1
+/** Most DRBD resources, .res files or LVs one message may list. */
+#define HAM_STATE_MAX_ITEMS 256
+
+/** One DRBD resource of a node (volume 0: plastik uses no other). */
+typedef struct {
+        char *name;
+        char *role, *peer_role, *conn;
+        char *disk, *peer_disk, *repl;
+        double done;             /**< resync done in %, -1 when not syncing */
+} HamFactsDrbd;
+
+/** One `.res` file of a node: its digest and what verify checks in it. */
+typedef struct {
+        char *name;              /**< resource name (file NAME.res) */
+        char *sha256;            /**< of the file's bytes */
+        char *protocol;          /**< "A", "B", "C", or NULL when not set */
+        char *fencing;           /**< the fencing policy, or NULL */
+        gboolean fence_peer;     /**< a fence-peer handler is set */
+        gboolean unfence_peer;   /**< after-resync-target (8.4) or unfence-peer */
+} HamFactsRes;
+
+typedef struct {
+        char *name;
+        guint64 size;            /**< bytes */
+} HamFactsLv;
+
+/** A node's facts, as gathered there. */
+typedef struct {
+        char *node;
+        guint64 seq;             /**< grows with every message a hamgrd sends */
+        gint64 at;               /**< wall clock (s since the epoch) of gathering */
+        char *v_plastik, *v_drbd, *v_pacemaker, *v_corosync; /**< NULL: unknown */
+        int two_node;            /**< corosync quorum.two_node: 1, 0, -1 unknown */
+        GPtrArray *drbd;         /**< HamFactsDrbd*, by name */
+        GPtrArray *res;          /**< HamFactsRes*, by name */
+        GPtrArray *lvs;          /**< HamFactsLv*, by name */
+} HamFacts;
+
+HamFacts *ham_facts_new(const char *node);
+void ham_facts_free(HamFacts *f);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamFacts, ham_facts_free)
+
+/** ham_facts_sort: orders the lists by name, as the message wants them. */
+void ham_facts_sort(HamFacts *f);
+
+/**
+ * ham_facts_from_json:
+ * Validates a node's facts (the `state` message without "v" and "type"):
+ * node a node name, seq ≥ 0, at ≥ 0, versions strings of 1-64 printable
+ * characters or null, two_node a boolean or null, each list of at most
+ * HAM_STATE_MAX_ITEMS objects with names of [A-Za-z0-9_.+-]{1,128}, each
+ * name once, DRBD states of letters only, done -1 or 0..100, sha256 64 hex
+ * digits. Unknown keys are ignored. Errors name the field. (transfer full).
+ */
+HamFacts *ham_facts_from_json(json_object *obj, GError **error);
+/** ham_facts_to_json: (transfer full) the form ham_facts_from_json() reads. */
+json_object *ham_facts_to_json(const HamFacts *f);
+
+/**
+ * ham_state_msg_parse:
+ * A `state` message from a peer: at most HAM_CPG_MAX_MESSAGE bytes, no NUL,
+ * a JSON object with "v" == HAM_STATE_VERSION, "type" == "state" and the
+ * facts (ham_facts_from_json()). (transfer full).
+ */
+HamFacts *ham_state_msg_parse(const char *data, gsize len, GError **error);
+/** ham_state_msg_build: (transfer full) the message text for @f. */
+char *ham_state_msg_build(const HamFacts *f);
+/** ham_state_msg_is: TRUE when @data is a JSON object whose "type" is "state". */
+gboolean ham_state_msg_is(const char *data, gsize len);
+
+/**
+ * ham_res_facts_scan:
+ * Pure: reads a `.res` file's text for verify: the protocol, the fencing
+ * policy and whether fence-peer and after-resync-target/unfence-peer
+ * handlers are set (comments skipped). Fills those fields of @res.
+ */
+void ham_res_facts_scan(const char *text, HamFactsRes *res);
+
+/* ---- status ---------------------------------------------------------------- */
+
+/** Exit codes of `hactl status` and `hactl verify` beyond 0 (hactl(8)). */
+#define HAM_EXIT_DEGRADED 8 /**< status: degraded; verify: warnings only */
+#define HAM_EXIT_ERRORS 9   /**< status: a problem that needs action; verify: errors */
+
+/**
+ * ham_status_build:
+ * Pure: hamgrd's cache (the "cluster-status" input, see hamgrd(8)):
+ *
+ *     {"now": T, "local": NODE, "quorate": BOOL, "dc": NODE|null,
+ *      "nodes": [{"name", "member", "hamgrd", "online", "standby",
+ *                 "maintenance", "lost_at": T|null, "back_at": T|null,
+ *                 "attributes": {...}}],
+ *      "cib": ham_pcmk_cib_resources(),
+ *      "facts": {NODE: ham_facts_to_json()}, "facts_at": {NODE: T}}
+ *
+ * → the status model hactl prints (hactl(8), "STATUS JSON"): health "ok",
+ * "degraded" or "error", problems (most severe first), nodes, fencing
+ * devices, guests with their volumes' DRBD state on each node.
+ * Times are rendered in the local time zone. (transfer full).
+ */
+json_object *ham_status_build(json_object *input);
+
+/** ham_status_render: (transfer full) the admin's table, problems first. */
+char *ham_status_render(json_object *model);
+
+/** ham_status_exit_code: 0, HAM_EXIT_DEGRADED or HAM_EXIT_ERRORS. */
+int ham_status_exit_code(json_object *model);
+
+/* ---- verify ---------------------------------------------------------------- */
+
+/**
+ * ham_verify:
+ * Pure: both nodes' facts, the CIB and the cluster configuration
+ * ("verify-facts", hamgrd(8)):
+ *
+ *     {"local": NODE, "peer": NODE|null,
+ *      "facts": {NODE: ham_facts_to_json()}, "cib": ham_pcmk_cib_resources(),
+ *      "conf": {"nodes": [NAME, NAME]} }
+ *
+ * → {"findings": [{"code", "name", "severity": "error"|"warning", "object",
+ *    "message"}], "errors": N, "warnings": N}, findings ordered by code then
+ * object. Every message names the object and the fix. (transfer full).
+ */
+json_object *ham_verify(json_object *input);
+
+/** ham_verify_render: (transfer full) one line per finding and a summary. */
+char *ham_verify_render(json_object *result);
+
+/** ham_verify_exit_code: 0 clean, HAM_EXIT_DEGRADED warnings only, HAM_EXIT_ERRORS. */
+int ham_verify_exit_code(json_object *result);
+
+/* ---- the hactl commands (hactl-status.c) ----------------------------------------- */
+
+/**
+ * ham_hactl_status / ham_hactl_verify: ask hamgrd at @socket (NULL: the
+ * default) and print the table (or the JSON model with @json). Return the
+ * exit code: 0, HAM_EXIT_DEGRADED, HAM_EXIT_ERRORS, or 1 when hamgrd did
+ * not answer (the reason is on stderr).
+ */
+int ham_hactl_status(const char *socket, gboolean json);
+int ham_hactl_verify(const char *socket, gboolean json);
+
+G_END_DECLS

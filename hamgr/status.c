@@ -1,0 +1,444 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* hactl status: hamgrd's cache → the status model and its table (ham-status.h). Pure. */
+#include "ham-status.h"
+#include "pk.h"
+
+#include <string.h>
+
+static json_object *get(json_object *o, const char *key)
+{
+        return o ? json_object_object_get(o, key) : NULL;
+}
+
+static const char *get_s(json_object *o, const char *key)
+{
+        json_object *v = get(o, key);
+        return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+static gboolean get_b(json_object *o, const char *key)
+{
+        json_object *v = get(o, key);
+        return v && json_object_get_boolean(v);
+}
+
+static gint64 get_i(json_object *o, const char *key)
+{
+        json_object *v = get(o, key);
+        return v && json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : 0;
+}
+
+static size_t len_of(json_object *arr)
+{
+        return arr && json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
+}
+
+static json_object *str_or_null(const char *s)
+{
+        return s ? json_object_new_string(s) : NULL;
+}
+
+/* Times an admin reads: the time of day when it is today's, else the date too. (transfer full) */
+static char *when(gint64 t, gint64 now)
+{
+        g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local(t);
+        g_autoptr(GDateTime) dn = g_date_time_new_from_unix_local(now);
+        if (!dt || !dn)
+                return g_strdup("?");
+        if (g_date_time_get_year(dt) == g_date_time_get_year(dn) &&
+            g_date_time_get_day_of_year(dt) == g_date_time_get_day_of_year(dn))
+                return g_date_time_format(dt, "%H:%M:%S");
+        return g_date_time_format(dt, "%Y-%m-%d %H:%M:%S");
+}
+
+typedef struct {
+        json_object *errors;   /* strings */
+        json_object *degraded;
+} Problems;
+
+static void problem(Problems *p, gboolean error, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static void problem(Problems *p, gboolean error, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        g_autofree char *text = g_strdup_vprintf(fmt, ap);
+        va_end(ap);
+        json_object_array_add(error ? p->errors : p->degraded, json_object_new_string(text));
+}
+
+/* ---- nodes ------------------------------------------------------------------------- */
+
+static const char *node_state(json_object *n, json_object *cib_nodes)
+{
+        json_object *c = get(cib_nodes, get_s(n, "name"));
+        if (!get_b(n, "online"))
+                return "offline";
+        if (get_b(n, "maintenance") || get_b(c, "maintenance"))
+                return "maintenance";
+        if (get_b(n, "standby") || get_b(c, "standby"))
+                return "standby";
+        return "online";
+}
+
+/* ---- volumes ----------------------------------------------------------------------- */
+
+static json_object *find_by_name(json_object *arr, const char *name)
+{
+        for (size_t i = 0; i < len_of(arr); i++) {
+                json_object *x = json_object_array_get_idx(arr, i);
+                if (g_strcmp0(get_s(x, "name"), name) == 0)
+                        return x;
+        }
+        return NULL;
+}
+
+static gboolean syncing(json_object *d)
+{
+        const char *r = get_s(d, "repl");
+        return r && (g_str_has_prefix(r, "Sync") || g_str_has_prefix(r, "PausedSync"));
+}
+
+/* One volume's DRBD state on every node, and what is wrong with it. */
+static json_object *volume_model(json_object *vol, const char *guest, json_object *nodes,
+                                 json_object *facts, json_object *facts_at, gint64 now,
+                                 Problems *p)
+{
+        json_object *m = json_object_new_object();
+        json_object *drbd = json_object_new_array();
+        const char *res = get_s(vol, "resource");
+        const char *volume = get_s(vol, "volume");
+        g_autofree char *what = g_strdup_printf("guest %s volume %s (%s)", guest, volume,
+                                                res ? res : "?");
+        gboolean any_uptodate = FALSE, any_known = FALSE, all_online = TRUE;
+        gboolean sync_said = FALSE;
+
+        json_object_object_add(m, "volume", str_or_null(volume));
+        json_object_object_add(m, "resource", str_or_null(res));
+        json_object_object_add(m, "promoted_on", json_object_get(get(vol, "promoted_on")));
+        for (size_t i = 0; i < len_of(nodes); i++)
+                if (!get_b(json_object_array_get_idx(nodes, i), "online"))
+                        all_online = FALSE;
+        for (size_t i = 0; i < len_of(nodes); i++) {
+                json_object *n = json_object_array_get_idx(nodes, i);
+                const char *node = get_s(n, "name");
+                json_object *f = get(facts, node);
+                json_object *d = f ? find_by_name(get(f, "drbd"), res) : NULL;
+                json_object *x = json_object_new_object();
+                json_object_object_add(x, "node", json_object_new_string(node));
+                json_object_object_add(x, "known", json_object_new_boolean(f != NULL));
+                json_object_object_add(x, "at", f ? json_object_new_int64(get_i(facts_at, node)) : NULL);
+                /* What a node that is gone, or whose hamgrd is, last said. */
+                json_object_object_add(x, "stale", json_object_new_boolean(
+                        f && (!get_b(n, "online") || !get_b(n, "hamgrd"))));
+                json_object_object_add(x, "up", json_object_new_boolean(d != NULL));
+                json_object_object_add(x, "role", str_or_null(get_s(d, "role")));
+                json_object_object_add(x, "disk", str_or_null(get_s(d, "disk")));
+                json_object_object_add(x, "conn", str_or_null(get_s(d, "conn")));
+                json_object_object_add(x, "peer_disk", str_or_null(get_s(d, "peer_disk")));
+                json_object_object_add(x, "repl", str_or_null(get_s(d, "repl")));
+                json_object *done = get(d, "done");
+                gboolean s = d && syncing(d);
+                json_object_object_add(x, "sync", s && done ? json_object_get(done) : NULL);
+                json_object_array_add(drbd, x);
+
+                if (!f)
+                        continue;
+                any_known = TRUE;
+                if (!d) {
+                        if (get_b(n, "online"))
+                                problem(p, FALSE, "%s: DRBD resource not up on %s", what, node);
+                        continue;
+                }
+                const char *disk = get_s(d, "disk"), *conn = get_s(d, "conn");
+                if (g_strcmp0(disk, "UpToDate") == 0)
+                        any_uptodate = TRUE;
+                if (g_strcmp0(conn, "StandAlone") == 0) {
+                        problem(p, TRUE, "%s: StandAlone on %s (split brain, or disconnected by "
+                                "hand): resolve it, then drbdadm connect %s", what, node,
+                                res ? res : "RES");
+                } else if (s && !sync_said) {
+                        sync_said = TRUE;
+                        double pct = done ? json_object_get_double(done) : -1;
+                        if (pct >= 0)
+                                problem(p, FALSE, "%s: resync %.1f%% done (%s %s)", what, pct,
+                                        node, get_s(d, "repl"));
+                        else
+                                problem(p, FALSE, "%s: resync running (%s %s)", what, node,
+                                        get_s(d, "repl"));
+                } else if (!s && g_strcmp0(conn, "Connected") != 0 && all_online) {
+                        problem(p, FALSE, "%s: not connected on %s (%s)", what, node,
+                                conn ? conn : "?");
+                } else if (!s && disk && g_strcmp0(disk, "UpToDate") != 0 &&
+                           g_strcmp0(disk, "Diskless") != 0) {
+                        problem(p, FALSE, "%s: disk %s on %s: no redundancy", what, disk, node);
+                } else if (!s && g_strcmp0(disk, "Diskless") == 0) {
+                        problem(p, TRUE, "%s: Diskless on %s (the disk failed or was detached): "
+                                "replace the disk, then drbdadm attach %s", what, node,
+                                res ? res : "RES");
+                }
+        }
+        if (any_known && !any_uptodate)
+                problem(p, TRUE, "%s: no node has UpToDate data", what);
+        json_object_object_add(m, "drbd", drbd);
+        return m;
+}
+
+/* ---- the model ---------------------------------------------------------------------- */
+
+json_object *ham_status_build(json_object *input)
+{
+        json_object *model = json_object_new_object();
+        json_object *nodes = get(input, "nodes");
+        json_object *cib = get(input, "cib");
+        json_object *cib_nodes = get(cib, "nodes");
+        json_object *facts = get(input, "facts");
+        json_object *facts_at = get(input, "facts_at");
+        json_object *out_nodes = json_object_new_array();
+        json_object *fencing = json_object_new_array();
+        json_object *guests = json_object_new_array();
+        json_object *problems = json_object_new_array();
+        Problems p = { json_object_new_array(), json_object_new_array() };
+        gint64 now = get_i(input, "now");
+        gboolean quorate = get_b(input, "quorate");
+
+        if (!quorate)
+                problem(&p, TRUE, "no quorum: this node may not run resources; bring the "
+                        "other node back or check corosync (corosync-quorumtool -s)");
+        for (size_t i = 0; i < len_of(nodes); i++) {
+                json_object *n = json_object_array_get_idx(nodes, i);
+                const char *name = get_s(n, "name");
+                const char *state = node_state(n, cib_nodes);
+                gint64 lost = get_i(n, "lost_at"), back = get_i(n, "back_at");
+                json_object *x = json_object_new_object();
+                json_object_object_add(x, "name", str_or_null(name));
+                json_object_object_add(x, "state", json_object_new_string(state));
+                json_object_object_add(x, "dc", json_object_new_boolean(
+                        g_strcmp0(name, get_s(input, "dc")) == 0));
+                json_object_object_add(x, "local", json_object_new_boolean(
+                        g_strcmp0(name, get_s(input, "local")) == 0));
+                json_object_object_add(x, "hamgrd", json_object_new_boolean(get_b(n, "hamgrd")));
+                json_object_object_add(x, "lost_at", lost ? json_object_new_int64(lost) : NULL);
+                json_object_object_add(x, "back_at", back ? json_object_new_int64(back) : NULL);
+                json_object_object_add(x, "facts_at", get(facts, name) ?
+                                       json_object_new_int64(get_i(facts_at, name)) : NULL);
+                json_object_array_add(out_nodes, x);
+
+                if (g_str_equal(state, "offline")) {
+                        g_autofree char *t = lost ? when(lost, now) : NULL;
+                        if (t)
+                                problem(&p, FALSE, "no redundancy: %s offline since %s", name, t);
+                        else
+                                problem(&p, FALSE, "no redundancy: %s offline", name);
+                } else if (g_str_equal(state, "standby")) {
+                        problem(&p, FALSE, "no redundancy: %s in standby (hactl node online %s "
+                                "ends it)", name, name);
+                } else if (g_str_equal(state, "maintenance")) {
+                        problem(&p, FALSE, "%s in maintenance: its resources are not managed "
+                                "(hactl node unmaintenance %s ends it)", name, name);
+                }
+                if (!g_str_equal(state, "offline") && !get_b(n, "hamgrd")) {
+                        if (get(facts, name)) {
+                                g_autofree char *t = when(get_i(facts_at, name), now);
+                                problem(&p, FALSE, "%s: hamgrd not running there; its DRBD state "
+                                        "below is from %s", name, t);
+                        } else {
+                                problem(&p, FALSE, "%s: hamgrd not running there; its DRBD state "
+                                        "is unknown", name);
+                        }
+                }
+        }
+
+        gboolean stonith = cib ? get_b(cib, "stonith_enabled") : TRUE;
+        json_object *devs = get(cib, "fencing");
+        if (cib && !stonith)
+                problem(&p, TRUE, "fencing disabled (stonith-enabled=false): a lost node cannot "
+                        "be fenced, so its guests cannot move; see hactl verify");
+        else if (cib && len_of(devs) == 0)
+                problem(&p, TRUE, "no fencing device configured: a lost node cannot be fenced; "
+                        "see hactl verify");
+        for (size_t i = 0; i < len_of(devs); i++) {
+                json_object *d = json_object_array_get_idx(devs, i);
+                json_object *x = json_object_new_object();
+                json_object_object_add(x, "id", str_or_null(get_s(d, "id")));
+                json_object_object_add(x, "agent", str_or_null(get_s(d, "agent")));
+                json_object_object_add(x, "running_on", json_object_get(get(d, "running_on")));
+                json_object_array_add(fencing, x);
+        }
+
+        json_object *gs = get(cib, "guests");
+        for (size_t i = 0; i < len_of(gs); i++) {
+                json_object *g = json_object_array_get_idx(gs, i);
+                const char *name = get_s(g, "name") ? get_s(g, "name") : get_s(g, "id");
+                json_object *running = get(g, "running_on");
+                json_object *failed = get(g, "failed_on");
+                const char *node = len_of(running) ? json_object_get_string(
+                        json_object_array_get_idx(running, 0)) : NULL;
+                const char *role = get_s(g, "target_role");
+                gboolean stopped_on_purpose = role && g_ascii_strcasecmp(role, "Stopped") == 0;
+                const char *state = len_of(failed) ? "failed" : node ? "running" : "stopped";
+                const char *health = NULL;
+                json_object *x = json_object_new_object();
+                json_object *vols = json_object_new_array();
+
+                if (node) {
+                        g_autofree char *attr = g_strdup_printf("plastik-guest-%s", name);
+                        health = get_s(get(find_by_name(nodes, node), "attributes"), attr);
+                }
+                json_object_object_add(x, "name", str_or_null(name));
+                json_object_object_add(x, "node", str_or_null(node));
+                json_object_object_add(x, "state", json_object_new_string(state));
+                json_object_object_add(x, "target_role", str_or_null(role));
+                json_object_object_add(x, "health", str_or_null(health));
+                if (len_of(failed))
+                        problem(&p, TRUE, "guest %s failed on %s: see crm_mon -1 --failcounts, "
+                                "then crm_resource --cleanup -r %s", name,
+                                json_object_get_string(json_object_array_get_idx(failed, 0)),
+                                get_s(g, "id"));
+                else if (!node && !stopped_on_purpose)
+                        problem(&p, FALSE, "guest %s is not running anywhere", name);
+                else if (health && !g_str_equal(health, "ok"))
+                        problem(&p, FALSE, "guest %s on %s: %s", name, node, health);
+                json_object *gv = get(g, "volumes");
+                for (size_t j = 0; j < len_of(gv); j++)
+                        json_object_array_add(vols, volume_model(json_object_array_get_idx(gv, j),
+                                                                 name, nodes, facts, facts_at,
+                                                                 now, &p));
+                json_object_object_add(x, "volumes", vols);
+                json_object_array_add(guests, x);
+        }
+
+        for (size_t i = 0; i < len_of(p.errors); i++) {
+                json_object *x = json_object_new_object();
+                json_object_object_add(x, "severity", json_object_new_string("error"));
+                json_object_object_add(x, "text", json_object_get(json_object_array_get_idx(p.errors, i)));
+                json_object_array_add(problems, x);
+        }
+        for (size_t i = 0; i < len_of(p.degraded); i++) {
+                json_object *x = json_object_new_object();
+                json_object_object_add(x, "severity", json_object_new_string("degraded"));
+                json_object_object_add(x, "text", json_object_get(json_object_array_get_idx(p.degraded, i)));
+                json_object_array_add(problems, x);
+        }
+        json_object_object_add(model, "health", json_object_new_string(
+                len_of(p.errors) ? "error" : len_of(p.degraded) ? "degraded" : "ok"));
+        json_object_object_add(model, "now", json_object_new_int64(now));
+        json_object_object_add(model, "local", str_or_null(get_s(input, "local")));
+        json_object_object_add(model, "quorate", json_object_new_boolean(quorate));
+        json_object_object_add(model, "dc", str_or_null(get_s(input, "dc")));
+        json_object_object_add(model, "problems", problems);
+        json_object_object_add(model, "nodes", out_nodes);
+        json_object_object_add(model, "stonith_enabled", json_object_new_boolean(stonith));
+        json_object_object_add(model, "fencing", fencing);
+        json_object_object_add(model, "guests", guests);
+        json_object_put(p.errors);
+        json_object_put(p.degraded);
+        return model;
+}
+
+int ham_status_exit_code(json_object *model)
+{
+        const char *h = get_s(model, "health");
+        return g_strcmp0(h, "ok") == 0 ? 0 : g_strcmp0(h, "degraded") == 0 ? HAM_EXIT_DEGRADED :
+               HAM_EXIT_ERRORS;
+}
+
+/* ---- text ------------------------------------------------------------------------------ */
+
+static const char *or_dash(const char *s)
+{
+        return s ? s : "-";
+}
+
+char *ham_status_render(json_object *model)
+{
+        GString *out = g_string_new(NULL);
+        gint64 now = get_i(model, "now");
+        json_object *problems = get(model, "problems");
+        json_object *nodes = get(model, "nodes");
+        json_object *fencing = get(model, "fencing");
+        json_object *guests = get(model, "guests");
+        g_autofree char *t = when(now, now);
+
+        g_string_append_printf(out, "cluster %s, %s, DC %s (seen from %s at %s)\n",
+                               or_dash(get_s(model, "health")),
+                               get_b(model, "quorate") ? "quorate" : "NO QUORUM",
+                               or_dash(get_s(model, "dc")), or_dash(get_s(model, "local")), t);
+        if (len_of(problems)) {
+                g_string_append(out, "\nPROBLEMS\n");
+                for (size_t i = 0; i < len_of(problems); i++) {
+                        json_object *x = json_object_array_get_idx(problems, i);
+                        g_string_append_printf(out, "  %-8s %s\n",
+                                               g_strcmp0(get_s(x, "severity"), "error") == 0 ?
+                                               "ERROR" : "DEGRADED", get_s(x, "text"));
+                }
+        }
+        g_string_append(out, "\nNODE         STATE        DC  HAMGRD  SINCE\n");
+        for (size_t i = 0; i < len_of(nodes); i++) {
+                json_object *n = json_object_array_get_idx(nodes, i);
+                gint64 lost = get_i(n, "lost_at"), back = get_i(n, "back_at");
+                g_autofree char *since = NULL;
+                if (g_strcmp0(get_s(n, "state"), "offline") == 0 && lost)
+                        since = when(lost, now);
+                else if (back)
+                        since = when(back, now);
+                g_string_append_printf(out, "%-12s %-12s %-3s %-7s %s\n", or_dash(get_s(n, "name")),
+                                       or_dash(get_s(n, "state")), get_b(n, "dc") ? "*" : "",
+                                       get_b(n, "hamgrd") ? "yes" : "no", or_dash(since));
+        }
+        g_string_append_printf(out, "\nFENCING (stonith-enabled=%s)\n",
+                               get_b(model, "stonith_enabled") ? "true" : "false");
+        if (!len_of(fencing))
+                g_string_append(out, "  none\n");
+        for (size_t i = 0; i < len_of(fencing); i++) {
+                json_object *d = json_object_array_get_idx(fencing, i);
+                json_object *on = get(d, "running_on");
+                g_string_append_printf(out, "  %-20s %-16s %s\n", or_dash(get_s(d, "id")),
+                                       or_dash(get_s(d, "agent")),
+                                       len_of(on) ? json_object_get_string(
+                                               json_object_array_get_idx(on, 0)) : "stopped");
+        }
+        g_string_append(out, "\nGUEST            NODE         STATE    HEALTH\n");
+        if (!len_of(guests))
+                g_string_append(out, "  none\n");
+        for (size_t i = 0; i < len_of(guests); i++) {
+                json_object *g = json_object_array_get_idx(guests, i);
+                json_object *vols = get(g, "volumes");
+                g_string_append_printf(out, "%-16s %-12s %-8s %s\n", or_dash(get_s(g, "name")),
+                                       or_dash(get_s(g, "node")), or_dash(get_s(g, "state")),
+                                       or_dash(get_s(g, "health")));
+                for (size_t j = 0; j < len_of(vols); j++) {
+                        json_object *v = json_object_array_get_idx(vols, j);
+                        json_object *drbd = get(v, "drbd");
+                        g_string_append_printf(out, "  %s (%s)\n", or_dash(get_s(v, "volume")),
+                                               or_dash(get_s(v, "resource")));
+                        for (size_t k = 0; k < len_of(drbd); k++) {
+                                json_object *d = json_object_array_get_idx(drbd, k);
+                                json_object *sync = get(d, "sync");
+                                g_string_append_printf(out, "    %-12s ", or_dash(get_s(d, "node")));
+                                if (!get_b(d, "known")) {
+                                        g_string_append(out, "unknown\n");
+                                        continue;
+                                }
+                                if (!get_b(d, "up")) {
+                                        g_string_append(out, "not up\n");
+                                        continue;
+                                }
+                                g_string_append_printf(out, "%-10s %-13s %-13s peer %s",
+                                                       or_dash(get_s(d, "role")),
+                                                       or_dash(get_s(d, "disk")),
+                                                       or_dash(get_s(d, "conn")),
+                                                       or_dash(get_s(d, "peer_disk")));
+                                if (sync)
+                                        g_string_append_printf(out, "  %s %.1f%%",
+                                                               or_dash(get_s(d, "repl")),
+                                                               json_object_get_double(sync));
+                                if (get_b(d, "stale")) {
+                                        g_autofree char *at = when(get_i(d, "at"), now);
+                                        g_string_append_printf(out, "  (as of %s)", at);
+                                }
+                                g_string_append_c(out, '\n');
+                        }
+                }
+        }
+        return g_string_free(out, FALSE);
+}

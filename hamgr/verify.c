@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* hactl verify: facts of both nodes + CIB → findings (ham-status.h). Pure. */
+#include "ham-status.h"
+#include "pk.h"
+
+#include <string.h>
+
+static json_object *get(json_object *o, const char *key)
+{
+        return o ? json_object_object_get(o, key) : NULL;
+}
+
+static const char *get_s(json_object *o, const char *key)
+{
+        json_object *v = get(o, key);
+        return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+static size_t len_of(json_object *arr)
+{
+        return arr && json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
+}
+
+static json_object *find_by_name(json_object *arr, const char *name)
+{
+        for (size_t i = 0; i < len_of(arr); i++) {
+                json_object *x = json_object_array_get_idx(arr, i);
+                if (g_strcmp0(get_s(x, "name"), name) == 0)
+                        return x;
+        }
+        return NULL;
+}
+
+/* Every finding the validator knows: code, name, severity. hactl(8) lists them. */
+typedef enum {
+        F_STONITH_DISABLED,
+        F_NO_FENCING_DEVICE,
+        F_FENCING_DEVICE_STOPPED,
+        F_TWO_NODE_MISSING,
+        F_TWO_NODE_UNKNOWN,
+        F_DRBD_PROTOCOL,
+        F_DRBD_FENCING_POLICY,
+        F_DRBD_FENCE_HANDLER,
+        F_DRBD_UNFENCE_HANDLER,
+        F_RES_DIFFERS,
+        F_RES_MISSING,
+        F_LV_MISSING,
+        F_COLOCATION_MISSING,
+        F_ORDER_MISSING,
+        F_VERSION_MISMATCH,
+        F_PEER_UNKNOWN,
+} Finding;
+
+static const struct {
+        const char *code, *name;
+        gboolean error;
+} findings[] = {
+        [F_STONITH_DISABLED] = { "E101", "stonith-disabled", TRUE },
+        [F_NO_FENCING_DEVICE] = { "E102", "no-fencing-device", TRUE },
+        [F_FENCING_DEVICE_STOPPED] = { "W103", "fencing-device-stopped", FALSE },
+        [F_TWO_NODE_MISSING] = { "E111", "two-node-missing", TRUE },
+        [F_TWO_NODE_UNKNOWN] = { "W112", "two-node-unknown", FALSE },
+        [F_DRBD_PROTOCOL] = { "E201", "drbd-protocol", TRUE },
+        [F_DRBD_FENCING_POLICY] = { "E202", "drbd-fencing-policy", TRUE },
+        [F_DRBD_FENCE_HANDLER] = { "E203", "drbd-fence-handler", TRUE },
+        [F_DRBD_UNFENCE_HANDLER] = { "W204", "drbd-unfence-handler", FALSE },
+        [F_RES_DIFFERS] = { "E205", "res-differs", TRUE },
+        [F_RES_MISSING] = { "E206", "res-missing", TRUE },
+        [F_LV_MISSING] = { "E207", "lv-missing", TRUE },
+        [F_COLOCATION_MISSING] = { "E301", "colocation-missing", TRUE },
+        [F_ORDER_MISSING] = { "E302", "order-missing", TRUE },
+        [F_VERSION_MISMATCH] = { "W401", "version-mismatch", FALSE },
+        [F_PEER_UNKNOWN] = { "W402", "peer-facts-unknown", FALSE },
+};
+
+static void add(GPtrArray *out, Finding f, const char *object, const char *fmt, ...)
+        G_GNUC_PRINTF(4, 5);
+static void add(GPtrArray *out, Finding f, const char *object, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+        va_end(ap);
+        json_object *x = json_object_new_object();
+        json_object_object_add(x, "code", json_object_new_string(findings[f].code));
+        json_object_object_add(x, "name", json_object_new_string(findings[f].name));
+        json_object_object_add(x, "severity", json_object_new_string(findings[f].error ?
+                                                                      "error" : "warning"));
+        json_object_object_add(x, "object", json_object_new_string(object));
+        json_object_object_add(x, "message", json_object_new_string(msg));
+        g_ptr_array_add(out, x);
+}
+
+static gint by_code_object(gconstpointer a, gconstpointer b)
+{
+        json_object *x = *(json_object *const *)a, *y = *(json_object *const *)b;
+        int c = g_strcmp0(get_s(x, "code") + 1, get_s(y, "code") + 1);
+        return c ? c : g_strcmp0(get_s(x, "object"), get_s(y, "object"));
+}
+
+#define FIX_FENCING "the fencing policy resource-and-stonith"
+
+static void check_res(GPtrArray *out, const char *node, json_object *r)
+{
+        const char *name = get_s(r, "name");
+        g_autofree char *obj = g_strdup_printf("%s:/etc/drbd.d/%s.res", node, name);
+        const char *protocol = get_s(r, "protocol");
+        const char *fencing = get_s(r, "fencing");
+
+        /* DRBD's default protocol is C: only an explicit A or B is wrong. */
+        if (protocol && !g_str_equal(protocol, "C"))
+                add(out, F_DRBD_PROTOCOL, obj, "DRBD resource %s uses protocol %s: a failover "
+                    "could lose acknowledged writes; use protocol C (recreate the volume, or "
+                    "edit the file on both nodes and run drbdadm adjust %s)", name, protocol, name);
+        if (g_strcmp0(fencing, "resource-and-stonith") != 0)
+                add(out, F_DRBD_FENCING_POLICY, obj, "DRBD resource %s has fencing %s: without "
+                    "%s a disconnected peer may be promoted with stale data; set it in the "
+                    "disk section (DRBD 8.4) and run drbdadm adjust %s", name,
+                    fencing ? fencing : "unset", FIX_FENCING, name);
+        if (!json_object_get_boolean(get(r, "fence_peer")))
+                add(out, F_DRBD_FENCE_HANDLER, obj, "DRBD resource %s has no fence-peer handler: "
+                    "set handlers { fence-peer \"/usr/sbin/plastik-fence-peer\"; } (dgctl "
+                    "renders it) and run drbdadm adjust %s", name, name);
+        if (!json_object_get_boolean(get(r, "unfence_peer")))
+                add(out, F_DRBD_UNFENCE_HANDLER, obj, "DRBD resource %s has no "
+                    "after-resync-target (unfence-peer) handler: the constraint fence-peer "
+                    "places stays after a resync; set handlers { after-resync-target "
+                    "\"/usr/sbin/plastik-unfence-peer\"; }", name);
+}
+
+static void check_versions(GPtrArray *out, json_object *a, json_object *b)
+{
+        static const char *const what[] = { "plastik", "drbd", "pacemaker", "corosync" };
+        for (guint i = 0; i < G_N_ELEMENTS(what); i++) {
+                const char *va = get_s(get(a, "versions"), what[i]);
+                const char *vb = get_s(get(b, "versions"), what[i]);
+                if (va && vb && !g_str_equal(va, vb))
+                        add(out, F_VERSION_MISMATCH, what[i], "%s %s on %s but %s on %s: "
+                            "upgrade both nodes to the same version", what[i], va,
+                            get_s(a, "node"), vb, get_s(b, "node"));
+        }
+}
+
+json_object *ham_verify(json_object *input)
+{
+        g_autoptr(GPtrArray) out = g_ptr_array_new();
+        json_object *cib = get(input, "cib");
+        json_object *facts = get(input, "facts");
+        const char *local = get_s(input, "local"), *peer = get_s(input, "peer");
+        const char *nodes[2] = { local, peer };
+        json_object *nf[2] = { get(facts, local), peer ? get(facts, peer) : NULL };
+        json_object *result = json_object_new_object();
+        json_object *arr = json_object_new_array();
+        guint errors = 0, warnings = 0;
+
+        /* Fencing: Pacemaker's half. */
+        if (cib && !json_object_get_boolean(get(cib, "stonith_enabled")))
+                add(out, F_STONITH_DISABLED, "crm_config:stonith-enabled", "cluster property "
+                    "stonith-enabled is false: a lost node is never fenced and its guests never "
+                    "move; once a fencing device works, run crm_attribute -t crm_config -n "
+                    "stonith-enabled -v true");
+        json_object *devs = get(cib, "fencing");
+        if (cib && len_of(devs) == 0)
+                add(out, F_NO_FENCING_DEVICE, "resources", "no fencing device (a stonith "
+                    "primitive) in the CIB: add one per node, e.g. fence_ipmilan pointed at the "
+                    "node's BMC with pcmk_host_list=NODE (hactl(8), FENCING)");
+        for (size_t i = 0; i < len_of(devs); i++) {
+                json_object *d = json_object_array_get_idx(devs, i);
+                const char *role = get_s(d, "target_role");
+                if (role && g_ascii_strcasecmp(role, "Stopped") == 0)
+                        add(out, F_FENCING_DEVICE_STOPPED, get_s(d, "id"), "fencing device %s "
+                            "has target-role Stopped: start it (crm_resource -r %s --meta -d "
+                            "target-role)", get_s(d, "id"), get_s(d, "id"));
+        }
+
+        /* Each node's own configuration. */
+        for (int k = 0; k < 2; k++) {
+                if (!nodes[k])
+                        continue;
+                if (!nf[k]) {
+                        add(out, F_PEER_UNKNOWN, nodes[k], "no facts from %s (is hamgrd running "
+                            "there?): its half is not checked; start hamgrd on %s and run "
+                            "verify again", nodes[k], nodes[k]);
+                        continue;
+                }
+                json_object *two = get(nf[k], "two_node");
+                g_autofree char *obj = g_strdup_printf("%s:corosync.conf", nodes[k]);
+                if (!two)
+                        add(out, F_TWO_NODE_UNKNOWN, obj, "quorum.two_node on %s is not known "
+                            "(corosync not running?): check corosync-cmapctl quorum.two_node",
+                            nodes[k]);
+                else if (!json_object_get_boolean(two))
+                        add(out, F_TWO_NODE_MISSING, obj, "corosync on %s runs without "
+                            "two_node: 1: losing one node loses quorum; add it to the quorum "
+                            "section of corosync.conf on both nodes and restart corosync",
+                            nodes[k]);
+                json_object *res = get(nf[k], "res");
+                for (size_t i = 0; i < len_of(res); i++)
+                        check_res(out, nodes[k], json_object_array_get_idx(res, i));
+        }
+        if (nf[0] && nf[1]) {
+                json_object *ra = get(nf[0], "res"), *rb = get(nf[1], "res");
+                for (size_t i = 0; i < len_of(ra); i++) {
+                        json_object *a = json_object_array_get_idx(ra, i);
+                        json_object *b = find_by_name(rb, get_s(a, "name"));
+                        g_autofree char *obj = g_strdup_printf("/etc/drbd.d/%s.res", get_s(a, "name"));
+                        if (b && g_strcmp0(get_s(a, "sha256"), get_s(b, "sha256")) != 0)
+                                add(out, F_RES_DIFFERS, obj, "%s differs between %s and %s: "
+                                    "DRBD may refuse to connect or behave differently; copy "
+                                    "the right one to both nodes and run drbdadm adjust %s",
+                                    obj, nodes[0], nodes[1], get_s(a, "name"));
+                }
+                check_versions(out, nf[0], nf[1]);
+        }
+
+        /* Every guest's volumes: where they must exist, how they are tied. */
+        json_object *guests = get(cib, "guests");
+        for (size_t i = 0; i < len_of(guests); i++) {
+                json_object *g = json_object_array_get_idx(guests, i);
+                const char *gid = get_s(g, "id");
+                json_object *vols = get(g, "volumes");
+                for (size_t j = 0; j < len_of(vols); j++) {
+                        json_object *v = json_object_array_get_idx(vols, j);
+                        const char *res = get_s(v, "resource");
+                        const char *clone = get_s(v, "clone");
+                        if (!json_object_get_boolean(get(v, "colocated")))
+                                add(out, F_COLOCATION_MISSING, gid, "%s has no colocation with "
+                                    "the Promoted role of %s: it could start where its disk is "
+                                    "not primary; recreate the guest's resources (hactl) or add "
+                                    "rsc_colocation rsc=%s with-rsc=%s with-rsc-role=Promoted "
+                                    "score=INFINITY", gid, clone ? clone : "its DRBD clone",
+                                    gid, clone ? clone : "CLONE");
+                        if (!json_object_get_boolean(get(v, "ordered")))
+                                add(out, F_ORDER_MISSING, gid, "%s has no order after the "
+                                    "promotion of %s: it could start before its disk is "
+                                    "primary; add rsc_order first=%s first-action=promote "
+                                    "then=%s then-action=start", gid,
+                                    clone ? clone : "its DRBD clone", clone ? clone : "CLONE", gid);
+                        for (int k = 0; k < 2 && res; k++) {
+                                if (!nf[k])
+                                        continue;
+                                g_autofree char *obj = g_strdup_printf("%s:%s", nodes[k], res);
+                                if (!find_by_name(get(nf[k], "res"), res))
+                                        add(out, F_RES_MISSING, obj, "/etc/drbd.d/%s.res is "
+                                            "missing on %s but the CIB has its volume: recreate "
+                                            "it (dgctl) or remove the guest", res, nodes[k]);
+                                if (!find_by_name(get(nf[k], "lvs"), res))
+                                        add(out, F_LV_MISSING, obj, "logical volume %s is "
+                                            "missing on %s but the CIB has its volume: recreate "
+                                            "it (dgctl volume create) and let DRBD resync",
+                                            res, nodes[k]);
+                        }
+                }
+        }
+
+        g_ptr_array_sort(out, by_code_object);
+        for (guint i = 0; i < out->len; i++) {
+                if (g_strcmp0(get_s(out->pdata[i], "severity"), "error") == 0)
+                        errors++;
+                else
+                        warnings++;
+                json_object_array_add(arr, out->pdata[i]);
+        }
+        json_object_object_add(result, "findings", arr);
+        json_object_object_add(result, "errors", json_object_new_int(errors));
+        json_object_object_add(result, "warnings", json_object_new_int(warnings));
+        return result;
+}
+
+int ham_verify_exit_code(json_object *result)
+{
+        json_object *e = get(result, "errors"), *w = get(result, "warnings");
+        if (e && json_object_get_int(e) > 0)
+                return HAM_EXIT_ERRORS;
+        if (w && json_object_get_int(w) > 0)
+                return HAM_EXIT_DEGRADED;
+        return 0;
+}
+
+char *ham_verify_render(json_object *result)
+{
+        GString *out = g_string_new(NULL);
+        json_object *f = get(result, "findings");
+        for (size_t i = 0; i < len_of(f); i++) {
+                json_object *x = json_object_array_get_idx(f, i);
+                g_string_append_printf(out, "%s %s %s: %s\n", get_s(x, "code"), get_s(x, "name"),
+                                       get_s(x, "object"), get_s(x, "message"));
+        }
+        json_object *e = get(result, "errors"), *w = get(result, "warnings");
+        g_string_append_printf(out, "%d error(s), %d warning(s)\n", e ? json_object_get_int(e) : 0,
+                               w ? json_object_get_int(w) : 0);
+        return g_string_free(out, FALSE);
+}

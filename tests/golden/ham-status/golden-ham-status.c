@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Golden driver: hamgrd's cache as JSON in (ham_status_build()'s input; a
+ * "cib_xml" string in place of "cib" is read with ham_pcmk_cib_resources()),
+ * the status model, its table and the exit code out. Times print in UTC.
+ */
+#include "ham-pcmk-notify.h"
+#include "ham-status.h"
+#include "pk.h"
+
+#include <libxml/parser.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* Replaces "cib_xml" with the "cib" it gives; FALSE when it is not XML. */
+static gboolean cib_from_xml(json_object *input)
+{
+        json_object *x;
+        if (!json_object_object_get_ex(input, "cib_xml", &x))
+                return TRUE;
+        const char *text = json_object_get_string(x);
+        xmlDoc *doc = xmlReadMemory(text, (int)strlen(text), "cib.xml", NULL,
+                                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+        if (!doc)
+                return FALSE;
+        json_object_object_add(input, "cib", ham_pcmk_cib_resources(xmlDocGetRootElement(doc)));
+        json_object_object_del(input, "cib_xml");
+        xmlFreeDoc(doc);
+        return TRUE;
+}
+
+int main(int argc, char **argv)
+{
+        g_autoptr(GError) error = NULL;
+        g_autofree char *text = NULL;
+        g_autoptr(json_object) input = NULL;
+        gsize len;
+
+        if (argc != 2) {
+                fprintf(stderr, "usage: golden-ham-status FILE\n");
+                return 2;
+        }
+        setenv("TZ", "UTC", 1);
+        if (!g_file_get_contents(argv[1], &text, &len, &error) ||
+            !(input = pk_json_parse(text, (gssize)len, "case", &error))) {
+                printf("error: %s\n", error->message);
+                return 1;
+        }
+        if (!cib_from_xml(input)) {
+                printf("error: cib_xml is not well-formed XML\n");
+                return 1;
+        }
+        g_autoptr(json_object) model = ham_status_build(input);
+        g_autofree char *json = pk_json_to_string(model, TRUE);
+        g_autofree char *table = ham_status_render(model);
+        printf("%s\n---\n%s", json, table);
+        return ham_status_exit_code(model);
+}

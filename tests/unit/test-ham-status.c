@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests of the pieces behind hactl status and verify: reading a .res
+ * file's settings, a node's facts through the `state` message and back, the
+ * exit codes.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "ham-status.h"
+#include "pk.h"
+
+static void scan(const char *text, HamFactsRes *r)
+{
+        memset(r, 0, sizeof(*r));
+        ham_res_facts_scan(text, r);
+}
+
+static void test_res_scan_rendered(void **state)
+{
+        HamFactsRes r;
+        scan("# pk-web1-root\nresource pk-web1-root {\n  protocol C;\n"
+             "  disk {\n    fencing resource-and-stonith;\n  }\n"
+             "  handlers {\n    fence-peer \"/usr/sbin/plastik-fence-peer\";\n"
+             "    after-resync-target \"/usr/sbin/plastik-unfence-peer\";\n  }\n}\n", &r);
+        assert_string_equal(r.protocol, "C");
+        assert_string_equal(r.fencing, "resource-and-stonith");
+        assert_true(r.fence_peer);
+        assert_true(r.unfence_peer);
+        g_free(r.protocol);
+        g_free(r.fencing);
+}
+
+static void test_res_scan_comments_and_unset(void **state)
+{
+        HamFactsRes r;
+        /* Settings inside comments do not count; a handler's name as a value does not either. */
+        scan("resource r { # protocol A;\n  net { protocol B; }\n"
+             "  # fencing resource-and-stonith;\n  handlers { split-brain \"fence-peer\"; }\n}\n",
+             &r);
+        assert_string_equal(r.protocol, "B");
+        assert_null(r.fencing);
+        assert_false(r.fence_peer);
+        assert_false(r.unfence_peer);
+        g_free(r.protocol);
+}
+
+static void test_res_scan_garbage(void **state)
+{
+        HamFactsRes r;
+        scan("\"unterminated { ; } } protocol", &r);
+        assert_null(r.protocol);
+        scan("", &r);
+        assert_null(r.protocol);
+        assert_false(r.fence_peer);
+}
+
+static void test_state_round_trip(void **state)
+{
+        g_autoptr(HamFacts) f = ham_facts_new("node1");
+        HamFactsDrbd *d = g_new0(HamFactsDrbd, 1);
+        HamFactsLv *lv = g_new0(HamFactsLv, 1);
+        g_autoptr(GError) error = NULL;
+
+        f->seq = 3;
+        f->at = 1700000000;
+        f->v_plastik = g_strdup("0.1.0");
+        f->two_node = 1;
+        d->name = g_strdup("pk-b-root");
+        d->role = g_strdup("Primary");
+        d->peer_role = g_strdup("Secondary");
+        d->conn = g_strdup("Connected");
+        d->disk = g_strdup("UpToDate");
+        d->peer_disk = g_strdup("Inconsistent");
+        d->repl = g_strdup("SyncSource");
+        d->done = 50;
+        g_ptr_array_add(f->drbd, d);
+        lv->name = g_strdup("pk-a-root");
+        lv->size = 1 << 20;
+        g_ptr_array_add(f->lvs, lv);
+        ham_facts_sort(f);
+
+        g_autofree char *msg = ham_state_msg_build(f);
+        assert_true(ham_state_msg_is(msg, strlen(msg)));
+        g_autoptr(HamFacts) back = ham_state_msg_parse(msg, strlen(msg), &error);
+        assert_non_null(back);
+        assert_string_equal(back->node, "node1");
+        assert_int_equal(back->seq, 3);
+        assert_int_equal(back->two_node, 1);
+        assert_null(back->v_drbd);
+        assert_int_equal(back->drbd->len, 1);
+        assert_string_equal(((HamFactsDrbd *)back->drbd->pdata[0])->repl, "SyncSource");
+        assert_true(((HamFactsDrbd *)back->drbd->pdata[0])->done == 50);
+        assert_int_equal(((HamFactsLv *)back->lvs->pdata[0])->size, 1 << 20);
+}
+
+static void test_state_msg_is(void **state)
+{
+        const char *hello = "{\"v\":1,\"type\":\"hello\",\"version\":\"0.1\"}";
+        assert_false(ham_state_msg_is(hello, strlen(hello)));
+        assert_false(ham_state_msg_is("{", 1));
+        assert_false(ham_state_msg_is("\"state\"", 7));
+        assert_true(ham_state_msg_is("{\"type\":\"state\"}", 16));
+}
+
+static void test_exit_codes(void **state)
+{
+        g_autoptr(json_object) ok = json_tokener_parse("{\"health\":\"ok\"}");
+        g_autoptr(json_object) deg = json_tokener_parse("{\"health\":\"degraded\"}");
+        g_autoptr(json_object) err = json_tokener_parse("{\"health\":\"error\"}");
+        g_autoptr(json_object) warn = json_tokener_parse("{\"errors\":0,\"warnings\":2}");
+        g_autoptr(json_object) clean = json_tokener_parse("{\"errors\":0,\"warnings\":0}");
+        g_autoptr(json_object) bad = json_tokener_parse("{\"errors\":1,\"warnings\":2}");
+        assert_int_equal(ham_status_exit_code(ok), 0);
+        assert_int_equal(ham_status_exit_code(deg), HAM_EXIT_DEGRADED);
+        assert_int_equal(ham_status_exit_code(err), HAM_EXIT_ERRORS);
+        assert_int_equal(ham_verify_exit_code(clean), 0);
+        assert_int_equal(ham_verify_exit_code(warn), HAM_EXIT_DEGRADED);
+        assert_int_equal(ham_verify_exit_code(bad), HAM_EXIT_ERRORS);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_res_scan_rendered),
+                cmocka_unit_test(test_res_scan_comments_and_unset),
+                cmocka_unit_test(test_res_scan_garbage),
+                cmocka_unit_test(test_state_round_trip),
+                cmocka_unit_test(test_state_msg_is),
+                cmocka_unit_test(test_exit_codes),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -30,7 +30,7 @@ static void test_encode_parse_roundtrip(void **state)
         len = pkm_record_encode(&rec, line, sizeof(line));
         assert_true(len > 0);
         assert_int_equal(line[len - 1], '\n');
-        assert_memory_equal(line, "42 1700000000123 check load=0.10 target=ok ", 44);
+        assert_memory_equal(line, "42 1700000000123 check load=0.10 target=ok ", 43);
         assert_true(pkm_record_parse(line, (size_t)len, &back));
         assert_int_equal(back.number, 42);
         assert_int_equal(back.time_ms, 1700000000123);

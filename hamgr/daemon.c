@@ -369,6 +369,13 @@ static json_object *handle(const HamApiRequest *req, gpointer data, GError **err
                 json_object_object_add(o, "writes", json_object_new_int64(ham_attrd_writes(d->attrd)));
                 return o;
         }
+        case HAM_CMD_GUEST_PREPARE:
+        case HAM_CMD_GUEST_COMMIT:
+        case HAM_CMD_GUEST_ABORT:
+        case HAM_CMD_GUEST_VOLUMES_REMOVE:
+                g_set_error(error, HAM_API_ERROR, HAM_API_ERROR_UNAVAILABLE,
+                            "%s: not available in this hamgrd yet", ham_api_cmd_name(req->cmd));
+                return NULL;
         case HAM_CMD_COUNT_:
                 break;
         }

@@ -332,6 +332,7 @@ typedef struct {
         guint priority;      /**< meta priority: wins the fence race (priority-fencing-delay) */
         char *prefer;        /**< node to prefer, or NULL */
         GPtrArray *volumes;  /**< HamVolume* */
+        char *target_role;   /**< the guest primitive's target-role ("Stopped"), or NULL */
 } HamGuestSpec;
 
 void ham_guest_spec_free(HamGuestSpec *spec);
@@ -340,7 +341,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamGuestSpec, ham_guest_spec_free)
 /**
  * ham_guest_spec_from_json:
  * {"name", "config": {...}, "priority": N, "prefer": "node1",
- *  "volumes": [{"volume", "size", "minor", "port"}]}; errors name the field.
+ *  "volumes": [{"volume", "size", "minor", "port"}], "target_role"?}; errors
+ * name the field.
  */
 HamGuestSpec *ham_guest_spec_from_json(json_object *obj, GError **error);
 

@@ -28,6 +28,7 @@ struct HamApiServer {
         GList *clients;
         guint n_clients;
         Client *handling;   /* the client whose request the handler runs for */
+        gint64 handling_id;
         gboolean deferred;  /* the handler called ham_api_defer() */
 };
 
@@ -130,13 +131,12 @@ static void client_handle_line(Client *c, const char *line, gsize len)
                 return;
         }
         c->server->handling = c;
+        c->server->handling_id = req->id;
         c->server->deferred = FALSE;
         json_object *result = c->server->handler(req, c->server->user_data, &error);
         c->server->handling = NULL;
-        if (!result && !error && c->server->deferred) {
-                c->waiting->id = req->id;
-                return;
-        }
+        if (!result && !error && c->server->deferred)
+                return; /* answered later, or already (then waiting is clear) */
         if (!result) {
                 if (!error)
                         g_set_error(&error, HAM_API_ERROR, HAM_API_ERROR_FAILED,
@@ -387,6 +387,7 @@ HamApiDeferred *ham_api_defer(HamApiServer *s)
         g_return_val_if_fail(s->handling && !s->handling->waiting, NULL);
         HamApiDeferred *d = g_new0(HamApiDeferred, 1);
         d->client = s->handling;
+        d->id = s->handling_id;
         s->handling->waiting = d;
         s->deferred = TRUE;
         return d;
@@ -409,6 +410,10 @@ void ham_api_deferred_finish(HamApiDeferred *d, json_object *result, const GErro
         if (error)
                 json_object_put(result);
         g_free(d);
+        /* Finished from inside the handler of this very client's request:
+         * the server's loop over its lines goes on by itself. */
+        if (c->server->handling == c)
+                return;
         /* Lines that arrived meanwhile are handled now. */
         client_process_input(c);
         if (!client_flush(c) || (c->eof && c->out->len == 0 && !c->waiting)) {

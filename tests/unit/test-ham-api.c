@@ -46,6 +46,14 @@ static gboolean fail_later(gpointer data)
 static json_object *handler(const HamApiRequest *req, gpointer data, GError **error)
 {
         Fixture *f = data;
+        /* Deferred, then answered before the handler returns. */
+        if (req->cmd == HAM_CMD_GUEST_COMMIT) {
+                HamApiDeferred *d = ham_api_defer(f->server);
+                json_object *o = json_object_new_object();
+                json_object_object_add(o, "at-once", json_object_new_boolean(TRUE));
+                ham_api_deferred_finish(d, o, NULL);
+                return NULL;
+        }
         /* Answered from a timer: the reply must wait and keep its place. */
         if (req->cmd == HAM_CMD_GUEST_ABORT || req->cmd == HAM_CMD_GUEST_VOLUMES_REMOVE) {
                 HamApiDeferred *d = ham_api_defer(f->server);
@@ -148,7 +156,10 @@ static void test_deferred_order(void **state)
         Fixture *f = *state;
         struct sockaddr_un addr = { .sun_family = AF_UNIX };
         const char *req = "{\"id\":1,\"cmd\":\"guest-abort\",\"args\":{\"txn\":\"a-1\"}}\n"
-                          "{\"id\":2,\"cmd\":\"ping\"}\n";
+                          "{\"id\":2,\"cmd\":\"ping\"}\n"
+                          "{\"id\":3,\"cmd\":\"guest-commit\",\"args\":{\"txn\":\"a-1\","
+                          "\"guest\":{\"name\":\"web1\",\"config\":{}}}}\n"
+                          "{\"id\":4,\"cmd\":\"ping\"}\n";
         GString *got = g_string_new(NULL);
         char buf[4096];
         ssize_t n;
@@ -164,6 +175,8 @@ static void test_deferred_order(void **state)
         close(fd);
         assert_non_null(strstr(got->str, "{\"id\":1,\"ok\":true,\"result\":{\"deferred\":true}}\n"
                                "{\"id\":2,\"ok\":true"));
+        assert_non_null(strstr(got->str, "\n{\"id\":3,\"ok\":true,\"result\":{\"at-once\":true}}\n"
+                               "{\"id\":4,\"ok\":true"));
         g_string_free(got, TRUE);
 }
 

@@ -27,6 +27,14 @@ struct HamApiServer {
         gpointer user_data;
         GList *clients;
         guint n_clients;
+        Client *handling;   /* the client whose request the handler runs for */
+        gint64 handling_id;
+        gboolean deferred;  /* the handler called ham_api_defer() */
+};
+
+struct HamApiDeferred {
+        Client *client;     /* NULL once the client is gone */
+        gint64 id;
 };
 
 struct Client {
@@ -39,10 +47,13 @@ struct Client {
         gboolean eof;        /* the peer closed its side: close once flushed */
         GSource *source;
         GIOCondition watching;
+        HamApiDeferred *waiting; /* an answer owed; no further line is read */
 };
 
 static void client_free(Client *c)
 {
+        if (c->waiting)
+                c->waiting->client = NULL;
         if (c->source) {
                 g_source_destroy(c->source);
                 g_source_unref(c->source);
@@ -70,10 +81,20 @@ static gboolean client_ready(gint fd, GIOCondition cond, gpointer data);
 static void client_update_watch(Client *c)
 {
         GIOCondition want = 0;
-        if (!c->eof && c->out->len < OUT_HIGH_WATER)
+        if (!c->eof && c->out->len < OUT_HIGH_WATER && !c->waiting)
                 want |= G_IO_IN;
         if (c->out->len > 0)
                 want |= G_IO_OUT;
+        /* Nothing to read or write until the owed answer: a closed peer
+         * would otherwise wake us with HUP over and over. */
+        if (want == 0 && c->waiting) {
+                if (c->source) {
+                        g_source_destroy(c->source);
+                        g_source_unref(c->source);
+                        c->source = NULL;
+                }
+                return;
+        }
         if (c->source && want == c->watching)
                 return;
         if (c->source) {
@@ -109,7 +130,13 @@ static void client_handle_line(Client *c, const char *line, gsize len)
                 client_queue(c, ham_api_reply_error(id, error));
                 return;
         }
+        c->server->handling = c;
+        c->server->handling_id = req->id;
+        c->server->deferred = FALSE;
         json_object *result = c->server->handler(req, c->server->user_data, &error);
+        c->server->handling = NULL;
+        if (!result && !error && c->server->deferred)
+                return; /* answered later, or already (then waiting is clear) */
         if (!result) {
                 if (!error)
                         g_set_error(&error, HAM_API_ERROR, HAM_API_ERROR_FAILED,
@@ -124,7 +151,7 @@ static void client_process_input(Client *c)
 {
         gsize start = 0;
 
-        while (start < c->in->len && c->out->len < OUT_HIGH_WATER) {
+        while (start < c->in->len && c->out->len < OUT_HIGH_WATER && !c->waiting) {
                 char *nl = memchr(c->in->str + start, '\n', c->in->len - start);
                 if (!nl)
                         break;
@@ -151,7 +178,7 @@ static void client_process_input(Client *c)
                 g_string_truncate(c->in, 0);
         }
         /* A last line without its newline still counts at EOF (printf | socat). */
-        if (c->eof && c->in->len > 0 && !memchr(c->in->str, '\n', c->in->len)) {
+        if (c->eof && !c->waiting && c->in->len > 0 && !memchr(c->in->str, '\n', c->in->len)) {
                 if (!c->discarding)
                         client_handle_line(c, c->in->str, c->in->len);
                 g_string_truncate(c->in, 0);
@@ -207,7 +234,8 @@ static gboolean client_ready(gint fd, GIOCondition cond, gpointer data)
         }
         /* Also after a write: lines held back by a full output queue. */
         client_process_input(c);
-        if (!client_flush(c) || (c->eof && c->out->len == 0)) {
+        /* A client that closed its sending side still gets an owed answer. */
+        if (!client_flush(c) || (c->eof && c->out->len == 0 && !c->waiting)) {
                 client_close(c);
                 return G_SOURCE_REMOVE;
         }
@@ -352,6 +380,47 @@ void ham_api_server_free(HamApiServer *s)
         g_main_context_unref(s->context);
         g_free(s->path);
         g_free(s);
+}
+
+HamApiDeferred *ham_api_defer(HamApiServer *s)
+{
+        g_return_val_if_fail(s->handling && !s->handling->waiting, NULL);
+        HamApiDeferred *d = g_new0(HamApiDeferred, 1);
+        d->client = s->handling;
+        d->id = s->handling_id;
+        s->handling->waiting = d;
+        s->deferred = TRUE;
+        return d;
+}
+
+void ham_api_deferred_finish(HamApiDeferred *d, json_object *result, const GError *error)
+{
+        Client *c = d->client;
+
+        if (!c) {
+                json_object_put(result);
+                g_free(d);
+                return;
+        }
+        c->waiting = NULL;
+        if (error)
+                client_queue(c, ham_api_reply_error(d->id, error));
+        else
+                client_queue(c, ham_api_reply_ok(d->id, result));
+        if (error)
+                json_object_put(result);
+        g_free(d);
+        /* Finished from inside the handler of this very client's request:
+         * the server's loop over its lines goes on by itself. */
+        if (c->server->handling == c)
+                return;
+        /* Lines that arrived meanwhile are handled now. */
+        client_process_input(c);
+        if (!client_flush(c) || (c->eof && c->out->len == 0 && !c->waiting)) {
+                client_close(c);
+                return;
+        }
+        client_update_watch(c);
 }
 
 guint ham_api_server_n_clients(const HamApiServer *s)

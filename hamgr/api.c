@@ -5,6 +5,7 @@
 #include "pk.h"
 #include "pk-config.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 G_DEFINE_QUARK(ham-api-error-quark, ham_api_error)
@@ -53,6 +54,8 @@ typedef struct {
 typedef struct {
         const char *name;
         const ArgSpec *args; /* NULL-terminated by name */
+        /* What the table cannot say (arrays, nested objects); after it. */
+        gboolean (*check)(json_object *args, GError **error);
 } CmdSpec;
 
 /* DRBD resource names as drbdadm accepts them, with a length a person types. */
@@ -81,6 +84,156 @@ static const ArgSpec volume_args[] = {
 
 static const ArgSpec no_args[] = { { NULL } };
 
+static const char *plain_string(json_object *obj);
+
+/* Transaction ids as hamgrd makes them: "NODE-SEQ". */
+static gboolean txn_id_valid(const char *s)
+{
+        gsize n = strlen(s);
+        if (n == 0 || n > 64)
+                return FALSE;
+        for (gsize i = 0; i < n; i++)
+                if (!g_ascii_isalnum(s[i]) && !strchr("._-:", s[i]))
+                        return FALSE;
+        return TRUE;
+}
+
+static gboolean volume_name_valid(const char *s)
+{
+        gsize n = strlen(s);
+        if (n == 0 || n > 16 || !g_ascii_islower(s[0]))
+                return FALSE;
+        for (gsize i = 1; i < n; i++)
+                if (!g_ascii_islower(s[i]) && !g_ascii_isdigit(s[i]))
+                        return FALSE;
+        return TRUE;
+}
+
+static const ArgSpec guest_name_args[] = {
+        { "guest", json_type_string, TRUE, hv_guest_name_valid,
+          "a guest name: [a-z][a-z0-9-]{0,31}" },
+        { NULL },
+};
+
+static const ArgSpec prepare_args[] = {
+        { "guest", json_type_string, TRUE, hv_guest_name_valid,
+          "a guest name: [a-z][a-z0-9-]{0,31}" },
+        { "volumes", json_type_array, TRUE, NULL,
+          "[{\"volume\": NAME, \"size\": BYTES}, ...]" },
+        { NULL },
+};
+
+static const ArgSpec txn_args[] = {
+        { "txn", json_type_string, TRUE, txn_id_valid,
+          "the id guest-prepare returned" },
+        { NULL },
+};
+
+static const ArgSpec commit_args[] = {
+        { "txn", json_type_string, TRUE, txn_id_valid,
+          "the id guest-prepare returned" },
+        { "guest", json_type_object, TRUE, NULL,
+          "{\"name\", \"config\", \"prefer\", \"priority\"}" },
+        { "target_role", json_type_string, FALSE, NULL, "\"Started\" or \"Stopped\"" },
+        { NULL },
+};
+
+static gboolean invalid(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static gboolean invalid(GError **error, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+        va_end(ap);
+        g_set_error_literal(error, HAM_API_ERROR, HAM_API_ERROR_INVALID, msg);
+        return FALSE;
+}
+
+/* Volume sizes must fit a double exactly (JSON clients) and an LV. */
+#define MAX_VOLUME_SIZE ((gint64)1 << 52)
+
+static gboolean check_prepare(json_object *args, GError **error)
+{
+        json_object *vols = json_object_object_get(args, "volumes");
+        size_t n = json_object_array_length(vols);
+
+        if (n == 0 || n > 16)
+                return invalid(error, "args.volumes: must hold 1 to 16 volumes (got %zu)", n);
+        for (size_t i = 0; i < n; i++) {
+                json_object *v = json_object_array_get_idx(vols, i), *name, *size;
+                if (!json_object_is_type(v, json_type_object))
+                        return invalid(error, "args.volumes[%zu]: must be an object "
+                                       "{\"volume\": NAME, \"size\": BYTES}", i);
+                json_object_object_foreach(v, key, val) {
+                        (void)val;
+                        if (!g_str_equal(key, "volume") && !g_str_equal(key, "size")) {
+                                g_autofree char *k = g_strescape(key, NULL);
+                                return invalid(error, "args.volumes[%zu].%s: unknown field; "
+                                               "a volume has only volume and size", i, k);
+                        }
+                }
+                if (!json_object_object_get_ex(v, "volume", &name) ||
+                    !json_object_is_type(name, json_type_string) || !plain_string(name) ||
+                    !volume_name_valid(json_object_get_string(name)))
+                        return invalid(error, "args.volumes[%zu].volume: must be a volume "
+                                       "name: [a-z][a-z0-9]{0,15}", i);
+                if (!json_object_object_get_ex(v, "size", &size) ||
+                    !json_object_is_type(size, json_type_int) ||
+                    json_object_get_int64(size) <= 0 ||
+                    json_object_get_int64(size) > MAX_VOLUME_SIZE)
+                        return invalid(error, "args.volumes[%zu].size: must be an integer "
+                                       "number of bytes, 1..2^52", i);
+                /* DRBD and LVM work in whole MiB; a rounded size would
+                 * surprise whoever asked for it. */
+                if (json_object_get_int64(size) % (1024 * 1024) != 0)
+                        return invalid(error, "args.volumes[%zu].size: must be a whole number "
+                                       "of MiB (a multiple of 1048576 bytes)", i);
+                for (size_t j = 0; j < i; j++) {
+                        json_object *o = json_object_object_get(
+                                json_object_array_get_idx(vols, j), "volume");
+                        if (g_str_equal(json_object_get_string(o), json_object_get_string(name)))
+                                return invalid(error, "args.volumes[%zu].volume: \"%s\" "
+                                               "appears twice", i, json_object_get_string(name));
+                }
+        }
+        return TRUE;
+}
+
+static gboolean check_commit(json_object *args, GError **error)
+{
+        json_object *g = json_object_object_get(args, "guest"), *v, *tr;
+
+        json_object_object_foreach(g, key, val) {
+                (void)val;
+                if (!g_str_equal(key, "name") && !g_str_equal(key, "config") &&
+                    !g_str_equal(key, "prefer") && !g_str_equal(key, "priority")) {
+                        g_autofree char *k = g_strescape(key, NULL);
+                        return invalid(error, "args.guest.%s: unknown field; the guest has "
+                                       "name, config, prefer and priority", k);
+                }
+        }
+        if (!json_object_object_get_ex(g, "name", &v) || !json_object_is_type(v, json_type_string) ||
+            !plain_string(v) || !hv_guest_name_valid(json_object_get_string(v)))
+                return invalid(error, "args.guest.name: must be a guest name: "
+                               "[a-z][a-z0-9-]{0,31}");
+        if (!json_object_object_get_ex(g, "config", &v) || !json_object_is_type(v, json_type_object))
+                return invalid(error, "args.guest.config: must be the guest definition "
+                               "(a JSON object, as hvctl define takes it)");
+        if (json_object_object_get_ex(g, "prefer", &v) && v &&
+            (!json_object_is_type(v, json_type_string) || !plain_string(v) ||
+             !resource_name_valid(json_object_get_string(v))))
+                return invalid(error, "args.guest.prefer: must be a node name or null");
+        if (json_object_object_get_ex(g, "priority", &v) &&
+            (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0 ||
+             json_object_get_int64(v) > 1000000))
+                return invalid(error, "args.guest.priority: must be an integer 0..1000000");
+        if (json_object_object_get_ex(args, "target_role", &tr) &&
+            g_strcmp0(json_object_get_string(tr), "Started") != 0 &&
+            g_strcmp0(json_object_get_string(tr), "Stopped") != 0)
+                return invalid(error, "args.target_role: must be \"Started\" or \"Stopped\"");
+        return TRUE;
+}
+
 static const CmdSpec commands[HAM_CMD_COUNT_] = {
         [HAM_CMD_PING] = { "ping", no_args },
         [HAM_CMD_STATUS] = { "status", no_args },
@@ -93,6 +246,10 @@ static const CmdSpec commands[HAM_CMD_COUNT_] = {
         [HAM_CMD_HEALTH] = { "health", no_args },
         [HAM_CMD_CLUSTER_STATUS] = { "cluster-status", no_args },
         [HAM_CMD_VERIFY_FACTS] = { "verify-facts", no_args },
+        [HAM_CMD_GUEST_PREPARE] = { "guest-prepare", prepare_args, check_prepare },
+        [HAM_CMD_GUEST_COMMIT] = { "guest-commit", commit_args, check_commit },
+        [HAM_CMD_GUEST_ABORT] = { "guest-abort", txn_args },
+        [HAM_CMD_GUEST_VOLUMES_REMOVE] = { "guest-volumes-remove", guest_name_args },
 };
 
 const char *ham_api_cmd_name(HamApiCmd cmd)
@@ -169,7 +326,7 @@ static gboolean check_args(const CmdSpec *spec, json_object *args, GError **erro
                         return FALSE;
                 }
         }
-        return TRUE;
+        return !spec->check || spec->check(args, error);
 }
 
 /* The id is read first so that every later error can be answered with it. */

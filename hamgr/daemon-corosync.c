@@ -48,6 +48,8 @@ struct HamCorosync {
         GHashTable *names;       /* nodeid → name (cmap nodelist) */
         GArray *cpg_members;     /* CpgMember */
         GArray *quorum_members;  /* guint32 nodeid */
+        HamCpgMessageFunc message_func;
+        gpointer message_data;
         struct votequorum_info info;
         gboolean have_info;
         guint reconnects;
@@ -210,8 +212,11 @@ static void cpg_deliver(cpg_handle_t handle, const struct cpg_name *group, uint3
                 }
                 return;
         }
-        /* Volume transactions (ham-txn.h) are not acted on yet. */
-        g_debug("corosync: CPG %s message from node %u ignored", ham_cpg_type_name(m->type), nodeid);
+        if (cs->message_func)
+                cs->message_func(m, node_name(cs, nodeid), cs->message_data);
+        else
+                g_debug("corosync: CPG %s message from node %u ignored",
+                        ham_cpg_type_name(m->type), nodeid);
 }
 
 static void cpg_confchg(cpg_handle_t handle, const struct cpg_name *group,
@@ -410,6 +415,54 @@ void ham_corosync_free(HamCorosync *cs)
         g_free(cs);
 }
 
+void ham_corosync_set_message_func(HamCorosync *cs, HamCpgMessageFunc func, gpointer user_data)
+{
+        cs->message_func = func;
+        cs->message_data = user_data;
+}
+
+gboolean ham_corosync_send(HamCorosync *cs, const HamCpgMsg *msg, GError **error)
+{
+        g_autofree char *text = ham_cpg_msg_to_string(msg);
+
+        if (!ham_corosync_send_text(cs, text, error)) {
+                g_prefix_error(error, "sending %s: ", ham_cpg_type_name(msg->type));
+                return FALSE;
+        }
+        return TRUE;
+}
+
+gboolean ham_corosync_send_text(HamCorosync *cs, const char *text, GError **error)
+{
+        struct iovec iov = { .iov_base = (void *)text, .iov_len = strlen(text) };
+        cs_error_t err;
+
+        if (!ham_corosync_connected(cs)) {
+                g_set_error(error, HAM_API_ERROR, HAM_API_ERROR_UNAVAILABLE,
+                            "not connected to corosync; is it running?");
+                return FALSE;
+        }
+        /* CS_ERR_TRY_AGAIN is corosync's flow control: brief, so retried. */
+        for (int i = 0; i < 100; i++) {
+                err = cpg_mcast_joined(cs->cpg, CPG_TYPE_AGREED, &iov, 1);
+                if (err != CS_ERR_TRY_AGAIN)
+                        break;
+                g_usleep(10000);
+        }
+        if (err != CS_OK) {
+                g_set_error(error, HAM_API_ERROR, HAM_API_ERROR_FAILED,
+                            "multicast to the CPG group: %s", cs_strerror(err));
+                return FALSE;
+        }
+        return TRUE;
+}
+
+gboolean ham_corosync_quorate(HamCorosync *cs)
+{
+        return ham_corosync_connected(cs) && cs->have_info &&
+               (cs->info.flags & VOTEQUORUM_INFO_QUORATE);
+}
+
 gboolean ham_corosync_connected(HamCorosync *cs)
 {
         return cs->cpg_up && cs->vq_up;
@@ -487,23 +540,4 @@ void ham_corosync_set_state_handler(HamCorosync *cs, HamStateFunc func, gpointer
 {
         cs->state_func = func;
         cs->state_data = user_data;
-}
-
-gboolean ham_corosync_send(HamCorosync *cs, const char *text, GError **error)
-{
-        struct iovec iov = { .iov_base = (void *)text, .iov_len = strlen(text) };
-        cs_error_t err;
-
-        if (!cs->cpg_up) {
-                g_set_error(error, HAM_API_ERROR, HAM_API_ERROR_UNAVAILABLE,
-                            "not in the CPG group (corosync not reached)");
-                return FALSE;
-        }
-        err = cpg_mcast_joined(cs->cpg, CPG_TYPE_AGREED, &iov, 1);
-        if (err != CS_OK) {
-                g_set_error(error, HAM_API_ERROR, HAM_API_ERROR_FAILED,
-                            "cpg_mcast_joined: %s", cs_strerror(err));
-                return FALSE;
-        }
-        return TRUE;
 }

@@ -236,7 +236,7 @@ static void send_now(HamPeer *p, gboolean force)
                           strlen(text), HAM_CPG_MAX_MESSAGE);
                 return;
         }
-        if (!ham_corosync_send(p->cs, text, &error)) {
+        if (!ham_corosync_send_text(p->cs, text, &error)) {
                 g_warning("peer: sending the state message: %s", error->message);
                 return;
         }

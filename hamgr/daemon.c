@@ -28,6 +28,7 @@ typedef struct {
         HamAttrd *attrd;
         HamGuests *guests;
         HamPeer *peer;
+        HamVolumes *volumes;
         char *guests_error;
         DgEventsWatch *drbd;
         const DgState *drbd_state; /* owned by the watch, valid while it runs */
@@ -150,6 +151,8 @@ static gboolean publish_cb(gpointer data)
         forget_stale(d);
         if (d->peer)
                 ham_peer_changed(d->peer, d->drbd_state);
+        if (d->volumes)
+                ham_volumes_changed(d->volumes);
         return G_SOURCE_REMOVE;
 }
 
@@ -404,6 +407,7 @@ static json_object *handle(const HamApiRequest *req, gpointer data, GError **err
                         json_object_new_string(d->guests_error) : NULL);
                 json_object_object_add(o, "drbd", drbd_json(d));
                 json_object_object_add(o, "volumes", volumes_json(d));
+                json_object_object_add(o, "realize", ham_volumes_to_json(d->volumes));
                 json_object_object_add(o, "health", ham_attrd_to_json(d->attrd));
                 return o;
         }
@@ -427,6 +431,7 @@ static json_object *handle(const HamApiRequest *req, gpointer data, GError **err
         case HAM_CMD_VOLUMES: {
                 json_object *o = wrap("volumes", volumes_json(d));
                 json_object_object_add(o, "drbd", drbd_json(d));
+                json_object_object_add(o, "realize", ham_volumes_to_json(d->volumes));
                 return o;
         }
         case HAM_CMD_VOLUME: {
@@ -450,6 +455,11 @@ static json_object *handle(const HamApiRequest *req, gpointer data, GError **err
                 return cluster_status_json(d);
         case HAM_CMD_VERIFY_FACTS:
                 return verify_facts_json(d);
+        case HAM_CMD_GUEST_PREPARE:
+        case HAM_CMD_GUEST_COMMIT:
+        case HAM_CMD_GUEST_ABORT:
+        case HAM_CMD_GUEST_VOLUMES_REMOVE:
+                return ham_volumes_handle(d->volumes, req, error);
         case HAM_CMD_COUNT_:
                 break;
         }
@@ -550,6 +560,8 @@ int ham_daemon_run(const HamDaemonOptions *options)
                 g_clear_error(&error);
         }
         d->peer = ham_peer_new(d->cs, d->opt.conf_path);
+        d->volumes = ham_volumes_new(d->cs, d->pcmk, d->api, options->conf_path,
+                                     options->txn_timeout_s);
         d->drbd = dg_events_watch_start(NULL, drbd_changed, d, &error);
         if (!d->drbd) {
                 d->drbd_error = g_strdup(error->message);
@@ -564,6 +576,7 @@ int ham_daemon_run(const HamDaemonOptions *options)
         if (d->drbd)
                 dg_events_watch_stop(d->drbd);
         g_clear_handle_id(&d->publish_source, g_source_remove);
+        ham_volumes_free(d->volumes);
         ham_guests_free(d->guests);
         ham_peer_free(d->peer);
         ham_pcmk_notify_free(d->pcmk);

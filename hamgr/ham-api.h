@@ -77,6 +77,13 @@ typedef enum {
         HAM_CMD_HEALTH,  /**< {} → the health attributes published */
         HAM_CMD_CLUSTER_STATUS, /**< {} → hactl status's input, both nodes (ham-status.h) */
         HAM_CMD_VERIFY_FACTS,   /**< {} → hactl verify's input: both nodes' facts, the CIB */
+        HAM_CMD_GUEST_PREPARE, /**< {"guest", "volumes": [{"volume", "size"}]} →
+                                    {"txn", "volumes": [{volume, size, minor, port,
+                                    resource, device}]} once both nodes realized them */
+        HAM_CMD_GUEST_COMMIT,  /**< {"txn", "guest": {name, config, prefer, priority},
+                                    "target_role"?} → the guest is in the CIB */
+        HAM_CMD_GUEST_ABORT,   /**< {"txn"} → both nodes undid the transaction */
+        HAM_CMD_GUEST_VOLUMES_REMOVE, /**< {"guest"} → each node's removal result */
         HAM_CMD_COUNT_,
 } HamApiCmd;
 
@@ -162,6 +169,31 @@ HamApiServer *ham_api_server_new(const char *path, GMainContext *context,
                                  GError **error);
 void ham_api_server_free(HamApiServer *server);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamApiServer, ham_api_server_free)
+
+/**
+ * HamApiDeferred: an answer given later. A handler that must wait for
+ * something (the peer, a worker) calls ham_api_defer() and returns NULL
+ * without setting its error; the server then sends nothing for this request
+ * and reads no further request of that client until the answer is given,
+ * so answers stay in the order of the requests.
+ */
+typedef struct HamApiDeferred HamApiDeferred;
+
+/**
+ * ham_api_defer:
+ * Only from inside the handler, for the request being handled.
+ * (transfer full): finish it exactly once with ham_api_deferred_finish().
+ */
+HamApiDeferred *ham_api_defer(HamApiServer *server);
+
+/**
+ * ham_api_deferred_finish:
+ * Sends the answer: @result (transfer full) when @error is NULL, else the
+ * error reply. When the client went away meanwhile the answer is dropped.
+ * Frees @deferred.
+ */
+void ham_api_deferred_finish(HamApiDeferred *deferred, json_object *result,
+                             const GError *error);
 
 /** ham_api_server_n_clients: clients connected now. */
 guint ham_api_server_n_clients(const HamApiServer *server);

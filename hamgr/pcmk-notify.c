@@ -5,6 +5,7 @@
  * reconnection with backoff when pacemaker goes away.
  */
 #include "ham-pcmk-notify.h"
+#include "ham-pcmk.h"
 
 #include <crm/cib.h>
 #include <crm/common/results.h>
@@ -26,6 +27,7 @@ struct HamPcmkNotify {
         char *last_error;
         json_object *view;
         json_object *resources;  /* ham_pcmk_cib_resources() of the same read */
+        char *config_xml;  /* the configuration section, for hamgrd's volumes */
         guint updates;
 };
 
@@ -90,6 +92,10 @@ static gboolean reread(HamPcmkNotify *pn)
         pn->view = ham_pcmk_cib_view(cib);
         json_object_put(pn->resources);
         pn->resources = ham_pcmk_cib_resources(cib);
+        g_clear_pointer(&pn->config_xml, g_free);
+        for (xmlNode *c = cib ? cib->children : NULL; c; c = c->next)
+                if (c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, (const xmlChar *)"configuration"))
+                        pn->config_xml = ham_xml_to_string(c);
         free_xml(cib);
         pn->updates++;
         return TRUE;
@@ -184,9 +190,20 @@ void ham_pcmk_notify_free(HamPcmkNotify *pn)
         pn_disconnect(pn);
         json_object_put(pn->view);
         json_object_put(pn->resources);
+        g_free(pn->config_xml);
         g_free(pn->last_error);
         the_notify = NULL;
         g_free(pn);
+}
+
+const char *ham_pcmk_notify_config_xml(HamPcmkNotify *pn)
+{
+        return pn->config_xml;
+}
+
+guint ham_pcmk_notify_updates(HamPcmkNotify *pn)
+{
+        return pn->updates;
 }
 
 gboolean ham_pcmk_notify_connected(HamPcmkNotify *pn)

@@ -27,8 +27,43 @@ typedef struct {
         gint stop;
 } Fixture;
 
+static gboolean finish_later(gpointer data)
+{
+        HamApiDeferred *d = data;
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "deferred", json_object_new_boolean(TRUE));
+        ham_api_deferred_finish(d, o, NULL);
+        return G_SOURCE_REMOVE;
+}
+
+static gboolean fail_later(gpointer data)
+{
+        g_autoptr(GError) error = g_error_new(HAM_API_ERROR, HAM_API_ERROR_FAILED, "node2: no space");
+        ham_api_deferred_finish(data, NULL, error);
+        return G_SOURCE_REMOVE;
+}
+
 static json_object *handler(const HamApiRequest *req, gpointer data, GError **error)
 {
+        Fixture *f = data;
+        /* Deferred, then answered before the handler returns. */
+        if (req->cmd == HAM_CMD_GUEST_COMMIT) {
+                HamApiDeferred *d = ham_api_defer(f->server);
+                json_object *o = json_object_new_object();
+                json_object_object_add(o, "at-once", json_object_new_boolean(TRUE));
+                ham_api_deferred_finish(d, o, NULL);
+                return NULL;
+        }
+        /* Answered from a timer: the reply must wait and keep its place. */
+        if (req->cmd == HAM_CMD_GUEST_ABORT || req->cmd == HAM_CMD_GUEST_VOLUMES_REMOVE) {
+                HamApiDeferred *d = ham_api_defer(f->server);
+                GSource *s = g_timeout_source_new(100);
+                g_source_set_callback(s, req->cmd == HAM_CMD_GUEST_ABORT ? finish_later : fail_later,
+                                      d, NULL);
+                g_source_attach(s, f->ctx);
+                g_source_unref(s);
+                return NULL;
+        }
         if (req->cmd == HAM_CMD_GUEST) {
                 g_set_error(error, HAM_API_ERROR, HAM_API_ERROR_NOT_FOUND, "guest %s: not here",
                             json_object_get_string(json_object_object_get(req->args, "name")));
@@ -94,6 +129,55 @@ static void test_call_ok(void **state)
 
         assert_true(ham_api_call(f->path, "status", NULL, &result, &error));
         assert_string_equal(json_object_get_string(json_object_object_get(result, "cmd")), "status");
+}
+
+static void test_deferred(void **state)
+{
+        Fixture *f = *state;
+        g_autoptr(json_object) args = json_object_new_object();
+        g_autoptr(json_object) result = NULL;
+        g_autoptr(GError) error = NULL;
+
+        json_object_object_add(args, "txn", json_object_new_string("node1-1"));
+        assert_true(ham_api_call(f->path, "guest-abort", args, &result, &error));
+        assert_true(json_object_get_boolean(json_object_object_get(result, "deferred")));
+
+        json_object *rargs = json_object_new_object();
+        json_object_object_add(rargs, "guest", json_object_new_string("web1"));
+        assert_false(ham_api_call(f->path, "guest-volumes-remove", rargs, NULL, &error));
+        json_object_put(rargs);
+        assert_int_equal(error->code, HAM_API_ERROR_FAILED);
+        assert_string_equal(error->message, "node2: no space");
+}
+
+/* A request sent behind a deferred one is answered after it. */
+static void test_deferred_order(void **state)
+{
+        Fixture *f = *state;
+        struct sockaddr_un addr = { .sun_family = AF_UNIX };
+        const char *req = "{\"id\":1,\"cmd\":\"guest-abort\",\"args\":{\"txn\":\"a-1\"}}\n"
+                          "{\"id\":2,\"cmd\":\"ping\"}\n"
+                          "{\"id\":3,\"cmd\":\"guest-commit\",\"args\":{\"txn\":\"a-1\","
+                          "\"guest\":{\"name\":\"web1\",\"config\":{}}}}\n"
+                          "{\"id\":4,\"cmd\":\"ping\"}\n";
+        GString *got = g_string_new(NULL);
+        char buf[4096];
+        ssize_t n;
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+        g_strlcpy(addr.sun_path, f->path, sizeof(addr.sun_path));
+        assert_int_equal(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+        assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+        /* Half-closed: the owed answers still come. */
+        shutdown(fd, SHUT_WR);
+        while ((n = read(fd, buf, sizeof(buf))) > 0)
+                g_string_append_len(got, buf, n);
+        close(fd);
+        assert_non_null(strstr(got->str, "{\"id\":1,\"ok\":true,\"result\":{\"deferred\":true}}\n"
+                               "{\"id\":2,\"ok\":true"));
+        assert_non_null(strstr(got->str, "\n{\"id\":3,\"ok\":true,\"result\":{\"at-once\":true}}\n"
+                               "{\"id\":4,\"ok\":true"));
+        g_string_free(got, TRUE);
 }
 
 static void test_call_error_reply(void **state)
@@ -179,6 +263,8 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_call_ok, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_call_error_reply, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_deferred, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_deferred_order, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_many_calls, setup, teardown),
                 cmocka_unit_test(test_connect_error),
                 cmocka_unit_test(test_timeout),

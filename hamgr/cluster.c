@@ -429,10 +429,19 @@ gboolean ham_cluster_execute(GPtrArray *plan, const HamConf *want, GBytes *authk
                         changed++;
                         break;
                 }
-                case HAM_STEP_WRITE_PLASTIK_CONF:
-                        ok = ham_conf_save(want, HAM_CONF_PATH, error);
+                case HAM_STEP_WRITE_PLASTIK_CONF: {
+                        /* The node-local [drbd] handlers of an existing
+                         * file survive the rewrite. */
+                        g_autoptr(HamConf) have = ham_conf_load(HAM_CONF_PATH, NULL);
+                        g_autoptr(HamConf) keep = ham_conf_copy(want);
+                        if (have && !keep->fence_peer_handler)
+                                keep->fence_peer_handler = g_strdup(have->fence_peer_handler);
+                        if (have && !keep->unfence_handler)
+                                keep->unfence_handler = g_strdup(have->unfence_handler);
+                        ok = ham_conf_save(keep, HAM_CONF_PATH, error);
                         changed++;
                         break;
+                }
                 case HAM_STEP_START_COROSYNC: {
                         const char *argv[] = { "corosync", "-f", NULL };
                         ok = start_daemon("corosync", argv, "/var/log/corosync/corosync.out", error);

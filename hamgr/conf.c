@@ -68,6 +68,8 @@ void ham_conf_free(HamConf *conf)
                 return;
         g_free(conf->cluster_name);
         g_free(conf->drbd_secret);
+        g_free(conf->fence_peer_handler);
+        g_free(conf->unfence_handler);
         ham_node_clear(&conf->local);
         ham_node_clear(&conf->peer);
         g_free(conf);
@@ -89,6 +91,8 @@ HamConf *ham_conf_copy(const HamConf *conf)
 
         c->cluster_name = g_strdup(conf->cluster_name);
         c->drbd_secret = g_strdup(conf->drbd_secret);
+        c->fence_peer_handler = g_strdup(conf->fence_peer_handler);
+        c->unfence_handler = g_strdup(conf->unfence_handler);
         node_copy(&c->local, &conf->local);
         node_copy(&c->peer, &conf->peer);
         return c;
@@ -189,12 +193,19 @@ gboolean ham_conf_validate(const HamConf *conf, const char *what, GError **error
         if (g_str_equal(conf->local.replication_address, conf->peer.replication_address))
                 return invalid(error, what, "peer", "replication-address",
                                "both nodes have the address %s", conf->peer.replication_address);
+        if (conf->fence_peer_handler && !g_path_is_absolute(conf->fence_peer_handler))
+                return invalid(error, what, "drbd", "fence-peer-handler",
+                               "\"%s\" is not an absolute path", conf->fence_peer_handler);
+        if (conf->unfence_handler && !g_path_is_absolute(conf->unfence_handler))
+                return invalid(error, what, "drbd", "unfence-handler",
+                               "\"%s\" is not an absolute path", conf->unfence_handler);
         return TRUE;
 }
 
 /* ---- the file --------------------------------------------------------------------- */
 
 static const char *const cluster_keys[] = { "name", "drbd-secret", NULL };
+static const char *const drbd_keys[] = { "fence-peer-handler", "unfence-handler", NULL };
 static const char *const node_keys[] = {
         "name", "nodeid", "cluster-addresses", "replication-address", "vg", NULL,
 };
@@ -266,9 +277,11 @@ HamConf *ham_conf_load_data(const char *data, gsize len, const char *what, GErro
         }
         groups = g_key_file_get_groups(kf, NULL);
         for (char **g = groups; *g; g++)
-                if (!g_str_equal(*g, "cluster") && !g_str_equal(*g, "node") && !g_str_equal(*g, "peer")) {
+                if (!g_str_equal(*g, "cluster") && !g_str_equal(*g, "node") &&
+                    !g_str_equal(*g, "peer") && !g_str_equal(*g, "drbd")) {
                         g_set_error(error, HAM_ERROR, HAM_ERROR_INVALID,
-                                    "%s: [%s]: unknown group (known: cluster, node, peer)", what, *g);
+                                    "%s: [%s]: unknown group (known: cluster, node, peer, drbd)",
+                                    what, *g);
                         return NULL;
                 }
         if (!g_key_file_has_group(kf, "cluster")) {
@@ -279,8 +292,15 @@ HamConf *ham_conf_load_data(const char *data, gsize len, const char *what, GErro
             !get_string(kf, what, "cluster", "name", &conf->cluster_name, error) ||
             !get_string(kf, what, "cluster", "drbd-secret", &conf->drbd_secret, error) ||
             !load_node(kf, what, "node", &conf->local, error) ||
-            !load_node(kf, what, "peer", &conf->peer, error) ||
-            !ham_conf_validate(conf, what, error))
+            !load_node(kf, what, "peer", &conf->peer, error))
+                return NULL;
+        if (g_key_file_has_group(kf, "drbd")) {
+                if (!check_keys(kf, what, "drbd", drbd_keys, error))
+                        return NULL;
+                conf->fence_peer_handler = g_key_file_get_string(kf, "drbd", "fence-peer-handler", NULL);
+                conf->unfence_handler = g_key_file_get_string(kf, "drbd", "unfence-handler", NULL);
+        }
+        if (!ham_conf_validate(conf, what, error))
                 return NULL;
         return g_steal_pointer(&conf);
 }
@@ -319,7 +339,40 @@ char *ham_conf_to_data(const HamConf *conf)
                                conf->cluster_name, conf->drbd_secret);
         save_node(s, "node", "this node", &conf->local);
         save_node(s, "peer", "the other node", &conf->peer);
+        if (conf->fence_peer_handler || conf->unfence_handler) {
+                g_string_append(s, "\n# DRBD handlers of this node\n[drbd]\n");
+                if (conf->fence_peer_handler)
+                        g_string_append_printf(s, "fence-peer-handler=%s\n", conf->fence_peer_handler);
+                if (conf->unfence_handler)
+                        g_string_append_printf(s, "unfence-handler=%s\n", conf->unfence_handler);
+        }
         return g_string_free(s, FALSE);
+}
+
+static void dg_node_set(DgNode *to, const HamNode *from)
+{
+        to->name = g_strdup(from->name);
+        to->address = g_strdup(from->replication_address);
+        to->vg = g_strdup(from->vg);
+}
+
+DgSite *ham_conf_to_dg_site(const HamConf *conf, const char *res_dir)
+{
+        DgSite *site = g_new0(DgSite, 1);
+
+        /* Both nodes render the same file: the order must not depend on
+         * which node renders it, so it follows the node ids. */
+        gboolean local_first = conf->local.nodeid < conf->peer.nodeid;
+        dg_node_set(&site->nodes[0], local_first ? &conf->local : &conf->peer);
+        dg_node_set(&site->nodes[1], local_first ? &conf->peer : &conf->local);
+        site->local = g_strdup(conf->local.name);
+        site->secret = g_strdup(conf->drbd_secret);
+        site->fence_peer_handler = g_strdup(conf->fence_peer_handler ? conf->fence_peer_handler
+                                                                     : HAM_FENCE_PEER_HANDLER);
+        site->unfence_handler = g_strdup(conf->unfence_handler ? conf->unfence_handler
+                                                               : HAM_UNFENCE_HANDLER);
+        site->res_dir = g_strdup(res_dir ? res_dir : HAM_DRBD_RES_DIR);
+        return site;
 }
 
 gboolean ham_conf_save(const HamConf *conf, const char *path, GError **error)

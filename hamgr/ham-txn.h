@@ -11,15 +11,21 @@
  *
  *     coordinator → all:  prepare  {txn, guest, volumes[]}
  *     each member → all:  prepared {txn, node, ok, error?}   (after realizing)
- *     coordinator → all:  commit {txn}  once every member said ok, after
- *                         writing the CIB; or abort {txn, reason} when one
- *                         failed, a member left, or time ran out
+ *     (the client is told the volumes are ready; it may sync them, then it
+ *     asks to commit or to abort)
+ *     coordinator → all:  commit {txn}  after writing the CIB; or
+ *                         abort {txn, reason} when one failed, a member
+ *                         left, the client aborted or time ran out
  *
  * On abort each member undoes only what it created for this transaction,
  * so nothing half-made stays behind. A member that loses the coordinator
  * (it left the group) before commit or abort decides from the CIB: the
  * guest's resources are there → keep, else undo. Messages are versioned JSON objects
  * (`"v": 1`); see hamgrd(8), "Peers".
+ *
+ * Removing a guest's volumes (once its resources left the CIB) is a
+ * simpler exchange: remove {txn, guest} to all, removed {txn, node, ok,
+ * error?, removed[]} back.
  *
  * Everything here is pure: messages are parsed and built without I/O, and
  * the coordinator is a state machine fed with events that returns the
@@ -44,6 +50,8 @@ typedef enum {
         HAM_CPG_PREPARED,
         HAM_CPG_COMMIT,
         HAM_CPG_ABORT,
+        HAM_CPG_REMOVE,
+        HAM_CPG_REMOVED,
 } HamCpgType;
 
 /** One volume of a prepare message (the cluster-wide definition). */
@@ -59,12 +67,13 @@ typedef struct {
         HamCpgType type;
         char *txn;           /**< PREPARE…ABORT: "NODE-SEQ", unique per coordinator */
         char *version;       /**< HELLO: the sender's plastik version */
-        char *guest;         /**< PREPARE */
+        char *guest;         /**< PREPARE, REMOVE */
         HamCpgVolume *volumes; /**< PREPARE */
         guint n_volumes;
-        char *node;          /**< PREPARED: who answers */
-        gboolean ok;         /**< PREPARED */
-        char *error;         /**< PREPARED when !ok, ABORT: the reason */
+        char *node;          /**< PREPARED, REMOVED: who answers */
+        gboolean ok;         /**< PREPARED, REMOVED */
+        char *error;         /**< PREPARED, REMOVED when !ok, ABORT: the reason */
+        char **removed;      /**< REMOVED: resources removed (NULL-terminated) */
 } HamCpgMsg;
 
 void ham_cpg_msg_free(HamCpgMsg *msg);
@@ -90,7 +99,8 @@ char *ham_cpg_msg_to_string(const HamCpgMsg *msg);
 
 typedef enum {
         HAM_TXN_PREPARING,  /**< prepare sent; waiting for every member */
-        HAM_TXN_COMMITTING, /**< all ok; the CIB is being written */
+        HAM_TXN_PREPARED,   /**< all ok; waiting for the client's commit or abort */
+        HAM_TXN_COMMITTING, /**< the CIB is being written */
         HAM_TXN_DONE,       /**< committed */
         HAM_TXN_ABORTED,
 } HamTxnState;
@@ -101,8 +111,8 @@ typedef enum {
         HAM_TXN_DO_SEND,        /**< multicast @msg */
         HAM_TXN_DO_APPLY_CIB,   /**< add the guest's resources to the CIB, then
                                      feed ham_txn_cib_done() */
-        HAM_TXN_DO_REPLY_OK,    /**< answer the client: done */
-        HAM_TXN_DO_REPLY_ERROR, /**< answer the client with @text */
+        HAM_TXN_DO_REPLY_OK,    /**< answer the client's pending request: done */
+        HAM_TXN_DO_REPLY_ERROR, /**< answer the client's pending request with @text */
 } HamTxnActionKind;
 
 typedef struct {
@@ -138,8 +148,14 @@ HamTxnState ham_txn_state(const HamTxn *txn);
 GPtrArray *ham_txn_on_message(HamTxn *txn, const HamCpgMsg *msg);
 /** ham_txn_on_members: the CPG membership changed to @members. */
 GPtrArray *ham_txn_on_members(HamTxn *txn, const char *const *members);
-/** ham_txn_on_timeout: the deadline the caller keeps passed. */
+/** ham_txn_on_timeout: the deadline the caller keeps passed (preparing or prepared). */
 GPtrArray *ham_txn_on_timeout(HamTxn *txn);
+/** ham_txn_commit: the client asks to commit; only when prepared. */
+GPtrArray *ham_txn_commit(HamTxn *txn);
+/** ham_txn_abort: the client asks to abort (preparing or prepared). */
+GPtrArray *ham_txn_abort(HamTxn *txn, const char *reason);
+/** ham_txn_prepare_msg: (transfer none) the prepare this transaction sent. */
+const HamCpgMsg *ham_txn_prepare_msg(const HamTxn *txn);
 /** ham_txn_cib_done: the CIB write ended; @error NULL on success. */
 GPtrArray *ham_txn_cib_done(HamTxn *txn, const char *error);
 

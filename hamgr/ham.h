@@ -16,6 +16,8 @@
 #include <glib.h>
 #include <json-c/json.h>
 
+#include "dg.h"
+
 G_BEGIN_DECLS
 
 #define HAM_ERROR (ham_error_quark())
@@ -80,13 +82,26 @@ typedef struct {
  *     replication-address=10.99.0.1
  *     vg=plastik
  *     [peer]                    the other node, same keys
+ *     [drbd]                    optional, node-local
+ *     fence-peer-handler=/usr/sbin/plastik-fence-peer
+ *     unfence-handler=/usr/sbin/plastik-unfence-peer
+ *
+ * The [drbd] handlers (absolute paths; NULL: the defaults) go into every
+ * DRBD resource file this node writes; they are not part of the cluster's
+ * identity (ham_conf_equal() ignores them).
  */
 typedef struct {
         char *cluster_name;
         char *drbd_secret;
         HamNode local;
         HamNode peer;
+        char *fence_peer_handler; /**< NULL: HAM_FENCE_PEER_HANDLER */
+        char *unfence_handler;    /**< NULL: HAM_UNFENCE_HANDLER */
 } HamConf;
+
+#define HAM_FENCE_PEER_HANDLER "/usr/sbin/plastik-fence-peer"
+#define HAM_UNFENCE_HANDLER "/usr/sbin/plastik-unfence-peer"
+#define HAM_DRBD_RES_DIR "/etc/drbd.d"
 
 void ham_node_clear(HamNode *node);
 void ham_conf_free(HamConf *conf);
@@ -120,6 +135,14 @@ char *ham_conf_to_data(const HamConf *conf);
 
 /** ham_conf_save: validates, then writes @path atomically with mode 0600. */
 gboolean ham_conf_save(const HamConf *conf, const char *path, GError **error);
+
+/**
+ * ham_conf_to_dg_site:
+ * The DRBD site libdrbdglue renders resource files from: both nodes (name,
+ * replication address, VG), the secret, the handlers and @res_dir (NULL:
+ * HAM_DRBD_RES_DIR); this node is conf->local. (transfer full).
+ */
+DgSite *ham_conf_to_dg_site(const HamConf *conf, const char *res_dir);
 
 /** ham_conf_equal: TRUE when both describe the same cluster from the same node. */
 gboolean ham_conf_equal(const HamConf *a, const HamConf *b);
@@ -309,6 +332,7 @@ typedef struct {
         guint priority;      /**< meta priority: wins the fence race (priority-fencing-delay) */
         char *prefer;        /**< node to prefer, or NULL */
         GPtrArray *volumes;  /**< HamVolume* */
+        char *target_role;   /**< the guest primitive's target-role ("Stopped"), or NULL */
 } HamGuestSpec;
 
 void ham_guest_spec_free(HamGuestSpec *spec);
@@ -317,7 +341,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamGuestSpec, ham_guest_spec_free)
 /**
  * ham_guest_spec_from_json:
  * {"name", "config": {...}, "priority": N, "prefer": "node1",
- *  "volumes": [{"volume", "size", "minor", "port"}]}; errors name the field.
+ *  "volumes": [{"volume", "size", "minor", "port"}], "target_role"?}; errors
+ * name the field.
  */
 HamGuestSpec *ham_guest_spec_from_json(json_object *obj, GError **error);
 

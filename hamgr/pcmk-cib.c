@@ -158,6 +158,7 @@ void ham_guest_spec_free(HamGuestSpec *spec)
         g_free(spec->name);
         g_free(spec->config);
         g_free(spec->prefer);
+        g_free(spec->target_role);
         if (spec->volumes)
                 g_ptr_array_unref(spec->volumes);
         g_free(spec);
@@ -238,6 +239,14 @@ HamGuestSpec *ham_guest_spec_from_json(json_object *obj, GError **error)
                         return NULL;
                 }
                 spec->prefer = g_strdup(json_object_get_string(v));
+        }
+        if (json_object_object_get_ex(obj, "target_role", &v)) {
+                if (g_strcmp0(json_object_get_string(v), "Started") != 0 &&
+                    g_strcmp0(json_object_get_string(v), "Stopped") != 0) {
+                        spec_invalid(error, "target_role", "must be \"Started\" or \"Stopped\"");
+                        return NULL;
+                }
+                spec->target_role = g_strdup(json_object_get_string(v));
         }
         if (!json_object_object_get_ex(obj, "volumes", &vols) || !json_object_is_type(vols, json_type_array) ||
             json_object_array_length(vols) == 0) {
@@ -419,6 +428,10 @@ gboolean ham_cib_guest_build(const HamGuestSpec *spec, xmlNode **ret_resources,
         /* With priority-fencing-delay, the node running the higher total
          * priority wins a fence race after a split. */
         ham_xml_nvpair(meta, "priority", prio);
+        /* Created stopped when asked: pacemaker starts nothing before the
+         * guest's disks are synced or the guest is wanted. */
+        if (spec->target_role)
+                ham_xml_nvpair(meta, "target-role", spec->target_role);
         ops = element(prim, "operations", NULL);
         op(ops, gid, "monitor", "10s", "30s", NULL);
         op(ops, gid, "start", "0s", "120s", NULL);

@@ -13,6 +13,8 @@ static const char *const type_names[] = {
         [HAM_CPG_PREPARED] = "prepared",
         [HAM_CPG_COMMIT] = "commit",
         [HAM_CPG_ABORT] = "abort",
+        [HAM_CPG_REMOVE] = "remove",
+        [HAM_CPG_REMOVED] = "removed",
 };
 
 const char *ham_cpg_type_name(HamCpgType type)
@@ -32,6 +34,7 @@ void ham_cpg_msg_free(HamCpgMsg *msg)
         g_free(msg->volumes);
         g_free(msg->node);
         g_free(msg->error);
+        g_strfreev(msg->removed);
         g_free(msg);
 }
 
@@ -44,6 +47,7 @@ static HamCpgMsg *msg_copy(const HamCpgMsg *m)
         c->guest = g_strdup(m->guest);
         c->node = g_strdup(m->node);
         c->error = g_strdup(m->error);
+        c->removed = g_strdupv(m->removed);
         c->volumes = g_new0(HamCpgVolume, m->n_volumes);
         for (guint i = 0; i < m->n_volumes; i++) {
                 c->volumes[i] = m->volumes[i];
@@ -177,6 +181,33 @@ static gboolean parse_volumes(json_object *obj, HamCpgMsg *m, GError **error)
         return TRUE;
 }
 
+/* The resources a node removed: a short list of names of ours. */
+static gboolean parse_removed(json_object *obj, HamCpgMsg *m, GError **error)
+{
+        json_object *arr;
+        if (!get_field(obj, "", "removed", json_type_array, &arr, error))
+                return FALSE;
+        size_t n = json_object_array_length(arr);
+        if (n > 4 * HAM_TXN_MAX_VOLUMES) {
+                g_set_error(error, HAM_API_ERROR, HAM_API_ERROR_INVALID,
+                            "removed: more than %d names", 4 * HAM_TXN_MAX_VOLUMES);
+                return FALSE;
+        }
+        m->removed = g_new0(char *, n + 1);
+        for (size_t i = 0; i < n; i++) {
+                json_object *v = json_object_array_get_idx(arr, i);
+                const char *s = json_object_get_string(v);
+                if (!json_object_is_type(v, json_type_string) ||
+                    (gsize)json_object_get_string_len(v) != strlen(s) || !token_valid(s)) {
+                        g_set_error(error, HAM_API_ERROR, HAM_API_ERROR_INVALID,
+                                    "removed[%zu]: must be a resource name", i);
+                        return FALSE;
+                }
+                m->removed[i] = g_strdup(s);
+        }
+        return TRUE;
+}
+
 HamCpgMsg *ham_cpg_msg_parse(const char *data, gsize len, GError **error)
 {
         g_autoptr(json_object) obj = NULL;
@@ -233,7 +264,16 @@ HamCpgMsg *ham_cpg_msg_parse(const char *data, gsize len, GError **error)
                 if (!m->guest || !parse_volumes(obj, m, error))
                         return NULL;
                 break;
+        case HAM_CPG_REMOVE:
+                m->guest = get_string(obj, "", "guest", hv_guest_name_valid,
+                                      "a guest name: [a-z][a-z0-9-]{0,31}", error);
+                if (!m->guest)
+                        return NULL;
+                break;
+        case HAM_CPG_REMOVED:
         case HAM_CPG_PREPARED:
+                if (m->type == HAM_CPG_REMOVED && !parse_removed(obj, m, error))
+                        return NULL;
                 m->node = get_string(obj, "", "node", token_valid, "a node name", error);
                 if (!m->node || !get_field(obj, "", "ok", json_type_boolean, &v, error))
                         return NULL;
@@ -277,7 +317,15 @@ char *ham_cpg_msg_to_string(const HamCpgMsg *m)
                         json_object_array_add(arr, v);
                 }
                 json_object_object_add(obj, "volumes", arr);
-        } else if (m->type == HAM_CPG_PREPARED) {
+        } else if (m->type == HAM_CPG_REMOVE) {
+                json_object_object_add(obj, "guest", json_object_new_string(m->guest));
+        } else if (m->type == HAM_CPG_PREPARED || m->type == HAM_CPG_REMOVED) {
+                if (m->type == HAM_CPG_REMOVED) {
+                        json_object *arr = json_object_new_array();
+                        for (guint i = 0; m->removed && m->removed[i]; i++)
+                                json_object_array_add(arr, json_object_new_string(m->removed[i]));
+                        json_object_object_add(obj, "removed", arr);
+                }
                 json_object_object_add(obj, "node", json_object_new_string(m->node));
                 json_object_object_add(obj, "ok", json_object_new_boolean(m->ok));
                 if (!m->ok)
@@ -299,6 +347,7 @@ struct HamTxn {
 
 static const char *const state_names[] = {
         [HAM_TXN_PREPARING] = "preparing",
+        [HAM_TXN_PREPARED] = "prepared",
         [HAM_TXN_COMMITTING] = "committing",
         [HAM_TXN_DONE] = "done",
         [HAM_TXN_ABORTED] = "aborted",
@@ -409,8 +458,8 @@ GPtrArray *ham_txn_on_message(HamTxn *txn, const HamCpgMsg *msg)
         }
         g_hash_table_add(txn->answered, g_strdup(msg->node));
         if (g_hash_table_size(txn->answered) == txn->members->len) {
-                txn->state = HAM_TXN_COMMITTING;
-                add_action(acts, HAM_TXN_DO_APPLY_CIB, NULL, NULL);
+                txn->state = HAM_TXN_PREPARED;
+                add_action(acts, HAM_TXN_DO_REPLY_OK, NULL, NULL);
         }
         return acts;
 }
@@ -420,14 +469,18 @@ GPtrArray *ham_txn_on_members(HamTxn *txn, const char *const *members)
         GPtrArray *acts = actions_new();
 
         /* Once the CIB is being written the volumes exist on both nodes;
-         * a member leaving now is pacemaker's business, not ours. */
-        if (txn->state != HAM_TXN_PREPARING)
+         * a member leaving now is pacemaker's business, not ours. Before,
+         * a member that left undoes by itself (no resources in the CIB),
+         * so the others must too. */
+        if (txn->state != HAM_TXN_PREPARING && txn->state != HAM_TXN_PREPARED)
                 return acts;
         for (guint i = 0; i < txn->members->len; i++) {
                 const char *m = txn->members->pdata[i];
                 if (!members || !g_strv_contains(members, m)) {
-                        abort_txn(txn, acts, g_strdup_printf("%s left the group before it "
-                                                             "answered", m));
+                        abort_txn(txn, acts, g_strdup_printf(
+                                txn->state == HAM_TXN_PREPARING ?
+                                "%s left the group before it answered" :
+                                "%s left the group before the commit", m));
                         return acts;
                 }
         }
@@ -437,6 +490,10 @@ GPtrArray *ham_txn_on_members(HamTxn *txn, const char *const *members)
 GPtrArray *ham_txn_on_timeout(HamTxn *txn)
 {
         GPtrArray *acts = actions_new();
+        if (txn->state == HAM_TXN_PREPARED) {
+                abort_txn(txn, acts, g_strdup("neither commit nor abort came in time"));
+                return acts;
+        }
         if (txn->state != HAM_TXN_PREPARING)
                 return acts;
         GString *missing = g_string_new(NULL);
@@ -447,6 +504,29 @@ GPtrArray *ham_txn_on_timeout(HamTxn *txn)
         abort_txn(txn, acts, g_strdup_printf("no answer in time from %s", missing->str));
         g_string_free(missing, TRUE);
         return acts;
+}
+
+GPtrArray *ham_txn_commit(HamTxn *txn)
+{
+        GPtrArray *acts = actions_new();
+        if (txn->state != HAM_TXN_PREPARED)
+                return acts;
+        txn->state = HAM_TXN_COMMITTING;
+        add_action(acts, HAM_TXN_DO_APPLY_CIB, NULL, NULL);
+        return acts;
+}
+
+GPtrArray *ham_txn_abort(HamTxn *txn, const char *reason)
+{
+        GPtrArray *acts = actions_new();
+        if (txn->state == HAM_TXN_PREPARING || txn->state == HAM_TXN_PREPARED)
+                abort_txn(txn, acts, g_strdup(reason));
+        return acts;
+}
+
+const HamCpgMsg *ham_txn_prepare_msg(const HamTxn *txn)
+{
+        return txn->prepare;
 }
 
 GPtrArray *ham_txn_cib_done(HamTxn *txn, const char *error)

@@ -25,5 +25,15 @@ int main(int argc, char **argv)
         }
         out = ham_corosync_conf_render(conf);
         fputs(out, stdout);
+
+        /* The DRBD site hamgrd renders resource files from (same order on
+         * both nodes: by node id). */
+        g_autoptr(DgSite) site = ham_conf_to_dg_site(conf, NULL);
+        printf("--- DRBD site (local %s)\n", site->local);
+        for (guint i = 0; i < 2; i++)
+                printf("node %s address %s vg %s\n", site->nodes[i].name,
+                       site->nodes[i].address, site->nodes[i].vg);
+        printf("secret %s\nfence-peer-handler %s\nunfence-handler %s\nres-dir %s\n",
+               site->secret, site->fence_peer_handler, site->unfence_handler, site->res_dir);
         return 0;
 }

@@ -9,6 +9,7 @@
  *   start JSON        the coordinator starts with this prepare message
  *   msg JSON          a message delivered to the coordinator
  *   timeout           the deadline passed
+ *   commit | abort TEXT      the client commits (prepared) or aborts
  *   cib-ok | cib-fail TEXT   the CIB write ended
  * After each event: the actions, then the state.
  */
@@ -88,6 +89,10 @@ int main(int argc, char **argv)
                                 show(ham_txn_on_message(txn, m), txn);
                 } else if (g_str_equal(verb, "timeout") && txn) {
                         show(ham_txn_on_timeout(txn), txn);
+                } else if (g_str_equal(verb, "commit") && txn) {
+                        show(ham_txn_commit(txn), txn);
+                } else if (g_str_equal(verb, "abort") && txn) {
+                        show(ham_txn_abort(txn, rest), txn);
                 } else if (g_str_equal(verb, "cib-ok") && txn) {
                         show(ham_txn_cib_done(txn, NULL), txn);
                 } else if (g_str_equal(verb, "cib-fail") && txn) {

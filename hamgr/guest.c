@@ -188,7 +188,7 @@ HamGuestCreatePlan *ham_guest_create_plan(const HamGuestCreateOpts *o,
                 }
         }
         if (env->fencing_problem && !o->without_fencing) {
-                g_set_error(error, HAM_ERROR, HAM_ERROR_PCMK,
+                g_set_error(error, HAM_ERROR, HAM_ERROR_UNSAFE,
                             "refusing to create a guest while fencing is not set up (%s): without fencing "
                             "a split cluster may run the guest on both nodes and corrupt its disk; configure "
                             "a fence device (see hactl(8), FENCING), or accept the risk with --without-fencing",

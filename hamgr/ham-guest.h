@@ -65,7 +65,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamGuestCreatePlan, ham_guest_create_plan_free)
  * /dev/drbd0 until hamgrd allocates the real minor). Errors are
  * HAM_ERROR_INVALID naming the option and the rule, HAM_ERROR_CONFLICT for
  * a guest that exists, HAM_ERROR_NOT_FOUND for an image that cannot be
- * read, HAM_ERROR_PCMK (refused) when fencing is not configured and
+ * read, HAM_ERROR_UNSAFE when fencing is not configured and
  * --without-fencing was not given. Pure. (transfer full).
  */
 HamGuestCreatePlan *ham_guest_create_plan(const HamGuestCreateOpts *opts,

@@ -182,8 +182,9 @@ HamGuestCreatePlan *ham_guest_create_plan(const HamGuestCreateOpts *o,
                 if ((guint64)env->image_size > size) {
                         g_autofree char *have = dg_size_format((guint64)env->image_size);
                         g_autofree char *want = dg_size_format(size);
-                        invalid(error, "--image %s needs %s, more than the disk of %s; give --disk %s or more",
-                                o->image, have, want, have);
+                        invalid(error, "--image %s needs %s, more than the disk of %s; give --disk %"
+                                G_GUINT64_FORMAT "M or more", o->image, have, want,
+                                ((guint64)env->image_size + MIB - 1) / MIB);
                         return NULL;
                 }
         }
@@ -234,8 +235,17 @@ json_object *ham_guest_create_config(const HamGuestCreatePlan *plan, const char 
 char *ham_guest_create_plan_to_string(const HamGuestCreatePlan *plan)
 {
         g_autoptr(GString) s = g_string_new(NULL);
-        g_autofree char *config = pk_json_to_string(plan->config, FALSE);
+        g_autoptr(json_object) shown = NULL;
+        g_autofree char *config = NULL;
+        json_object *disks;
         guint n = 0;
+
+        /* The real device is known after step 1 only. */
+        if (json_object_deep_copy(plan->config, &shown, NULL) == 0 &&
+            json_object_object_get_ex(shown, "disks", &disks) && json_object_array_length(disks) > 0)
+                json_object_object_add(json_object_array_get_idx(disks, 0), "path",
+                                       json_object_new_string("/dev/drbdN"));
+        config = pk_json_to_string(shown ? shown : plan->config, FALSE);
 
         g_string_append_printf(s, "plan for guest %s:\n", plan->name);
         if (plan->without_fencing)
@@ -264,7 +274,7 @@ char *ham_guest_create_plan_to_string(const HamGuestCreatePlan *plan)
                                "with Promoted, order promote then start%s%s\n", ++n, plan->name,
                                plan->prefer ? ", preference for " : "", plan->prefer ? plan->prefer : "");
         g_string_append_printf(s, "  %u. wait until Pacemaker runs the guest\n", ++n);
-        g_string_append_printf(s, "definition (disk: the DRBD device allocated in step 1):\n  %s\n", config);
+        g_string_append_printf(s, "definition (/dev/drbdN: the DRBD device allocated in step 1):\n  %s\n", config);
         return g_string_free(g_steal_pointer(&s), FALSE);
 }
 

@@ -183,6 +183,11 @@ static gboolean check_prepare(json_object *args, GError **error)
                     json_object_get_int64(size) > MAX_VOLUME_SIZE)
                         return invalid(error, "args.volumes[%zu].size: must be an integer "
                                        "number of bytes, 1..2^52", i);
+                /* DRBD and LVM work in whole MiB; a rounded size would
+                 * surprise whoever asked for it. */
+                if (json_object_get_int64(size) % (1024 * 1024) != 0)
+                        return invalid(error, "args.volumes[%zu].size: must be a whole number "
+                                       "of MiB (a multiple of 1048576 bytes)", i);
                 for (size_t j = 0; j < i; j++) {
                         json_object *o = json_object_object_get(
                                 json_object_array_get_idx(vols, j), "volume");

@@ -47,6 +47,8 @@ struct HamCorosync {
         GHashTable *names;       /* nodeid → name (cmap nodelist) */
         GArray *cpg_members;     /* CpgMember */
         GArray *quorum_members;  /* guint32 nodeid */
+        HamCpgMessageFunc message_func;
+        gpointer message_data;
         struct votequorum_info info;
         gboolean have_info;
         guint reconnects;
@@ -201,8 +203,11 @@ static void cpg_deliver(cpg_handle_t handle, const struct cpg_name *group, uint3
                 }
                 return;
         }
-        /* Volume transactions (ham-txn.h) are not acted on yet. */
-        g_debug("corosync: CPG %s message from node %u ignored", ham_cpg_type_name(m->type), nodeid);
+        if (cs->message_func)
+                cs->message_func(m, node_name(cs, nodeid), cs->message_data);
+        else
+                g_debug("corosync: CPG %s message from node %u ignored",
+                        ham_cpg_type_name(m->type), nodeid);
 }
 
 static void cpg_confchg(cpg_handle_t handle, const struct cpg_name *group,
@@ -399,6 +404,45 @@ void ham_corosync_free(HamCorosync *cs)
         g_array_unref(cs->quorum_members);
         g_free(cs->last_error);
         g_free(cs);
+}
+
+void ham_corosync_set_message_func(HamCorosync *cs, HamCpgMessageFunc func, gpointer user_data)
+{
+        cs->message_func = func;
+        cs->message_data = user_data;
+}
+
+gboolean ham_corosync_send(HamCorosync *cs, const HamCpgMsg *msg, GError **error)
+{
+        g_autofree char *text = ham_cpg_msg_to_string(msg);
+        struct iovec iov = { .iov_base = text, .iov_len = strlen(text) };
+        cs_error_t err;
+
+        if (!ham_corosync_connected(cs)) {
+                g_set_error(error, HAM_API_ERROR, HAM_API_ERROR_UNAVAILABLE,
+                            "not connected to corosync; is it running?");
+                return FALSE;
+        }
+        /* CS_ERR_TRY_AGAIN is corosync's flow control: brief, so retried. */
+        for (int i = 0; i < 100; i++) {
+                err = cpg_mcast_joined(cs->cpg, CPG_TYPE_AGREED, &iov, 1);
+                if (err != CS_ERR_TRY_AGAIN)
+                        break;
+                g_usleep(10000);
+        }
+        if (err != CS_OK) {
+                g_set_error(error, HAM_API_ERROR, HAM_API_ERROR_FAILED,
+                            "sending %s to the CPG group: %s", ham_cpg_type_name(msg->type),
+                            cs_strerror(err));
+                return FALSE;
+        }
+        return TRUE;
+}
+
+gboolean ham_corosync_quorate(HamCorosync *cs)
+{
+        return ham_corosync_connected(cs) && cs->have_info &&
+               (cs->info.flags & VOTEQUORUM_INFO_QUORATE);
 }
 
 gboolean ham_corosync_connected(HamCorosync *cs)

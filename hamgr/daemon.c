@@ -26,6 +26,7 @@ typedef struct {
         HamPcmkNotify *pcmk;
         HamAttrd *attrd;
         HamGuests *guests;
+        HamVolumes *volumes;
         char *guests_error;
         DgEventsWatch *drbd;
         const DgState *drbd_state; /* owned by the watch, valid while it runs */
@@ -146,6 +147,8 @@ static gboolean publish_cb(gpointer data)
         d->publish_source = 0;
         publish(d);
         forget_stale(d);
+        if (d->volumes)
+                ham_volumes_changed(d->volumes);
         return G_SOURCE_REMOVE;
 }
 
@@ -327,6 +330,7 @@ static json_object *handle(const HamApiRequest *req, gpointer data, GError **err
                         json_object_new_string(d->guests_error) : NULL);
                 json_object_object_add(o, "drbd", drbd_json(d));
                 json_object_object_add(o, "volumes", volumes_json(d));
+                json_object_object_add(o, "realize", ham_volumes_to_json(d->volumes));
                 json_object_object_add(o, "health", ham_attrd_to_json(d->attrd));
                 return o;
         }
@@ -350,6 +354,7 @@ static json_object *handle(const HamApiRequest *req, gpointer data, GError **err
         case HAM_CMD_VOLUMES: {
                 json_object *o = wrap("volumes", volumes_json(d));
                 json_object_object_add(o, "drbd", drbd_json(d));
+                json_object_object_add(o, "realize", ham_volumes_to_json(d->volumes));
                 return o;
         }
         case HAM_CMD_VOLUME: {
@@ -373,9 +378,7 @@ static json_object *handle(const HamApiRequest *req, gpointer data, GError **err
         case HAM_CMD_GUEST_COMMIT:
         case HAM_CMD_GUEST_ABORT:
         case HAM_CMD_GUEST_VOLUMES_REMOVE:
-                g_set_error(error, HAM_API_ERROR, HAM_API_ERROR_UNAVAILABLE,
-                            "%s: not available in this hamgrd yet", ham_api_cmd_name(req->cmd));
-                return NULL;
+                return ham_volumes_handle(d->volumes, req, error);
         case HAM_CMD_COUNT_:
                 break;
         }
@@ -475,6 +478,8 @@ int ham_daemon_run(const HamDaemonOptions *options)
                 g_warning("guests are not watched: %s", error->message);
                 g_clear_error(&error);
         }
+        d->volumes = ham_volumes_new(d->cs, d->pcmk, d->api, options->conf_path,
+                                     options->txn_timeout_s);
         d->drbd = dg_events_watch_start(NULL, drbd_changed, d, &error);
         if (!d->drbd) {
                 d->drbd_error = g_strdup(error->message);
@@ -489,6 +494,7 @@ int ham_daemon_run(const HamDaemonOptions *options)
         if (d->drbd)
                 dg_events_watch_stop(d->drbd);
         g_clear_handle_id(&d->publish_source, g_source_remove);
+        ham_volumes_free(d->volumes);
         ham_guests_free(d->guests);
         ham_pcmk_notify_free(d->pcmk);
         ham_corosync_free(d->cs);

@@ -14,6 +14,7 @@
 
 #include "dg.h"
 #include "ham-api.h"
+#include "ham-txn.h"
 #include "hv.h"
 
 G_BEGIN_DECLS
@@ -84,6 +85,19 @@ gboolean ham_corosync_connected(HamCorosync *cs);
 const char *ham_corosync_local_name(HamCorosync *cs);
 /** ham_corosync_members: (transfer full) names of the CPG members (hamgrds). */
 GPtrArray *ham_corosync_members(HamCorosync *cs);
+/** ham_corosync_quorate: TRUE while votequorum says the partition is quorate. */
+gboolean ham_corosync_quorate(HamCorosync *cs);
+
+/**
+ * HamCpgMessageFunc: a validated CPG message other than hello, from the
+ * hamgrd on node @sender (its name; NULL when not known). Messages from
+ * this hamgrd itself come back this way too, in the agreed order.
+ */
+typedef void (*HamCpgMessageFunc)(const HamCpgMsg *msg, const char *sender, gpointer user_data);
+void ham_corosync_set_message_func(HamCorosync *cs, HamCpgMessageFunc func, gpointer user_data);
+
+/** ham_corosync_send: multicasts @msg to the group in agreed order. */
+gboolean ham_corosync_send(HamCorosync *cs, const HamCpgMsg *msg, GError **error);
 
 /* ---- local guests (libhv + QMP events) ---------------------------------- */
 
@@ -95,6 +109,32 @@ GPtrArray *ham_guests_list(HamGuests *gs);
 /** ham_guests_lookup: (transfer none) or NULL. */
 const HamGuestView *ham_guests_lookup(HamGuests *gs, const char *name);
 
+/* ---- volumes: transactions, removal, reconciling (daemon-volumes.c) --------- */
+
+typedef struct HamVolumes HamVolumes;
+typedef struct HamPcmkNotify HamPcmkNotify;
+
+/** Default time a prepared transaction waits for commit or abort (an initial
+ * sync of the volumes may happen meanwhile). */
+#define HAM_TXN_TIMEOUT_S (30 * 60)
+
+/**
+ * ham_volumes_new:
+ * Takes over @cs's CPG messages; realizes volumes from @conf_path's site in
+ * one worker thread. @txn_timeout_s 0: HAM_TXN_TIMEOUT_S. Everything given
+ * must outlive it.
+ */
+HamVolumes *ham_volumes_new(HamCorosync *cs, HamPcmkNotify *pcmk, HamApiServer *api,
+                            const char *conf_path, guint txn_timeout_s);
+/** ham_volumes_free: waits for a job under way, answers waiting clients. */
+void ham_volumes_free(HamVolumes *v);
+/** ham_volumes_changed: membership or the CIB may have changed. */
+void ham_volumes_changed(HamVolumes *v);
+/** ham_volumes_handle: guest-prepare, -commit, -abort, guest-volumes-remove. */
+json_object *ham_volumes_handle(HamVolumes *v, const HamApiRequest *req, GError **error);
+/** ham_volumes_to_json: (transfer full) open transactions, reconciling, the recent log. */
+json_object *ham_volumes_to_json(HamVolumes *v);
+
 /* ---- the daemon ---------------------------------------------------------- */
 
 typedef struct {
@@ -102,6 +142,7 @@ typedef struct {
         const char *conf_path;
         const char *lock_path;
         gboolean foreground; /**< FALSE: detach once the socket listens */
+        guint txn_timeout_s; /**< 0: HAM_TXN_TIMEOUT_S */
 } HamDaemonOptions;
 
 /**

@@ -50,6 +50,14 @@ gboolean ham_pcmk_notify_connected(HamPcmkNotify *pn);
  * "view": ham_pcmk_cib_view() of the last CIB read, "updates": N}.
  */
 json_object *ham_pcmk_notify_to_json(HamPcmkNotify *pn);
+/**
+ * ham_pcmk_notify_config_xml: (transfer none) (nullable) the configuration
+ * section of the last CIB read (NULL before the first read); valid until the
+ * next change is reported.
+ */
+const char *ham_pcmk_notify_config_xml(HamPcmkNotify *pn);
+/** ham_pcmk_notify_updates: how many times the CIB was read; grows on each change. */
+guint ham_pcmk_notify_updates(HamPcmkNotify *pn);
 
 typedef struct HamAttrd HamAttrd;
 

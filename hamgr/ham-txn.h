@@ -36,6 +36,8 @@
 #include <glib.h>
 #include <json-c/json.h>
 
+#include "dg.h"
+
 G_BEGIN_DECLS
 
 #define HAM_CPG_VERSION 1
@@ -158,6 +160,54 @@ GPtrArray *ham_txn_abort(HamTxn *txn, const char *reason);
 const HamCpgMsg *ham_txn_prepare_msg(const HamTxn *txn);
 /** ham_txn_cib_done: the CIB write ended; @error NULL on success. */
 GPtrArray *ham_txn_cib_done(HamTxn *txn, const char *error);
+
+/* ---- a member's decisions (pure; golden-tested in tests/golden/ham-member/) ---- */
+
+/**
+ * ham_member_creates: TRUE when nothing of the volume exists yet (no LV,
+ * no .res file, not up): the transaction creates it, so an abort removes
+ * it. Anything found was there before and is never touched by an abort.
+ */
+gboolean ham_member_creates(const DgFacts *facts);
+
+/**
+ * ham_member_reconcile_wanted: a volume defined in the CIB lacks its LV,
+ * .res file or metadata here (a re-installed or replaced node): ensure it.
+ * Nothing is ever removed by reconciling.
+ */
+gboolean ham_member_reconcile_wanted(const DgFacts *facts);
+
+/** ham_member_guest_in_cib: TRUE when @cib_volumes (HamVolume*) has one of @guest. */
+gboolean ham_member_guest_in_cib(const char *guest, const GPtrArray *cib_volumes);
+
+typedef enum { HAM_MEMBER_KEEP, HAM_MEMBER_UNDO } HamMemberLost;
+const char *ham_member_lost_name(HamMemberLost d);
+
+/**
+ * ham_member_coordinator_lost: the coordinator left before commit or abort:
+ * keep the volumes when the guest's resources are in the CIB (it wrote
+ * them, then died before sending commit), else undo.
+ */
+HamMemberLost ham_member_coordinator_lost(const char *guest, const GPtrArray *cib_volumes);
+
+/**
+ * ham_member_prepare_check:
+ * Whether a member may realize @prepare: no other transaction open
+ * (@open_txn, NULL when none), the guest not in the CIB, no minor or port
+ * used by a volume of the CIB or of a transaction committed but not yet
+ * seen in the CIB (@recent_volumes). NULL when fine, else the reason
+ * (transfer full).
+ */
+char *ham_member_prepare_check(const HamCpgMsg *prepare, const char *open_txn,
+                               const GPtrArray *cib_volumes, const GPtrArray *recent_volumes);
+
+/**
+ * ham_member_alloc:
+ * Gives each volume of @prepare the lowest free minor and port not in
+ * @used (HamVolume*: the CIB's and recent ones) nor given to an earlier
+ * volume of @prepare.
+ */
+gboolean ham_member_alloc(const GPtrArray *used, HamCpgMsg *prepare, GError **error);
 
 /** ham_txn_action_to_string: (transfer full) one line, for logs and tests. */
 char *ham_txn_action_to_string(const HamTxnAction *action);

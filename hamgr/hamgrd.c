@@ -11,6 +11,7 @@
 int main(int argc, char **argv)
 {
         gboolean foreground = FALSE, verbose = FALSE, version = FALSE;
+        gint txn_timeout = HAM_TXN_TIMEOUT_S;
         g_autofree char *socket_path = NULL, *conf_path = NULL, *lock_path = NULL;
         g_autoptr(GError) error = NULL;
         GOptionEntry entries[] = {
@@ -21,6 +22,8 @@ int main(int argc, char **argv)
                   "API socket (default " PK_RUNDIR "/hamgrd.sock)", "PATH" },
                 { "conf", 'c', 0, G_OPTION_ARG_FILENAME, &conf_path,
                   "node configuration (default /etc/plastik/plastik.conf)", "FILE" },
+                { "txn-timeout", 0, 0, G_OPTION_ARG_INT, &txn_timeout,
+                  "seconds a prepared guest waits for commit or abort (default 1800)", "S" },
                 { "version", 0, 0, G_OPTION_ARG_NONE, &version, "print the version", NULL },
                 { NULL },
         };
@@ -39,7 +42,11 @@ int main(int argc, char **argv)
                 "  guest          one guest {\"name\": GUEST}\n"
                 "  volumes        the DRBD resources of this node\n"
                 "  volume         one DRBD resource {\"name\": RESOURCE}\n"
-                "  health         the health attributes this node publishes\n");
+                "  health         the health attributes this node publishes\n"
+                "  guest-prepare  create a new guest's volumes on both nodes\n"
+                "  guest-commit   put the prepared guest into the CIB\n"
+                "  guest-abort    undo a prepared guest's volumes\n"
+                "  guest-volumes-remove  remove a guest's volumes on both nodes\n");
         g_option_context_add_main_entries(ctx, entries, NULL);
         if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
                 fprintf(stderr, "hamgrd: %s\nTry 'hamgrd --help'.\n", error->message);
@@ -47,6 +54,10 @@ int main(int argc, char **argv)
         }
         if (argc > 1) {
                 fprintf(stderr, "hamgrd: unexpected argument '%s'\nTry 'hamgrd --help'.\n", argv[1]);
+                return 2;
+        }
+        if (txn_timeout < 1 || txn_timeout > 7 * 24 * 3600) {
+                fprintf(stderr, "hamgrd: --txn-timeout %d: must be 1..604800 seconds\n", txn_timeout);
                 return 2;
         }
         if (version) {
@@ -72,6 +83,7 @@ int main(int argc, char **argv)
                 .conf_path = conf_path ? conf_path : "/etc/plastik/plastik.conf",
                 .lock_path = lock_path,
                 .foreground = foreground,
+                .txn_timeout_s = (guint)txn_timeout,
         };
         return ham_daemon_run(&opt);
 }

@@ -5,6 +5,7 @@
  * reconnection with backoff when pacemaker goes away.
  */
 #include "ham-pcmk-notify.h"
+#include "ham-pcmk.h"
 
 #include <crm/cib.h>
 #include <crm/common/results.h>
@@ -25,6 +26,7 @@ struct HamPcmkNotify {
         guint backoff_ms;
         char *last_error;
         json_object *view;
+        char *config_xml;  /* the configuration section, for hamgrd's volumes */
         guint updates;
 };
 
@@ -87,6 +89,10 @@ static gboolean reread(HamPcmkNotify *pn)
         }
         json_object_put(pn->view);
         pn->view = ham_pcmk_cib_view(cib);
+        g_clear_pointer(&pn->config_xml, g_free);
+        for (xmlNode *c = cib ? cib->children : NULL; c; c = c->next)
+                if (c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, (const xmlChar *)"configuration"))
+                        pn->config_xml = ham_xml_to_string(c);
         free_xml(cib);
         pn->updates++;
         return TRUE;
@@ -180,9 +186,20 @@ void ham_pcmk_notify_free(HamPcmkNotify *pn)
         g_clear_handle_id(&pn->lost_source, g_source_remove);
         pn_disconnect(pn);
         json_object_put(pn->view);
+        g_free(pn->config_xml);
         g_free(pn->last_error);
         the_notify = NULL;
         g_free(pn);
+}
+
+const char *ham_pcmk_notify_config_xml(HamPcmkNotify *pn)
+{
+        return pn->config_xml;
+}
+
+guint ham_pcmk_notify_updates(HamPcmkNotify *pn)
+{
+        return pn->updates;
 }
 
 gboolean ham_pcmk_notify_connected(HamPcmkNotify *pn)

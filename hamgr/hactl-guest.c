@@ -753,15 +753,23 @@ static int cmd_remove(CmdArgs *a)
         {
                 json_object *nodes = NULL;
                 gboolean all = TRUE;
+                guint removed = 0;
                 if (json_object_object_get_ex(res, "nodes", &nodes) && json_object_is_type(nodes, json_type_array))
                         for (size_t i = 0; i < json_object_array_length(nodes); i++) {
-                                json_object *n = json_object_array_get_idx(nodes, i), *ok = NULL;
+                                json_object *n = json_object_array_get_idx(nodes, i), *ok = NULL, *r = NULL;
+                                if (json_object_object_get_ex(n, "removed", &r) && json_object_is_type(r, json_type_array))
+                                        removed += json_object_array_length(r);
                                 if (json_object_object_get_ex(n, "ok", &ok) && !json_object_get_boolean(ok)) {
                                         fprintf(stderr, "hactl: %s: %s\n", json_str(n, "node") ? json_str(n, "node") : "?",
                                                 json_str(n, "error") ? json_str(n, "error") : "failed");
                                         all = FALSE;
                                 }
                         }
+                if (all && !in_cib && removed == 0) {
+                        g_set_error(&error, HAM_ERROR, HAM_ERROR_NOT_FOUND,
+                                    "there is no guest %s (hactl guest list shows the guests)", name);
+                        goto fail;
+                }
                 if (!all) {
                         g_set_error(&error, HAM_ERROR, HAM_ERROR_FAILED,
                                     "guest %s is out of the cluster, but not all of its volumes could be removed; "

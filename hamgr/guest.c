@@ -447,7 +447,6 @@ static gboolean constraint_of(xmlNode *c, const HamGuestInfo *g)
 static void add_status(HamGuestInfo *g, const HamMonStatus *mon)
 {
         g_autofree char *gid = ham_cib_guest_id(g->name);
-        gboolean seen = FALSE;
 
         if (!mon || !mon->connected) {
                 g->state = g_strdup("unknown");
@@ -456,7 +455,6 @@ static void add_status(HamGuestInfo *g, const HamMonStatus *mon)
         for (guint i = 0; i < mon->resources->len; i++) {
                 const HamMonResource *r = mon->resources->pdata[i];
                 if (g_strcmp0(r->id, gid) == 0) {
-                        seen = TRUE;
                         if (r->active && r->node && !g->node)
                                 g->node = g_strdup(r->node);
                         if (r->failed)
@@ -476,7 +474,8 @@ static void add_status(HamGuestInfo *g, const HamMonStatus *mon)
                 }
         }
         if (!g->state)
-                g->state = g_strdup(!seen ? "unknown" : g->node ? "running" : "stopped");
+                /* crm_mon may leave out resources that are not active. */
+                g->state = g_strdup(g->node ? "running" : "stopped");
 }
 
 static void add_health(HamGuestInfo *g, xmlNode *status)

@@ -75,8 +75,7 @@ static void view_clear(View *v)
 static void view_free(View *v)
 {
         view_clear(v);
-        if (v->pcmk)
-                ham_pcmk_close(v->pcmk);
+        g_clear_pointer(&v->pcmk, ham_pcmk_close);
 }
 
 static gboolean view_read(View *v, GError **error)

@@ -56,6 +56,21 @@ static gboolean wait_s_of(CmdArgs *a, guint *ret, int *rc)
         return TRUE;
 }
 
+/* plastik.conf, or why this node cannot run guest commands. */
+static HamConf *load_conf(GError **error)
+{
+        g_autoptr(GError) e = NULL;
+        HamConf *conf = ham_conf_load(HAM_CONF_PATH, &e);
+
+        if (!conf && g_error_matches(e, HAM_ERROR, HAM_ERROR_NOT_FOUND))
+                g_set_error(error, HAM_ERROR, HAM_ERROR_NOT_FOUND,
+                            "this node is in no cluster (%s is missing); set one up with hactl cluster init",
+                            HAM_CONF_PATH);
+        else if (!conf)
+                g_propagate_error(error, g_steal_pointer(&e));
+        return conf;
+}
+
 /* ---- the cluster's view ----------------------------------------------------------------- */
 
 typedef struct {
@@ -323,7 +338,7 @@ static int cmd_create(CmdArgs *a)
 
         if (!wait_s_of(a, &wait_s, &rc))
                 return rc;
-        if (!(conf = ham_conf_load(HAM_CONF_PATH, &error)))
+        if (!(conf = load_conf(&error)))
                 return hactl_report(error);
         if (!view_read(&v, &error) || !ham_cib_fencing_problem(v.cib, strlen(v.cib), &fencing, &error)) {
                 view_free(&v);
@@ -601,7 +616,7 @@ static int cmd_move(CmdArgs *a)
 
         if (!wait_s_of(a, &wait_s, &rc))
                 return rc;
-        if (!(conf = ham_conf_load(HAM_CONF_PATH, &error)))
+        if (!(conf = load_conf(&error)))
                 return hactl_report(error);
         if (!view_read(&v, &error) || !(g = view_guest(&v, name, &error)))
                 goto fail;

@@ -447,9 +447,28 @@ static int cmd_create(CmdArgs *a)
                 json_object_object_add(cargs, "guest", g);
         }
         if (!ham_api_call_full(NULL, "guest-commit", cargs, PREPARE_TIMEOUT_MS, NULL, &error)) {
-                /* hamgrd aborts the transaction itself when the CIB write fails. */
-                catch_interrupts(FALSE);
-                return hactl_report(error);
+                /* hamgrd aborts the transaction itself when the CIB write
+                 * fails; a lost or garbled answer says nothing, so the CIB
+                 * decides whether the guest went in. */
+                g_autoptr(GError) e2 = NULL;
+                gboolean in_cib = view_read(&v, &e2) && ham_guest_info_find(v.guests, plan->name) &&
+                                  ham_guest_info_find(v.guests, plan->name)->config;
+                if (!in_cib && (error->domain != HAM_API_ERROR || error->code == HAM_API_ERROR_PROTOCOL ||
+                                error->code == HAM_API_ERROR_TIMEOUT)) {
+                        fprintf(stderr, "hactl: guest-commit: %s; the guest is not in the CIB\n", error->message);
+                        view_free(&v);
+                        guest_abort(txn);
+                        catch_interrupts(FALSE);
+                        return hactl_report(error);
+                }
+                if (!in_cib) {
+                        view_free(&v);
+                        catch_interrupts(FALSE);
+                        return hactl_report(error);
+                }
+                fprintf(stderr, "hactl: guest-commit: %s; but the guest is in the CIB, so it was committed\n",
+                        error->message);
+                g_clear_error(&error);
         }
         fprintf(stderr, "hactl: guest %s is in the cluster; waiting for Pacemaker to start it\n", plan->name);
         if (!wait_guest(&v, plan->name, "waiting for the guest to start", wait_s, is_running, NULL, &error)) {

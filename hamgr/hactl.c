@@ -3,7 +3,9 @@
 #include "ham.h"
 #include "ham-internal.h"
 #include "ham-pcmk.h"
+#include "ham-api.h"
 #include "ham-status.h"
+#include "hactl.h"
 #include "pk.h"
 #include "pk-config.h"
 
@@ -11,18 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
-
-/* Exit codes, documented in hactl(8). */
-enum {
-        EXIT_OK = 0,
-        EXIT_FAIL = 1,
-        EXIT_USAGE = 2,
-        EXIT_INVALID = 3,
-        EXIT_CONFLICT = 4,
-        EXIT_PCMK = 5,
-        EXIT_TIMEOUT = 6,
-        EXIT_NOT_FOUND = 7,
-};
 
 #define DEFAULT_TIMEOUT 300
 
@@ -33,25 +23,33 @@ static const char usage_text[] =
         "  cluster init OPTIONS         set up the cluster on the first node; prints the join token\n"
         "  cluster join TOKEN [OPTIONS] join the second node with the token init printed\n"
         "  cluster show [--json]        this node's configuration, membership and node states\n"
+        "  status [--json]              nodes, fencing, guests and their volumes on both nodes\n"
+        "  verify [--json]              check the cluster's configuration on both nodes\n"
         "  node list [--json]           the nodes as Pacemaker sees them\n"
         "  node standby|online NODE     move every resource off NODE / let it run resources again\n"
         "  node maintenance|unmaintenance NODE  stop / resume managing the resources on NODE\n"
-        "  status [--json]              nodes, fencing, guests and their volumes on both nodes\n"
-        "  verify [--json]              check the cluster's configuration on both nodes\n"
+        "  guest create NAME OPTIONS    a replicated guest: volumes on both nodes, sync, CIB resources\n"
+        "  guest list [--json]          the guests, where they run, their state and health\n"
+        "  guest show NAME [--json]     a guest's definition, volumes, placement and constraints\n"
+        "  guest start|stop NAME        let Pacemaker run / stop the guest [--no-wait] [--timeout S]\n"
+        "  guest move NAME [NODE]       move the guest to NODE (default: the other node)\n"
+        "  guest remove NAME [--yes]    stop the guest, remove it and its volumes on both nodes\n"
         "\n"
         "cluster init: --name NAME --node-address ADDR[,ADDR2] --replication-address ADDR --vg VG\n"
         "  --peer-name NAME --peer-address ADDR[,ADDR2] [--peer-replication-address ADDR]\n"
         "  [--peer-vg VG] [--dry-run] [--timeout S]\n"
         "cluster join: [--node-address ADDR[,ADDR2]] [--replication-address ADDR] [--vg VG]\n"
         "  [--dry-run] [--timeout S]\n"
+        "guest create: NAME --memory MIB --disk SIZE [--vcpus N] (--image FILE | --kernel FILE\n"
+        "  [--initrd FILE] [--cmdline TEXT]) [--prefer NODE] [--no-wait-sync] [--without-fencing]\n"
+        "  [--dry-run] [--timeout S]\n"
         "\n"
         "Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid argument, configuration or token,\n"
         "4 this node is set up differently, 5 Pacemaker unreachable or refused, 6 timeout,\n"
-        "7 no such node. status: 8 degraded, 9 a problem needs action; verify: 8 warnings\n"
-        "only, 9 errors.\n";
+        "7 no such node or guest, 8 refused as unsafe (no fencing; see --without-fencing).\n"
+        "status: 8 degraded, 9 a problem needs action; verify: 8 warnings only, 9 errors.\n";
 
-static int usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
-static int usage_error(const char *fmt, ...)
+int hactl_usage_error(const char *fmt, ...)
 {
         va_list ap;
         va_start(ap, fmt);
@@ -62,9 +60,17 @@ static int usage_error(const char *fmt, ...)
         return EXIT_USAGE;
 }
 
-static int report(GError *error)
+int hactl_report(GError *error)
 {
         fprintf(stderr, "hactl: %s\n", error->message);
+        if (error->domain == HAM_API_ERROR) {
+                switch (error->code) {
+                case HAM_API_ERROR_INVALID: return EXIT_INVALID;
+                case HAM_API_ERROR_NOT_FOUND: return EXIT_NOT_FOUND;
+                case HAM_API_ERROR_TIMEOUT: return EXIT_TIMEOUT;
+                default: return EXIT_FAIL;
+                }
+        }
         if (error->domain != HAM_ERROR)
                 return EXIT_FAIL;
         switch (error->code) {
@@ -74,24 +80,16 @@ static int report(GError *error)
         case HAM_ERROR_PCMK: return EXIT_PCMK;
         case HAM_ERROR_TIMEOUT: return EXIT_TIMEOUT;
         case HAM_ERROR_NOT_FOUND: return EXIT_NOT_FOUND;
+        case HAM_ERROR_UNSAFE: return EXIT_UNSAFE;
         default: return EXIT_FAIL;
         }
 }
 
-static void print_json(json_object *obj)
+void hactl_print_json(json_object *obj)
 {
         g_autofree char *text = pk_json_to_string(obj, TRUE);
         printf("%s\n", text);
 }
-
-/* A command: its words, the options it takes ("name=" takes a value), how
- * many positional arguments, its usage line. */
-typedef struct {
-        const char *group, *name;
-        const char *const *options;
-        guint n_min, n_max;
-        const char *usage;
-} CmdSpec;
 
 static const char *const init_opts[] = {
         "name=", "node-address=", "replication-address=", "vg=", "peer-name=", "peer-address=",
@@ -101,6 +99,14 @@ static const char *const join_opts[] = {
         "node-address=", "replication-address=", "vg=", "dry-run", "timeout=", NULL,
 };
 static const char *const json_opts[] = { "json", NULL };
+static const char *const guest_create_opts[] = {
+        "memory=", "vcpus=", "disk=", "image=", "kernel=", "initrd=", "cmdline=", "prefer=",
+        "no-wait-sync", "without-fencing", "dry-run", "timeout=", NULL,
+};
+static const char *const guest_start_opts[] = { "no-wait", "timeout=", "without-fencing", NULL };
+static const char *const guest_wait_opts[] = { "no-wait", "timeout=", NULL };
+static const char *const guest_move_opts[] = { "timeout=", NULL };
+static const char *const guest_remove_opts[] = { "yes", "timeout=", NULL };
 static const char *const no_opts[] = { NULL };
 
 static const CmdSpec commands[] = {
@@ -120,13 +126,17 @@ static const CmdSpec commands[] = {
         /* One-word commands: name NULL. */
         { "status", NULL, json_opts, 0, 0, "status [--json]" },
         { "verify", NULL, json_opts, 0, 0, "verify [--json]" },
+        { "guest", "create", guest_create_opts, 1, 1,
+          "guest create NAME --memory MIB --disk SIZE [--vcpus N] (--image FILE | --kernel FILE "
+          "[--initrd FILE] [--cmdline TEXT]) [--prefer NODE] [--no-wait-sync] [--without-fencing] "
+          "[--dry-run] [--timeout S]" },
+        { "guest", "list", json_opts, 0, 0, "guest list [--json]" },
+        { "guest", "show", json_opts, 1, 1, "guest show NAME [--json]" },
+        { "guest", "start", guest_start_opts, 1, 1, "guest start NAME [--no-wait] [--timeout S] [--without-fencing]" },
+        { "guest", "stop", guest_wait_opts, 1, 1, "guest stop NAME [--no-wait] [--timeout S]" },
+        { "guest", "move", guest_move_opts, 1, 2, "guest move NAME [NODE] [--timeout S]" },
+        { "guest", "remove", guest_remove_opts, 1, 1, "guest remove NAME [--yes] [--timeout S]" },
 };
-
-typedef struct {
-        const CmdSpec *spec;
-        GHashTable *opts; /* option name (without "--" and "=") -> value ("" for flags) */
-        GPtrArray *args;
-} CmdArgs;
 
 static int parse_cmd_args(int argc, char **argv, const CmdSpec *spec, CmdArgs *a)
 {
@@ -157,35 +167,35 @@ static int parse_cmd_args(int argc, char **argv, const CmdSpec *spec, CmdArgs *a
                                 break;
                 }
                 if (!*o)
-                        return usage_error("%s: unknown option \"--%s\"; usage: hactl %s",
-                                           what, name, spec->usage);
+                        return hactl_usage_error("%s: unknown option \"--%s\"; usage: hactl %s",
+                                                 what, name, spec->usage);
                 if (g_str_has_suffix(*o, "=")) {
                         if (!value && i + 1 < argc)
                                 value = argv[++i];
                         if (!value || !*value)
-                                return usage_error("%s: --%s needs a value; usage: hactl %s",
+                                return hactl_usage_error("%s: --%s needs a value; usage: hactl %s",
                                                    what, name, spec->usage);
                 } else if (value) {
-                        return usage_error("%s: --%s takes no value", what, name);
+                        return hactl_usage_error("%s: --%s takes no value", what, name);
                 }
                 if (g_hash_table_contains(a->opts, name))
-                        return usage_error("%s: --%s is given twice", what, name);
+                        return hactl_usage_error("%s: --%s is given twice", what, name);
                 g_hash_table_insert(a->opts, g_strdup(name), g_strdup(value ? value : ""));
         }
         if (a->args->len < spec->n_min)
-                return usage_error("%s: missing argument; usage: hactl %s", what, spec->usage);
+                return hactl_usage_error("%s: missing argument; usage: hactl %s", what, spec->usage);
         if (a->args->len > spec->n_max)
-                return usage_error("%s: unexpected argument \"%s\"; usage: hactl %s", what,
+                return hactl_usage_error("%s: unexpected argument \"%s\"; usage: hactl %s", what,
                                    (const char *)g_ptr_array_index(a->args, spec->n_max), spec->usage);
         return EXIT_OK;
 }
 
-static const char *opt(CmdArgs *a, const char *name)
+const char *hactl_opt(CmdArgs *a, const char *name)
 {
         return g_hash_table_lookup(a->opts, name);
 }
 
-static const char *arg(CmdArgs *a, guint i)
+const char *hactl_arg(CmdArgs *a, guint i)
 {
         return i < a->args->len ? g_ptr_array_index(a->args, i) : NULL;
 }
@@ -206,12 +216,12 @@ static int parse_addresses(const char *option, const char *text, HamNode *node)
         g_auto(GStrv) parts = g_strsplit(text, ",", -1);
 
         if (g_strv_length(parts) > HAM_LINKS_MAX)
-                return usage_error("--%s: at most %d addresses (one per cluster network), got \"%s\"",
+                return hactl_usage_error("--%s: at most %d addresses (one per cluster network), got \"%s\"",
                                    option, HAM_LINKS_MAX, text);
         for (guint i = 0; parts[i]; i++) {
                 g_strstrip(parts[i]);
                 if (!ham_address_valid(parts[i]))
-                        return usage_error("--%s: \"%s\" is not an IPv4 or IPv6 address", option, parts[i]);
+                        return hactl_usage_error("--%s: \"%s\" is not an IPv4 or IPv6 address", option, parts[i]);
                 node->addresses[i] = g_strdup(parts[i]);
         }
         return EXIT_OK;
@@ -238,7 +248,7 @@ static int check_local(const HamNode *node, gboolean need_vg)
                 return EXIT_INVALID;
         }
         if (need_vg && !ham_vg_check(node->vg, &error))
-                return report(error);
+                return hactl_report(error);
         return EXIT_OK;
 }
 
@@ -247,9 +257,9 @@ static guint timeout_of(CmdArgs *a, int *rc)
         guint64 t = DEFAULT_TIMEOUT;
 
         *rc = EXIT_OK;
-        if (opt(a, "timeout") && !g_ascii_string_to_unsigned(opt(a, "timeout"), 10, 1, 86400, &t, NULL))
-                *rc = usage_error("--timeout needs a number of seconds between 1 and 86400 (got \"%s\")",
-                                  opt(a, "timeout"));
+        if (hactl_opt(a, "timeout") && !g_ascii_string_to_unsigned(hactl_opt(a, "timeout"), 10, 1, 86400, &t, NULL))
+                *rc = hactl_usage_error("--timeout needs a number of seconds between 1 and 86400 (got \"%s\")",
+                                  hactl_opt(a, "timeout"));
         return (guint)t;
 }
 
@@ -264,8 +274,8 @@ static int run_plan(HamSetupMode mode, CmdArgs *a, const HamNodeState *have, con
         if (rc != EXIT_OK)
                 return rc;
         if (!plan)
-                return report(error);
-        if (opt(a, "dry-run")) {
+                return hactl_report(error);
+        if (hactl_opt(a, "dry-run")) {
                 printf("plan for %s (cluster %s):\n", want->local.name, want->cluster_name);
                 for (guint i = 0; i < plan->len; i++) {
                         const HamStep *s = plan->pdata[i];
@@ -274,7 +284,7 @@ static int run_plan(HamSetupMode mode, CmdArgs *a, const HamNodeState *have, con
                 return EXIT_OK;
         }
         if (!ham_cluster_execute(plan, want, authkey, timeout, on_progress, NULL, ret_changed, &error))
-                return report(error);
+                return hactl_report(error);
         return EXIT_OK;
 }
 
@@ -293,47 +303,47 @@ static int cmd_init(CmdArgs *a)
         int rc;
 
         for (const char *const *r = required; *r; r++)
-                if (!opt(a, *r))
-                        return usage_error("cluster init: --%s is required; usage: hactl %s", *r, a->spec->usage);
-        want->cluster_name = g_strdup(opt(a, "name"));
+                if (!hactl_opt(a, *r))
+                        return hactl_usage_error("cluster init: --%s is required; usage: hactl %s", *r, a->spec->usage);
+        want->cluster_name = g_strdup(hactl_opt(a, "name"));
         want->local.name = this_node_name();
         want->local.nodeid = 1;
-        want->local.replication_address = g_strdup(opt(a, "replication-address"));
-        want->local.vg = g_strdup(opt(a, "vg"));
-        want->peer.name = g_strdup(opt(a, "peer-name"));
+        want->local.replication_address = g_strdup(hactl_opt(a, "replication-address"));
+        want->local.vg = g_strdup(hactl_opt(a, "vg"));
+        want->peer.name = g_strdup(hactl_opt(a, "peer-name"));
         want->peer.nodeid = 2;
-        want->peer.vg = g_strdup(opt(a, "peer-vg") ? opt(a, "peer-vg") : opt(a, "vg"));
-        if ((rc = parse_addresses("node-address", opt(a, "node-address"), &want->local)) != EXIT_OK ||
-            (rc = parse_addresses("peer-address", opt(a, "peer-address"), &want->peer)) != EXIT_OK)
+        want->peer.vg = g_strdup(hactl_opt(a, "peer-vg") ? hactl_opt(a, "peer-vg") : hactl_opt(a, "vg"));
+        if ((rc = parse_addresses("node-address", hactl_opt(a, "node-address"), &want->local)) != EXIT_OK ||
+            (rc = parse_addresses("peer-address", hactl_opt(a, "peer-address"), &want->peer)) != EXIT_OK)
                 return rc;
         /* The first cluster network carries replication unless told otherwise. */
-        want->peer.replication_address = g_strdup(opt(a, "peer-replication-address") ?
-                                                  opt(a, "peer-replication-address") : want->peer.addresses[0]);
+        want->peer.replication_address = g_strdup(hactl_opt(a, "peer-replication-address") ?
+                                                  hactl_opt(a, "peer-replication-address") : want->peer.addresses[0]);
 
         if (!ham_node_state_read(&have, &error))
-                return report(error);
+                return hactl_report(error);
         /* A re-run keeps the secret and the key: same settings, same files. */
         want->drbd_secret = have.conf ? g_strdup(have.conf->drbd_secret) : ham_secret_generate(&error);
         authkey = have.authkey ? g_bytes_ref(have.authkey) : ham_authkey_generate(&error);
         if (!want->drbd_secret || !authkey) {
                 ham_node_state_clear(&have);
-                return report(error);
+                return hactl_report(error);
         }
         if (!ham_conf_validate(want, "cluster init", &error)) {
                 ham_node_state_clear(&have);
-                return report(error);
+                return hactl_report(error);
         }
         rc = check_local(&want->local, TRUE);
         if (rc == EXIT_OK)
                 rc = run_plan(HAM_SETUP_INIT, a, &have, want, authkey, &changed);
         ham_node_state_clear(&have);
-        if (rc != EXIT_OK || opt(a, "dry-run"))
+        if (rc != EXIT_OK || hactl_opt(a, "dry-run"))
                 return rc;
         token->conf = ham_conf_copy(want);
         token->authkey = g_bytes_ref(authkey);
         text = ham_token_encode(token, &error);
         if (!text)
-                return report(error);
+                return hactl_report(error);
         if (changed == 0)
                 fprintf(stderr, "hactl: cluster %s is already initialized on %s; nothing changed\n",
                         want->cluster_name, want->local.name);
@@ -355,7 +365,7 @@ static int mismatch(const char *option, const char *given, const char *want, con
 static int cmd_join(CmdArgs *a)
 {
         g_autoptr(GError) error = NULL;
-        g_autoptr(HamToken) token = ham_token_decode(arg(a, 0), &error);
+        g_autoptr(HamToken) token = ham_token_decode(hactl_arg(a, 0), &error);
         g_autoptr(HamConf) want = NULL;
         g_autofree char *me = this_node_name();
         HamNodeState have = { 0 };
@@ -363,7 +373,7 @@ static int cmd_join(CmdArgs *a)
         int rc;
 
         if (!token)
-                return report(error);
+                return hactl_report(error);
         want = ham_conf_for_peer(token->conf);
         if (!g_str_equal(me, want->local.name)) {
                 fprintf(stderr, "hactl: this node is called %s, but the token was made for %s: run the join on %s, "
@@ -371,10 +381,10 @@ static int cmd_join(CmdArgs *a)
                         me, want->local.name, want->local.name, want->peer.name, me);
                 return EXIT_INVALID;
         }
-        if (opt(a, "node-address")) {
+        if (hactl_opt(a, "node-address")) {
                 HamNode given = { 0 };
                 g_autofree char *g = NULL, *w = NULL;
-                if ((rc = parse_addresses("node-address", opt(a, "node-address"), &given)) != EXIT_OK)
+                if ((rc = parse_addresses("node-address", hactl_opt(a, "node-address"), &given)) != EXIT_OK)
                         return rc;
                 g = g_strjoinv(",", given.addresses);
                 w = g_strjoinv(",", want->local.addresses);
@@ -382,18 +392,18 @@ static int cmd_join(CmdArgs *a)
                 if (!g_str_equal(g, w))
                         return mismatch("node-address", g, w, want->peer.name);
         }
-        if (opt(a, "replication-address") && !g_str_equal(opt(a, "replication-address"), want->local.replication_address))
-                return mismatch("replication-address", opt(a, "replication-address"),
+        if (hactl_opt(a, "replication-address") && !g_str_equal(hactl_opt(a, "replication-address"), want->local.replication_address))
+                return mismatch("replication-address", hactl_opt(a, "replication-address"),
                                 want->local.replication_address, want->peer.name);
-        if (opt(a, "vg") && !g_str_equal(opt(a, "vg"), want->local.vg))
-                return mismatch("vg", opt(a, "vg"), want->local.vg, want->peer.name);
+        if (hactl_opt(a, "vg") && !g_str_equal(hactl_opt(a, "vg"), want->local.vg))
+                return mismatch("vg", hactl_opt(a, "vg"), want->local.vg, want->peer.name);
         if ((rc = check_local(&want->local, TRUE)) != EXIT_OK)
                 return rc;
         if (!ham_node_state_read(&have, &error))
-                return report(error);
+                return hactl_report(error);
         rc = run_plan(HAM_SETUP_JOIN, a, &have, want, token->authkey, &changed);
         ham_node_state_clear(&have);
-        if (rc != EXIT_OK || opt(a, "dry-run"))
+        if (rc != EXIT_OK || hactl_opt(a, "dry-run"))
                 return rc;
         if (changed == 0)
                 printf("%s is already a member of cluster %s; both nodes are online\n", me, want->cluster_name);
@@ -464,7 +474,7 @@ static int cmd_show(CmdArgs *a)
                         json_object_object_add(o, "corosync", NULL);
                 }
                 json_object_object_add(o, "pacemaker", mon ? ham_mon_status_to_json(mon) : NULL);
-                print_json(o);
+                hactl_print_json(o);
                 return EXIT_OK;
         }
         printf("cluster: %s\n", conf->cluster_name);
@@ -490,7 +500,7 @@ static int cmd_node_list(CmdArgs *a)
         g_autoptr(HamMonStatus) mon = ham_crm_mon_run(&error);
 
         if (!mon)
-                return report(error);
+                return hactl_report(error);
         if (!mon->connected) {
                 fprintf(stderr, "hactl: pacemaker is not reachable: %s\n", mon->error);
                 return EXIT_PCMK;
@@ -499,7 +509,7 @@ static int cmd_node_list(CmdArgs *a)
                 g_autoptr(json_object) o = ham_mon_status_to_json(mon);
                 json_object *nodes = NULL;
                 json_object_object_get_ex(o, "nodes", &nodes);
-                print_json(nodes);
+                hactl_print_json(nodes);
                 return EXIT_OK;
         }
         printf("%-20s %-12s %-4s %s\n", "NODE", "STATE", "DC", "RESOURCES");
@@ -515,19 +525,19 @@ static int cmd_node_attr(CmdArgs *a)
 {
         g_autoptr(GError) error = NULL;
         g_autoptr(HamPcmk) pcmk = NULL;
-        const char *cmd = a->spec->name, *node = arg(a, 0);
+        const char *cmd = a->spec->name, *node = hactl_arg(a, 0);
         const char *attr = strstr(cmd, "maintenance") ? "maintenance" : "standby";
         gboolean on = g_str_equal(cmd, "standby") || g_str_equal(cmd, "maintenance");
         g_autofree char *id = NULL;
 
         if (!ham_name_valid(node))
-                return usage_error("node %s: \"%s\" is not a node name", cmd, node);
+                return hactl_usage_error("node %s: \"%s\" is not a node name", cmd, node);
         pcmk = ham_pcmk_connect("hactl", &error);
         if (!pcmk)
-                return report(error);
+                return hactl_report(error);
         if (!ham_pcmk_node_id(pcmk, node, &id, &error) ||
             !ham_pcmk_node_attr_set(pcmk, node, attr, on ? "on" : "off", &error))
-                return report(error);
+                return hactl_report(error);
         if (g_str_equal(attr, "standby"))
                 printf(on ? "node %s is in standby: Pacemaker moves its resources away\n"
                           : "node %s is online: it may run resources again\n", node);
@@ -554,12 +564,12 @@ int main(int argc, char **argv)
                 } else if (g_str_equal(argv[i], "--verbose") || g_str_equal(argv[i], "-v")) {
                         verbose = TRUE;
                 } else {
-                        return usage_error("unknown option \"%s\"", argv[i]);
+                        return hactl_usage_error("unknown option \"%s\"", argv[i]);
                 }
         }
         pk_log_init("hactl", verbose);
         if (i >= argc)
-                return usage_error("no command given");
+                return hactl_usage_error("no command given");
         for (gsize t = 0; t < G_N_ELEMENTS(commands); t++) {
                 if (!commands[t].name && g_str_equal(argv[i], commands[t].group)) {
                         spec = &commands[t];
@@ -569,16 +579,16 @@ int main(int argc, char **argv)
         }
         if (!spec && i + 1 >= argc) {
                 for (gsize t = 0; t < G_N_ELEMENTS(commands); t++)
-                        if (g_str_equal(argv[i], commands[t].group))
-                                return usage_error("%s: which one? (e.g. hactl %s)", argv[i], commands[t].usage);
-                return usage_error("unknown command \"%s\"", argv[i]);
+                        if (commands[t].name && g_str_equal(argv[i], commands[t].group))
+                                return hactl_usage_error("%s: which one? (e.g. hactl %s)", argv[i], commands[t].usage);
+                return hactl_usage_error("unknown command \"%s\"", argv[i]);
         }
         for (gsize t = 0; !spec && t < G_N_ELEMENTS(commands); t++)
                 if (commands[t].name && g_str_equal(argv[i], commands[t].group) &&
                     g_str_equal(argv[i + 1], commands[t].name))
                         spec = &commands[t];
         if (!spec)
-                return usage_error("unknown command \"%s %s\"", argv[i], argv[i + 1]);
+                return hactl_usage_error("unknown command \"%s %s\"", argv[i], argv[i + 1]);
         rc = parse_cmd_args(argc - i - 2, argv + i + 2, spec, &a);
         if (rc != EXIT_OK)
                 goto out;
@@ -594,6 +604,8 @@ int main(int argc, char **argv)
                         rc = cmd_join(&a);
                 else
                         rc = cmd_show(&a);
+        } else if (g_str_equal(spec->group, "guest")) {
+                rc = hactl_guest(&a);
         } else if (g_str_equal(spec->name, "list")) {
                 rc = cmd_node_list(&a);
         } else {

@@ -86,6 +86,29 @@ gboolean ham_pcmk_guest_apply(HamPcmk *pcmk, const HamGuestSpec *spec, GError **
  */
 gboolean ham_pcmk_guest_remove(HamPcmk *pcmk, const char *name, GError **error);
 
+/**
+ * ham_pcmk_guest_target_role:
+ * Sets the meta attribute target-role of guest @name's primitive to @role
+ * ("Started" or "Stopped"), as `crm_resource --meta` does.
+ * HAM_ERROR_NOT_FOUND when the guest is not in the CIB.
+ */
+gboolean ham_pcmk_guest_target_role(HamPcmk *pcmk, const char *name, const char *role,
+                                    GError **error);
+
+/**
+ * ham_pcmk_location_set:
+ * Adds or replaces the location constraint @id: resource @rsc on @node with
+ * @score ("INFINITY" for a move, like crm_resource --move's cli-prefer-…).
+ */
+gboolean ham_pcmk_location_set(HamPcmk *pcmk, const char *id, const char *rsc,
+                               const char *node, const char *score, GError **error);
+
+/**
+ * ham_pcmk_constraint_remove:
+ * Removes constraint @id; no error when there is none.
+ */
+gboolean ham_pcmk_constraint_remove(HamPcmk *pcmk, const char *id, GError **error);
+
 /* ---- pure builders (libxml2 only; golden-tested) ----------------------------------- */
 
 /** ids: "guest-NAME", "drbd-pk-NAME-VOL" (+ "-clone"), "order-NAME-VOL"... (transfer full). */

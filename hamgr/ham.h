@@ -33,6 +33,7 @@ typedef enum {
         HAM_ERROR_PCMK,      /**< Pacemaker refused or cannot be reached */
         HAM_ERROR_TIMEOUT,   /**< waited long enough; says for what */
         HAM_ERROR_PARSE,     /**< Pacemaker's output is not of the expected form */
+        HAM_ERROR_UNSAFE,    /**< refused because it would be unsafe (no fencing); says how to override */
 } HamError;
 
 /* ---- names and addresses ---------------------------------------------------- */

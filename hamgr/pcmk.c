@@ -352,3 +352,78 @@ gboolean ham_pcmk_guest_remove(HamPcmk *pcmk, const char *name, GError **error)
                 return FALSE;
         return replace_configuration(pcmk, xmlDocGetRootElement(doc), error);
 }
+
+gboolean ham_pcmk_guest_target_role(HamPcmk *pcmk, const char *name, const char *role,
+                                    GError **error)
+{
+        g_autoptr(xmlDoc) doc = query_doc(pcmk, "resources", error);
+        g_autofree char *gid = ham_cib_guest_id(name);
+        g_autofree char *set_id = NULL, *nv_id = NULL;
+        xmlNode *prim, *have_set = NULL, *have_nv, *top, *p, *set_node, *nv;
+        int rc;
+
+        if (!doc)
+                return FALSE;
+        prim = ham_xml_find_id(xmlDocGetRootElement(doc), gid);
+        if (!prim || !ham_xml_is(prim, "primitive")) {
+                g_set_error(error, HAM_ERROR, HAM_ERROR_NOT_FOUND,
+                            "the cluster has no guest %s (hactl guest list shows the guests)", name);
+                return FALSE;
+        }
+        /* Update the pair where it is, so a target-role set by crm_resource
+         * or pcs is changed, not shadowed by a second one. */
+        have_nv = find_nvpair(prim, "meta_attributes", "target-role", &have_set);
+        set_id = have_set ? ham_xml_prop(have_set, "id") : g_strdup_printf("%s-meta_attributes", gid);
+        nv_id = have_nv ? ham_xml_prop(have_nv, "id") : NULL;
+        top = xmlNewNode(NULL, (const xmlChar *)"resources");
+        p = xmlNewChild(top, NULL, (const xmlChar *)"primitive", NULL);
+        xmlNewProp(p, (const xmlChar *)"id", (const xmlChar *)gid);
+        set_node = xmlNewChild(p, NULL, (const xmlChar *)"meta_attributes", NULL);
+        xmlNewProp(set_node, (const xmlChar *)"id", (const xmlChar *)set_id);
+        nv = ham_xml_nvpair(set_node, "target-role", role);
+        if (nv_id)
+                xmlSetProp(nv, (const xmlChar *)"id", (const xmlChar *)nv_id);
+        rc = cib_modify(pcmk, "resources", top);
+        xmlFreeNode(top);
+        if (rc != pcmk_ok)
+                return pcmk_failed(error, rc, "cannot set target-role=%s on guest %s", role, name);
+        return TRUE;
+}
+
+gboolean ham_pcmk_location_set(HamPcmk *pcmk, const char *id, const char *rsc,
+                               const char *node, const char *score, GError **error)
+{
+        xmlNode *top = xmlNewNode(NULL, (const xmlChar *)"constraints");
+        xmlNode *loc = xmlNewChild(top, NULL, (const xmlChar *)"rsc_location", NULL);
+        int rc;
+
+        xmlNewProp(loc, (const xmlChar *)"id", (const xmlChar *)id);
+        xmlNewProp(loc, (const xmlChar *)"rsc", (const xmlChar *)rsc);
+        xmlNewProp(loc, (const xmlChar *)"node", (const xmlChar *)node);
+        xmlNewProp(loc, (const xmlChar *)"score", (const xmlChar *)score);
+        rc = cib_modify(pcmk, "constraints", top);
+        xmlFreeNode(top);
+        if (rc != pcmk_ok)
+                return pcmk_failed(error, rc, "cannot place %s on %s (constraint %s)", rsc, node, id);
+        return TRUE;
+}
+
+gboolean ham_pcmk_constraint_remove(HamPcmk *pcmk, const char *id, GError **error)
+{
+        g_autoptr(xmlDoc) doc = query_doc(pcmk, "constraints", error);
+        xmlNode *c, *x;
+        int rc;
+
+        if (!doc)
+                return FALSE;
+        c = ham_xml_find_id(xmlDocGetRootElement(doc), id);
+        if (!c)
+                return TRUE;
+        x = create_xml_node(NULL, (const char *)c->name);
+        crm_xml_add(x, "id", id);
+        rc = pcmk->cib->cmds->remove(pcmk->cib, "constraints", x, CALL_OPTS);
+        free_xml(x);
+        if (rc != pcmk_ok)
+                return pcmk_failed(error, rc, "cannot remove constraint %s", id);
+        return TRUE;
+}

@@ -1,0 +1,599 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The pure half of `hactl guest …` (ham-guest.h): options → definition,
+ * volumes and plan; the fencing rule; guests read back from the CIB.
+ */
+#include "ham-guest.h"
+#include "ham-internal.h"
+#include "ham-pcmk.h"
+#include "dg.h"
+#include "hv.h"
+#include "pk.h"
+
+#include <string.h>
+
+#define MIB ((guint64)1024 * 1024)
+/* Stands in for the DRBD device until guest-prepare allocates the minor. */
+#define DEVICE_PENDING "/dev/drbd0"
+
+static gboolean invalid(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static gboolean invalid(GError **error, const char *fmt, ...)
+{
+        g_autofree char *msg = NULL;
+        va_list ap;
+
+        va_start(ap, fmt);
+        msg = g_strdup_vprintf(fmt, ap);
+        va_end(ap);
+        g_set_error_literal(error, HAM_ERROR, HAM_ERROR_INVALID, msg);
+        return FALSE;
+}
+
+gboolean ham_memory_parse(const char *text, guint *ret_mib, GError **error)
+{
+        guint64 v = 0;
+        g_autoptr(GError) e = NULL;
+
+        if (!text || !*text)
+                return invalid(error, "--memory: give the guest's memory, e.g. --memory 512 (MiB) or --memory 1G");
+        if (g_ascii_isdigit(text[strlen(text) - 1])) {
+                if (!g_ascii_string_to_unsigned(text, 10, 1, G_MAXUINT, &v, NULL))
+                        return invalid(error, "--memory: \"%s\" is not a number of MiB", text);
+        } else {
+                if (!dg_size_parse(text, "--memory", &v, &e))
+                        return invalid(error, "%s", e->message);
+                if (v % MIB != 0)
+                        return invalid(error, "--memory: %s is not a whole number of MiB", text);
+                v /= MIB;
+        }
+        if (v > G_MAXUINT)
+                return invalid(error, "--memory: %s is too large", text);
+        *ret_mib = (guint)v;
+        return TRUE;
+}
+
+void ham_guest_create_plan_free(HamGuestCreatePlan *plan)
+{
+        if (!plan)
+                return;
+        g_free(plan->name);
+        if (plan->config)
+                json_object_put(plan->config);
+        if (plan->volumes)
+                g_ptr_array_unref(plan->volumes);
+        g_free(plan->prefer);
+        g_free(plan->image);
+        g_free(plan);
+}
+
+static json_object *build_config(const HamGuestCreateOpts *o, guint memory, guint vcpus,
+                                 const char *device)
+{
+        json_object *c = json_object_new_object();
+        json_object *disks = json_object_new_array();
+        json_object *disk = json_object_new_object();
+
+        json_object_object_add(c, "name", json_object_new_string(o->name));
+        json_object_object_add(c, "memory", json_object_new_int64(memory));
+        json_object_object_add(c, "vcpus", json_object_new_int64(vcpus));
+        /* cache none + aio native: every write reaches DRBD before the guest
+         * sees it complete (libhv's defaults, spelled out for the reader). */
+        json_object_object_add(disk, "path", json_object_new_string(device));
+        json_object_object_add(disk, "cache", json_object_new_string("none"));
+        json_object_object_add(disk, "aio", json_object_new_string("native"));
+        json_object_array_add(disks, disk);
+        json_object_object_add(c, "disks", disks);
+        if (o->kernel) {
+                json_object *boot = json_object_new_object();
+                json_object_object_add(boot, "from", json_object_new_string("kernel"));
+                json_object_object_add(boot, "kernel", json_object_new_string(o->kernel));
+                if (o->initrd)
+                        json_object_object_add(boot, "initrd", json_object_new_string(o->initrd));
+                if (o->cmdline)
+                        json_object_object_add(boot, "cmdline", json_object_new_string(o->cmdline));
+                json_object_object_add(c, "boot", boot);
+        }
+        return c;
+}
+
+/* libhv's model has the last word on the definition; its message names the field. */
+static json_object *validated(json_object *config, GError **error)
+{
+        g_autoptr(GError) e = NULL;
+        g_autoptr(HvGuestDef) def = hv_guest_def_from_json(config, &e);
+
+        if (!def) {
+                invalid(error, "the guest definition is not valid: %s", e->message);
+                json_object_put(config);
+                return NULL;
+        }
+        json_object_put(config);
+        return hv_guest_def_to_json(def);
+}
+
+HamGuestCreatePlan *ham_guest_create_plan(const HamGuestCreateOpts *o,
+                                          const HamGuestCreateEnv *env, GError **error)
+{
+        g_autoptr(HamGuestCreatePlan) plan = NULL;
+        g_autoptr(GError) e = NULL;
+        guint memory = 0;
+        guint64 vcpus = 1, size = 0;
+        HamVolume *vol;
+
+        if (!o->name || !hv_guest_name_valid(o->name)) {
+                invalid(error, "guest name \"%s\" is not valid: a lowercase letter, then up to 31 lowercase "
+                        "letters, digits or '-' ([a-z][a-z0-9-]{0,31})", o->name ? o->name : "");
+                return NULL;
+        }
+        if (!o->memory) {
+                invalid(error, "--memory is required, e.g. --memory 512 (MiB) or --memory 1G");
+                return NULL;
+        }
+        if (!ham_memory_parse(o->memory, &memory, error))
+                return NULL;
+        if (o->vcpus && !g_ascii_string_to_unsigned(o->vcpus, 10, 1, 255, &vcpus, NULL)) {
+                invalid(error, "--vcpus: \"%s\" is not a number of virtual CPUs between 1 and 255", o->vcpus);
+                return NULL;
+        }
+        if (!o->disk) {
+                invalid(error, "--disk is required: the size of the guest's replicated disk, e.g. --disk 10G");
+                return NULL;
+        }
+        if (!dg_size_parse(o->disk, "--disk", &size, &e)) {
+                invalid(error, "%s", e->message);
+                return NULL;
+        }
+        if (size < MIB) {
+                invalid(error, "--disk: %s is too small; a guest disk has at least 1 MiB", o->disk);
+                return NULL;
+        }
+        if (o->image && o->kernel) {
+                invalid(error, "--image and --kernel exclude each other: a guest boots either from its disk "
+                        "(written from --image) or from a kernel given on the host");
+                return NULL;
+        }
+        if (!o->image && !o->kernel) {
+                invalid(error, "give --image FILE (a disk image to boot from) or --kernel FILE "
+                        "(with --initrd and --cmdline as needed)");
+                return NULL;
+        }
+        if (!o->kernel && (o->initrd || o->cmdline)) {
+                invalid(error, "--%s needs --kernel", o->initrd ? "initrd" : "cmdline");
+                return NULL;
+        }
+        if (o->prefer && g_strcmp0(o->prefer, env->local) != 0 && g_strcmp0(o->prefer, env->peer) != 0) {
+                invalid(error, "--prefer: the cluster has no node %s (its nodes are %s and %s)",
+                        o->prefer, env->local, env->peer);
+                return NULL;
+        }
+        for (const char *const *g = env->guests; g && *g; g++)
+                if (g_str_equal(*g, o->name)) {
+                        g_set_error(error, HAM_ERROR, HAM_ERROR_CONFLICT,
+                                    "guest %s exists already; choose another name, or remove it first "
+                                    "with hactl guest remove %s", o->name, o->name);
+                        return NULL;
+                }
+        if (o->image) {
+                if (env->image_size < 0) {
+                        g_set_error(error, HAM_ERROR, HAM_ERROR_NOT_FOUND, "--image %s: %s", o->image,
+                                    env->image_error ? env->image_error : "cannot be read");
+                        return NULL;
+                }
+                if ((guint64)env->image_size > size) {
+                        g_autofree char *have = dg_size_format((guint64)env->image_size);
+                        g_autofree char *want = dg_size_format(size);
+                        invalid(error, "--image %s needs %s, more than the disk of %s; give --disk %"
+                                G_GUINT64_FORMAT "M or more", o->image, have, want,
+                                ((guint64)env->image_size + MIB - 1) / MIB);
+                        return NULL;
+                }
+        }
+        if (env->fencing_problem && !o->without_fencing) {
+                g_set_error(error, HAM_ERROR, HAM_ERROR_UNSAFE,
+                            "refusing to create a guest while fencing is not set up (%s): without fencing "
+                            "a split cluster may run the guest on both nodes and corrupt its disk; configure "
+                            "a fence device (see hactl(8), FENCING), or accept the risk with --without-fencing",
+                            env->fencing_problem);
+                return NULL;
+        }
+
+        plan = g_new0(HamGuestCreatePlan, 1);
+        plan->name = g_strdup(o->name);
+        plan->config = validated(build_config(o, memory, (guint)vcpus, DEVICE_PENDING), error);
+        if (!plan->config)
+                return NULL;
+        plan->volumes = g_ptr_array_new_with_free_func((GDestroyNotify)ham_volume_free);
+        vol = g_new0(HamVolume, 1);
+        vol->guest = g_strdup(o->name);
+        vol->volume = g_strdup(HAM_GUEST_ROOT_VOLUME);
+        vol->size = size;
+        g_ptr_array_add(plan->volumes, vol);
+        plan->prefer = g_strdup(o->prefer);
+        plan->image = g_strdup(o->image);
+        plan->kernel_boot = o->kernel != NULL;
+        plan->without_fencing = env->fencing_problem && o->without_fencing;
+        plan->no_wait_sync = o->no_wait_sync;
+        return g_steal_pointer(&plan);
+}
+
+json_object *ham_guest_create_config(const HamGuestCreatePlan *plan, const char *device,
+                                     GError **error)
+{
+        json_object *copy = NULL, *disks, *disk;
+
+        if (json_object_deep_copy(plan->config, &copy, NULL) != 0) {
+                g_set_error(error, HAM_ERROR, HAM_ERROR_FAILED, "out of memory copying the guest definition");
+                return NULL;
+        }
+        if (json_object_object_get_ex(copy, "disks", &disks) && json_object_array_length(disks) > 0) {
+                disk = json_object_array_get_idx(disks, 0);
+                json_object_object_add(disk, "path", json_object_new_string(device));
+        }
+        return validated(copy, error);
+}
+
+char *ham_guest_create_plan_to_string(const HamGuestCreatePlan *plan)
+{
+        g_autoptr(GString) s = g_string_new(NULL);
+        g_autoptr(json_object) shown = NULL;
+        g_autofree char *config = NULL;
+        json_object *disks;
+        guint n = 0;
+
+        /* The real device is known after step 1 only. */
+        if (json_object_deep_copy(plan->config, &shown, NULL) == 0 &&
+            json_object_object_get_ex(shown, "disks", &disks) && json_object_array_length(disks) > 0)
+                json_object_object_add(json_object_array_get_idx(disks, 0), "path",
+                                       json_object_new_string("/dev/drbdN"));
+        config = pk_json_to_string(shown ? shown : plan->config, FALSE);
+
+        g_string_append_printf(s, "plan for guest %s:\n", plan->name);
+        if (plan->without_fencing)
+                g_string_append(s, "  warning: fencing is not set up (--without-fencing)\n");
+        for (guint i = 0; i < plan->volumes->len; i++) {
+                const HamVolume *v = plan->volumes->pdata[i];
+                g_autofree char *size = dg_size_format(v->size);
+                g_string_append_printf(s, "  %u. guest-prepare: volume %s (%s) as DRBD resource pk-%s-%s on both "
+                                       "nodes (minor and port allocated by hamgrd)\n",
+                                       ++n, v->volume, size, v->guest, v->volume);
+        }
+        g_string_append_printf(s, "  %u. promote pk-%s-%s here with force: the initial full sync starts from "
+                               "this node\n", ++n, plan->name, HAM_GUEST_ROOT_VOLUME);
+        if (plan->image)
+                g_string_append_printf(s, "  %u. write %s onto the DRBD device (qemu-img convert -O raw)\n",
+                                       ++n, plan->image);
+        else
+                g_string_append_printf(s, "  %u. leave the disk empty (kernel boot)\n", ++n);
+        if (plan->no_wait_sync)
+                g_string_append_printf(s, "  %u. let the initial sync finish in the background (--no-wait-sync)\n",
+                                       ++n);
+        else
+                g_string_append_printf(s, "  %u. wait for the initial sync to finish\n", ++n);
+        g_string_append_printf(s, "  %u. demote pk-%s-%s\n", ++n, plan->name, HAM_GUEST_ROOT_VOLUME);
+        g_string_append_printf(s, "  %u. guest-commit: the DRBD clone, ocf:plastik:guest guest-%s, colocation "
+                               "with Promoted, order promote then start%s%s\n", ++n, plan->name,
+                               plan->prefer ? ", preference for " : "", plan->prefer ? plan->prefer : "");
+        g_string_append_printf(s, "  %u. wait until Pacemaker runs the guest\n", ++n);
+        g_string_append_printf(s, "definition (/dev/drbdN: the DRBD device allocated in step 1):\n  %s\n", config);
+        return g_string_free(g_steal_pointer(&s), FALSE);
+}
+
+/* ---- fencing ------------------------------------------------------------------------ */
+
+static gboolean has_stonith_primitive(xmlNode *node)
+{
+        for (xmlNode *c = node ? node->children : NULL; c; c = c->next) {
+                if (c->type != XML_ELEMENT_NODE)
+                        continue;
+                if (ham_xml_is(c, "primitive")) {
+                        g_autofree char *cls = ham_xml_prop(c, "class");
+                        if (g_strcmp0(cls, "stonith") == 0)
+                                return TRUE;
+                } else if (has_stonith_primitive(c)) {
+                        return TRUE;
+                }
+        }
+        return FALSE;
+}
+
+static xmlNode *configuration_of(xmlNode *root)
+{
+        return ham_xml_is(root, "cib") ? ham_xml_child(root, "configuration") : root;
+}
+
+static gboolean false_value(const char *v)
+{
+        return v && (g_ascii_strcasecmp(v, "false") == 0 || g_ascii_strcasecmp(v, "no") == 0 ||
+                     g_ascii_strcasecmp(v, "off") == 0 || g_str_equal(v, "0") ||
+                     g_ascii_strcasecmp(v, "n") == 0 || g_ascii_strcasecmp(v, "f") == 0);
+}
+
+gboolean ham_cib_fencing_problem(const char *xml, gsize len, char **ret_problem, GError **error)
+{
+        g_autoptr(xmlDoc) doc = ham_xml_parse(xml, len, "the CIB", error);
+        xmlNode *conf, *crm;
+
+        if (!doc)
+                return FALSE;
+        conf = configuration_of(xmlDocGetRootElement(doc));
+        crm = ham_xml_child(conf, "crm_config");
+        for (xmlNode *set = crm ? crm->children : NULL; set; set = set->next)
+                for (xmlNode *nv = set->children; nv; nv = nv->next) {
+                        g_autofree char *name = ham_xml_prop(nv, "name");
+                        g_autofree char *value = ham_xml_prop(nv, "value");
+                        if (ham_xml_is(nv, "nvpair") && g_strcmp0(name, "stonith-enabled") == 0 &&
+                            false_value(value)) {
+                                *ret_problem = g_strdup("the cluster property stonith-enabled is false");
+                                return TRUE;
+                        }
+                }
+        if (!has_stonith_primitive(ham_xml_child(conf, "resources"))) {
+                *ret_problem = g_strdup("no fence device is configured: the CIB has no primitive of class stonith");
+                return TRUE;
+        }
+        *ret_problem = NULL;
+        return TRUE;
+}
+
+/* ---- guests read back --------------------------------------------------------------- */
+
+void ham_guest_info_free(HamGuestInfo *g)
+{
+        if (!g)
+                return;
+        g_free(g->name);
+        if (g->config)
+                json_object_put(g->config);
+        g_free(g->target_role);
+        g_free(g->prefer);
+        g_free(g->move_to);
+        if (g->volumes)
+                g_ptr_array_unref(g->volumes);
+        if (g->constraints)
+                g_ptr_array_unref(g->constraints);
+        g_free(g->node);
+        g_free(g->state);
+        if (g->volume_roles)
+                g_ptr_array_unref(g->volume_roles);
+        g_free(g->health);
+        g_free(g);
+}
+
+char *ham_cib_move_id(const char *guest)
+{
+        return g_strdup_printf("cli-prefer-guest-%s", guest);
+}
+
+static char *set_value(xmlNode *prim, const char *kind, const char *name)
+{
+        for (xmlNode *s = prim->children; s; s = s->next) {
+                if (!ham_xml_is(s, kind))
+                        continue;
+                for (xmlNode *nv = s->children; nv; nv = nv->next) {
+                        g_autofree char *n = ham_xml_prop(nv, "name");
+                        if (ham_xml_is(nv, "nvpair") && g_strcmp0(n, name) == 0)
+                                return ham_xml_prop(nv, "value");
+                }
+        }
+        return NULL;
+}
+
+static HamGuestInfo *guest_from_primitive(xmlNode *prim)
+{
+        g_autofree char *id = ham_xml_prop(prim, "id");
+        g_autofree char *type = ham_xml_prop(prim, "type");
+        g_autofree char *provider = ham_xml_prop(prim, "provider");
+        g_autofree char *config = NULL, *prio = NULL;
+        HamGuestInfo *g;
+        guint64 p = 0;
+
+        if (!id || !g_str_has_prefix(id, "guest-") || g_strcmp0(type, "guest") != 0 ||
+            g_strcmp0(provider, "plastik") != 0)
+                return NULL;
+        g = g_new0(HamGuestInfo, 1);
+        g->name = g_strdup(id + strlen("guest-"));
+        config = set_value(prim, "instance_attributes", "config");
+        if (config)
+                g->config = pk_json_parse(config, -1, "config", NULL);
+        prio = set_value(prim, "meta_attributes", "priority");
+        if (prio && g_ascii_string_to_unsigned(prio, 10, 0, G_MAXUINT, &p, NULL))
+                g->priority = (guint)p;
+        g->target_role = set_value(prim, "meta_attributes", "target-role");
+        g->volumes = g_ptr_array_new_with_free_func((GDestroyNotify)ham_volume_free);
+        g->constraints = g_ptr_array_new_with_free_func(g_free);
+        g->volume_roles = g_ptr_array_new_with_free_func(g_free);
+        return g;
+}
+
+HamGuestInfo *ham_guest_info_find(GPtrArray *guests, const char *name)
+{
+        for (guint i = 0; i < guests->len; i++) {
+                HamGuestInfo *g = guests->pdata[i];
+                if (g_str_equal(g->name, name))
+                        return g;
+        }
+        return NULL;
+}
+
+static int info_cmp(gconstpointer a, gconstpointer b)
+{
+        const HamGuestInfo *x = *(HamGuestInfo *const *)a, *y = *(HamGuestInfo *const *)b;
+        return strcmp(x->name, y->name);
+}
+
+/* Does constraint @c name a resource of guest @g? */
+static gboolean constraint_of(xmlNode *c, const HamGuestInfo *g)
+{
+        static const char *const refs[] = { "rsc", "with-rsc", "first", "then", NULL };
+        g_autofree char *gid = ham_cib_guest_id(g->name);
+
+        for (const char *const *a = refs; *a; a++) {
+                g_autofree char *v = ham_xml_prop(c, *a);
+                if (!v)
+                        continue;
+                if (g_str_equal(v, gid))
+                        return TRUE;
+                for (guint i = 0; i < g->volumes->len; i++) {
+                        const HamVolume *vol = g->volumes->pdata[i];
+                        g_autofree char *did = ham_cib_drbd_id(vol->guest, vol->volume);
+                        g_autofree char *cid = g_strdup_printf("%s-clone", did);
+                        if (g_str_equal(v, did) || g_str_equal(v, cid))
+                                return TRUE;
+                }
+        }
+        return FALSE;
+}
+
+static void add_status(HamGuestInfo *g, const HamMonStatus *mon)
+{
+        g_autofree char *gid = ham_cib_guest_id(g->name);
+
+        if (!mon || !mon->connected) {
+                g->state = g_strdup("unknown");
+                return;
+        }
+        for (guint i = 0; i < mon->resources->len; i++) {
+                const HamMonResource *r = mon->resources->pdata[i];
+                if (g_strcmp0(r->id, gid) == 0) {
+                        if (r->active && r->node && !g->node)
+                                g->node = g_strdup(r->node);
+                        if (r->failed)
+                                g->state = g_strdup("failed");
+                        else if (!r->managed)
+                                g->state = g_strdup("unmanaged");
+                } else if (r->node) {
+                        for (guint v = 0; v < g->volumes->len; v++) {
+                                const HamVolume *vol = g->volumes->pdata[v];
+                                g_autofree char *did = ham_cib_drbd_id(vol->guest, vol->volume);
+                                if (g_strcmp0(r->id, did) == 0 || (r->id && g_str_has_prefix(r->id, did) &&
+                                                                     r->id[strlen(did)] == ':'))
+                                        g_ptr_array_add(g->volume_roles,
+                                                        g_strdup_printf("%s:%s:%s", vol->volume, r->node,
+                                                                        r->role ? r->role : "?"));
+                        }
+                }
+        }
+        if (!g->state)
+                /* crm_mon may leave out resources that are not active. */
+                g->state = g_strdup(g->node ? "running" : "stopped");
+}
+
+static void add_health(HamGuestInfo *g, xmlNode *status)
+{
+        g_autofree char *attr = g_strdup_printf("plastik-guest-%s", g->name);
+
+        if (!g->node)
+                return;
+        for (xmlNode *ns = status ? status->children : NULL; ns; ns = ns->next) {
+                g_autofree char *uname = ham_xml_prop(ns, "uname");
+                xmlNode *ta;
+                if (!ham_xml_is(ns, "node_state") || g_strcmp0(uname, g->node) != 0)
+                        continue;
+                ta = ham_xml_child(ns, "transient_attributes");
+                if (ta && !g->health)
+                        g->health = set_value(ta, "instance_attributes", attr);
+        }
+}
+
+GPtrArray *ham_guests_collect(const char *cib_xml, gsize len, const HamMonStatus *mon, GError **error)
+{
+        g_autoptr(xmlDoc) doc = ham_xml_parse(cib_xml, len, "the CIB", error);
+        g_autoptr(GPtrArray) out = NULL, vols = NULL;
+        xmlNode *root, *conf, *res, *cons;
+
+        if (!doc)
+                return NULL;
+        vols = ham_cib_volumes_parse(cib_xml, len, error);
+        if (!vols)
+                return NULL;
+        root = xmlDocGetRootElement(doc);
+        conf = configuration_of(root);
+        res = ham_xml_child(conf, "resources");
+        cons = ham_xml_child(conf, "constraints");
+        out = g_ptr_array_new_with_free_func((GDestroyNotify)ham_guest_info_free);
+        for (xmlNode *r = res ? res->children : NULL; r; r = r->next) {
+                HamGuestInfo *g = ham_xml_is(r, "primitive") ? guest_from_primitive(r) : NULL;
+                if (g)
+                        g_ptr_array_add(out, g);
+        }
+        /* Volumes whose guest primitive is gone still show, under their guest:
+         * a half-removed guest must be visible to be cleaned up. */
+        for (guint i = 0; i < vols->len; i++) {
+                HamVolume *v = vols->pdata[i];
+                HamGuestInfo *g = ham_guest_info_find(out, v->guest);
+                if (!g) {
+                        g = g_new0(HamGuestInfo, 1);
+                        g->name = g_strdup(v->guest);
+                        g->volumes = g_ptr_array_new_with_free_func((GDestroyNotify)ham_volume_free);
+                        g->constraints = g_ptr_array_new_with_free_func(g_free);
+                        g->volume_roles = g_ptr_array_new_with_free_func(g_free);
+                        g_ptr_array_add(out, g);
+                }
+                g_ptr_array_add(g->volumes, g_steal_pointer(&vols->pdata[i]));
+        }
+        for (guint i = 0; i < out->len; i++) {
+                HamGuestInfo *g = out->pdata[i];
+                g_autofree char *prefer_id = g_strdup_printf("location-guest-%s-prefer", g->name);
+                g_autofree char *move_id = ham_cib_move_id(g->name);
+                for (xmlNode *c = cons ? cons->children : NULL; c; c = c->next) {
+                        g_autofree char *id = NULL;
+                        if (c->type != XML_ELEMENT_NODE || !constraint_of(c, g))
+                                continue;
+                        id = ham_xml_prop(c, "id");
+                        if (g_strcmp0(id, prefer_id) == 0)
+                                g->prefer = ham_xml_prop(c, "node");
+                        else if (g_strcmp0(id, move_id) == 0)
+                                g->move_to = ham_xml_prop(c, "node");
+                        g_ptr_array_add(g->constraints, g_steal_pointer(&id));
+                }
+                add_status(g, mon);
+                add_health(g, ham_xml_child(root, "status"));
+        }
+        g_ptr_array_sort(out, info_cmp);
+        return g_steal_pointer(&out);
+}
+
+static json_object *str_or_null(const char *s)
+{
+        return s ? json_object_new_string(s) : NULL;
+}
+
+json_object *ham_guest_info_to_json(const HamGuestInfo *g)
+{
+        json_object *o = json_object_new_object();
+        json_object *vols = json_object_new_array();
+        json_object *cons = json_object_new_array();
+        json_object *roles = json_object_new_array();
+
+        json_object_object_add(o, "name", json_object_new_string(g->name));
+        json_object_object_add(o, "node", str_or_null(g->node));
+        json_object_object_add(o, "state", json_object_new_string(g->state ? g->state : "unknown"));
+        json_object_object_add(o, "health", str_or_null(g->health));
+        json_object_object_add(o, "target_role", str_or_null(g->target_role));
+        json_object_object_add(o, "prefer", str_or_null(g->prefer));
+        json_object_object_add(o, "moving_to", str_or_null(g->move_to));
+        json_object_object_add(o, "priority", json_object_new_int64(g->priority));
+        json_object_object_add(o, "config", g->config ? json_object_get(g->config) : NULL);
+        for (guint i = 0; i < g->volumes->len; i++) {
+                const HamVolume *v = g->volumes->pdata[i];
+                json_object *j = json_object_new_object();
+                g_autofree char *res = g_strdup_printf("pk-%s-%s", v->guest, v->volume);
+                g_autofree char *dev = g_strdup_printf("/dev/drbd%u", v->minor);
+
+                json_object_object_add(j, "volume", json_object_new_string(v->volume));
+                json_object_object_add(j, "size", json_object_new_int64((gint64)v->size));
+                json_object_object_add(j, "minor", json_object_new_int64(v->minor));
+                json_object_object_add(j, "port", json_object_new_int64(v->port));
+                json_object_object_add(j, "resource", json_object_new_string(res));
+                json_object_object_add(j, "device", json_object_new_string(dev));
+                json_object_array_add(vols, j);
+        }
+        json_object_object_add(o, "volumes", vols);
+        for (guint i = 0; i < g->volume_roles->len; i++)
+                json_object_array_add(roles, json_object_new_string(g->volume_roles->pdata[i]));
+        json_object_object_add(o, "volume_roles", roles);
+        for (guint i = 0; i < g->constraints->len; i++)
+                json_object_array_add(cons, json_object_new_string(g->constraints->pdata[i]));
+        json_object_object_add(o, "constraints", cons);
+        return o;
+}

@@ -1,0 +1,836 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * hactl guest …: create, list, show, start, stop, move, remove (hactl(8)).
+ * The decisions are in guest.c (pure, golden-tested); this file gathers the
+ * facts, talks to hamgrd, DRBD and Pacemaker, and waits.
+ */
+#include "hactl.h"
+#include "ham.h"
+#include "ham-api.h"
+#include "ham-guest.h"
+#include "ham-pcmk.h"
+#include "dg.h"
+#include "hv.h"
+#include "pk.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEFAULT_WAIT_S 300
+/* guest-prepare creates LVs and metadata on both nodes: minutes on slow disks. */
+#define PREPARE_TIMEOUT_MS (10 * 60 * 1000)
+#define POLL_MS 1000
+
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+        interrupted = sig;
+}
+
+static void catch_interrupts(gboolean on)
+{
+        struct sigaction sa = { 0 };
+
+        sa.sa_handler = on ? on_interrupt : SIG_DFL;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGHUP, &sa, NULL);
+}
+
+static gboolean wait_s_of(CmdArgs *a, guint *ret, int *rc)
+{
+        guint64 t = DEFAULT_WAIT_S;
+        const char *v = hactl_opt(a, "timeout");
+
+        if (v && !g_ascii_string_to_unsigned(v, 10, 1, 86400, &t, NULL)) {
+                *rc = hactl_usage_error("--timeout needs a number of seconds between 1 and 86400 (got \"%s\")", v);
+                return FALSE;
+        }
+        *ret = (guint)t;
+        return TRUE;
+}
+
+/* plastik.conf, or why this node cannot run guest commands. */
+static HamConf *load_conf(GError **error)
+{
+        g_autoptr(GError) e = NULL;
+        HamConf *conf = ham_conf_load(HAM_CONF_PATH, &e);
+
+        if (!conf && g_error_matches(e, HAM_ERROR, HAM_ERROR_NOT_FOUND))
+                g_set_error(error, HAM_ERROR, HAM_ERROR_NOT_FOUND,
+                            "this node is in no cluster (%s is missing); set one up with hactl cluster init",
+                            HAM_CONF_PATH);
+        else if (!conf)
+                g_propagate_error(error, g_steal_pointer(&e));
+        return conf;
+}
+
+/* ---- the cluster's view ----------------------------------------------------------------- */
+
+typedef struct {
+        HamPcmk *pcmk;
+        char *cib;
+        HamMonStatus *mon;
+        GPtrArray *guests; /* HamGuestInfo* */
+} View;
+
+static void view_clear(View *v)
+{
+        g_clear_pointer(&v->cib, g_free);
+        g_clear_pointer(&v->mon, ham_mon_status_free);
+        g_clear_pointer(&v->guests, g_ptr_array_unref);
+}
+
+static void view_free(View *v)
+{
+        view_clear(v);
+        g_clear_pointer(&v->pcmk, ham_pcmk_close);
+}
+
+static gboolean view_read(View *v, GError **error)
+{
+        view_clear(v);
+        if (!v->pcmk && !(v->pcmk = ham_pcmk_connect("hactl", error)))
+                return FALSE;
+        if (!(v->cib = ham_pcmk_query_xml(v->pcmk, NULL, error)))
+                return FALSE;
+        v->mon = ham_crm_mon_run(NULL);
+        v->guests = ham_guests_collect(v->cib, strlen(v->cib), v->mon, error);
+        return v->guests != NULL;
+}
+
+static HamGuestInfo *view_guest(View *v, const char *name, GError **error)
+{
+        HamGuestInfo *g = ham_guest_info_find(v->guests, name);
+
+        if (!g)
+                g_set_error(error, HAM_ERROR, HAM_ERROR_NOT_FOUND,
+                            "there is no guest %s (hactl guest list shows the guests)", name);
+        return g;
+}
+
+typedef gboolean (*DoneFunc)(const HamGuestInfo *g, gpointer data);
+
+/*
+ * Polls the CIB and crm_mon until @done says so, at most @timeout_s; prints
+ * what it waits for every 5 s. A guest that Pacemaker reports failed ends
+ * the wait at once, with the failure.
+ */
+static gboolean wait_guest(View *v, const char *name, const char *what, guint timeout_s,
+                           DoneFunc done, gpointer data, GError **error)
+{
+        gint64 start = pk_now_ms(), last = start;
+
+        for (;;) {
+                HamGuestInfo *g;
+                gint64 now;
+
+                if (!view_read(v, error))
+                        return FALSE;
+                g = ham_guest_info_find(v->guests, name);
+                if (done(g, data))
+                        return TRUE;
+                if (g && g_strcmp0(g->state, "failed") == 0) {
+                        g_autoptr(GString) why = g_string_new(NULL);
+                        for (guint i = 0; v->mon && i < v->mon->failures->len; i++) {
+                                const HamMonFailure *f = v->mon->failures->pdata[i];
+                                if (f->op_key && strstr(f->op_key, name))
+                                        g_string_append_printf(why, "; %s on %s: %s%s%s", f->op_key,
+                                                               f->node ? f->node : "?",
+                                                               f->exitstatus ? f->exitstatus : "error",
+                                                               f->exitreason && *f->exitreason ? ", " : "",
+                                                               f->exitreason ? f->exitreason : "");
+                        }
+                        g_set_error(error, HAM_ERROR, HAM_ERROR_PCMK,
+                                    "Pacemaker reports guest %s failed while %s%s (crm_mon -1 shows the details)",
+                                    name, what, why->str);
+                        return FALSE;
+                }
+                now = pk_now_ms();
+                if (interrupted) {
+                        g_set_error(error, HAM_ERROR, HAM_ERROR_TIMEOUT,
+                                    "interrupted while %s; Pacemaker goes on with it", what);
+                        return FALSE;
+                }
+                if (now - start >= (gint64)timeout_s * 1000) {
+                        g_set_error(error, HAM_ERROR, HAM_ERROR_TIMEOUT,
+                                    "guest %s: still %s after %u s (state %s%s%s); Pacemaker goes on with it, "
+                                    "see crm_mon -1", name, what, timeout_s, g && g->state ? g->state : "gone",
+                                    g && g->node ? " on " : "", g && g->node ? g->node : "");
+                        return FALSE;
+                }
+                if (now - last >= 5000) {
+                        fprintf(stderr, "hactl: %s (%" G_GINT64_FORMAT " s)\n", what, (now - start) / 1000);
+                        last = now;
+                }
+                g_usleep(POLL_MS * 1000);
+        }
+}
+
+static gboolean is_running(const HamGuestInfo *g, gpointer data)
+{
+        const char *node = data;
+        return g && g->node && g_strcmp0(g->state, "running") == 0 && (!node || g_str_equal(g->node, node));
+}
+
+static gboolean is_stopped(const HamGuestInfo *g, gpointer data)
+{
+        return !g || (!g->node && g_strcmp0(g->state, "stopped") == 0);
+}
+
+/* ---- create ------------------------------------------------------------------------------ */
+
+/* The size the image needs on the disk: qemu-img's virtual size, else the file's. */
+static gint64 image_size(const char *path, char **ret_error)
+{
+        const char *argv[] = { "qemu-img", "info", "--output=json", path, NULL };
+        g_autofree char *out = NULL, *err = NULL;
+        g_autoptr(json_object) info = NULL;
+        json_object *vs;
+        struct stat st;
+        int status = 0;
+
+        if (stat(path, &st) < 0) {
+                *ret_error = g_strdup_printf("%s", g_strerror(errno));
+                return -1;
+        }
+        if (access(path, R_OK) < 0) {
+                *ret_error = g_strdup_printf("cannot be read: %s", g_strerror(errno));
+                return -1;
+        }
+        if (pk_spawn_sync(argv, &out, &err, &status, NULL) && pk_spawn_check("qemu-img", status, err, NULL) &&
+            (info = pk_json_parse(out, -1, "qemu-img info", NULL)) &&
+            json_object_object_get_ex(info, "virtual-size", &vs))
+                return json_object_get_int64(vs);
+        return S_ISREG(st.st_mode) ? (gint64)st.st_size : -1;
+}
+
+static void on_dg_step(guint index, guint total, const DgStep *step, gpointer data)
+{
+        fprintf(stderr, "hactl: %s\n", step->summary);
+}
+
+static gboolean run_dg(const DgSite *site, const DgVolumeDef *def, gboolean promote, GError **error)
+{
+        DgFacts facts = { 0 };
+        g_autoptr(DgPlan) plan = NULL;
+
+        if (!dg_facts_gather(site, def, &facts, error))
+                return FALSE;
+        /* force: the volume is fresh (Inconsistent on both nodes); this node
+         * becomes the source of the initial full sync (dgctl(8), promote). */
+        plan = promote ? dg_plan_promote(site, def, &facts, TRUE, error) : dg_plan_demote(site, def, &facts, error);
+        return plan && dg_plan_execute(site, def, plan, on_dg_step, NULL, error);
+}
+
+typedef struct {
+        const char *resource;
+        gboolean done;
+        GError *error;
+        double last;
+} SyncWait;
+
+static void on_sync(double done, guint64 oos_kib, gpointer data)
+{
+        SyncWait *w = data;
+
+        if (done < 0 || (done - w->last < 1.0 && done < 100))
+                return;
+        w->last = done;
+        fprintf(stderr, "\rhactl: initial sync of %s: %5.1f%% (%" G_GUINT64_FORMAT " MiB to go)   %s",
+                w->resource, done, oos_kib / 1024, done >= 100 ? "\n" : "");
+}
+
+static gpointer sync_thread(gpointer data)
+{
+        SyncWait *w = data;
+
+        dg_sync_wait(w->resource, -1, on_sync, w, &w->error);
+        g_atomic_int_set(&w->done, TRUE);
+        return NULL;
+}
+
+/* dg_sync_wait in a thread, so a Ctrl-C is seen at once: the caller then
+ * aborts the transaction, which takes the resource down and ends the wait. */
+static gboolean sync_wait(const char *resource, GThread **ret_thread, SyncWait *w, GError **error)
+{
+        w->resource = resource;
+        w->last = -100;
+        *ret_thread = g_thread_new("sync-wait", sync_thread, w);
+        while (!g_atomic_int_get(&w->done) && !interrupted)
+                g_usleep(100 * 1000);
+        if (!g_atomic_int_get(&w->done))
+                return FALSE; /* interrupted: joined after the abort */
+        g_thread_join(*ret_thread);
+        *ret_thread = NULL;
+        if (w->error) {
+                g_propagate_error(error, g_steal_pointer(&w->error));
+                return FALSE;
+        }
+        return TRUE;
+}
+
+static gboolean guest_abort(const char *txn)
+{
+        g_autoptr(json_object) args = json_object_new_object();
+        g_autoptr(GError) error = NULL;
+
+        json_object_object_add(args, "txn", json_object_new_string(txn));
+        if (!ham_api_call_full(NULL, "guest-abort", args, PREPARE_TIMEOUT_MS, NULL, &error)) {
+                fprintf(stderr, "hactl: undoing the create failed too: %s\n", error->message);
+                return FALSE;
+        }
+        fprintf(stderr, "hactl: undone: the volumes are removed on both nodes\n");
+        return TRUE;
+}
+
+static const char *json_str(json_object *o, const char *key)
+{
+        json_object *v = NULL;
+        return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
+                ? json_object_get_string(v) : NULL;
+}
+
+static gint64 json_int(json_object *o, const char *key)
+{
+        json_object *v = NULL;
+        return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_int)
+                ? json_object_get_int64(v) : -1;
+}
+
+static int cmd_create(CmdArgs *a)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(HamConf) conf = NULL;
+        g_autoptr(HamGuestCreatePlan) plan = NULL;
+        g_autoptr(GPtrArray) names = g_ptr_array_new();
+        g_autoptr(json_object) pargs = NULL, pres = NULL, cargs = NULL, config = NULL;
+        g_autoptr(DgSite) site = NULL;
+        g_autofree char *fencing = NULL, *image_error = NULL;
+        g_auto(DgVolumeDef) def = { 0 };
+        View v = { 0 };
+        HamGuestCreateOpts o = {
+                .name = hactl_arg(a, 0),
+                .memory = hactl_opt(a, "memory"),
+                .vcpus = hactl_opt(a, "vcpus"),
+                .disk = hactl_opt(a, "disk"),
+                .image = hactl_opt(a, "image"),
+                .kernel = hactl_opt(a, "kernel"),
+                .initrd = hactl_opt(a, "initrd"),
+                .cmdline = hactl_opt(a, "cmdline"),
+                .prefer = hactl_opt(a, "prefer"),
+                .without_fencing = hactl_opt(a, "without-fencing") != NULL,
+                .no_wait_sync = hactl_opt(a, "no-wait-sync") != NULL,
+        };
+        HamGuestCreateEnv env = { .image_size = -1 };
+        json_object *vols, *vol;
+        const char *txn, *device, *resource;
+        GThread *thread = NULL;
+        SyncWait sw = { 0 };
+        guint wait_s;
+        int rc = EXIT_OK;
+
+        if (!wait_s_of(a, &wait_s, &rc))
+                return rc;
+        if (!(conf = load_conf(&error)))
+                return hactl_report(error);
+        if (!view_read(&v, &error) || !ham_cib_fencing_problem(v.cib, strlen(v.cib), &fencing, &error)) {
+                view_free(&v);
+                return hactl_report(error);
+        }
+        for (guint i = 0; i < v.guests->len; i++)
+                g_ptr_array_add(names, ((HamGuestInfo *)v.guests->pdata[i])->name);
+        g_ptr_array_add(names, NULL);
+        env.local = conf->local.name;
+        env.peer = conf->peer.name;
+        env.guests = (const char *const *)names->pdata;
+        env.fencing_problem = fencing;
+        if (o.image)
+                env.image_size = image_size(o.image, &image_error);
+        env.image_error = image_error;
+        plan = ham_guest_create_plan(&o, &env, &error);
+        view_free(&v);
+        if (!plan)
+                return hactl_report(error);
+        if (hactl_opt(a, "dry-run")) {
+                g_autofree char *text = ham_guest_create_plan_to_string(plan);
+                fputs(text, stdout);
+                return EXIT_OK;
+        }
+        if (plan->without_fencing)
+                fprintf(stderr, "hactl: WARNING: fencing is not set up (%s); creating %s anyway (--without-fencing)\n",
+                        fencing, plan->name);
+
+        catch_interrupts(TRUE);
+        pargs = json_object_new_object();
+        json_object_object_add(pargs, "guest", json_object_new_string(plan->name));
+        vols = json_object_new_array();
+        for (guint i = 0; i < plan->volumes->len; i++) {
+                const HamVolume *hv = plan->volumes->pdata[i];
+                vol = json_object_new_object();
+                json_object_object_add(vol, "volume", json_object_new_string(hv->volume));
+                json_object_object_add(vol, "size", json_object_new_int64((gint64)hv->size));
+                json_object_array_add(vols, vol);
+        }
+        json_object_object_add(pargs, "volumes", vols);
+        fprintf(stderr, "hactl: creating the volumes of %s on both nodes\n", plan->name);
+        if (!ham_api_call_full(NULL, "guest-prepare", pargs, PREPARE_TIMEOUT_MS, &pres, &error)) {
+                catch_interrupts(FALSE);
+                return hactl_report(error);
+        }
+        txn = json_str(pres, "txn");
+        vols = NULL;
+        json_object_object_get_ex(pres, "volumes", &vols);
+        vol = vols && json_object_is_type(vols, json_type_array) ? json_object_array_get_idx(vols, 0) : NULL;
+        device = vol ? json_str(vol, "device") : NULL;
+        resource = vol ? json_str(vol, "resource") : NULL;
+        if (!txn || !device || !resource || json_int(vol, "minor") < 0 || json_int(vol, "port") < 0) {
+                g_set_error(&error, HAM_ERROR, HAM_ERROR_PARSE, "hamgrd's answer to guest-prepare lacks %s",
+                            !txn ? "the transaction id" : "the volume's device, resource, minor or port");
+                if (txn)
+                        guest_abort(txn);
+                catch_interrupts(FALSE);
+                return hactl_report(error);
+        }
+        def.guest = g_strdup(plan->name);
+        def.volume = g_strdup(json_str(vol, "volume") ? json_str(vol, "volume") : HAM_GUEST_ROOT_VOLUME);
+        def.size = (guint64)json_int(vol, "size");
+        def.minor = (guint)json_int(vol, "minor");
+        def.port = (guint)json_int(vol, "port");
+        site = ham_conf_to_dg_site(conf, NULL);
+
+        /* From here on every failure and every interrupt undoes the prepare. */
+        if (interrupted)
+                goto abort;
+        if (!(config = ham_guest_create_config(plan, device, &error)))
+                goto abort;
+        fprintf(stderr, "hactl: %s is %s; this node becomes the source of the initial sync\n", resource, device);
+        if (!run_dg(site, &def, TRUE, &error) || interrupted)
+                goto abort;
+        if (plan->image) {
+                const char *argv[] = { "qemu-img", "convert", "-p", "-n", "-t", "none", "-O", "raw",
+                                       plan->image, device, NULL };
+                g_autofree char *err = NULL;
+                int status = 0;
+
+                fprintf(stderr, "hactl: writing %s onto %s\n", plan->image, device);
+                if (!pk_spawn_sync(argv, NULL, &err, &status, &error))
+                        goto abort;
+                if (interrupted)
+                        goto abort;
+                if (!pk_spawn_check("qemu-img", status, err, &error))
+                        goto abort;
+        }
+        if (plan->no_wait_sync) {
+                fprintf(stderr, "hactl: the initial sync goes on in the background (dgctl status %s shows it)\n",
+                        plan->name);
+        } else if (!sync_wait(resource, &thread, &sw, &error)) {
+                goto abort;
+        }
+        if (!run_dg(site, &def, FALSE, &error) || interrupted)
+                goto abort;
+
+        cargs = json_object_new_object();
+        {
+                json_object *g = json_object_new_object();
+                json_object_object_add(g, "name", json_object_new_string(plan->name));
+                json_object_object_add(g, "config", json_object_get(config));
+                json_object_object_add(g, "prefer", plan->prefer ? json_object_new_string(plan->prefer) : NULL);
+                json_object_object_add(g, "priority", json_object_new_int(0));
+                json_object_object_add(cargs, "txn", json_object_new_string(txn));
+                json_object_object_add(cargs, "guest", g);
+        }
+        if (!ham_api_call_full(NULL, "guest-commit", cargs, PREPARE_TIMEOUT_MS, NULL, &error)) {
+                /* hamgrd aborts the transaction itself when the CIB write
+                 * fails; a lost or garbled answer says nothing, so the CIB
+                 * decides whether the guest went in. */
+                g_autoptr(GError) e2 = NULL;
+                gboolean in_cib = view_read(&v, &e2) && ham_guest_info_find(v.guests, plan->name) &&
+                                  ham_guest_info_find(v.guests, plan->name)->config;
+                if (!in_cib && (error->domain != HAM_API_ERROR || error->code == HAM_API_ERROR_PROTOCOL ||
+                                error->code == HAM_API_ERROR_TIMEOUT)) {
+                        fprintf(stderr, "hactl: guest-commit: %s; the guest is not in the CIB\n", error->message);
+                        view_free(&v);
+                        guest_abort(txn);
+                        catch_interrupts(FALSE);
+                        return hactl_report(error);
+                }
+                if (!in_cib) {
+                        view_free(&v);
+                        catch_interrupts(FALSE);
+                        return hactl_report(error);
+                }
+                fprintf(stderr, "hactl: guest-commit: %s; but the guest is in the CIB, so it was committed\n",
+                        error->message);
+                g_clear_error(&error);
+        }
+        fprintf(stderr, "hactl: guest %s is in the cluster; waiting for Pacemaker to start it\n", plan->name);
+        if (!wait_guest(&v, plan->name, "waiting for the guest to start", wait_s, is_running, NULL, &error)) {
+                view_free(&v);
+                catch_interrupts(FALSE);
+                return hactl_report(error);
+        }
+        {
+                HamGuestInfo *g = ham_guest_info_find(v.guests, plan->name);
+                printf("guest %s runs on %s\n", plan->name, g->node);
+        }
+        view_free(&v);
+        catch_interrupts(FALSE);
+        return EXIT_OK;
+
+abort:
+        if (interrupted && !error)
+                g_set_error(&error, HAM_ERROR, HAM_ERROR_FAILED, "interrupted");
+        fprintf(stderr, "hactl: creating guest %s failed: %s; undoing it\n", plan->name, error->message);
+        {
+                /* A primary cannot be taken down while open; demote first (best effort). */
+                g_autoptr(GError) e2 = NULL;
+                run_dg(site, &def, FALSE, &e2);
+        }
+        guest_abort(txn);
+        if (thread) {
+                g_thread_join(thread);
+                g_clear_error(&sw.error);
+        }
+        catch_interrupts(FALSE);
+        rc = hactl_report(error);
+        return interrupted ? EXIT_FAIL : rc;
+}
+
+/* ---- list, show ---------------------------------------------------------------------------- */
+
+static int cmd_list(CmdArgs *a)
+{
+        g_autoptr(GError) error = NULL;
+        View v = { 0 };
+
+        if (!view_read(&v, &error)) {
+                view_free(&v);
+                return hactl_report(error);
+        }
+        if (hactl_opt(a, "json")) {
+                g_autoptr(json_object) arr = json_object_new_array();
+                for (guint i = 0; i < v.guests->len; i++)
+                        json_object_array_add(arr, ham_guest_info_to_json(v.guests->pdata[i]));
+                hactl_print_json(arr);
+        } else {
+                printf("%-20s %-16s %-10s %s\n", "GUEST", "NODE", "STATE", "HEALTH");
+                for (guint i = 0; i < v.guests->len; i++) {
+                        const HamGuestInfo *g = v.guests->pdata[i];
+                        printf("%-20s %-16s %-10s %s\n", g->name, g->node ? g->node : "-", g->state,
+                               g->health ? g->health : "-");
+                }
+        }
+        view_free(&v);
+        return EXIT_OK;
+}
+
+static int cmd_show(CmdArgs *a)
+{
+        g_autoptr(GError) error = NULL;
+        View v = { 0 };
+        const HamGuestInfo *g;
+
+        if (!view_read(&v, &error) || !(g = view_guest(&v, hactl_arg(a, 0), &error))) {
+                view_free(&v);
+                return hactl_report(error);
+        }
+        if (hactl_opt(a, "json")) {
+                g_autoptr(json_object) o = ham_guest_info_to_json(g);
+                hactl_print_json(o);
+        } else {
+                g_autofree char *config = g->config ? pk_json_to_string(g->config, TRUE) : NULL;
+                printf("guest:       %s\n", g->name);
+                printf("state:       %s%s%s\n", g->state, g->node ? " on " : "", g->node ? g->node : "");
+                printf("health:      %s\n", g->health ? g->health : "-");
+                printf("target-role: %s\n", g->target_role ? g->target_role : "Started (default)");
+                printf("prefers:     %s\n", g->prefer ? g->prefer : "-");
+                printf("priority:    %u\n", g->priority);
+                for (guint i = 0; i < g->volumes->len; i++) {
+                        const HamVolume *vol = g->volumes->pdata[i];
+                        g_autofree char *size = dg_size_format(vol->size);
+                        printf("volume:      %s, %s, DRBD pk-%s-%s, /dev/drbd%u, port %u\n", vol->volume, size,
+                               vol->guest, vol->volume, vol->minor, vol->port);
+                }
+                for (guint i = 0; i < g->volume_roles->len; i++)
+                        printf("replica:     %s\n", (const char *)g->volume_roles->pdata[i]);
+                for (guint i = 0; i < g->constraints->len; i++)
+                        printf("constraint:  %s\n", (const char *)g->constraints->pdata[i]);
+                printf("definition:\n%s\n", config ? config : "(missing or not JSON)");
+        }
+        view_free(&v);
+        return EXIT_OK;
+}
+
+/* ---- start, stop, move ---------------------------------------------------------------------- */
+
+static int cmd_start_stop(CmdArgs *a)
+{
+        g_autoptr(GError) error = NULL;
+        gboolean start = g_str_equal(a->spec->name, "start");
+        const char *name = hactl_arg(a, 0);
+        g_autofree char *fencing = NULL;
+        View v = { 0 };
+        guint wait_s;
+        int rc = EXIT_OK;
+
+        if (!wait_s_of(a, &wait_s, &rc))
+                return rc;
+        if (!view_read(&v, &error) || !view_guest(&v, name, &error))
+                goto fail;
+        if (start && !hactl_opt(a, "without-fencing")) {
+                if (!ham_cib_fencing_problem(v.cib, strlen(v.cib), &fencing, &error))
+                        goto fail;
+                if (fencing) {
+                        g_set_error(&error, HAM_ERROR, HAM_ERROR_UNSAFE,
+                                    "refusing to start guest %s while fencing is not set up (%s): without fencing "
+                                    "a split cluster may run it on both nodes and corrupt its disk; configure a "
+                                    "fence device (hactl(8), FENCING), or accept the risk with --without-fencing",
+                                    name, fencing);
+                        goto fail;
+                }
+        }
+        if (!ham_pcmk_guest_target_role(v.pcmk, name, start ? "Started" : "Stopped", &error))
+                goto fail;
+        if (hactl_opt(a, "no-wait")) {
+                printf("guest %s: %s requested\n", name, start ? "start" : "stop");
+                view_free(&v);
+                return EXIT_OK;
+        }
+        catch_interrupts(TRUE);
+        if (!wait_guest(&v, name, start ? "waiting for the guest to start" : "waiting for the guest to stop",
+                        wait_s, start ? is_running : is_stopped, NULL, &error)) {
+                catch_interrupts(FALSE);
+                goto fail;
+        }
+        catch_interrupts(FALSE);
+        if (start)
+                printf("guest %s runs on %s\n", name, ham_guest_info_find(v.guests, name)->node);
+        else
+                printf("guest %s is stopped\n", name);
+        view_free(&v);
+        return EXIT_OK;
+fail:
+        view_free(&v);
+        return hactl_report(error);
+}
+
+static int cmd_move(CmdArgs *a)
+{
+        g_autoptr(GError) error = NULL, e2 = NULL;
+        g_autoptr(HamConf) conf = NULL;
+        const char *name = hactl_arg(a, 0), *to = hactl_arg(a, 1);
+        g_autofree char *id = ham_cib_move_id(name), *gid = ham_cib_guest_id(name), *from = NULL;
+        View v = { 0 };
+        HamGuestInfo *g;
+        gboolean ok;
+        guint wait_s;
+        int rc = EXIT_OK;
+
+        if (!wait_s_of(a, &wait_s, &rc))
+                return rc;
+        if (!(conf = load_conf(&error)))
+                return hactl_report(error);
+        if (!view_read(&v, &error) || !(g = view_guest(&v, name, &error)))
+                goto fail;
+        if (!g->node) {
+                g_set_error(&error, HAM_ERROR, HAM_ERROR_INVALID,
+                            "guest %s does not run (state %s); start it with hactl guest start %s, "
+                            "or give the node to move it to", name, g->state, name);
+                if (!to)
+                        goto fail;
+                g_clear_error(&error);
+        }
+        from = g_strdup(g->node);
+        if (!to)
+                to = g_strcmp0(from, conf->local.name) == 0 ? conf->peer.name : conf->local.name;
+        if (g_strcmp0(to, conf->local.name) != 0 && g_strcmp0(to, conf->peer.name) != 0) {
+                g_set_error(&error, HAM_ERROR, HAM_ERROR_NOT_FOUND, "the cluster has no node %s (its nodes are %s and %s)",
+                            to, conf->local.name, conf->peer.name);
+                goto fail;
+        }
+        if (g_strcmp0(from, to) == 0) {
+                printf("guest %s runs on %s already\n", name, to);
+                view_free(&v);
+                return EXIT_OK;
+        }
+        /* Like crm_resource --move: an INFINITY preference while it moves,
+         * cleared afterwards; stickiness then keeps it where it is. */
+        if (!ham_pcmk_location_set(v.pcmk, id, gid, to, "INFINITY", &error))
+                goto fail;
+        fprintf(stderr, "hactl: moving guest %s from %s to %s\n", name, from ? from : "(stopped)", to);
+        catch_interrupts(TRUE);
+        ok = wait_guest(&v, name, "waiting for the guest to run on the other node", wait_s, is_running,
+                        (gpointer)to, &error);
+        catch_interrupts(FALSE);
+        if (!ham_pcmk_constraint_remove(v.pcmk, id, &e2))
+                fprintf(stderr, "hactl: cannot remove constraint %s: %s; remove it with "
+                        "cibadmin --delete --xml-text '<rsc_location id=\"%s\"/>'\n", id, e2->message, id);
+        if (!ok)
+                goto fail;
+        printf("guest %s runs on %s\n", name, to);
+        view_free(&v);
+        return EXIT_OK;
+fail:
+        view_free(&v);
+        return hactl_report(error);
+}
+
+/* ---- remove ---------------------------------------------------------------------------------- */
+
+static gboolean confirm(const char *name)
+{
+        char line[64] = "";
+
+        printf("remove guest %s and its volumes on both nodes? [y/N] ", name);
+        fflush(stdout);
+        if (!fgets(line, sizeof line, stdin))
+                return FALSE;
+        g_strstrip(line);
+        return g_ascii_strcasecmp(line, "y") == 0 || g_ascii_strcasecmp(line, "yes") == 0;
+}
+
+static gboolean volumes_active(const HamMonStatus *mon, const char *name)
+{
+        g_autofree char *prefix = g_strdup_printf("drbd-pk-%s-", name);
+
+        if (!mon || !mon->connected)
+                return TRUE;
+        for (guint i = 0; i < mon->resources->len; i++) {
+                const HamMonResource *r = mon->resources->pdata[i];
+                if (r->id && g_str_has_prefix(r->id, prefix) && r->active)
+                        return TRUE;
+        }
+        return FALSE;
+}
+
+static int cmd_remove(CmdArgs *a)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(json_object) args = NULL, res = NULL;
+        const char *name = hactl_arg(a, 0);
+        View v = { 0 };
+        HamGuestInfo *g;
+        gboolean in_cib;
+        guint wait_s;
+        gint64 start;
+        int rc = EXIT_OK;
+
+        if (!wait_s_of(a, &wait_s, &rc))
+                return rc;
+        if (!hv_guest_name_valid(name))
+                return hactl_usage_error("guest remove: \"%s\" is not a guest name", name);
+        if (!view_read(&v, &error))
+                goto fail;
+        /* Not in the CIB: volumes may still be left from a removal that was
+         * cut short; hamgrd says whether there are any. */
+        g = ham_guest_info_find(v.guests, name);
+        if (!hactl_opt(a, "yes")) {
+                if (!isatty(STDIN_FILENO)) {
+                        view_free(&v);
+                        return hactl_usage_error("guest remove: not on a terminal; give --yes to remove guest %s "
+                                                 "and its volumes on both nodes", name);
+                }
+                if (!confirm(name)) {
+                        printf("nothing removed\n");
+                        view_free(&v);
+                        return EXIT_OK;
+                }
+        }
+        in_cib = g != NULL;
+        if (g && g->config) {
+                fprintf(stderr, "hactl: stopping guest %s\n", name);
+                if (!ham_pcmk_guest_target_role(v.pcmk, name, "Stopped", &error) ||
+                    !wait_guest(&v, name, "waiting for the guest to stop", wait_s, is_stopped, NULL, &error))
+                        goto fail;
+        }
+        if (in_cib) {
+                if (!ham_pcmk_guest_remove(v.pcmk, name, &error)) {
+                        if (!g_error_matches(error, HAM_ERROR, HAM_ERROR_NOT_FOUND))
+                                goto fail;
+                        g_clear_error(&error);
+                }
+                /* Pacemaker stops the orphaned DRBD instances; the volumes can
+                 * only be taken down once it has. */
+                start = pk_now_ms();
+                for (;;) {
+                        g_autoptr(HamMonStatus) mon = ham_crm_mon_run(NULL);
+                        if (!volumes_active(mon, name))
+                                break;
+                        if (pk_now_ms() - start > (gint64)wait_s * 1000) {
+                                g_set_error(&error, HAM_ERROR, HAM_ERROR_TIMEOUT,
+                                            "guest %s's DRBD resources still run after %u s; once crm_mon -1 shows "
+                                            "them stopped, run hactl guest remove %s --yes again", name, wait_s, name);
+                                goto fail;
+                        }
+                        g_usleep(POLL_MS * 1000);
+                }
+        }
+        args = json_object_new_object();
+        json_object_object_add(args, "guest", json_object_new_string(name));
+        fprintf(stderr, "hactl: removing the volumes of %s on both nodes\n", name);
+        if (!ham_api_call_full(NULL, "guest-volumes-remove", args, PREPARE_TIMEOUT_MS, &res, &error)) {
+                if (!in_cib && g_error_matches(error, HAM_API_ERROR, HAM_API_ERROR_NOT_FOUND)) {
+                        g_clear_error(&error);
+                        g_set_error(&error, HAM_ERROR, HAM_ERROR_NOT_FOUND,
+                                    "there is no guest %s (hactl guest list shows the guests)", name);
+                }
+                goto fail;
+        }
+        {
+                json_object *nodes = NULL;
+                gboolean all = TRUE;
+                guint removed = 0;
+                if (json_object_object_get_ex(res, "nodes", &nodes) && json_object_is_type(nodes, json_type_array))
+                        for (size_t i = 0; i < json_object_array_length(nodes); i++) {
+                                json_object *n = json_object_array_get_idx(nodes, i), *ok = NULL, *r = NULL;
+                                if (json_object_object_get_ex(n, "removed", &r) && json_object_is_type(r, json_type_array))
+                                        removed += json_object_array_length(r);
+                                if (json_object_object_get_ex(n, "ok", &ok) && !json_object_get_boolean(ok)) {
+                                        fprintf(stderr, "hactl: %s: %s\n", json_str(n, "node") ? json_str(n, "node") : "?",
+                                                json_str(n, "error") ? json_str(n, "error") : "failed");
+                                        all = FALSE;
+                                }
+                        }
+                if (all && !in_cib && removed == 0) {
+                        g_set_error(&error, HAM_ERROR, HAM_ERROR_NOT_FOUND,
+                                    "there is no guest %s (hactl guest list shows the guests)", name);
+                        goto fail;
+                }
+                if (!all) {
+                        g_set_error(&error, HAM_ERROR, HAM_ERROR_FAILED,
+                                    "guest %s is out of the cluster, but not all of its volumes could be removed; "
+                                    "fix the cause and run hactl guest remove %s --yes again", name, name);
+                        goto fail;
+                }
+        }
+        printf("guest %s removed\n", name);
+        view_free(&v);
+        return EXIT_OK;
+fail:
+        view_free(&v);
+        return hactl_report(error);
+}
+
+int hactl_guest(CmdArgs *a)
+{
+        const char *cmd = a->spec->name;
+
+        if (g_str_equal(cmd, "create"))
+                return cmd_create(a);
+        if (g_str_equal(cmd, "list"))
+                return cmd_list(a);
+        if (g_str_equal(cmd, "show"))
+                return cmd_show(a);
+        if (g_str_equal(cmd, "start") || g_str_equal(cmd, "stop"))
+                return cmd_start_stop(a);
+        if (g_str_equal(cmd, "move"))
+                return cmd_move(a);
+        return cmd_remove(a);
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/**
+ * @file hactl.h
+ * @brief What hactl.c shares with the command files of hactl (hactl-guest.c):
+ * exit codes, the parsed command line and the reporting helpers.
+ */
+#pragma once
+
+#include <glib.h>
+#include <json-c/json.h>
+
+G_BEGIN_DECLS
+
+/* Exit codes, documented in hactl(8). */
+enum {
+        EXIT_OK = 0,
+        EXIT_FAIL = 1,
+        EXIT_USAGE = 2,
+        EXIT_INVALID = 3,
+        EXIT_CONFLICT = 4,
+        EXIT_PCMK = 5,
+        EXIT_TIMEOUT = 6,
+        EXIT_NOT_FOUND = 7,
+        EXIT_UNSAFE = 8,
+};
+
+/** A command: its words, the options it takes ("name=" takes a value), how
+ * many positional arguments, its usage line. */
+typedef struct {
+        const char *group, *name;
+        const char *const *options;
+        guint n_min, n_max;
+        const char *usage;
+} CmdSpec;
+
+typedef struct {
+        const CmdSpec *spec;
+        GHashTable *opts; /**< option name (without "--" and "=") -> value ("" for flags) */
+        GPtrArray *args;
+} CmdArgs;
+
+/** hactl_usage_error: prints "hactl: MESSAGE" and the hint; returns EXIT_USAGE. */
+int hactl_usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+
+/** hactl_report: prints @error and returns its exit code (HAM_ERROR, HAM_API_ERROR). */
+int hactl_report(GError *error);
+
+/** hactl_print_json: @obj pretty on stdout (transfer none). */
+void hactl_print_json(json_object *obj);
+
+/** hactl_opt: the value of --@name ("" for a flag) or NULL. (transfer none). */
+const char *hactl_opt(CmdArgs *a, const char *name);
+/** hactl_arg: positional argument @i or NULL. (transfer none). */
+const char *hactl_arg(CmdArgs *a, guint i);
+
+/** hactl_guest: runs `hactl guest …` (hactl-guest.c). */
+int hactl_guest(CmdArgs *a);
+
+G_END_DECLS

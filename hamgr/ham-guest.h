@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/**
+ * @file ham-guest.h
+ * @brief The pure parts of `hactl guest …`: the options of a create turned
+ * into a guest definition, a volume list and the plan printed by --dry-run;
+ * the fencing rule; the guests read back from the CIB and crm_mon.
+ *
+ * Nothing here runs a program or talks to a daemon: data in, data or text
+ * out (golden-tested in tests/golden/guest-create and guest-list).
+ */
+#pragma once
+
+#include <glib.h>
+#include <json-c/json.h>
+
+#include "ham.h"
+
+G_BEGIN_DECLS
+
+/** The only volume hactl guest create makes: the guest's first disk. */
+#define HAM_GUEST_ROOT_VOLUME "root"
+
+/** The options of `hactl guest create`, as given (NULL: not given). */
+typedef struct {
+        const char *name;
+        const char *memory;   /**< MiB ("512") or a size with a suffix ("1G") */
+        const char *vcpus;
+        const char *disk;     /**< dg_size_parse() syntax */
+        const char *image;    /**< disk image to write onto the volume */
+        const char *kernel, *initrd, *cmdline;
+        const char *prefer;   /**< node to prefer */
+        gboolean without_fencing;
+        gboolean no_wait_sync;
+} HamGuestCreateOpts;
+
+/** What the cluster and this node look like, gathered by the caller. */
+typedef struct {
+        const char *local;          /**< this node's name */
+        const char *peer;           /**< the other node's name */
+        const char *const *guests;  /**< guests whose resources are in the CIB (NULL-terminated) */
+        const char *fencing_problem; /**< NULL when fencing is configured, else why not */
+        gint64 image_size;          /**< virtual size of opts->image in bytes; -1: not readable */
+        const char *image_error;    /**< why opts->image cannot be read, when image_size is -1 */
+} HamGuestCreateEnv;
+
+/** A validated create: everything known before hamgrd allocates the volume. */
+typedef struct {
+        char *name;
+        json_object *config;  /**< the guest definition; disks[0].path is set by ham_guest_create_config() */
+        GPtrArray *volumes;   /**< HamVolume* with guest, volume and size (minor/port 0: not allocated yet) */
+        char *prefer;         /**< (nullable) */
+        char *image;          /**< (nullable) */
+        gboolean kernel_boot;
+        gboolean without_fencing;
+        gboolean no_wait_sync;
+} HamGuestCreatePlan;
+
+void ham_guest_create_plan_free(HamGuestCreatePlan *plan);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamGuestCreatePlan, ham_guest_create_plan_free)
+
+/**
+ * ham_guest_create_plan:
+ * Validates every option against @env and builds the definition with
+ * libhv's model (hv_guest_def_from_json(), the disk standing in as
+ * /dev/drbd0 until hamgrd allocates the real minor). Errors are
+ * HAM_ERROR_INVALID naming the option and the rule, HAM_ERROR_CONFLICT for
+ * a guest that exists, HAM_ERROR_NOT_FOUND for an image that cannot be
+ * read, HAM_ERROR_UNSAFE when fencing is not configured and
+ * --without-fencing was not given. Pure. (transfer full).
+ */
+HamGuestCreatePlan *ham_guest_create_plan(const HamGuestCreateOpts *opts,
+                                          const HamGuestCreateEnv *env, GError **error);
+
+/**
+ * ham_guest_create_plan_to_string:
+ * The steps of the create, one per line, numbered, for --dry-run.
+ * (transfer full).
+ */
+char *ham_guest_create_plan_to_string(const HamGuestCreatePlan *plan);
+
+/**
+ * ham_guest_create_config:
+ * The definition with its disk on @device (from guest-prepare), validated
+ * again with libhv's model. (transfer full).
+ */
+json_object *ham_guest_create_config(const HamGuestCreatePlan *plan, const char *device,
+                                     GError **error);
+
+/**
+ * ham_memory_parse:
+ * --memory: a plain number is MiB; a size with a suffix ("1G", "512M")
+ * must be a whole number of MiB. Errors name the option.
+ */
+gboolean ham_memory_parse(const char *text, guint *ret_mib, GError **error);
+
+/**
+ * ham_cib_fencing_problem:
+ * Reads a CIB (the whole one or its configuration section): NULL when
+ * STONITH is enabled (stonith-enabled not false: Pacemaker's default is
+ * true) and at least one primitive of class "stonith" exists; else the
+ * reason, e.g. "no fence device is configured". @ret_problem:
+ * (transfer full) (nullable). FALSE only when the XML does not parse.
+ */
+gboolean ham_cib_fencing_problem(const char *xml, gsize len, char **ret_problem,
+                                 GError **error);
+
+/** One guest as the CIB and crm_mon show it. */
+typedef struct {
+        char *name;
+        json_object *config;  /**< the definition (NULL when the param does not parse) */
+        guint priority;
+        char *target_role;    /**< meta target-role, or NULL */
+        char *prefer;         /**< the location-…-prefer node, or NULL */
+        char *move_to;        /**< a cli-prefer-… constraint's node, or NULL */
+        GPtrArray *volumes;   /**< HamVolume* */
+        GPtrArray *constraints; /**< char*: ids of the constraints naming its resources */
+        /* from crm_mon */
+        char *node;           /**< where it runs, or NULL */
+        char *state;          /**< "running", "stopped", "failed", "unmanaged", "unknown" */
+        GPtrArray *volume_roles; /**< char*: "node1:Promoted" per volume instance */
+        /* from the status section */
+        char *health;         /**< hamgrd's plastik-guest-NAME on its node, or NULL */
+} HamGuestInfo;
+
+void ham_guest_info_free(HamGuestInfo *info);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamGuestInfo, ham_guest_info_free)
+
+/**
+ * ham_guests_collect:
+ * Every guest in @cib_xml (the whole CIB: configuration and status), with
+ * its state from @mon ((nullable): unknown). Sorted by name. Pure.
+ * (transfer full): GPtrArray of HamGuestInfo*.
+ */
+GPtrArray *ham_guests_collect(const char *cib_xml, gsize len, const HamMonStatus *mon,
+                              GError **error);
+
+/** ham_guest_info_to_json: (transfer full) for --json. */
+json_object *ham_guest_info_to_json(const HamGuestInfo *info);
+
+/** ham_guest_info_find: (transfer none) (nullable). */
+HamGuestInfo *ham_guest_info_find(GPtrArray *guests, const char *name);
+
+/** ham_cib_move_id: "cli-prefer-guest-NAME" (crm_resource --move's name). (transfer full). */
+char *ham_cib_move_id(const char *guest);
+
+G_END_DECLS

@@ -3,6 +3,7 @@
 #include "ham.h"
 #include "ham-internal.h"
 #include "ham-pcmk.h"
+#include "hactl.h"
 #include "pk.h"
 #include "pk-config.h"
 
@@ -11,17 +12,6 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-/* Exit codes, documented in hactl(8). */
-enum {
-        EXIT_OK = 0,
-        EXIT_FAIL = 1,
-        EXIT_USAGE = 2,
-        EXIT_INVALID = 3,
-        EXIT_CONFLICT = 4,
-        EXIT_PCMK = 5,
-        EXIT_TIMEOUT = 6,
-        EXIT_NOT_FOUND = 7,
-};
 
 #define DEFAULT_TIMEOUT 300
 
@@ -35,6 +25,12 @@ static const char usage_text[] =
         "  node list [--json]           the nodes as Pacemaker sees them\n"
         "  node standby|online NODE     move every resource off NODE / let it run resources again\n"
         "  node maintenance|unmaintenance NODE  stop / resume managing the resources on NODE\n"
+        "  fence add NAME --agent AGENT --node NODE [--param K=V]... [--dry-run]\n"
+        "                               a STONITH device for NODE, checked against the agent's metadata\n"
+        "  fence list [--json]          the fence devices\n"
+        "  fence remove NAME            remove a fence device\n"
+        "  fence test NODE              run the status action of NODE's devices through the fencer\n"
+        "  fence NODE --yes [--off]     really fence NODE (reboot; --off: power off)\n"
         "\n"
         "cluster init: --name NAME --node-address ADDR[,ADDR2] --replication-address ADDR --vg VG\n"
         "  --peer-name NAME --peer-address ADDR[,ADDR2] [--peer-replication-address ADDR]\n"
@@ -550,6 +546,8 @@ int main(int argc, char **argv)
         pk_log_init("hactl", verbose);
         if (i >= argc)
                 return usage_error("no command given");
+        if (g_str_equal(argv[i], "fence"))
+                return hactl_fence(argc - i - 1, argv + i + 1);
         if (i + 1 >= argc) {
                 for (gsize t = 0; t < G_N_ELEMENTS(commands); t++)
                         if (g_str_equal(argv[i], commands[t].group))

@@ -159,6 +159,9 @@ static gboolean param_name_ok(const char *s)
         return TRUE;
 }
 
+/* Pacemaker's fencer passes these itself (the action, the target's port). */
+static const char *const pcmk_supplied[] = { "action", "port", "plug", "nodename", NULL };
+
 gboolean ham_fence_params_check(const char *agent, const char *metadata, gsize len,
                                 const char *const *params, GError **error)
 {
@@ -197,8 +200,7 @@ gboolean ham_fence_params_check(const char *agent, const char *metadata, gsize l
                         continue;
                 g_string_append_printf(known, "%s%s", known->len ? ", " : "", name);
                 if (ham_xml_prop_bool(p, "required") && !g_hash_table_contains(given, name) &&
-                    !g_str_equal(name, "port") && !g_str_equal(name, "plug")) {
-                        /* port/plug come from Pacemaker's host mapping. */
+                    !g_strv_contains(pcmk_supplied, name)) {
                         g_set_error(error, HAM_ERROR, HAM_ERROR_INVALID,
                                     "%s needs parameter %s: add --param %s=VALUE", agent, name, name);
                         return FALSE;

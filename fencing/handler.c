@@ -170,9 +170,19 @@ int fen_handler_run(const FenOptions *opts, const char *const *envp)
                 g_clear_error(&error);
         }
 
-        if (drbd_pair("dstate", env->resource, &disk, &peer_disk)) {
-                s.disk = fen_disk_parse(disk);
-                s.peer_disk = fen_disk_parse(peer_disk);
+        /* after-resync-target may see the state change still settling: a
+         * few short retries before unfence reads "not UpToDate" as a no. */
+        for (int i = 0; i < 10; i++) {
+                g_clear_pointer(&disk, g_free);
+                g_clear_pointer(&peer_disk, g_free);
+                if (drbd_pair("dstate", env->resource, &disk, &peer_disk)) {
+                        s.disk = fen_disk_parse(disk);
+                        s.peer_disk = fen_disk_parse(peer_disk);
+                }
+                if (opts->mode == FEN_MODE_FENCE || s.disk == FEN_DISK_UPTODATE || !s.cib_reachable ||
+                    pk_now_ms() + 2000 > deadline)
+                        break;
+                g_usleep(G_USEC_PER_SEC / 2);
         }
         if (drbd_pair("role", env->resource, &role, &peer_role))
                 s.peer_primary = g_str_equal(peer_role, "Primary");

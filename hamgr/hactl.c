@@ -34,6 +34,11 @@ static const char usage_text[] =
         "  guest start|stop NAME        let Pacemaker run / stop the guest [--no-wait] [--timeout S]\n"
         "  guest move NAME [NODE]       move the guest to NODE (default: the other node)\n"
         "  guest remove NAME [--yes]    stop the guest, remove it and its volumes on both nodes\n"
+        "  fence add NAME --agent AGENT --node NODE [--param K=V]... [--dry-run]  a STONITH device for NODE\n"
+        "  fence list [--json]          the fence devices\n"
+        "  fence remove NAME            remove a fence device\n"
+        "  fence test NODE              run the status action of NODE's devices through the fencer\n"
+        "  fence NODE --yes [--off]     really fence NODE (reboot; --off: power off)\n"
         "\n"
         "cluster init: --name NAME --node-address ADDR[,ADDR2] --replication-address ADDR --vg VG\n"
         "  --peer-name NAME --peer-address ADDR[,ADDR2] [--peer-replication-address ADDR]\n"
@@ -570,6 +575,10 @@ int main(int argc, char **argv)
         pk_log_init("hactl", verbose);
         if (i >= argc)
                 return hactl_usage_error("no command given");
+        /* fence has its own parser: --param repeats and "fence NODE" has no
+         * subcommand word. */
+        if (g_str_equal(argv[i], "fence"))
+                return hactl_fence(argc - i - 1, argv + i + 1);
         for (gsize t = 0; t < G_N_ELEMENTS(commands); t++) {
                 if (!commands[t].name && g_str_equal(argv[i], commands[t].group)) {
                         spec = &commands[t];

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /**
  * @file hactl.h
- * @brief What hactl.c shares with the command files of hactl (hactl-guest.c):
- * exit codes, the parsed command line and the reporting helpers.
+ * @brief What hactl.c shares with the command files of hactl (hactl-guest.c,
+ * hactl-fence.c): exit codes, the parsed command line and the reporting helpers.
  */
 #pragma once
 
@@ -55,5 +55,12 @@ const char *hactl_arg(CmdArgs *a, guint i);
 
 /** hactl_guest: runs `hactl guest …` (hactl-guest.c). */
 int hactl_guest(CmdArgs *a);
+
+/**
+ * hactl_fence:
+ * `hactl fence add|list|remove|test|NODE …` (hactl-fence.c): @argv starts
+ * after "fence". Returns an exit code.
+ */
+int hactl_fence(int argc, char **argv);
 
 G_END_DECLS

@@ -147,4 +147,94 @@ gboolean ham_cib_guest_unmerge(xmlNode *configuration, const char *name,
 /** ham_xml_to_string: (transfer full) @node serialized, indented. */
 char *ham_xml_to_string(xmlNode *node);
 
+/* ---- fencing (pcmk-fence.c) -------------------------------------------------------- */
+
+/**
+ * ham_fencing_configured:
+ * Pure, over the whole CIB as XML text: TRUE when fencing is configured and
+ * enabled — stonith-enabled is not false and at least one stonith-class
+ * primitive exists whose target-role is not Stopped. Otherwise FALSE with
+ * @ret_reason (transfer full) (optional) saying what is missing and how to
+ * fix it ("hactl fence add …"). A CIB that does not parse is "not
+ * configured" with the parse error as reason. For `hactl verify` and the
+ * guest-start refusal.
+ */
+gboolean ham_fencing_configured(const char *cib_xml, gsize len, char **ret_reason);
+
+/** A fence device as hactl shows it. */
+typedef struct {
+        char *id, *agent;
+        char *hosts;     /**< pcmk_host_list or pcmk_host_map, or NULL */
+        gboolean stopped; /**< target-role Stopped */
+} HamFenceDevice;
+
+void ham_fence_device_free(HamFenceDevice *d);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamFenceDevice, ham_fence_device_free)
+
+/**
+ * ham_fence_devices:
+ * Pure: the stonith primitives of a CIB (XML text), in document order.
+ * (transfer full): a GPtrArray of HamFenceDevice that frees them.
+ */
+GPtrArray *ham_fence_devices(const char *cib_xml, gsize len, GError **error);
+
+/**
+ * ham_fence_params_check:
+ * Pure: checks @params (NULL-terminated "name=value") against a fence
+ * agent's metadata XML (`AGENT -o metadata`): every name must be one of the
+ * agent's parameters (or Pacemaker's own pcmk_*), every parameter marked
+ * required must be given. HAM_ERROR_INVALID names the parameter and lists
+ * the valid ones.
+ */
+gboolean ham_fence_params_check(const char *agent, const char *metadata, gsize len,
+                                const char *const *params, GError **error);
+
+/**
+ * ham_cib_fence_build:
+ * Pure: the <primitive class="stonith"> for device @id (agent, params, a
+ * monitor op every 60 s, pcmk_host_list=@node unless a pcmk_host_* is in
+ * @params) and a rsc_location "@id-avoids-@node" keeping it off @node
+ * (a node never runs the device that fences it). (transfer full) texts.
+ */
+gboolean ham_cib_fence_build(const char *id, const char *agent, const char *node,
+                             const char *const *params, char **ret_primitive,
+                             char **ret_location, GError **error);
+
+/** ham_pcmk_fence_add: creates the device and its location; HAM_ERROR_CONFLICT when @id exists. */
+gboolean ham_pcmk_fence_add(HamPcmk *pcmk, const char *primitive_xml, const char *location_xml,
+                            const char *id, GError **error);
+
+/** ham_pcmk_fence_remove: removes device @id and its location constraints. */
+gboolean ham_pcmk_fence_remove(HamPcmk *pcmk, const char *id, GError **error);
+
+/** ham_pcmk_constraint_add: creates @xml (one constraint element) in the constraints section. */
+gboolean ham_pcmk_constraint_add(HamPcmk *pcmk, const char *xml, GError **error);
+
+/** ham_pcmk_constraint_delete: deletes the rsc_location with @id; a missing one is not an error. */
+gboolean ham_pcmk_constraint_delete(HamPcmk *pcmk, const char *id, GError **error);
+
+/* The fencer (libstonithd). */
+typedef struct HamFencer HamFencer;
+
+/** ham_fencer_connect: HAM_ERROR_PCMK when pacemaker-fenced is not running. (transfer full) */
+HamFencer *ham_fencer_connect(const char *client_name, GError **error);
+void ham_fencer_close(HamFencer *f);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamFencer, ham_fencer_close)
+
+/**
+ * ham_fencer_fenced_since:
+ * @ret_fenced: whether the fencer's history holds a successful off/reboot
+ * of @node completed at or after @since (seconds since the epoch).
+ */
+gboolean ham_fencer_fenced_since(HamFencer *f, const char *node, gint64 since,
+                                 gboolean *ret_fenced, GError **error);
+
+/** ham_fencer_status: runs device @id's non-destructive status action for @node. */
+gboolean ham_fencer_status(HamFencer *f, const char *id, const char *node, int timeout_s,
+                           GError **error);
+
+/** ham_fencer_fence: asks the fencer to fence @node (@action "reboot" or "off"). */
+gboolean ham_fencer_fence(HamFencer *f, const char *node, const char *action, int timeout_s,
+                          GError **error);
+
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include "ham.h"
 #include "ham-internal.h"
 #include "ham-pcmk.h"
+#include "pcmk-internal.h"
 
 #include <crm/cib.h>
 #include <crm/common/results.h>
@@ -15,10 +16,6 @@
 #include <crm/msg_xml.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct HamPcmk {
-        cib_t *cib;
-};
 
 #define CALL_OPTS (cib_sync_call)
 

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/**
+ * @file fen.h
+ * @brief libfen: DRBD resource-level fencing for plastik's resources.
+ *
+ * plastik-fence-peer (DRBD's fence-peer handler) and plastik-unfence-peer
+ * (after-resync-target) are thin mains over fen_handler_run(). The handler
+ * gathers a FenSituation (DRBD's environment, the local disk as drbdadm
+ * reports it, the CIB, the fencer's history) and asks the pure fen_decide()
+ * what to do; every decision is logged with its reason.
+ *
+ * The CIB constraint is the one drbd-utils' crm-fence-peer scripts place, so
+ * tools that know those keep working: id "drbd-fence-by-handler-RES-CLONE",
+ * a rsc_location on the clone with role Promoted, score -INFINITY and the
+ * rule "#uname ne NODE" (NODE: the node whose data is known good).
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define FEN_ERROR (fen_error_quark())
+GQuark fen_error_quark(void);
+typedef enum {
+        FEN_ERROR_FAILED,
+        FEN_ERROR_INVALID, /**< bad or missing input; names the variable or field */
+        FEN_ERROR_PARSE,   /**< the CIB is not of the expected form */
+} FenError;
+
+/** DRBD's documented fence-peer exit codes (plus 0 and 1). */
+typedef enum {
+        FEN_EXIT_OK = 0,                /**< unfence: done (or nothing to do) */
+        FEN_EXIT_FAILED = 1,            /**< refused or could not act; DRBD keeps I/O frozen */
+        FEN_EXIT_PEER_INCONSISTENT = 3,
+        FEN_EXIT_PEER_OUTDATED = 4,
+        FEN_EXIT_PEER_UNREACHABLE = 5,  /**< down/unreachable, not known to be fenced */
+        FEN_EXIT_PEER_PRIMARY = 6,      /**< the peer is Primary: refuse */
+        FEN_EXIT_PEER_FENCED = 7,       /**< the fencer confirmed the peer is off */
+} FenExit;
+
+typedef enum { FEN_MODE_FENCE, FEN_MODE_UNFENCE } FenMode;
+
+/** The peer as the CIB's node_state shows it. */
+typedef enum {
+        FEN_PEER_UNKNOWN,  /**< no node_state for it */
+        FEN_PEER_ONLINE,   /**< cluster member, controller online: only the replication link failed */
+        FEN_PEER_OFFLINE,  /**< left cleanly (expected down): nobody will fence it */
+        FEN_PEER_LOST,     /**< gone while expected to be a member: fencing follows */
+} FenPeer;
+
+/** The constraint with the handler's id, as found in the CIB. */
+typedef enum {
+        FEN_CONSTRAINT_NONE,
+        FEN_CONSTRAINT_HERE,    /**< the handler's shape, promotion allowed only on this node */
+        FEN_CONSTRAINT_PEER,    /**< the handler's shape, promotion allowed only on the peer */
+        FEN_CONSTRAINT_FOREIGN, /**< the id is taken by something of another shape */
+} FenConstraint;
+
+/** The local or peer disk, in DRBD's words; UNKNOWN when not known. */
+typedef enum {
+        FEN_DISK_UNKNOWN,
+        FEN_DISK_DISKLESS,
+        FEN_DISK_INCONSISTENT,
+        FEN_DISK_OUTDATED,
+        FEN_DISK_CONSISTENT,
+        FEN_DISK_UPTODATE,
+} FenDisk;
+
+typedef enum {
+        FEN_WAIT_NOT_YET,   /**< first decision: nothing waited for */
+        FEN_WAIT_CONFIRMED, /**< the fencer reported the peer fenced */
+        FEN_WAIT_TIMEOUT,   /**< no confirmation within the timeout */
+} FenWait;
+
+/** Everything fen_decide() looks at. */
+typedef struct {
+        FenMode mode;
+        gboolean cib_reachable;
+        gboolean quorate;       /**< the CIB says have-quorum */
+        FenPeer peer;
+        gboolean peer_fenced;   /**< the fencer's history: the peer fenced recently */
+        FenConstraint constraint;
+        FenDisk disk;           /**< this node's disk */
+        FenDisk peer_disk;      /**< the peer's disk as DRBD last knew it */
+        gboolean peer_primary;  /**< DRBD knows the peer as Primary */
+        FenWait wait;
+} FenSituation;
+
+typedef enum {
+        FEN_ACT_NONE,       /**< answer at once */
+        FEN_ACT_PLACE,      /**< place the constraint, then answer */
+        FEN_ACT_PLACE_WAIT, /**< place the constraint, wait for the fencer, decide again */
+        FEN_ACT_WAIT,       /**< the constraint is there: wait for the fencer, decide again */
+        FEN_ACT_REMOVE,     /**< remove the constraint, then answer */
+} FenAction;
+
+typedef struct {
+        FenAction action;
+        FenExit exit_code;  /**< the answer once the action succeeded */
+        const char *reason; /**< (transfer none): a static sentence */
+} FenDecision;
+
+/**
+ * fen_decide:
+ * Pure: what the handler does in @s and what it answers. When the action
+ * includes waiting, the caller waits and calls again with @s->wait set.
+ */
+FenDecision fen_decide(const FenSituation *s);
+
+/* names, for logs and golden files; (transfer none) */
+const char *fen_action_name(FenAction a);
+const char *fen_peer_name(FenPeer p);
+const char *fen_constraint_name(FenConstraint c);
+const char *fen_disk_name(FenDisk d);
+const char *fen_wait_name(FenWait w);
+const char *fen_mode_name(FenMode m);
+/** fen_disk_parse: DRBD's disk state word ("UpToDate", "DUnknown"...) → FenDisk. */
+FenDisk fen_disk_parse(const char *word);
+
+/* ---- DRBD's environment ------------------------------------------------------------- */
+
+/** What DRBD 8.4 (and 9) passes to a handler. */
+typedef struct {
+        char *resource; /**< DRBD_RESOURCE */
+        char *peer;     /**< DRBD_PEER (8.4) or the one name in DRBD_PEERS; may be NULL */
+        char *peer_address; /**< DRBD_PEER_ADDRESS, may be NULL */
+        char *minor;    /**< DRBD_MINOR, may be NULL */
+} FenEnv;
+
+void fen_env_free(FenEnv *env);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(FenEnv, fen_env_free)
+
+/**
+ * fen_env_parse:
+ * Reads @envp (NULL-terminated "NAME=value" strings, as environ). Requires
+ * DRBD_RESOURCE naming a plastik resource "pk-GUEST-VOL"; FEN_ERROR_INVALID
+ * naming the variable and the fix otherwise. (transfer full).
+ */
+FenEnv *fen_env_parse(const char *const *envp, GError **error);
+
+/** fen_constraint_id: "drbd-fence-by-handler-RES-CLONE". (transfer full) */
+char *fen_constraint_id(const char *resource, const char *clone_id);
+
+/** fen_clone_id: the clone plastik's CIB builder makes for "pk-G-V": "drbd-pk-G-V-clone". */
+char *fen_clone_id(const char *resource);
+
+/**
+ * fen_constraint_xml:
+ * The rsc_location element (text) allowing the Promoted role of @clone_id
+ * only on @node. (transfer full).
+ */
+char *fen_constraint_xml(const char *resource, const char *clone_id, const char *node);
+
+/** The CIB facts the handler reads, from the whole CIB as XML text. */
+typedef struct {
+        gboolean quorate;
+        gboolean clone_exists;
+        FenPeer peer;
+        FenConstraint constraint;
+        char *peer_name;   /**< @peer, or the one other node in <nodes>; NULL when none */
+} FenCibFacts;
+
+void fen_cib_facts_clear(FenCibFacts *facts);
+
+/**
+ * fen_cib_facts:
+ * Pure: reads node_state of @peer (NULL: the one other node of the
+ * cluster), have-quorum, whether @clone_id exists and the constraint
+ * fen_constraint_id() names (judged against @here, this node's name).
+ * FEN_ERROR_PARSE when @xml is not a CIB. @ret_facts: fen_cib_facts_clear().
+ */
+gboolean fen_cib_facts(const char *xml, gsize len, const char *resource, const char *clone_id,
+                       const char *here, const char *peer, FenCibFacts *ret_facts,
+                       GError **error);
+
+/* ---- the handler -------------------------------------------------------------------- */
+
+typedef struct {
+        FenMode mode;
+        guint timeout_s;      /**< the whole run's bound; the fencer wait ends before it */
+        const char *here;     /**< this node's name; NULL: uname -n */
+} FenOptions;
+
+/**
+ * fen_handler_run:
+ * Gathers the situation, decides, acts, logs each step with its reason and
+ * returns the exit code for DRBD. Never blocks beyond @opts->timeout_s.
+ */
+int fen_handler_run(const FenOptions *opts, const char *const *envp);
+
+/**
+ * fen_main:
+ * The programs' main: options --timeout S, --node NAME, --verbose, --help.
+ */
+int fen_main(FenMode mode, int argc, char **argv);
+
+G_END_DECLS

@@ -1,0 +1,470 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Fencing in the CIB and through the fencer (libstonithd). The pure parts
+ * (whether fencing is configured, the device list, the parameter check
+ * against an agent's metadata, the device XML) use plain libxml2 so they
+ * are tested without a cluster.
+ */
+#include "ham.h"
+#include "ham-internal.h"
+#include "ham-pcmk.h"
+#include "pcmk-internal.h"
+
+#include <crm/common/results.h>
+#include <crm/common/xml.h>
+#include <crm/stonith-ng.h>
+#include <libxml/tree.h>
+#include <stdlib.h>
+#include <string.h>
+
+static gboolean failed(GError **error, int rc, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static gboolean failed(GError **error, int rc, const char *fmt, ...)
+{
+        g_autofree char *what = NULL;
+        va_list ap;
+
+        va_start(ap, fmt);
+        what = g_strdup_vprintf(fmt, ap);
+        va_end(ap);
+        g_set_error(error, HAM_ERROR, HAM_ERROR_PCMK, "%s: %s", what, pcmk_strerror(rc));
+        return FALSE;
+}
+
+/* ---- pure ------------------------------------------------------------------------- */
+
+static char *meta_value(xmlNode *prim, const char *set_tag, const char *name)
+{
+        for (xmlNode *s = prim->children; s; s = s->next) {
+                if (!ham_xml_is(s, set_tag))
+                        continue;
+                for (xmlNode *nv = s->children; nv; nv = nv->next) {
+                        g_autofree char *n = ham_xml_prop(nv, "name");
+                        if (ham_xml_is(nv, "nvpair") && g_strcmp0(n, name) == 0)
+                                return ham_xml_prop(nv, "value");
+                }
+        }
+        return NULL;
+}
+
+static void collect_stonith(xmlNode *node, GPtrArray *out)
+{
+        for (xmlNode *c = node; c; c = c->next) {
+                if (c->type != XML_ELEMENT_NODE)
+                        continue;
+                g_autofree char *klass = ham_xml_prop(c, "class");
+                if (ham_xml_is(c, "primitive") && g_strcmp0(klass, "stonith") == 0) {
+                        HamFenceDevice *d = g_new0(HamFenceDevice, 1);
+                        g_autofree char *role = meta_value(c, "meta_attributes", "target-role");
+                        d->id = ham_xml_prop(c, "id");
+                        d->agent = ham_xml_prop(c, "type");
+                        d->hosts = meta_value(c, "instance_attributes", "pcmk_host_list");
+                        if (!d->hosts)
+                                d->hosts = meta_value(c, "instance_attributes", "pcmk_host_map");
+                        d->stopped = role && g_ascii_strcasecmp(role, "Stopped") == 0;
+                        g_ptr_array_add(out, d);
+                }
+                collect_stonith(c->children, out);
+        }
+}
+
+void ham_fence_device_free(HamFenceDevice *d)
+{
+        if (!d)
+                return;
+        g_free(d->id);
+        g_free(d->agent);
+        g_free(d->hosts);
+        g_free(d);
+}
+
+static xmlNode *cib_configuration(xmlDoc *doc, GError **error)
+{
+        xmlNode *root = xmlDocGetRootElement(doc);
+        xmlNode *conf = ham_xml_is(root, "cib") ? ham_xml_child(root, "configuration") : NULL;
+
+        if (!conf)
+                g_set_error(error, HAM_ERROR, HAM_ERROR_PARSE, "the CIB has no <cib><configuration>");
+        return conf;
+}
+
+GPtrArray *ham_fence_devices(const char *cib_xml, gsize len, GError **error)
+{
+        g_autoptr(xmlDoc) doc = ham_xml_parse(cib_xml, len, "the CIB", error);
+        g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)ham_fence_device_free);
+        xmlNode *conf;
+
+        if (!doc || !(conf = cib_configuration(doc, error)))
+                return NULL;
+        collect_stonith(ham_xml_child(conf, "resources"), out);
+        return g_steal_pointer(&out);
+}
+
+gboolean ham_fencing_configured(const char *cib_xml, gsize len, char **ret_reason)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(xmlDoc) doc = ham_xml_parse(cib_xml, len, "the CIB", &error);
+        g_autoptr(GPtrArray) devs = NULL;
+        xmlNode *conf = doc ? cib_configuration(doc, &error) : NULL;
+        xmlNode *crm, *nv = NULL;
+        guint usable = 0;
+
+        if (!conf) {
+                if (ret_reason)
+                        *ret_reason = g_strdup_printf("the CIB cannot be read: %s", error->message);
+                return FALSE;
+        }
+        crm = ham_xml_child(conf, "crm_config");
+        for (xmlNode *s = crm ? crm->children : NULL; s && !nv; s = s->next)
+                for (xmlNode *p = s->children; p && !nv; p = p->next) {
+                        g_autofree char *n = ham_xml_prop(p, "name");
+                        if (ham_xml_is(p, "nvpair") && g_strcmp0(n, "stonith-enabled") == 0)
+                                nv = p;
+                }
+        if (nv) {
+                g_autofree char *v = ham_xml_prop(nv, "value");
+                if (v && (g_ascii_strcasecmp(v, "false") == 0 || g_ascii_strcasecmp(v, "no") == 0 ||
+                          g_ascii_strcasecmp(v, "off") == 0 || g_str_equal(v, "0"))) {
+                        if (ret_reason)
+                                *ret_reason = g_strdup("fencing is disabled (stonith-enabled=false): "
+                                                       "set stonith-enabled=true (crm_attribute "
+                                                       "--name stonith-enabled --update true)");
+                        return FALSE;
+                }
+        }
+        devs = g_ptr_array_new_with_free_func((GDestroyNotify)ham_fence_device_free);
+        collect_stonith(ham_xml_child(conf, "resources"), devs);
+        for (guint i = 0; i < devs->len; i++)
+                if (!((HamFenceDevice *)devs->pdata[i])->stopped)
+                        usable++;
+        if (usable == 0) {
+                if (ret_reason)
+                        *ret_reason = g_strdup(devs->len ? "every fence device is stopped (target-role "
+                                                           "Stopped): start one or add another with "
+                                                           "hactl fence add"
+                                                         : "no fence device is configured: add one per node "
+                                                           "with hactl fence add NAME --agent AGENT "
+                                                           "--node NODE --param …");
+                return FALSE;
+        }
+        return TRUE;
+}
+
+static gboolean param_name_ok(const char *s)
+{
+        if (!s || !*s)
+                return FALSE;
+        for (const char *p = s; *p; p++)
+                if (!g_ascii_isalnum(*p) && *p != '_' && *p != '-')
+                        return FALSE;
+        return TRUE;
+}
+
+/* Pacemaker's fencer passes these itself (the action, the target's port). */
+static const char *const pcmk_supplied[] = { "action", "port", "plug", "nodename", NULL };
+
+gboolean ham_fence_params_check(const char *agent, const char *metadata, gsize len,
+                                const char *const *params, GError **error)
+{
+        g_autoptr(xmlDoc) doc = ham_xml_parse(metadata, len, "the agent's metadata", error);
+        g_autoptr(GHashTable) given = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        g_autoptr(GString) known = g_string_new(NULL);
+        xmlNode *root, *ps;
+
+        if (!doc)
+                return FALSE;
+        root = xmlDocGetRootElement(doc);
+        ps = ham_xml_is(root, "resource-agent") ? ham_xml_child(root, "parameters") : NULL;
+        if (!ps) {
+                g_set_error(error, HAM_ERROR, HAM_ERROR_PARSE,
+                            "%s -o metadata printed no <resource-agent><parameters>: is it a fence agent?",
+                            agent);
+                return FALSE;
+        }
+        for (const char *const *p = params; p && *p; p++) {
+                const char *eq = strchr(*p, '=');
+                g_autofree char *name = eq ? g_strndup(*p, eq - *p) : NULL;
+                if (!param_name_ok(name)) {
+                        g_set_error(error, HAM_ERROR, HAM_ERROR_INVALID,
+                                    "--param \"%s\" is not NAME=VALUE", *p);
+                        return FALSE;
+                }
+                if (g_hash_table_contains(given, name)) {
+                        g_set_error(error, HAM_ERROR, HAM_ERROR_INVALID, "--param %s is given twice", name);
+                        return FALSE;
+                }
+                g_hash_table_add(given, g_steal_pointer(&name));
+        }
+        for (xmlNode *p = ps->children; p; p = p->next) {
+                g_autofree char *name = ham_xml_prop(p, "name");
+                if (!ham_xml_is(p, "parameter") || !name)
+                        continue;
+                g_string_append_printf(known, "%s%s", known->len ? ", " : "", name);
+                if (ham_xml_prop_bool(p, "required") && !g_hash_table_contains(given, name) &&
+                    !g_strv_contains(pcmk_supplied, name)) {
+                        g_set_error(error, HAM_ERROR, HAM_ERROR_INVALID,
+                                    "%s needs parameter %s: add --param %s=VALUE", agent, name, name);
+                        return FALSE;
+                }
+                g_hash_table_remove(given, name);
+        }
+        GHashTableIter it;
+        const char *left;
+        g_hash_table_iter_init(&it, given);
+        while (g_hash_table_iter_next(&it, (gpointer *)&left, NULL)) {
+                if (g_str_has_prefix(left, "pcmk_"))
+                        continue;
+                g_set_error(error, HAM_ERROR, HAM_ERROR_INVALID,
+                            "%s has no parameter \"%s\"; its parameters are: %s (and Pacemaker's pcmk_*)",
+                            agent, left, known->str);
+                return FALSE;
+        }
+        return TRUE;
+}
+
+static gboolean id_ok(const char *s)
+{
+        if (!s || !*s || strlen(s) > 64 || !g_ascii_isalpha(s[0]))
+                return FALSE;
+        for (const char *p = s; *p; p++)
+                if (!g_ascii_isalnum(*p) && !strchr("-_.", *p))
+                        return FALSE;
+        return TRUE;
+}
+
+gboolean ham_cib_fence_build(const char *id, const char *agent, const char *node,
+                             const char *const *params, char **ret_primitive,
+                             char **ret_location, GError **error)
+{
+        g_autoptr(xmlDoc) doc = xmlNewDoc(BAD_CAST "1.0");
+        g_autofree char *ia_id = NULL, *loc_id = NULL, *op_id = NULL;
+        gboolean have_hosts = FALSE;
+        xmlNode *prim, *ia, *ops, *op, *loc;
+
+        if (!id_ok(id)) {
+                g_set_error(error, HAM_ERROR, HAM_ERROR_INVALID,
+                            "fence device name \"%s\" is not valid: a letter, then letters, digits, - _ . "
+                            "(at most 64)", id ? id : "");
+                return FALSE;
+        }
+        if (!id_ok(agent) || !g_str_has_prefix(agent, "fence_")) {
+                g_set_error(error, HAM_ERROR, HAM_ERROR_INVALID,
+                            "--agent \"%s\" is not a fence agent name (fence_…, e.g. fence_ipmilan)",
+                            agent ? agent : "");
+                return FALSE;
+        }
+        if (!id_ok(node)) {
+                g_set_error(error, HAM_ERROR, HAM_ERROR_INVALID, "--node \"%s\" is not a node name",
+                            node ? node : "");
+                return FALSE;
+        }
+        prim = xmlNewNode(NULL, BAD_CAST "primitive");
+        xmlDocSetRootElement(doc, prim);
+        xmlNewProp(prim, BAD_CAST "id", BAD_CAST id);
+        xmlNewProp(prim, BAD_CAST "class", BAD_CAST "stonith");
+        xmlNewProp(prim, BAD_CAST "type", BAD_CAST agent);
+        ia = xmlNewChild(prim, NULL, BAD_CAST "instance_attributes", NULL);
+        ia_id = g_strdup_printf("%s-instance_attributes", id);
+        xmlNewProp(ia, BAD_CAST "id", BAD_CAST ia_id);
+        for (const char *const *p = params; p && *p; p++) {
+                const char *eq = strchr(*p, '=');
+                g_autofree char *name = eq ? g_strndup(*p, eq - *p) : NULL;
+                if (!name || !param_name_ok(name)) {
+                        g_set_error(error, HAM_ERROR, HAM_ERROR_INVALID, "--param \"%s\" is not NAME=VALUE", *p);
+                        return FALSE;
+                }
+                if (g_str_has_prefix(name, "pcmk_host_"))
+                        have_hosts = TRUE;
+                ham_xml_nvpair(ia, name, eq + 1);
+        }
+        if (!have_hosts)
+                ham_xml_nvpair(ia, "pcmk_host_list", node);
+        ops = xmlNewChild(prim, NULL, BAD_CAST "operations", NULL);
+        op = xmlNewChild(ops, NULL, BAD_CAST "op", NULL);
+        op_id = g_strdup_printf("%s-monitor-60s", id);
+        xmlNewProp(op, BAD_CAST "id", BAD_CAST op_id);
+        xmlNewProp(op, BAD_CAST "name", BAD_CAST "monitor");
+        xmlNewProp(op, BAD_CAST "interval", BAD_CAST "60s");
+
+        loc = xmlNewNode(NULL, BAD_CAST "rsc_location");
+        loc_id = g_strdup_printf("%s-avoids-%s", id, node);
+        xmlNewProp(loc, BAD_CAST "id", BAD_CAST loc_id);
+        xmlNewProp(loc, BAD_CAST "rsc", BAD_CAST id);
+        xmlNewProp(loc, BAD_CAST "node", BAD_CAST node);
+        xmlNewProp(loc, BAD_CAST "score", BAD_CAST "-INFINITY");
+        *ret_primitive = ham_xml_to_string(prim);
+        *ret_location = ham_xml_to_string(loc);
+        xmlFreeNode(loc);
+        return TRUE;
+}
+
+/* ---- the CIB ---------------------------------------------------------------------- */
+
+static int cib_call(HamPcmk *pcmk, gboolean create, const char *section, const char *xml)
+{
+        xmlNode *x = string2xml(xml);
+        int rc;
+
+        if (!x)
+                return -EINVAL;
+        rc = create ? pcmk->cib->cmds->create(pcmk->cib, section, x, cib_sync_call)
+                    : pcmk->cib->cmds->remove(pcmk->cib, section, x, cib_sync_call);
+        free_xml(x);
+        return rc;
+}
+
+gboolean ham_pcmk_constraint_add(HamPcmk *pcmk, const char *xml, GError **error)
+{
+        int rc = cib_call(pcmk, TRUE, "constraints", xml);
+
+        return rc == pcmk_ok ? TRUE : failed(error, rc, "cannot create the constraint");
+}
+
+gboolean ham_pcmk_constraint_delete(HamPcmk *pcmk, const char *id, GError **error)
+{
+        g_autofree char *xml = g_strdup_printf("<rsc_location id=\"%s\"/>", id);
+        int rc = cib_call(pcmk, FALSE, "constraints", xml);
+
+        if (rc == pcmk_ok || rc == -ENXIO)
+                return TRUE;
+        return failed(error, rc, "cannot delete constraint %s", id);
+}
+
+gboolean ham_pcmk_fence_add(HamPcmk *pcmk, const char *primitive_xml, const char *location_xml,
+                            const char *id, GError **error)
+{
+        g_autofree char *cib = ham_pcmk_query_xml(pcmk, NULL, error);
+        g_autoptr(xmlDoc) doc = NULL;
+        int rc;
+
+        if (!cib)
+                return FALSE;
+        doc = ham_xml_parse(cib, strlen(cib), "the CIB", error);
+        if (!doc)
+                return FALSE;
+        if (ham_xml_find_id(xmlDocGetRootElement(doc), id)) {
+                g_set_error(error, HAM_ERROR, HAM_ERROR_CONFLICT,
+                            "the CIB has an object with id \"%s\" already: choose another name or "
+                            "hactl fence remove %s first", id, id);
+                return FALSE;
+        }
+        rc = cib_call(pcmk, TRUE, "resources", primitive_xml);
+        if (rc != pcmk_ok)
+                return failed(error, rc, "cannot create fence device %s", id);
+        rc = cib_call(pcmk, TRUE, "constraints", location_xml);
+        if (rc != pcmk_ok) {
+                /* Nothing half-written: a device without its avoid rule could
+                 * run on the node it is meant to fence. */
+                g_autofree char *undo = g_strdup_printf("<primitive id=\"%s\"/>", id);
+                cib_call(pcmk, FALSE, "resources", undo);
+                return failed(error, rc, "cannot create the location of fence device %s", id);
+        }
+        return TRUE;
+}
+
+gboolean ham_pcmk_fence_remove(HamPcmk *pcmk, const char *id, GError **error)
+{
+        g_autofree char *cib = ham_pcmk_query_xml(pcmk, NULL, error);
+        g_autoptr(GPtrArray) devs = NULL;
+        g_autoptr(xmlDoc) doc = NULL;
+        gboolean found = FALSE;
+        xmlNode *cons;
+        int rc;
+
+        if (!cib || !(devs = ham_fence_devices(cib, strlen(cib), error)))
+                return FALSE;
+        for (guint i = 0; i < devs->len; i++)
+                found |= g_str_equal(((HamFenceDevice *)devs->pdata[i])->id, id);
+        if (!found) {
+                g_set_error(error, HAM_ERROR, HAM_ERROR_NOT_FOUND,
+                            "there is no fence device \"%s\" (hactl fence list shows them)", id);
+                return FALSE;
+        }
+        doc = ham_xml_parse(cib, strlen(cib), "the CIB", error);
+        if (!doc)
+                return FALSE;
+        cons = ham_xml_child(ham_xml_child(xmlDocGetRootElement(doc), "configuration"), "constraints");
+        for (xmlNode *c = cons ? cons->children : NULL; c; c = c->next) {
+                g_autofree char *rsc = ham_xml_prop(c, "rsc");
+                g_autofree char *cid = ham_xml_prop(c, "id");
+                if (ham_xml_is(c, "rsc_location") && g_strcmp0(rsc, id) == 0 && cid &&
+                    !ham_pcmk_constraint_delete(pcmk, cid, error))
+                        return FALSE;
+        }
+        g_autofree char *xml = g_strdup_printf("<primitive id=\"%s\"/>", id);
+        rc = cib_call(pcmk, FALSE, "resources", xml);
+        return rc == pcmk_ok ? TRUE : failed(error, rc, "cannot remove fence device %s", id);
+}
+
+/* ---- the fencer ------------------------------------------------------------------- */
+
+struct HamFencer {
+        stonith_t *st;
+};
+
+HamFencer *ham_fencer_connect(const char *client_name, GError **error)
+{
+        stonith_t *st = stonith_api_new();
+        HamFencer *f;
+        int rc;
+
+        if (!st) {
+                g_set_error(error, HAM_ERROR, HAM_ERROR_PCMK, "cannot create a fencer connection");
+                return NULL;
+        }
+        rc = st->cmds->connect(st, client_name, NULL);
+        if (rc != pcmk_ok) {
+                stonith_api_delete(st);
+                failed(error, rc, "cannot connect to the fencer (is pacemaker running?)");
+                return NULL;
+        }
+        f = g_new0(HamFencer, 1);
+        f->st = st;
+        return f;
+}
+
+void ham_fencer_close(HamFencer *f)
+{
+        if (!f)
+                return;
+        f->st->cmds->disconnect(f->st);
+        stonith_api_delete(f->st);
+        g_free(f);
+}
+
+gboolean ham_fencer_fenced_since(HamFencer *f, const char *node, gint64 since,
+                                 gboolean *ret_fenced, GError **error)
+{
+        stonith_history_t *hist = NULL;
+        gboolean fenced = FALSE;
+        int rc;
+
+        rc = f->st->cmds->history(f->st, st_opt_sync_call, node, &hist, 10);
+        if (rc != pcmk_ok) {
+                stonith_history_free(hist);
+                return failed(error, rc, "cannot read the fencer's history of %s", node);
+        }
+        for (stonith_history_t *h = hist; h; h = h->next)
+                if (h->state == st_done && g_strcmp0(h->target, node) == 0 &&
+                    (g_strcmp0(h->action, "off") == 0 || g_strcmp0(h->action, "reboot") == 0) &&
+                    (gint64)h->completed >= since)
+                        fenced = TRUE;
+        stonith_history_free(hist);
+        *ret_fenced = fenced;
+        return TRUE;
+}
+
+gboolean ham_fencer_status(HamFencer *f, const char *id, const char *node, int timeout_s,
+                           GError **error)
+{
+        int rc = f->st->cmds->status(f->st, st_opt_sync_call, id, node, timeout_s);
+
+        return rc == pcmk_ok ? TRUE : failed(error, rc, "fence device %s: status of %s failed", id, node);
+}
+
+gboolean ham_fencer_fence(HamFencer *f, const char *node, const char *action, int timeout_s,
+                          GError **error)
+{
+        int rc = f->st->cmds->fence(f->st, st_opt_sync_call, node, action, timeout_s, 0);
+
+        return rc == pcmk_ok ? TRUE : failed(error, rc, "fencing %s (%s) failed", node, action);
+}

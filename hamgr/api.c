@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The API's pure half: request validation and reply lines (ham-api.h). */
 #include "ham-api.h"
+#include "dg.h"
 #include "hv.h"
 #include "pk.h"
 #include "pk-config.h"
@@ -98,17 +99,6 @@ static gboolean txn_id_valid(const char *s)
         return TRUE;
 }
 
-static gboolean volume_name_valid(const char *s)
-{
-        gsize n = strlen(s);
-        if (n == 0 || n > 16 || !g_ascii_islower(s[0]))
-                return FALSE;
-        for (gsize i = 1; i < n; i++)
-                if (!g_ascii_islower(s[i]) && !g_ascii_isdigit(s[i]))
-                        return FALSE;
-        return TRUE;
-}
-
 static const ArgSpec guest_name_args[] = {
         { "guest", json_type_string, TRUE, hv_guest_name_valid,
           "a guest name: [a-z][a-z0-9-]{0,31}" },
@@ -174,7 +164,7 @@ static gboolean check_prepare(json_object *args, GError **error)
                 }
                 if (!json_object_object_get_ex(v, "volume", &name) ||
                     !json_object_is_type(name, json_type_string) || !plain_string(name) ||
-                    !volume_name_valid(json_object_get_string(name)))
+                    !dg_volume_name_valid(json_object_get_string(name)))
                         return invalid(error, "args.volumes[%zu].volume: must be a volume "
                                        "name: [a-z][a-z0-9]{0,15}", i);
                 if (!json_object_object_get_ex(v, "size", &size) ||

@@ -22,7 +22,6 @@
 #include <string.h>
 
 #define VOLUME_SET_SUFFIX "-plastik-volume"
-#define VOLUME_NAME_MAX 16
 
 /* ---- libxml2 helpers ------------------------------------------------------------- */
 
@@ -164,16 +163,6 @@ void ham_guest_spec_free(HamGuestSpec *spec)
         g_free(spec);
 }
 
-static gboolean volume_name_valid(const char *v)
-{
-        if (!v || !g_ascii_islower(v[0]) || strlen(v) > VOLUME_NAME_MAX)
-                return FALSE;
-        for (; *v; v++)
-                if (!g_ascii_islower(*v) && !g_ascii_isdigit(*v))
-                        return FALSE;
-        return TRUE;
-}
-
 static gboolean spec_invalid(GError **error, const char *field, const char *rule)
 {
         g_set_error(error, HAM_ERROR, HAM_ERROR_INVALID, "guest resources: %s: %s", field, rule);
@@ -182,7 +171,7 @@ static gboolean spec_invalid(GError **error, const char *field, const char *rule
 
 static gboolean volume_check(const HamVolume *v, const char *field, GError **error)
 {
-        if (!volume_name_valid(v->volume))
+        if (!dg_volume_name_valid(v->volume))
                 return spec_invalid(error, field, "\"volume\" must match [a-z][a-z0-9]{0,15}");
         if (v->size == 0)
                 return spec_invalid(error, field, "\"size\" must be a positive number of bytes");
@@ -641,7 +630,7 @@ static gboolean volume_from_set(xmlNode *prim, xmlNode *set_node, HamVolume **re
         } while (0)
         if (!v->guest || !hv_guest_name_valid(v->guest))
                 BAD("plastik-guest", "is missing or not a guest name");
-        if (!volume_name_valid(v->volume))
+        if (!dg_volume_name_valid(v->volume))
                 BAD("plastik-volume", "is missing or not a volume name");
         if (!parse_uint(size, 1, G_MAXINT64, &v->size))
                 BAD("plastik-size", "is missing or not a positive number of bytes");

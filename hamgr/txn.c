@@ -2,6 +2,7 @@
 /* CPG messages and the coordinator's state machine (ham-txn.h): pure. */
 #include "ham-txn.h"
 #include "ham-api.h"
+#include "dg.h"
 #include "hv.h"
 #include "pk.h"
 
@@ -57,17 +58,6 @@ static HamCpgMsg *msg_copy(const HamCpgMsg *m)
 }
 
 /* ---- parsing ------------------------------------------------------------- */
-
-static gboolean volume_name_valid(const char *s)
-{
-        gsize n = strlen(s);
-        if (n == 0 || n > 16 || !g_ascii_islower(s[0]))
-                return FALSE;
-        for (gsize i = 1; i < n; i++)
-                if (!g_ascii_islower(s[i]) && !g_ascii_isdigit(s[i]))
-                        return FALSE;
-        return TRUE;
-}
 
 /* A short printable token: node names, txn ids, versions. */
 static gboolean token_valid(const char *s)
@@ -156,7 +146,7 @@ static gboolean parse_volumes(json_object *obj, HamCpgMsg *m, GError **error)
                         return FALSE;
                 }
                 m->n_volumes++;
-                vol->volume = get_string(v, path, "volume", volume_name_valid,
+                vol->volume = get_string(v, path, "volume", dg_volume_name_valid,
                                          "a volume name: [a-z][a-z0-9]{0,15}", error);
                 if (!vol->volume ||
                     !get_uint(v, path, "size", 1, G_MAXINT64, &vol->size, error) ||

@@ -22,6 +22,7 @@
 #include "ham.h"
 #include "ham-pcmk.h"
 #include "ham-pcmk-notify.h"
+#include "ham-status.h"
 #include "ham-txn.h"
 #include "pk.h"
 
@@ -291,6 +292,30 @@ static void res_file_numbers(const char *path, guint *minor, guint *port)
         }
 }
 
+/* Every minor and port this node's DRBD configuration uses (HamVolume*,
+ * ham_res_taken_scan()): drbdadm refuses a resource whose minor or port
+ * another .res file claims, plastik's or not. */
+static GPtrArray *local_taken(const DgSite *site)
+{
+        GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)ham_volume_free);
+        g_autoptr(GDir) dir = site ? g_dir_open(site->res_dir, 0, NULL) : NULL;
+        const char *f;
+
+        while (dir && (f = g_dir_read_name(dir))) {
+                g_autofree char *path = NULL, *text = NULL;
+                if (!g_str_has_suffix(f, ".res"))
+                        continue;
+                path = g_build_filename(site->res_dir, f, NULL);
+                if (!g_file_get_contents(path, &text, NULL, NULL))
+                        continue;
+                g_autoptr(GPtrArray) one = ham_res_taken_scan(text);
+                for (guint i = 0; i < one->len; i++)
+                        g_ptr_array_add(out, g_steal_pointer(&one->pdata[i]));
+                g_ptr_array_set_free_func(one, NULL);
+        }
+        return out;
+}
+
 /* The guest's resources on this node: .res files and LVs named pk-GUEST-*. */
 static GPtrArray *find_guest_volumes(const DgSite *site, const char *guest, GError **error)
 {
@@ -506,20 +531,24 @@ static void member_on_prepare(HamVolumes *v, const HamCpgMsg *msg, const char *s
         if (g_hash_table_contains(v->members, msg->txn))
                 return;
         refresh_cib(v);
-        if (!v->cib_volumes)
-                reason = g_strdup("this node has not read the CIB yet");
-        else
-                reason = ham_member_prepare_check(msg, open_member_txn(v), v->cib_volumes, v->recent);
-        if (reason) {
-                log_event(v, "transaction %s (guest %s) refused: %s", msg->txn, msg->guest, reason);
-                answer_prepared(v, msg->txn, FALSE, reason);
-                return;
-        }
         site = load_site(v, &error);
         if (!site) {
                 log_event(v, "transaction %s (guest %s) refused: %s", msg->txn, msg->guest,
                           error->message);
                 answer_prepared(v, msg->txn, FALSE, error->message);
+                return;
+        }
+        if (!v->cib_volumes) {
+                reason = g_strdup("this node has not read the CIB yet");
+        } else {
+                g_autoptr(GPtrArray) taken = local_taken(site);
+                reason = ham_member_prepare_check(msg, open_member_txn(v), v->cib_volumes, v->recent,
+                                                  taken);
+        }
+        if (reason) {
+                log_event(v, "transaction %s (guest %s) refused: %s", msg->txn, msg->guest, reason);
+                answer_prepared(v, msg->txn, FALSE, reason);
+                dg_site_free(site);
                 return;
         }
         MemberTxn *t = g_new0(MemberTxn, 1);
@@ -812,7 +841,9 @@ static json_object *handle_prepare(HamVolumes *v, const HamApiRequest *req, GErr
         g_autoptr(HamCpgMsg) p = g_new0(HamCpgMsg, 1);
         g_autoptr(GPtrArray) used = g_ptr_array_new();
         g_autoptr(GPtrArray) acts = NULL;
+        g_autoptr(GPtrArray) taken = NULL;
         g_auto(GStrv) members = NULL;
+        DgSite *site;
         HamTxn *txn;
 
         if (!check_cluster(v, error) || !check_idle(v, error))
@@ -839,6 +870,13 @@ static json_object *handle_prepare(HamVolumes *v, const HamApiRequest *req, GErr
                 g_ptr_array_add(used, v->cib_volumes->pdata[i]);
         for (guint i = 0; i < v->recent->len; i++)
                 g_ptr_array_add(used, v->recent->pdata[i]);
+        site = load_site(v, error);
+        if (!site)
+                return NULL;
+        taken = local_taken(site);
+        dg_site_free(site);
+        for (guint i = 0; i < taken->len; i++)
+                g_ptr_array_add(used, taken->pdata[i]);
         if (!ham_member_alloc(used, p, error))
                 return NULL;
         members = members_strv(v);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A node's facts and the `state` CPG message (ham-status.h): pure. */
 #include "ham-status.h"
+#include "ham.h"
 #include "ham-api.h"
 #include "ham-txn.h"
 #include "pk.h"
@@ -506,4 +507,98 @@ void ham_res_facts_scan(const char *text, HamFactsRes *res)
                         res->unfence_peer = TRUE;
                 }
         }
+}
+
+/* The number in "/dev/drbdN", or -1. */
+static gint64 drbd_device_minor(const char *t)
+{
+        const char *d = g_str_has_prefix(t, "/dev/drbd") ? t + strlen("/dev/drbd") : NULL;
+        guint64 n;
+        if (!d || !g_ascii_string_to_unsigned(d, 10, 0, HAM_MINOR_LAST, &n, NULL))
+                return -1;
+        return (gint64)n;
+}
+
+/* The port of "ADDR:PORT" or "[ADDR6]:PORT", or -1. */
+static gint64 address_port(const char *t)
+{
+        const char *c = strrchr(t, ':');
+        guint64 n;
+        if (!c || !g_ascii_string_to_unsigned(c + 1, 10, 1, 65535, &n, NULL))
+                return -1;
+        return (gint64)n;
+}
+
+static void taken_add(GPtrArray *out, const char *res, gint64 minor, gint64 port)
+{
+        for (guint i = 0; i < out->len; i++) {
+                const HamVolume *v = out->pdata[i];
+                if (g_str_equal(v->volume, res) &&
+                    (minor < 0 || v->minor == (guint)minor) && (port < 0 || v->port == (guint)port))
+                        return;
+        }
+        HamVolume *v = g_new0(HamVolume, 1);
+        v->volume = g_strdup(res);
+        v->minor = minor < 0 ? HAM_NUMBER_NONE : (guint)minor;
+        v->port = port < 0 ? HAM_NUMBER_NONE : (guint)port;
+        g_ptr_array_add(out, v);
+}
+
+GPtrArray *ham_res_taken_scan(const char *text)
+{
+        g_autoptr(GPtrArray) t = res_tokens(text);
+        GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)ham_volume_free);
+        g_autofree char *res = NULL;
+        int depth = 0, res_depth = -1;
+
+        for (guint i = 0; i < t->len; i++) {
+                const char *k = t->pdata[i];
+                gboolean at_start = i == 0 || strchr("{};", *(char *)t->pdata[i - 1]);
+                if (g_str_equal(k, "{")) {
+                        depth++;
+                        continue;
+                }
+                if (g_str_equal(k, "}")) {
+                        if (--depth <= res_depth) {
+                                res_depth = -1;
+                                g_clear_pointer(&res, g_free);
+                        }
+                        if (depth < 0)
+                                depth = 0;
+                        continue;
+                }
+                if (!at_start)
+                        continue;
+                if (g_str_equal(k, "resource") && i + 2 < t->len && !res &&
+                    g_str_equal(t->pdata[i + 2], "{") && !strchr("{};", *(char *)t->pdata[i + 1])) {
+                        res = g_strdup(t->pdata[i + 1]);
+                        res_depth = depth;
+                        continue;
+                }
+                if (!res)
+                        continue;
+                /* "device /dev/drbdN [minor N];", "device minor N;" */
+                if (g_str_equal(k, "device")) {
+                        for (guint j = i + 1; j < t->len && !strchr("{};", *(char *)t->pdata[j]); j++) {
+                                gint64 m = drbd_device_minor(t->pdata[j]);
+                                if (g_str_equal(t->pdata[j], "minor") && j + 1 < t->len) {
+                                        guint64 n;
+                                        if (g_ascii_string_to_unsigned(t->pdata[j + 1], 10, 0,
+                                                                       HAM_MINOR_LAST, &n, NULL))
+                                                m = (gint64)n;
+                                }
+                                if (m >= 0)
+                                        taken_add(out, res, m, -1);
+                        }
+                }
+                /* "address [AF] ADDR:PORT;", "floating [AF] ADDR:PORT;" */
+                if (g_str_equal(k, "address") || g_str_equal(k, "floating")) {
+                        for (guint j = i + 1; j < t->len && !strchr("{};", *(char *)t->pdata[j]); j++) {
+                                gint64 port = address_port(t->pdata[j]);
+                                if (port >= 0)
+                                        taken_add(out, res, -1, port);
+                        }
+                }
+        }
+        return out;
 }

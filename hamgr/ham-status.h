@@ -22,6 +22,8 @@
 #include <glib.h>
 #include <json-c/json.h>
 
+#include "ham.h"
+
 G_BEGIN_DECLS
 
 /** The `state` message's own version; a peer speaking another is ignored. */
@@ -103,6 +105,15 @@ gboolean ham_state_msg_is(const char *data, gsize len);
  * handlers are set (comments skipped). Fills those fields of @res.
  */
 void ham_res_facts_scan(const char *text, HamFactsRes *res);
+
+/**
+ * ham_res_taken_scan:
+ * Pure: the DRBD minors and ports a `.res` file's text uses, for every
+ * resource in it (plastik's or not: drbdadm refuses a minor or port two
+ * files claim). One HamVolume per number: guest NULL, volume the resource
+ * name, the other number HAM_NUMBER_NONE. (transfer full).
+ */
+GPtrArray *ham_res_taken_scan(const char *text);
 
 /* ---- status ---------------------------------------------------------------- */
 

@@ -195,11 +195,14 @@ HamMemberLost ham_member_coordinator_lost(const char *guest, const GPtrArray *ci
  * Whether a member may realize @prepare: no other transaction open
  * (@open_txn, NULL when none), the guest not in the CIB, no minor or port
  * used by a volume of the CIB or of a transaction committed but not yet
- * seen in the CIB (@recent_volumes). NULL when fine, else the reason
+ * seen in the CIB (@recent_volumes), nor one this node's own DRBD
+ * configuration uses for another resource (@local_taken: HamVolume* from
+ * ham_res_taken_scan(), may be NULL). NULL when fine, else the reason
  * (transfer full).
  */
 char *ham_member_prepare_check(const HamCpgMsg *prepare, const char *open_txn,
-                               const GPtrArray *cib_volumes, const GPtrArray *recent_volumes);
+                               const GPtrArray *cib_volumes, const GPtrArray *recent_volumes,
+                               const GPtrArray *local_taken);
 
 /**
  * ham_member_alloc:

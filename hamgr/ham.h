@@ -352,6 +352,8 @@ HamGuestSpec *ham_guest_spec_from_json(json_object *obj, GError **error);
 #define HAM_MINOR_LAST 1048575
 #define HAM_PORT_FIRST 7788
 #define HAM_PORT_LAST 7999
+/** A HamVolume's minor or port that is not known or not meant. */
+#define HAM_NUMBER_NONE G_MAXUINT
 
 /**
  * ham_alloc_minor_port:

@@ -54,8 +54,36 @@ static const char *used_by(const GPtrArray *vols, guint minor, guint port, gbool
         return NULL;
 }
 
+/* A number of a resource of this node's own DRBD configuration that the
+ * prepare would take (its own resource excepted: what an earlier try left
+ * is the prepare's to ensure). */
+static char *local_conflict(const HamCpgMsg *prepare, const GPtrArray *local)
+{
+        for (guint i = 0; i < prepare->n_volumes; i++) {
+                const HamCpgVolume *pv = &prepare->volumes[i];
+                g_autofree char *mine = dg_resource_name(prepare->guest, pv->volume, NULL);
+                for (guint j = 0; local && j < local->len; j++) {
+                        const HamVolume *v = local->pdata[j];
+                        if (g_strcmp0(v->volume, mine) == 0)
+                                continue;
+                        if (v->minor == pv->minor)
+                                return g_strdup_printf("minor %u is used by DRBD resource %s in this "
+                                                       "node's DRBD configuration; remove or "
+                                                       "renumber that resource first",
+                                                       pv->minor, v->volume);
+                        if (v->port == pv->port)
+                                return g_strdup_printf("port %u is used by DRBD resource %s in this "
+                                                       "node's DRBD configuration; remove or "
+                                                       "renumber that resource first",
+                                                       pv->port, v->volume);
+                }
+        }
+        return NULL;
+}
+
 char *ham_member_prepare_check(const HamCpgMsg *prepare, const char *open_txn,
-                               const GPtrArray *cib_volumes, const GPtrArray *recent_volumes)
+                               const GPtrArray *cib_volumes, const GPtrArray *recent_volumes,
+                               const GPtrArray *local_taken)
 {
         if (open_txn)
                 return g_strdup_printf("transaction %s is open; one at a time in the cluster, "
@@ -75,7 +103,7 @@ char *ham_member_prepare_check(const HamCpgMsg *prepare, const char *open_txn,
                                 g_strdup_printf("minor %u is used by guest %s", pv->minor, g) :
                                 g_strdup_printf("port %u is used by guest %s", pv->port, g);
         }
-        return NULL;
+        return local_conflict(prepare, local_taken);
 }
 
 gboolean ham_member_alloc(const GPtrArray *used, HamCpgMsg *prepare, GError **error)

@@ -8,11 +8,14 @@
  *                             and whether reconciling ensures it
  *   cib G/V/MINOR/PORT ...    the CIB's volumes (sizes 64 MiB)
  *   recent G/V/MINOR/PORT ... committed volumes not yet in the CIB copy
+ *   local RES-TEXT            this node's DRBD configuration (one line of
+ *                             .res text): the minors and ports it takes
  *   open TXN | open -         a transaction open on this member, or none
  *   prepare JSON              may this member realize the prepare?
  *   alloc JSON                a coordinator allocates minors and ports
  *   lost GUEST                the coordinator left before commit or abort
  */
+#include "ham-status.h"
 #include "ham-txn.h"
 #include "ham.h"
 #include "pk.h"
@@ -54,6 +57,7 @@ int main(int argc, char **argv)
         g_auto(GStrv) lines = NULL;
         g_autoptr(GPtrArray) cib = g_ptr_array_new();
         g_autoptr(GPtrArray) recent = g_ptr_array_new();
+        g_autoptr(GPtrArray) local = g_ptr_array_new();
         g_autofree char *open = NULL;
 
         if (argc != 2 || !g_file_get_contents(argv[1], &text, NULL, NULL)) {
@@ -85,6 +89,18 @@ int main(int argc, char **argv)
                 } else if (g_str_equal(verb, "recent")) {
                         g_ptr_array_unref(recent);
                         recent = volumes(rest);
+                } else if (g_str_equal(verb, "local")) {
+                        g_ptr_array_unref(local);
+                        local = ham_res_taken_scan(rest);
+                        for (guint i = 0; i < local->len; i++) {
+                                const HamVolume *v = local->pdata[i];
+                                if (v->minor != HAM_NUMBER_NONE)
+                                        printf("  %s: minor %u\n", v->volume, v->minor);
+                                else
+                                        printf("  %s: port %u\n", v->volume, v->port);
+                        }
+                        if (local->len == 0)
+                                printf("  (no minors or ports)\n");
                 } else if (g_str_equal(verb, "open")) {
                         g_free(open);
                         open = g_str_equal(rest, "-") ? NULL : g_strdup(rest);
@@ -92,7 +108,7 @@ int main(int argc, char **argv)
                         g_autoptr(HamCpgMsg) m = parse(rest);
                         if (!m)
                                 continue;
-                        g_autofree char *why = ham_member_prepare_check(m, open, cib, recent);
+                        g_autofree char *why = ham_member_prepare_check(m, open, cib, recent, local);
                         printf("  %s%s\n", why ? "refuse: " : "realize", why ? why : "");
                 } else if (g_str_equal(verb, "alloc")) {
                         g_autoptr(HamCpgMsg) m = parse(rest);
@@ -104,6 +120,8 @@ int main(int argc, char **argv)
                                 g_ptr_array_add(used, cib->pdata[i]);
                         for (guint i = 0; i < recent->len; i++)
                                 g_ptr_array_add(used, recent->pdata[i]);
+                        for (guint i = 0; i < local->len; i++)
+                                g_ptr_array_add(used, local->pdata[i]);
                         if (!ham_member_alloc(used, m, &error)) {
                                 printf("  error: %s\n", error->message);
                                 continue;

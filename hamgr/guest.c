@@ -117,7 +117,7 @@ HamGuestCreatePlan *ham_guest_create_plan(const HamGuestCreateOpts *o,
         g_autoptr(HamGuestCreatePlan) plan = NULL;
         g_autoptr(GError) e = NULL;
         guint memory = 0;
-        guint64 vcpus = 1, size = 0;
+        guint64 vcpus = 1, size = 0, prio = HAM_GUEST_PRIORITY_DEFAULT;
         HamVolume *vol;
 
         if (!o->name || !hv_guest_name_valid(o->name)) {
@@ -166,6 +166,13 @@ HamGuestCreatePlan *ham_guest_create_plan(const HamGuestCreateOpts *o,
                         o->prefer, env->local, env->peer);
                 return NULL;
         }
+        if (o->priority && (!g_ascii_string_to_unsigned(o->priority, 10, 0, HAM_GUEST_PRIORITY_MAX,
+                                                        &prio, NULL))) {
+                invalid(error, "--priority %s: must be an integer 0..%d (the node running the guests "
+                        "with the higher total wins the fence race after a split; 0 takes no part)",
+                        o->priority, HAM_GUEST_PRIORITY_MAX);
+                return NULL;
+        }
         for (const char *const *g = env->guests; g && *g; g++)
                 if (g_str_equal(*g, o->name)) {
                         g_set_error(error, HAM_ERROR, HAM_ERROR_CONFLICT,
@@ -209,6 +216,7 @@ HamGuestCreatePlan *ham_guest_create_plan(const HamGuestCreateOpts *o,
         vol->size = size;
         g_ptr_array_add(plan->volumes, vol);
         plan->prefer = g_strdup(o->prefer);
+        plan->priority = (guint)prio;
         plan->image = g_strdup(o->image);
         plan->kernel_boot = o->kernel != NULL;
         plan->without_fencing = env->fencing_problem && o->without_fencing;
@@ -271,8 +279,9 @@ char *ham_guest_create_plan_to_string(const HamGuestCreatePlan *plan)
                 g_string_append_printf(s, "  %u. wait for the initial sync to finish\n", ++n);
         g_string_append_printf(s, "  %u. demote pk-%s-%s\n", ++n, plan->name, HAM_GUEST_ROOT_VOLUME);
         g_string_append_printf(s, "  %u. guest-commit: the DRBD clone, ocf:plastik:guest guest-%s, colocation "
-                               "with Promoted, order promote then start%s%s\n", ++n, plan->name,
-                               plan->prefer ? ", preference for " : "", plan->prefer ? plan->prefer : "");
+                               "with Promoted, order promote then start%s%s, priority %u\n", ++n, plan->name,
+                               plan->prefer ? ", preference for " : "", plan->prefer ? plan->prefer : "",
+                               plan->priority);
         g_string_append_printf(s, "  %u. wait until Pacemaker runs the guest\n", ++n);
         g_string_append_printf(s, "definition (/dev/drbdN: the DRBD device allocated in step 1):\n  %s\n", config);
         return g_string_free(g_steal_pointer(&s), FALSE);

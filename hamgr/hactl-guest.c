@@ -325,6 +325,7 @@ static int cmd_create(CmdArgs *a)
                 .initrd = hactl_opt(a, "initrd"),
                 .cmdline = hactl_opt(a, "cmdline"),
                 .prefer = hactl_opt(a, "prefer"),
+                .priority = hactl_opt(a, "priority"),
                 .without_fencing = hactl_opt(a, "without-fencing") != NULL,
                 .no_wait_sync = hactl_opt(a, "no-wait-sync") != NULL,
         };
@@ -442,7 +443,7 @@ static int cmd_create(CmdArgs *a)
                 json_object_object_add(g, "name", json_object_new_string(plan->name));
                 json_object_object_add(g, "config", json_object_get(config));
                 json_object_object_add(g, "prefer", plan->prefer ? json_object_new_string(plan->prefer) : NULL);
-                json_object_object_add(g, "priority", json_object_new_int(0));
+                json_object_object_add(g, "priority", json_object_new_int64(plan->priority));
                 json_object_object_add(cargs, "txn", json_object_new_string(txn));
                 json_object_object_add(cargs, "guest", g);
         }

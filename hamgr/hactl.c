@@ -105,7 +105,7 @@ static const char *const join_opts[] = {
 };
 static const char *const json_opts[] = { "json", NULL };
 static const char *const guest_create_opts[] = {
-        "memory=", "vcpus=", "disk=", "image=", "kernel=", "initrd=", "cmdline=", "prefer=",
+        "memory=", "vcpus=", "disk=", "image=", "kernel=", "initrd=", "cmdline=", "prefer=", "priority=",
         "no-wait-sync", "without-fencing", "dry-run", "timeout=", NULL,
 };
 static const char *const guest_start_opts[] = { "no-wait", "timeout=", "without-fencing", NULL };
@@ -133,7 +133,7 @@ static const CmdSpec commands[] = {
         { "verify", NULL, json_opts, 0, 0, "verify [--json]" },
         { "guest", "create", guest_create_opts, 1, 1,
           "guest create NAME --memory MIB --disk SIZE [--vcpus N] (--image FILE | --kernel FILE "
-          "[--initrd FILE] [--cmdline TEXT]) [--prefer NODE] [--no-wait-sync] [--without-fencing] "
+          "[--initrd FILE] [--cmdline TEXT]) [--prefer NODE] [--priority N] [--no-wait-sync] [--without-fencing] "
           "[--dry-run] [--timeout S]" },
         { "guest", "list", json_opts, 0, 0, "guest list [--json]" },
         { "guest", "show", json_opts, 1, 1, "guest show NAME [--json]" },

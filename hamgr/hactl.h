@@ -21,7 +21,8 @@ enum {
         EXIT_PCMK = 5,
         EXIT_TIMEOUT = 6,
         EXIT_NOT_FOUND = 7,
-        EXIT_UNSAFE = 8,
+        /* 8 and 9 are status's and verify's (HAM_EXIT_DEGRADED, HAM_EXIT_ERRORS). */
+        EXIT_UNSAFE = 10,
 };
 
 /** A command: its words, the options it takes ("name=" takes a value), how

@@ -17,6 +17,12 @@
 
 G_BEGIN_DECLS
 
+/** A guest's priority when none is given: above 0, so that the node running
+ * guests wins the fence race after a split (priority-fencing-delay counts
+ * only non-zero priorities). */
+#define HAM_GUEST_PRIORITY_DEFAULT 10
+#define HAM_GUEST_PRIORITY_MAX 1000000
+
 /** The only volume hactl guest create makes: the guest's first disk. */
 #define HAM_GUEST_ROOT_VOLUME "root"
 
@@ -29,6 +35,7 @@ typedef struct {
         const char *image;    /**< disk image to write onto the volume */
         const char *kernel, *initrd, *cmdline;
         const char *prefer;   /**< node to prefer */
+        const char *priority; /**< the primitive's priority meta attribute */
         gboolean without_fencing;
         gboolean no_wait_sync;
 } HamGuestCreateOpts;
@@ -49,6 +56,7 @@ typedef struct {
         json_object *config;  /**< the guest definition; disks[0].path is set by ham_guest_create_config() */
         GPtrArray *volumes;   /**< HamVolume* with guest, volume and size (minor/port 0: not allocated yet) */
         char *prefer;         /**< (nullable) */
+        guint priority;       /**< wins the two-node fence race (priority-fencing-delay) */
         char *image;          /**< (nullable) */
         gboolean kernel_boot;
         gboolean without_fencing;

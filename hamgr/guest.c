@@ -96,6 +96,44 @@ static json_object *build_config(const HamGuestCreateOpts *o, guint memory, guin
         return c;
 }
 
+/* --config: the administrator's definition, with the name and the first
+ * disk made plastik's (the DRBD device, cache none + aio native), NULL
+ * with an error naming the file otherwise. (transfer full) */
+static json_object *config_from_file(const HamGuestCreateOpts *o, GError **error)
+{
+        const char *path = o->config_path ? o->config_path : "--config";
+        g_autoptr(GError) e = NULL;
+        g_autoptr(json_object) c = pk_json_parse(o->config, -1, path, &e);
+        json_object *v, *disks, *disk;
+
+        if (!c) {
+                invalid(error, "%s", e->message);
+                return NULL;
+        }
+        if (!json_object_is_type(c, json_type_object)) {
+                invalid(error, "%s: a guest definition is a JSON object (hvctl(1))", path);
+                return NULL;
+        }
+        if (json_object_object_get_ex(c, "name", &v) &&
+            (!json_object_is_type(v, json_type_string) || g_strcmp0(json_object_get_string(v), o->name) != 0)) {
+                invalid(error, "%s: \"name\" is not %s; use the guest's name there, or leave it out",
+                        path, o->name);
+                return NULL;
+        }
+        json_object_object_add(c, "name", json_object_new_string(o->name));
+        if (!json_object_object_get_ex(c, "disks", &disks) || !json_object_is_type(disks, json_type_array) ||
+            json_object_array_length(disks) < 1 ||
+            !json_object_is_type((disk = json_object_array_get_idx(disks, 0)), json_type_object)) {
+                invalid(error, "%s: \"disks\" must list at least one disk; the first becomes the guest's "
+                        "replicated volume (its path is replaced by the DRBD device)", path);
+                return NULL;
+        }
+        json_object_object_add(disk, "path", json_object_new_string(DEVICE_PENDING));
+        json_object_object_add(disk, "cache", json_object_new_string("none"));
+        json_object_object_add(disk, "aio", json_object_new_string("native"));
+        return g_steal_pointer(&c);
+}
+
 /* libhv's model has the last word on the definition; its message names the field. */
 static json_object *validated(json_object *config, GError **error)
 {
@@ -125,15 +163,26 @@ HamGuestCreatePlan *ham_guest_create_plan(const HamGuestCreateOpts *o,
                         "letters, digits or '-' ([a-z][a-z0-9-]{0,31})", o->name ? o->name : "");
                 return NULL;
         }
-        if (!o->memory) {
-                invalid(error, "--memory is required, e.g. --memory 512 (MiB) or --memory 1G");
-                return NULL;
-        }
-        if (!ham_memory_parse(o->memory, &memory, error))
-                return NULL;
-        if (o->vcpus && !g_ascii_string_to_unsigned(o->vcpus, 10, 1, 255, &vcpus, NULL)) {
-                invalid(error, "--vcpus: \"%s\" is not a number of virtual CPUs between 1 and 255", o->vcpus);
-                return NULL;
+        if (o->config) {
+                const char *given = o->memory ? "--memory" : o->vcpus ? "--vcpus" : o->kernel ? "--kernel" :
+                                    o->initrd ? "--initrd" : o->cmdline ? "--cmdline" : NULL;
+                if (given) {
+                        invalid(error, "%s and --config exclude each other: the definition in %s says it; "
+                                "edit the file instead", given, o->config_path ? o->config_path : "--config");
+                        return NULL;
+                }
+        } else {
+                if (!o->memory) {
+                        invalid(error, "--memory is required, e.g. --memory 512 (MiB) or --memory 1G");
+                        return NULL;
+                }
+                if (!ham_memory_parse(o->memory, &memory, error))
+                        return NULL;
+                if (o->vcpus && !g_ascii_string_to_unsigned(o->vcpus, 10, 1, 255, &vcpus, NULL)) {
+                        invalid(error, "--vcpus: \"%s\" is not a number of virtual CPUs between 1 and 255",
+                                o->vcpus);
+                        return NULL;
+                }
         }
         if (!o->disk) {
                 invalid(error, "--disk is required: the size of the guest's replicated disk, e.g. --disk 10G");
@@ -147,14 +196,9 @@ HamGuestCreatePlan *ham_guest_create_plan(const HamGuestCreateOpts *o,
                 invalid(error, "--disk: %s is too small; a guest disk has at least 1 MiB", o->disk);
                 return NULL;
         }
-        if (o->image && o->kernel) {
-                invalid(error, "--image and --kernel exclude each other: a guest boots either from its disk "
-                        "(written from --image) or from a kernel given on the host");
-                return NULL;
-        }
-        if (!o->image && !o->kernel) {
-                invalid(error, "give --image FILE (a disk image to boot from) or --kernel FILE "
-                        "(with --initrd and --cmdline as needed)");
+        if (!o->image && !o->kernel && !o->config) {
+                invalid(error, "give --image FILE (a disk image to boot from), --kernel FILE "
+                        "(with --initrd and --cmdline as needed) or --config FILE (a whole definition)");
                 return NULL;
         }
         if (!o->kernel && (o->initrd || o->cmdline)) {
@@ -206,7 +250,11 @@ HamGuestCreatePlan *ham_guest_create_plan(const HamGuestCreateOpts *o,
 
         plan = g_new0(HamGuestCreatePlan, 1);
         plan->name = g_strdup(o->name);
-        plan->config = validated(build_config(o, memory, (guint)vcpus, DEVICE_PENDING), error);
+        json_object *config = o->config ? config_from_file(o, error) :
+                              build_config(o, memory, (guint)vcpus, DEVICE_PENDING);
+        if (!config)
+                return NULL;
+        plan->config = validated(config, error);
         if (!plan->config)
                 return NULL;
         plan->volumes = g_ptr_array_new_with_free_func((GDestroyNotify)ham_volume_free);

@@ -312,7 +312,7 @@ static int cmd_create(CmdArgs *a)
         g_autoptr(GPtrArray) names = g_ptr_array_new();
         g_autoptr(json_object) pargs = NULL, pres = NULL, cargs = NULL, config = NULL;
         g_autoptr(DgSite) site = NULL;
-        g_autofree char *fencing = NULL, *image_error = NULL;
+        g_autofree char *fencing = NULL, *image_error = NULL, *config_text = NULL;
         g_auto(DgVolumeDef) def = { 0 };
         View v = { 0 };
         HamGuestCreateOpts o = {
@@ -324,6 +324,7 @@ static int cmd_create(CmdArgs *a)
                 .kernel = hactl_opt(a, "kernel"),
                 .initrd = hactl_opt(a, "initrd"),
                 .cmdline = hactl_opt(a, "cmdline"),
+                .config_path = hactl_opt(a, "config"),
                 .prefer = hactl_opt(a, "prefer"),
                 .priority = hactl_opt(a, "priority"),
                 .without_fencing = hactl_opt(a, "without-fencing") != NULL,
@@ -337,6 +338,15 @@ static int cmd_create(CmdArgs *a)
         guint wait_s;
         int rc = EXIT_OK;
 
+        if (o.config_path) {
+                g_autoptr(GError) e = NULL;
+                if (!g_file_get_contents(o.config_path, &config_text, NULL, &e)) {
+                        fprintf(stderr, "hactl: --config %s: %s; give the path of a guest definition (JSON, hvctl(1))\n",
+                                  o.config_path, e->message);
+                        return EXIT_NOT_FOUND;
+                }
+                o.config = config_text;
+        }
         if (!wait_s_of(a, &wait_s, &rc))
                 return rc;
         if (!(conf = load_conf(&error)))

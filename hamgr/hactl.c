@@ -105,7 +105,7 @@ static const char *const join_opts[] = {
 };
 static const char *const json_opts[] = { "json", NULL };
 static const char *const guest_create_opts[] = {
-        "memory=", "vcpus=", "disk=", "image=", "kernel=", "initrd=", "cmdline=", "prefer=", "priority=",
+        "memory=", "vcpus=", "disk=", "image=", "kernel=", "initrd=", "cmdline=", "config=", "prefer=", "priority=",
         "no-wait-sync", "without-fencing", "dry-run", "timeout=", NULL,
 };
 static const char *const guest_start_opts[] = { "no-wait", "timeout=", "without-fencing", NULL };
@@ -132,8 +132,8 @@ static const CmdSpec commands[] = {
         { "status", NULL, json_opts, 0, 0, "status [--json]" },
         { "verify", NULL, json_opts, 0, 0, "verify [--json]" },
         { "guest", "create", guest_create_opts, 1, 1,
-          "guest create NAME --memory MIB --disk SIZE [--vcpus N] (--image FILE | --kernel FILE "
-          "[--initrd FILE] [--cmdline TEXT]) [--prefer NODE] [--priority N] [--no-wait-sync] [--without-fencing] "
+          "guest create NAME --disk SIZE (--memory MIB [--vcpus N] | --config FILE) [--image FILE] "
+          "[--kernel FILE [--initrd FILE] [--cmdline TEXT]] [--prefer NODE] [--priority N] [--no-wait-sync] [--without-fencing] "
           "[--dry-run] [--timeout S]" },
         { "guest", "list", json_opts, 0, 0, "guest list [--json]" },
         { "guest", "show", json_opts, 1, 1, "guest show NAME [--json]" },

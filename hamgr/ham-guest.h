@@ -34,6 +34,8 @@ typedef struct {
         const char *disk;     /**< dg_size_parse() syntax */
         const char *image;    /**< disk image to write onto the volume */
         const char *kernel, *initrd, *cmdline;
+        const char *config;   /**< a whole guest definition (JSON text of --config FILE) */
+        const char *config_path; /**< where @config came from, for messages */
         const char *prefer;   /**< node to prefer */
         const char *priority; /**< the primitive's priority meta attribute */
         gboolean without_fencing;

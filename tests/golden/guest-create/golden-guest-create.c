@@ -26,7 +26,7 @@ int main(int argc, char **argv)
         g_autoptr(HamGuestCreatePlan) plan = NULL;
         g_autoptr(json_object) config = NULL;
         g_autofree char *name = NULL, *memory = NULL, *vcpus = NULL, *disk = NULL, *image = NULL,
-                        *kernel = NULL, *initrd = NULL, *cmdline = NULL, *prefer = NULL, *priority = NULL, *local = NULL,
+                        *kernel = NULL, *initrd = NULL, *cmdline = NULL, *prefer = NULL, *priority = NULL, *config_text = NULL, *local = NULL,
                         *peer = NULL, *fencing = NULL, *image_error = NULL, *text = NULL, *json = NULL;
         g_auto(GStrv) guests = NULL;
         HamGuestCreateOpts o = { 0 };
@@ -44,6 +44,8 @@ int main(int argc, char **argv)
         o.kernel = kernel = get(kf, "options", "kernel");
         o.initrd = initrd = get(kf, "options", "initrd");
         o.cmdline = cmdline = get(kf, "options", "cmdline");
+        o.config = config_text = get(kf, "options", "config");
+        o.config_path = o.config ? "guest.json" : NULL;
         o.prefer = prefer = get(kf, "options", "prefer");
         o.priority = priority = get(kf, "options", "priority");
         o.without_fencing = g_key_file_get_boolean(kf, "options", "without-fencing", NULL);

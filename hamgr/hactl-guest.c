@@ -762,13 +762,12 @@ static int cmd_remove(CmdArgs *a)
                         goto fail;
         }
         if (in_cib) {
-                if (!ham_pcmk_guest_remove(v.pcmk, name, &error)) {
-                        if (!g_error_matches(error, HAM_ERROR, HAM_ERROR_NOT_FOUND))
-                                goto fail;
-                        g_clear_error(&error);
-                }
-                /* Pacemaker stops the orphaned DRBD instances; the volumes can
-                 * only be taken down once it has. */
+                /* The DRBD clones are stopped while they are still configured:
+                 * an orphaned instance is stopped without its parameters, the
+                 * drbd agent's stop fails, and Pacemaker fences a failed stop. */
+                fprintf(stderr, "hactl: stopping guest %s's DRBD resources\n", name);
+                if (!ham_pcmk_guest_volumes_target_role(v.pcmk, name, "Stopped", &error))
+                        goto fail;
                 start = pk_now_ms();
                 for (;;) {
                         g_autoptr(HamMonStatus) mon = ham_crm_mon_run(NULL);
@@ -782,10 +781,16 @@ static int cmd_remove(CmdArgs *a)
                         }
                         g_usleep(POLL_MS * 1000);
                 }
+                if (!ham_pcmk_guest_remove(v.pcmk, name, &error)) {
+                        if (!g_error_matches(error, HAM_ERROR, HAM_ERROR_NOT_FOUND))
+                                goto fail;
+                        g_clear_error(&error);
+                }
         }
         args = json_object_new_object();
         json_object_object_add(args, "guest", json_object_new_string(name));
-        fprintf(stderr, "hactl: removing the volumes of %s on both nodes\n", name);
+        fprintf(stderr, in_cib ? "hactl: removing the volumes of %s on both nodes\n" :
+                "hactl: looking for volumes of %s left on the nodes\n", name);
         if (!ham_api_call_full(NULL, "guest-volumes-remove", args, PREPARE_TIMEOUT_MS, &res, &error)) {
                 if (!in_cib && g_error_matches(error, HAM_API_ERROR, HAM_API_ERROR_NOT_FOUND)) {
                         g_clear_error(&error);

@@ -96,6 +96,17 @@ gboolean ham_pcmk_guest_target_role(HamPcmk *pcmk, const char *name, const char 
                                     GError **error);
 
 /**
+ * ham_pcmk_guest_volumes_target_role:
+ * Sets target-role=@role on every DRBD clone of guest @name
+ * (drbd-pk-NAME-VOLUME-clone). Removing a guest stops them first: once its
+ * clones are gone from the configuration, Pacemaker would stop the
+ * orphaned instances without their parameters, the drbd agent's stop
+ * fails, and a failed stop is fenced. None is no error.
+ */
+gboolean ham_pcmk_guest_volumes_target_role(HamPcmk *pcmk, const char *name, const char *role,
+                                            GError **error);
+
+/**
  * ham_pcmk_location_set:
  * Adds or replaces the location constraint @id: resource @rsc on @node with
  * @score ("INFINITY" for a move, like crm_resource --move's cli-prefer-…).

@@ -350,14 +350,40 @@ gboolean ham_pcmk_guest_remove(HamPcmk *pcmk, const char *name, GError **error)
         return replace_configuration(pcmk, xmlDocGetRootElement(doc), error);
 }
 
+/* Sets target-role on @elem (a primitive or a clone of the resources
+ * section in @doc), updating the pair where it is, so a target-role set by
+ * crm_resource or pcs is changed, not shadowed by a second one. */
+static gboolean set_target_role(HamPcmk *pcmk, xmlNode *elem, const char *role, GError **error)
+{
+        g_autofree char *id = ham_xml_prop(elem, "id");
+        g_autofree char *set_id = NULL, *nv_id = NULL;
+        xmlNode *have_set = NULL, *have_nv, *top, *p, *set_node, *nv;
+        int rc;
+
+        have_nv = find_nvpair(elem, "meta_attributes", "target-role", &have_set);
+        set_id = have_set ? ham_xml_prop(have_set, "id") : g_strdup_printf("%s-meta_attributes", id);
+        nv_id = have_nv ? ham_xml_prop(have_nv, "id") : NULL;
+        top = xmlNewNode(NULL, (const xmlChar *)"resources");
+        p = xmlNewChild(top, NULL, elem->name, NULL);
+        xmlNewProp(p, (const xmlChar *)"id", (const xmlChar *)id);
+        set_node = xmlNewChild(p, NULL, (const xmlChar *)"meta_attributes", NULL);
+        xmlNewProp(set_node, (const xmlChar *)"id", (const xmlChar *)set_id);
+        nv = ham_xml_nvpair(set_node, "target-role", role);
+        if (nv_id)
+                xmlSetProp(nv, (const xmlChar *)"id", (const xmlChar *)nv_id);
+        rc = cib_modify(pcmk, "resources", top);
+        xmlFreeNode(top);
+        if (rc != pcmk_ok)
+                return pcmk_failed(error, rc, "cannot set target-role=%s on %s", role, id);
+        return TRUE;
+}
+
 gboolean ham_pcmk_guest_target_role(HamPcmk *pcmk, const char *name, const char *role,
                                     GError **error)
 {
         g_autoptr(xmlDoc) doc = query_doc(pcmk, "resources", error);
         g_autofree char *gid = ham_cib_guest_id(name);
-        g_autofree char *set_id = NULL, *nv_id = NULL;
-        xmlNode *prim, *have_set = NULL, *have_nv, *top, *p, *set_node, *nv;
-        int rc;
+        xmlNode *prim;
 
         if (!doc)
                 return FALSE;
@@ -367,23 +393,35 @@ gboolean ham_pcmk_guest_target_role(HamPcmk *pcmk, const char *name, const char 
                             "the cluster has no guest %s (hactl guest list shows the guests)", name);
                 return FALSE;
         }
-        /* Update the pair where it is, so a target-role set by crm_resource
-         * or pcs is changed, not shadowed by a second one. */
-        have_nv = find_nvpair(prim, "meta_attributes", "target-role", &have_set);
-        set_id = have_set ? ham_xml_prop(have_set, "id") : g_strdup_printf("%s-meta_attributes", gid);
-        nv_id = have_nv ? ham_xml_prop(have_nv, "id") : NULL;
-        top = xmlNewNode(NULL, (const xmlChar *)"resources");
-        p = xmlNewChild(top, NULL, (const xmlChar *)"primitive", NULL);
-        xmlNewProp(p, (const xmlChar *)"id", (const xmlChar *)gid);
-        set_node = xmlNewChild(p, NULL, (const xmlChar *)"meta_attributes", NULL);
-        xmlNewProp(set_node, (const xmlChar *)"id", (const xmlChar *)set_id);
-        nv = ham_xml_nvpair(set_node, "target-role", role);
-        if (nv_id)
-                xmlSetProp(nv, (const xmlChar *)"id", (const xmlChar *)nv_id);
-        rc = cib_modify(pcmk, "resources", top);
-        xmlFreeNode(top);
-        if (rc != pcmk_ok)
-                return pcmk_failed(error, rc, "cannot set target-role=%s on guest %s", role, name);
+        return set_target_role(pcmk, prim, role, error);
+}
+
+gboolean ham_pcmk_guest_volumes_target_role(HamPcmk *pcmk, const char *name, const char *role,
+                                            GError **error)
+{
+        g_autoptr(xmlDoc) doc = query_doc(pcmk, "resources", error);
+        xmlNode *res;
+
+        if (!doc)
+                return FALSE;
+        res = xmlDocGetRootElement(doc);
+        if (res && !ham_xml_is(res, "resources"))
+                res = ham_xml_child(res, "resources");
+        for (xmlNode *c = res ? res->children : NULL; c; c = c->next) {
+                g_autofree char *id = NULL, *rname = NULL, *guest = NULL, *volume = NULL;
+                if (!ham_xml_is(c, "clone"))
+                        continue;
+                id = ham_xml_prop(c, "id");
+                /* drbd-pk-GUEST-VOLUME-clone: volume names hold no '-', so
+                 * the name splits back one way only (dg_resource_name_parse). */
+                if (!id || !g_str_has_prefix(id, "drbd-pk-") || !g_str_has_suffix(id, "-clone"))
+                        continue;
+                rname = g_strndup(id + strlen("drbd-"), strlen(id) - strlen("drbd-") - strlen("-clone"));
+                if (!dg_resource_name_parse(rname, &guest, &volume) || g_strcmp0(guest, name) != 0)
+                        continue;
+                if (!set_target_role(pcmk, c, role, error))
+                        return FALSE;
+        }
         return TRUE;
 }
 

@@ -34,6 +34,26 @@ int main(int argc, char **argv)
                     !ham_pcmk_guest_apply(pcmk, spec, &error))
                         goto fail;
         } else if (g_str_equal(argv[1], "remove")) {
+                /* As hactl guest remove does: the DRBD clones stopped while
+                 * still configured (an orphan's stop fails and is fenced). */
+                g_autofree char *prefix = g_strdup_printf("drbd-pk-%s-", argv[2]);
+                gboolean active = TRUE;
+                if (!ham_pcmk_guest_volumes_target_role(pcmk, argv[2], "Stopped", &error))
+                        goto fail;
+                for (int t = 0; t < 240 && active; t++) {
+                        g_autoptr(HamMonStatus) mon = ham_crm_mon_run(NULL);
+                        active = !mon || !mon->connected;
+                        for (guint i = 0; mon && i < mon->resources->len; i++) {
+                                const HamMonResource *r = mon->resources->pdata[i];
+                                active = active || (r->id && g_str_has_prefix(r->id, prefix) && r->active);
+                        }
+                        if (active)
+                                g_usleep(500 * 1000);
+                }
+                if (active) {
+                        fprintf(stderr, "ham-cib-guest: %s's DRBD clones still run after 120 s\n", argv[2]);
+                        return 1;
+                }
                 if (!ham_pcmk_guest_remove(pcmk, argv[2], &error))
                         goto fail;
         } else {

@@ -40,7 +40,7 @@ int main(int argc, char **argv)
                 gboolean active = TRUE;
                 if (!ham_pcmk_guest_volumes_target_role(pcmk, argv[2], "Stopped", &error))
                         goto fail;
-                for (int t = 0; t < 240 && active; t++) {
+                for (int t = 0; t < 600 && active; t++) {
                         g_autoptr(HamMonStatus) mon = ham_crm_mon_run(NULL);
                         active = !mon || !mon->connected;
                         for (guint i = 0; mon && i < mon->resources->len; i++) {
@@ -51,7 +51,7 @@ int main(int argc, char **argv)
                                 g_usleep(500 * 1000);
                 }
                 if (active) {
-                        fprintf(stderr, "ham-cib-guest: %s's DRBD clones still run after 120 s\n", argv[2]);
+                        fprintf(stderr, "ham-cib-guest: %s's DRBD clones still run after 300 s\n", argv[2]);
                         return 1;
                 }
                 if (!ham_pcmk_guest_remove(pcmk, argv[2], &error))

@@ -142,6 +142,15 @@ char *ham_timeline_format(json_object *history);
 /** ham_timeline_format_record: (transfer full) one record's steps, one a line. */
 char *ham_timeline_format_record(json_object *record);
 
+/**
+ * ham_probe_target_parse:
+ * A service probe's target "ADDRESS:PORT" (IPv6 in brackets: "[::1]:80"):
+ * an IP literal, so probing never waits for a name server, and a port
+ * 1..65535. HAM_ERROR_INVALID naming the rule. @ret_host: (transfer full).
+ */
+gboolean ham_probe_target_parse(const char *target, char **ret_host, guint16 *ret_port,
+                                GError **error);
+
 /** The step names of a record, in their order; NULL-terminated, static. */
 extern const char *const ham_tl_steps[];
 

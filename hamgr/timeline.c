@@ -1288,3 +1288,42 @@ char *ham_timeline_format(json_object *history)
                 format_one(s, json_object_array_get_idx(open, i));
         return g_string_free(s, FALSE);
 }
+
+/* ---- probe targets --------------------------------------------------------------- */
+
+gboolean ham_probe_target_parse(const char *target, char **ret_host, guint16 *ret_port,
+                                GError **error)
+{
+        g_autofree char *host = NULL;
+        const char *colon, *port_s;
+        guint64 port = 0;
+
+        if (!target || strlen(target) > 64)
+                goto bad;
+        if (target[0] == '[') {
+                const char *end = strchr(target, ']');
+                if (!end || end[1] != ':')
+                        goto bad;
+                host = g_strndup(target + 1, end - target - 1);
+                port_s = end + 2;
+        } else {
+                colon = strrchr(target, ':');
+                if (!colon || strchr(target, ':') != colon)
+                        goto bad;
+                host = g_strndup(target, colon - target);
+                port_s = colon + 1;
+        }
+        if (!ham_address_valid(host) ||
+            !g_ascii_string_to_unsigned(port_s, 10, 1, 65535, &port, NULL))
+                goto bad;
+        if (ret_host)
+                *ret_host = g_steal_pointer(&host);
+        if (ret_port)
+                *ret_port = (guint16)port;
+        return TRUE;
+bad:
+        g_set_error(error, HAM_ERROR, HAM_ERROR_INVALID,
+                    "probe \"%s\": must be ADDRESS:PORT with an IP address and a port "
+                    "1..65535 (IPv6 in brackets: [fd00::5]:443)", target ? target : "");
+        return FALSE;
+}

@@ -22,6 +22,11 @@ enum {
         EXIT_TIMEOUT = 6,
         EXIT_NOT_FOUND = 7,
         EXIT_UNSAFE = 8,
+        /* hactl drill's refusals (8: no fencing, 7: no such guest) */
+        EXIT_DRILL_WRONG_NODE = 10,  /**< run on the node that would be powered off */
+        EXIT_DRILL_DEGRADED = 11,    /**< the node running the guest is offline */
+        EXIT_DRILL_DRBD = 12,        /**< a volume is not UpToDate on both nodes */
+        EXIT_DRILL_NOT_RUNNING = 13, /**< the guest runs nowhere (or in two places) */
 };
 
 /** A command: its words, the options it takes ("name=" takes a value), how
@@ -62,5 +67,9 @@ int hactl_guest(CmdArgs *a);
  * after "fence". Returns an exit code.
  */
 int hactl_fence(int argc, char **argv);
+
+/** hactl_history, hactl_drill: `hactl history`, `hactl drill` (hactl-history.c). */
+int hactl_history(CmdArgs *a);
+int hactl_drill(CmdArgs *a);
 
 G_END_DECLS

@@ -128,6 +128,13 @@ static const ArgSpec commit_args[] = {
         { NULL },
 };
 
+static const ArgSpec history_args[] = {
+        { "guest", json_type_string, FALSE, hv_guest_name_valid,
+          "a guest name: [a-z][a-z0-9-]{0,31}" },
+        { "limit", json_type_int, FALSE, NULL, "an integer 1..100" },
+        { NULL },
+};
+
 static gboolean invalid(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 static gboolean invalid(GError **error, const char *fmt, ...)
 {
@@ -141,6 +148,16 @@ static gboolean invalid(GError **error, const char *fmt, ...)
 
 /* Volume sizes must fit a double exactly (JSON clients) and an LV. */
 #define MAX_VOLUME_SIZE ((gint64)1 << 52)
+
+static gboolean check_history(json_object *args, GError **error)
+{
+        json_object *limit;
+        if (json_object_object_get_ex(args, "limit", &limit) &&
+            (json_object_get_int64(limit) < 1 || json_object_get_int64(limit) > 100))
+                return invalid(error, "args.limit: must be an integer 1..100 (hamgrd keeps "
+                               "the last 100 failovers)");
+        return TRUE;
+}
 
 static gboolean check_prepare(json_object *args, GError **error)
 {
@@ -240,6 +257,7 @@ static const CmdSpec commands[HAM_CMD_COUNT_] = {
         [HAM_CMD_GUEST_COMMIT] = { "guest-commit", commit_args, check_commit },
         [HAM_CMD_GUEST_ABORT] = { "guest-abort", txn_args },
         [HAM_CMD_GUEST_VOLUMES_REMOVE] = { "guest-volumes-remove", guest_name_args },
+        [HAM_CMD_HISTORY] = { "history", history_args, check_history },
 };
 
 const char *ham_api_cmd_name(HamApiCmd cmd)

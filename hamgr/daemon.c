@@ -29,6 +29,7 @@ typedef struct {
         HamGuests *guests;
         HamPeer *peer;
         HamVolumes *volumes;
+        HamHistory *history;
         char *guests_error;
         DgEventsWatch *drbd;
         const DgState *drbd_state; /* owned by the watch, valid while it runs */
@@ -153,6 +154,8 @@ static gboolean publish_cb(gpointer data)
                 ham_peer_changed(d->peer, d->drbd_state);
         if (d->volumes)
                 ham_volumes_changed(d->volumes);
+        if (d->history)
+                ham_history_changed(d->history, d->drbd_state, d->guests);
         return G_SOURCE_REMOVE;
 }
 
@@ -460,6 +463,8 @@ static json_object *handle(const HamApiRequest *req, gpointer data, GError **err
         case HAM_CMD_GUEST_ABORT:
         case HAM_CMD_GUEST_VOLUMES_REMOVE:
                 return ham_volumes_handle(d->volumes, req, error);
+        case HAM_CMD_HISTORY:
+                return ham_history_handle(d->history, req, error);
         case HAM_CMD_COUNT_:
                 break;
         }
@@ -562,6 +567,8 @@ int ham_daemon_run(const HamDaemonOptions *options)
         d->peer = ham_peer_new(d->cs, d->opt.conf_path);
         d->volumes = ham_volumes_new(d->cs, d->pcmk, d->api, options->conf_path,
                                      options->txn_timeout_s);
+        d->history = ham_history_new(options->history_path ? options->history_path :
+                                     HAM_HISTORY_PATH, d->cs, d->pcmk);
         d->drbd = dg_events_watch_start(NULL, drbd_changed, d, &error);
         if (!d->drbd) {
                 d->drbd_error = g_strdup(error->message);
@@ -577,6 +584,7 @@ int ham_daemon_run(const HamDaemonOptions *options)
                 dg_events_watch_stop(d->drbd);
         g_clear_handle_id(&d->publish_source, g_source_remove);
         ham_volumes_free(d->volumes);
+        ham_history_free(d->history);
         ham_guests_free(d->guests);
         ham_peer_free(d->peer);
         ham_pcmk_notify_free(d->pcmk);

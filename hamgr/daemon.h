@@ -168,6 +168,49 @@ json_object *ham_volumes_handle(HamVolumes *v, const HamApiRequest *req, GError 
 /** ham_volumes_to_json: (transfer full) open transactions, reconciling, the recent log. */
 json_object *ham_volumes_to_json(HamVolumes *v);
 
+/* ---- the failover history (daemon-history.c) ------------------------------ */
+
+/** Where hamgrd keeps the failover history (hamgrd(8), "FILES"). */
+#define HAM_HISTORY_PATH "/var/lib/plastik/history.json"
+
+/**
+ * HamProbeFunc: the probe's result: @answered TRUE when a TCP connection was
+ * accepted (at @at_ms, wall clock), FALSE when the time limit passed.
+ */
+typedef void (*HamProbeFunc)(gboolean answered, gint64 at_ms, gpointer user_data);
+
+typedef struct HamProbe HamProbe;
+
+/**
+ * ham_probe_start:
+ * Tries a non-blocking TCP connect to @target (ham_probe_target_parse())
+ * every @interval_ms in the default main context until one is accepted or
+ * @limit_ms passed, then calls @func once. Never blocks. (transfer full).
+ */
+HamProbe *ham_probe_start(const char *target, guint interval_ms, guint limit_ms,
+                          HamProbeFunc func, gpointer user_data, GError **error);
+/** ham_probe_free: stops it (no callback); NULL is fine. */
+void ham_probe_free(HamProbe *p);
+/** ham_probe_done: the callback was called. */
+gboolean ham_probe_done(const HamProbe *p);
+/** ham_probe_user_data: (transfer none) what ham_probe_start() was given. */
+gpointer ham_probe_user_data(const HamProbe *p);
+
+typedef struct HamHistory HamHistory;
+
+/**
+ * ham_history_new:
+ * Reads @path (a corrupt file is moved aside with a warning), polls the
+ * fencer every 0.5 s and saves the timeline after each change. @cs and
+ * @pcmk must outlive it.
+ */
+HamHistory *ham_history_new(const char *path, HamCorosync *cs, HamPcmkNotify *pcmk);
+void ham_history_free(HamHistory *h);
+/** ham_history_changed: a source changed: membership, DRBD, guests, the CIB. */
+void ham_history_changed(HamHistory *h, const DgState *drbd, HamGuests *guests);
+/** ham_history_handle: the `history` command. */
+json_object *ham_history_handle(HamHistory *h, const HamApiRequest *req, GError **error);
+
 /* ---- the daemon ---------------------------------------------------------- */
 
 typedef struct {
@@ -176,6 +219,7 @@ typedef struct {
         const char *lock_path;
         gboolean foreground; /**< FALSE: detach once the socket listens */
         guint txn_timeout_s; /**< 0: HAM_TXN_TIMEOUT_S */
+        const char *history_path; /**< NULL: HAM_HISTORY_PATH */
 } HamDaemonOptions;
 
 /**

@@ -25,6 +25,8 @@ static const char usage_text[] =
         "  cluster show [--json]        this node's configuration, membership and node states\n"
         "  status [--json]              nodes, fencing, guests and their volumes on both nodes\n"
         "  verify [--json]              check the cluster's configuration on both nodes\n"
+        "  history [GUEST] [--json] [--limit N]  the failovers hamgrd recorded, step by step\n"
+        "  drill GUEST [--yes] [--timeout S] [--json]  power the guest's node off, follow its failover\n"
         "  node list [--json]           the nodes as Pacemaker sees them\n"
         "  node standby|online NODE     move every resource off NODE / let it run resources again\n"
         "  node maintenance|unmaintenance NODE  stop / resume managing the resources on NODE\n"
@@ -52,7 +54,9 @@ static const char usage_text[] =
         "Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid argument, configuration or token,\n"
         "4 this node is set up differently, 5 Pacemaker unreachable or refused, 6 timeout,\n"
         "7 no such node or guest, 8 refused as unsafe (no fencing; see --without-fencing).\n"
-        "status: 8 degraded, 9 a problem needs action; verify: 8 warnings only, 9 errors.\n";
+        "status: 8 degraded, 9 a problem needs action; verify: 8 warnings only, 9 errors.\n"
+        "drill refused: 8 no fencing, 10 run on the other node, 11 the guest's node is offline,\n"
+        "12 a volume not UpToDate on both nodes, 13 the guest is not running.\n";
 
 int hactl_usage_error(const char *fmt, ...)
 {
@@ -113,6 +117,8 @@ static const char *const guest_wait_opts[] = { "no-wait", "timeout=", NULL };
 static const char *const guest_move_opts[] = { "timeout=", NULL };
 static const char *const guest_remove_opts[] = { "yes", "timeout=", NULL };
 static const char *const no_opts[] = { NULL };
+static const char *const history_opts[] = { "json", "limit=", NULL };
+static const char *const drill_opts[] = { "yes", "timeout=", "json", NULL };
 
 static const CmdSpec commands[] = {
         { "cluster", "init", init_opts, 0, 0,
@@ -131,6 +137,8 @@ static const CmdSpec commands[] = {
         /* One-word commands: name NULL. */
         { "status", NULL, json_opts, 0, 0, "status [--json]" },
         { "verify", NULL, json_opts, 0, 0, "verify [--json]" },
+        { "history", NULL, history_opts, 0, 1, "history [GUEST] [--json] [--limit N]" },
+        { "drill", NULL, drill_opts, 1, 1, "drill GUEST [--yes] [--timeout S] [--json]" },
         { "guest", "create", guest_create_opts, 1, 1,
           "guest create NAME --disk SIZE (--memory MIB [--vcpus N] | --config FILE) [--image FILE] "
           "[--kernel FILE [--initrd FILE] [--cmdline TEXT]] [--prefer NODE] [--priority N] [--no-wait-sync] [--without-fencing] "
@@ -602,7 +610,11 @@ int main(int argc, char **argv)
         if (rc != EXIT_OK)
                 goto out;
 
-        if (!spec->name) {
+        if (!spec->name && g_str_equal(spec->group, "history")) {
+                rc = hactl_history(&a);
+        } else if (!spec->name && g_str_equal(spec->group, "drill")) {
+                rc = hactl_drill(&a);
+        } else if (!spec->name) {
                 gboolean json = g_hash_table_contains(a.opts, "json");
                 rc = g_str_equal(spec->group, "status") ? ham_hactl_status(NULL, json) :
                                                           ham_hactl_verify(NULL, json);

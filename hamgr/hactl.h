@@ -23,6 +23,11 @@ enum {
         EXIT_NOT_FOUND = 7,
         /* 8 and 9 are status's and verify's (HAM_EXIT_DEGRADED, HAM_EXIT_ERRORS). */
         EXIT_UNSAFE = 10,
+        /* hactl drill's refusals (10: no fencing, 7: no such guest) */
+        EXIT_DRILL_WRONG_NODE = 11,  /**< run on the node that would be powered off */
+        EXIT_DRILL_DEGRADED = 12,    /**< the node running the guest is offline */
+        EXIT_DRILL_DRBD = 13,        /**< a volume is not UpToDate on both nodes */
+        EXIT_DRILL_NOT_RUNNING = 14, /**< the guest runs nowhere (or in two places) */
 };
 
 /** A command: its words, the options it takes ("name=" takes a value), how
@@ -63,5 +68,9 @@ int hactl_guest(CmdArgs *a);
  * after "fence". Returns an exit code.
  */
 int hactl_fence(int argc, char **argv);
+
+/** hactl_history, hactl_drill: `hactl history`, `hactl drill` (hactl-history.c). */
+int hactl_history(CmdArgs *a);
+int hactl_drill(CmdArgs *a);
 
 G_END_DECLS

@@ -84,6 +84,8 @@ typedef enum {
                                     "target_role"?} → the guest is in the CIB */
         HAM_CMD_GUEST_ABORT,   /**< {"txn"} → both nodes undid the transaction */
         HAM_CMD_GUEST_VOLUMES_REMOVE, /**< {"guest"} → each node's removal result */
+        HAM_CMD_HISTORY, /**< {"guest"?, "limit"?} → {"failovers": [...], "open": [...]}
+                              (ham-timeline.h) */
         HAM_CMD_COUNT_,
 } HamApiCmd;
 

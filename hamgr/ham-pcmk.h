@@ -240,6 +240,29 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamFencer, ham_fencer_close)
 gboolean ham_fencer_fenced_since(HamFencer *f, const char *node, gint64 since,
                                  gboolean *ret_fenced, GError **error);
 
+/** What the fencer's history says of one operation. */
+typedef enum {
+        HAM_FENCE_OP_PENDING,   /**< asked for, not finished */
+        HAM_FENCE_OP_DONE,      /**< the target is off (or was rebooted) */
+        HAM_FENCE_OP_FAILED,
+} HamFenceOpState;
+
+typedef struct {
+        char *target;
+        char *action;           /**< "off", "reboot", "on"... */
+        HamFenceOpState state;
+        gint64 completed_ms;    /**< wall clock; 0 while pending */
+} HamFenceOp;
+
+void ham_fence_op_free(HamFenceOp *op);
+
+/**
+ * ham_fencer_history:
+ * The fencer's operations on @node (NULL: every node), off and reboot only.
+ * (transfer full): a GPtrArray of HamFenceOp that frees them.
+ */
+GPtrArray *ham_fencer_history(HamFencer *f, const char *node, int timeout_s, GError **error);
+
 /** ham_fencer_status: runs device @id's non-destructive status action for @node. */
 gboolean ham_fencer_status(HamFencer *f, const char *id, const char *node, int timeout_s,
                            GError **error);

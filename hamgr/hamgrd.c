@@ -13,6 +13,7 @@ int main(int argc, char **argv)
         gboolean foreground = FALSE, verbose = FALSE, version = FALSE;
         gint txn_timeout = HAM_TXN_TIMEOUT_S;
         g_autofree char *socket_path = NULL, *conf_path = NULL, *lock_path = NULL;
+        g_autofree char *history_path = NULL;
         g_autoptr(GError) error = NULL;
         GOptionEntry entries[] = {
                 { "foreground", 'f', 0, G_OPTION_ARG_NONE, &foreground,
@@ -22,6 +23,8 @@ int main(int argc, char **argv)
                   "API socket (default " PK_RUNDIR "/hamgrd.sock)", "PATH" },
                 { "conf", 'c', 0, G_OPTION_ARG_FILENAME, &conf_path,
                   "node configuration (default /etc/plastik/plastik.conf)", "FILE" },
+                { "history", 0, 0, G_OPTION_ARG_FILENAME, &history_path,
+                  "failover history file (default " HAM_HISTORY_PATH ")", "FILE" },
                 { "txn-timeout", 0, 0, G_OPTION_ARG_INT, &txn_timeout,
                   "seconds a prepared guest waits for commit or abort (default 1800)", "S" },
                 { "version", 0, 0, G_OPTION_ARG_NONE, &version, "print the version", NULL },
@@ -46,7 +49,8 @@ int main(int argc, char **argv)
                 "  guest-prepare  create a new guest's volumes on both nodes\n"
                 "  guest-commit   put the prepared guest into the CIB\n"
                 "  guest-abort    undo a prepared guest's volumes\n"
-                "  guest-volumes-remove  remove a guest's volumes on both nodes\n");
+                "  guest-volumes-remove  remove a guest's volumes on both nodes\n"
+                "  history        the failovers this node saw {\"guest\"?, \"limit\"?}\n");
         g_option_context_add_main_entries(ctx, entries, NULL);
         if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
                 fprintf(stderr, "hamgrd: %s\nTry 'hamgrd --help'.\n", error->message);
@@ -70,6 +74,10 @@ int main(int argc, char **argv)
                 fprintf(stderr, "hamgrd: --socket %s: must be an absolute path\n", socket_path);
                 return 2;
         }
+        if (history_path && !g_path_is_absolute(history_path)) {
+                fprintf(stderr, "hamgrd: --history %s: must be an absolute path\n", history_path);
+                return 2;
+        }
         /* The lock sits next to the socket, so a test instance with its own
          * socket never collides with the node's daemon. */
         if (g_str_has_suffix(socket_path, ".sock"))
@@ -84,6 +92,7 @@ int main(int argc, char **argv)
                 .lock_path = lock_path,
                 .foreground = foreground,
                 .txn_timeout_s = (guint)txn_timeout,
+                .history_path = history_path,
         };
         return ham_daemon_run(&opt);
 }

@@ -453,6 +453,45 @@ gboolean ham_fencer_fenced_since(HamFencer *f, const char *node, gint64 since,
         return TRUE;
 }
 
+void ham_fence_op_free(HamFenceOp *op)
+{
+        if (!op)
+                return;
+        g_free(op->target);
+        g_free(op->action);
+        g_free(op);
+}
+
+GPtrArray *ham_fencer_history(HamFencer *f, const char *node, int timeout_s, GError **error)
+{
+        stonith_history_t *hist = NULL;
+        GPtrArray *out;
+        int rc;
+
+        rc = f->st->cmds->history(f->st, st_opt_sync_call, node, &hist, timeout_s);
+        if (rc != pcmk_ok) {
+                stonith_history_free(hist);
+                failed(error, rc, "cannot read the fencer's history");
+                return NULL;
+        }
+        out = g_ptr_array_new_with_free_func((GDestroyNotify)ham_fence_op_free);
+        for (stonith_history_t *h = hist; h; h = h->next) {
+                if (!h->target || (g_strcmp0(h->action, "off") != 0 &&
+                                   g_strcmp0(h->action, "reboot") != 0))
+                        continue;
+                HamFenceOp *op = g_new0(HamFenceOp, 1);
+                op->target = g_strdup(h->target);
+                op->action = g_strdup(h->action);
+                op->state = h->state == st_done ? HAM_FENCE_OP_DONE :
+                            h->state == st_failed ? HAM_FENCE_OP_FAILED : HAM_FENCE_OP_PENDING;
+                if (op->state != HAM_FENCE_OP_PENDING)
+                        op->completed_ms = (gint64)h->completed * 1000 + h->completed_nsec / 1000000;
+                g_ptr_array_add(out, op);
+        }
+        stonith_history_free(hist);
+        return out;
+}
+
 gboolean ham_fencer_status(HamFencer *f, const char *id, const char *node, int timeout_s,
                            GError **error)
 {

@@ -400,6 +400,7 @@ json_object *ham_pcmk_cib_resources(xmlNode *cib)
                         continue;
                 g_autofree char *name = nvpair_in(p, "instance_attributes", "name");
                 g_autofree char *role = nvpair_in(p, "meta_attributes", "target-role");
+                g_autofree char *probe = nvpair_in(p, "meta_attributes", "plastik-probe");
                 json_object *x = json_object_new_object();
                 json_object *vols = json_object_new_array();
                 json_object_object_add(x, "id", json_object_new_string(id));
@@ -407,6 +408,9 @@ json_object *ham_pcmk_cib_resources(xmlNode *cib)
                 json_object_object_add(x, "target_role", string_or_null(role));
                 json_object_object_add(x, "running_on", nodes_in(lrm, id, "Started", NULL));
                 json_object_object_add(x, "failed_on", nodes_in(lrm, id, "Failed", NULL));
+                /* Only when set, so views of CIBs without probes stay as they were. */
+                if (probe)
+                        json_object_object_add(x, "probe", json_object_new_string(probe));
                 for (size_t j = 0; name && j < json_object_array_length(volumes); j++) {
                         json_object *v = json_object_array_get_idx(volumes, j);
                         if (g_strcmp0(json_object_get_string(json_object_object_get(v, "guest")), name))

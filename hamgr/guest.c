@@ -6,6 +6,7 @@
 #include "ham-guest.h"
 #include "ham-internal.h"
 #include "ham-pcmk.h"
+#include "ham-timeline.h"
 #include "dg.h"
 #include "hv.h"
 #include "pk.h"
@@ -62,6 +63,7 @@ void ham_guest_create_plan_free(HamGuestCreatePlan *plan)
         if (plan->volumes)
                 g_ptr_array_unref(plan->volumes);
         g_free(plan->prefer);
+        g_free(plan->probe);
         g_free(plan->image);
         g_free(plan);
 }
@@ -217,6 +219,10 @@ HamGuestCreatePlan *ham_guest_create_plan(const HamGuestCreateOpts *o,
                         o->priority, HAM_GUEST_PRIORITY_MAX);
                 return NULL;
         }
+        if (o->probe && !ham_probe_target_parse(o->probe, NULL, NULL, &e)) {
+                invalid(error, "--probe: %s", e->message);
+                return NULL;
+        }
         for (const char *const *g = env->guests; g && *g; g++)
                 if (g_str_equal(*g, o->name)) {
                         g_set_error(error, HAM_ERROR, HAM_ERROR_CONFLICT,
@@ -265,6 +271,7 @@ HamGuestCreatePlan *ham_guest_create_plan(const HamGuestCreateOpts *o,
         g_ptr_array_add(plan->volumes, vol);
         plan->prefer = g_strdup(o->prefer);
         plan->priority = (guint)prio;
+        plan->probe = g_strdup(o->probe);
         plan->image = g_strdup(o->image);
         plan->kernel_boot = o->kernel != NULL;
         plan->without_fencing = env->fencing_problem && o->without_fencing;
@@ -330,6 +337,9 @@ char *ham_guest_create_plan_to_string(const HamGuestCreatePlan *plan)
                                "with Promoted, order promote then start%s%s, priority %u\n", ++n, plan->name,
                                plan->prefer ? ", preference for " : "", plan->prefer ? plan->prefer : "",
                                plan->priority);
+        if (plan->probe)
+                g_string_append_printf(s, "     its service probed at %s after a failover (hactl history)\n",
+                                       plan->probe);
         g_string_append_printf(s, "  %u. wait until Pacemaker runs the guest\n", ++n);
         g_string_append_printf(s, "definition (/dev/drbdN: the DRBD device allocated in step 1):\n  %s\n", config);
         return g_string_free(g_steal_pointer(&s), FALSE);

@@ -327,6 +327,7 @@ static int cmd_create(CmdArgs *a)
                 .config_path = hactl_opt(a, "config"),
                 .prefer = hactl_opt(a, "prefer"),
                 .priority = hactl_opt(a, "priority"),
+                .probe = hactl_opt(a, "probe"),
                 .without_fencing = hactl_opt(a, "without-fencing") != NULL,
                 .no_wait_sync = hactl_opt(a, "no-wait-sync") != NULL,
         };
@@ -454,6 +455,8 @@ static int cmd_create(CmdArgs *a)
                 json_object_object_add(g, "config", json_object_get(config));
                 json_object_object_add(g, "prefer", plan->prefer ? json_object_new_string(plan->prefer) : NULL);
                 json_object_object_add(g, "priority", json_object_new_int64(plan->priority));
+                if (plan->probe)
+                        json_object_object_add(g, "probe", json_object_new_string(plan->probe));
                 json_object_object_add(cargs, "txn", json_object_new_string(txn));
                 json_object_object_add(cargs, "guest", g);
         }

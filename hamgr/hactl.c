@@ -109,7 +109,7 @@ static const char *const join_opts[] = {
 };
 static const char *const json_opts[] = { "json", NULL };
 static const char *const guest_create_opts[] = {
-        "memory=", "vcpus=", "disk=", "image=", "kernel=", "initrd=", "cmdline=", "config=", "prefer=", "priority=",
+        "memory=", "vcpus=", "disk=", "image=", "kernel=", "initrd=", "cmdline=", "config=", "prefer=", "priority=", "probe=",
         "no-wait-sync", "without-fencing", "dry-run", "timeout=", NULL,
 };
 static const char *const guest_start_opts[] = { "no-wait", "timeout=", "without-fencing", NULL };
@@ -141,7 +141,7 @@ static const CmdSpec commands[] = {
         { "drill", NULL, drill_opts, 1, 1, "drill GUEST [--yes] [--timeout S] [--json]" },
         { "guest", "create", guest_create_opts, 1, 1,
           "guest create NAME --disk SIZE (--memory MIB [--vcpus N] | --config FILE) [--image FILE] "
-          "[--kernel FILE [--initrd FILE] [--cmdline TEXT]] [--prefer NODE] [--priority N] [--no-wait-sync] [--without-fencing] "
+          "[--kernel FILE [--initrd FILE] [--cmdline TEXT]] [--prefer NODE] [--priority N] [--probe ADDR:PORT] [--no-wait-sync] [--without-fencing] "
           "[--dry-run] [--timeout S]" },
         { "guest", "list", json_opts, 0, 0, "guest list [--json]" },
         { "guest", "show", json_opts, 1, 1, "guest show NAME [--json]" },

@@ -38,6 +38,7 @@ typedef struct {
         const char *config_path; /**< where @config came from, for messages */
         const char *prefer;   /**< node to prefer */
         const char *priority; /**< the primitive's priority meta attribute */
+        const char *probe;    /**< ADDRESS:PORT of the guest's service (failover timeline) */
         gboolean without_fencing;
         gboolean no_wait_sync;
 } HamGuestCreateOpts;
@@ -59,6 +60,7 @@ typedef struct {
         GPtrArray *volumes;   /**< HamVolume* with guest, volume and size (minor/port 0: not allocated yet) */
         char *prefer;         /**< (nullable) */
         guint priority;       /**< wins the two-node fence race (priority-fencing-delay) */
+        char *probe;          /**< (nullable) ADDRESS:PORT hamgrd probes after a failover */
         char *image;          /**< (nullable) */
         gboolean kernel_boot;
         gboolean without_fencing;

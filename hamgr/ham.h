@@ -332,6 +332,7 @@ typedef struct {
         char *config;        /**< the guest definition, JSON text */
         guint priority;      /**< meta priority: wins the fence race (priority-fencing-delay) */
         char *prefer;        /**< node to prefer, or NULL */
+        char *probe;         /**< service probe ADDRESS:PORT (meta plastik-probe), or NULL */
         GPtrArray *volumes;  /**< HamVolume* */
         char *target_role;   /**< the guest primitive's target-role ("Stopped"), or NULL */
 } HamGuestSpec;

@@ -14,6 +14,7 @@
 #include "ham.h"
 #include "ham-internal.h"
 #include "ham-pcmk.h"
+#include "ham-timeline.h"
 #include "hv.h"
 #include "pk.h"
 
@@ -157,6 +158,7 @@ void ham_guest_spec_free(HamGuestSpec *spec)
         g_free(spec->name);
         g_free(spec->config);
         g_free(spec->prefer);
+        g_free(spec->probe);
         g_free(spec->target_role);
         if (spec->volumes)
                 g_ptr_array_unref(spec->volumes);
@@ -228,6 +230,15 @@ HamGuestSpec *ham_guest_spec_from_json(json_object *obj, GError **error)
                         return NULL;
                 }
                 spec->prefer = g_strdup(json_object_get_string(v));
+        }
+        if (json_object_object_get_ex(obj, "probe", &v) && !json_object_is_type(v, json_type_null)) {
+                if (!json_object_is_type(v, json_type_string) ||
+                    !ham_probe_target_parse(json_object_get_string(v), NULL, NULL, NULL)) {
+                        spec_invalid(error, "probe", "must be ADDRESS:PORT with an IP address "
+                                     "(\"10.0.1.5:8080\", \"[fd00::5]:8080\")");
+                        return NULL;
+                }
+                spec->probe = g_strdup(json_object_get_string(v));
         }
         if (json_object_object_get_ex(obj, "target_role", &v)) {
                 if (g_strcmp0(json_object_get_string(v), "Started") != 0 &&
@@ -417,6 +428,9 @@ gboolean ham_cib_guest_build(const HamGuestSpec *spec, xmlNode **ret_resources,
         /* With priority-fencing-delay, the node running the higher total
          * priority wins a fence race after a split. */
         ham_xml_nvpair(meta, "priority", prio);
+        /* hamgrd's failover timeline: when the guest's service answers. */
+        if (spec->probe)
+                ham_xml_nvpair(meta, "plastik-probe", spec->probe);
         /* Created stopped when asked: pacemaker starts nothing before the
          * guest's disks are synced or the guest is wanted. */
         if (spec->target_role)

@@ -26,7 +26,7 @@ int main(int argc, char **argv)
         g_autoptr(HamGuestCreatePlan) plan = NULL;
         g_autoptr(json_object) config = NULL;
         g_autofree char *name = NULL, *memory = NULL, *vcpus = NULL, *disk = NULL, *image = NULL,
-                        *kernel = NULL, *initrd = NULL, *cmdline = NULL, *prefer = NULL, *priority = NULL, *config_text = NULL, *local = NULL,
+                        *kernel = NULL, *initrd = NULL, *cmdline = NULL, *prefer = NULL, *priority = NULL, *probe = NULL, *config_text = NULL, *local = NULL,
                         *peer = NULL, *fencing = NULL, *image_error = NULL, *text = NULL, *json = NULL;
         g_auto(GStrv) guests = NULL;
         HamGuestCreateOpts o = { 0 };
@@ -48,6 +48,7 @@ int main(int argc, char **argv)
         o.config_path = o.config ? "guest.json" : NULL;
         o.prefer = prefer = get(kf, "options", "prefer");
         o.priority = priority = get(kf, "options", "priority");
+        o.probe = probe = get(kf, "options", "probe");
         o.without_fencing = g_key_file_get_boolean(kf, "options", "without-fencing", NULL);
         o.no_wait_sync = g_key_file_get_boolean(kf, "options", "no-wait-sync", NULL);
         env.local = local = get(kf, "cluster", "local");

@@ -731,7 +731,7 @@ static int cmd_remove(CmdArgs *a)
         const char *name = hactl_arg(a, 0);
         View v = { 0 };
         HamGuestInfo *g;
-        gboolean in_cib;
+        gboolean in_cib, frozen;
         guint wait_s;
         gint64 start;
         int rc = EXIT_OK;
@@ -758,13 +758,17 @@ static int cmd_remove(CmdArgs *a)
                 }
         }
         in_cib = g != NULL;
-        if (g && g->config) {
+        frozen = in_cib && ham_pacemaker_frozen(v.cib, strlen(v.cib));
+        if (frozen)
+                fprintf(stderr, "hactl: Pacemaker starts and stops nothing while no fence device is "
+                        "configured; removing guest %s's CIB objects without stopping them\n", name);
+        if (g && g->config && !frozen) {
                 fprintf(stderr, "hactl: stopping guest %s\n", name);
                 if (!ham_pcmk_guest_target_role(v.pcmk, name, "Stopped", &error) ||
                     !wait_guest(&v, name, "waiting for the guest to stop", wait_s, is_stopped, NULL, &error))
                         goto fail;
         }
-        if (in_cib) {
+        if (in_cib && !frozen) {
                 /* The DRBD clones are stopped while they are still configured:
                  * an orphaned instance is stopped without its parameters, the
                  * drbd agent's stop fails, and Pacemaker fences a failed stop. */
@@ -784,6 +788,8 @@ static int cmd_remove(CmdArgs *a)
                         }
                         g_usleep(POLL_MS * 1000);
                 }
+        }
+        if (in_cib) {
                 if (!ham_pcmk_guest_remove(v.pcmk, name, &error)) {
                         if (!g_error_matches(error, HAM_ERROR, HAM_ERROR_NOT_FOUND))
                                 goto fail;

@@ -172,6 +172,16 @@ char *ham_xml_to_string(xmlNode *node);
  */
 gboolean ham_fencing_configured(const char *cib_xml, gsize len, char **ret_reason);
 
+/**
+ * ham_pacemaker_frozen:
+ * Pure, over the whole CIB as XML text: TRUE when stonith-enabled is not
+ * false and no stonith-class primitive exists at all. Pacemaker then
+ * starts and stops nothing ("Resource start-up disabled since no STONITH
+ * resources have been defined"), so waiting for it to stop a resource is
+ * waiting forever. A CIB that does not parse is not frozen.
+ */
+gboolean ham_pacemaker_frozen(const char *cib_xml, gsize len);
+
 /** A fence device as hactl shows it. */
 typedef struct {
         char *id, *agent;

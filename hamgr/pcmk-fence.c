@@ -99,6 +99,19 @@ GPtrArray *ham_fence_devices(const char *cib_xml, gsize len, GError **error)
         return g_steal_pointer(&out);
 }
 
+gboolean ham_pacemaker_frozen(const char *cib_xml, gsize len)
+{
+        g_autofree char *reason = NULL;
+        g_autoptr(GPtrArray) devs = NULL;
+
+        /* Configured: not frozen. Disabled: Pacemaker acts without fencing. */
+        if (ham_fencing_configured(cib_xml, len, &reason) || g_str_has_prefix(reason, "fencing is disabled") ||
+            g_str_has_prefix(reason, "the CIB cannot be read"))
+                return FALSE;
+        devs = ham_fence_devices(cib_xml, len, NULL);
+        return devs && devs->len == 0;
+}
+
 gboolean ham_fencing_configured(const char *cib_xml, gsize len, char **ret_reason)
 {
         g_autoptr(GError) error = NULL;

@@ -37,8 +37,13 @@ int main(int argc, char **argv)
                 /* As hactl guest remove does: the DRBD clones stopped while
                  * still configured (an orphan's stop fails and is fenced). */
                 g_autofree char *prefix = g_strdup_printf("drbd-pk-%s-", argv[2]);
-                gboolean active = TRUE;
-                if (!ham_pcmk_guest_volumes_target_role(pcmk, argv[2], "Stopped", &error))
+                g_autofree char *cib = ham_pcmk_query_xml(pcmk, NULL, &error);
+                gboolean active;
+                if (!cib)
+                        goto fail;
+                /* Without any fence device Pacemaker stops nothing; nothing to wait for. */
+                active = !ham_pacemaker_frozen(cib, strlen(cib));
+                if (active && !ham_pcmk_guest_volumes_target_role(pcmk, argv[2], "Stopped", &error))
                         goto fail;
                 for (int t = 0; t < 600 && active; t++) {
                         g_autoptr(HamMonStatus) mon = ham_crm_mon_run(NULL);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Golden driver for fen_cib_facts() and ham_fencing_configured(): a case is
+ * Golden driver for fen_cib_facts(), ham_fencing_configured() and
+ * ham_pacemaker_frozen(): a case is
  * a first line "# RESOURCE HERE PEER|-" and the CIB XML after it. Output:
  * the facts the handler reads, and whether fencing counts as configured.
  */
@@ -41,6 +42,8 @@ int main(int argc, char **argv)
         }
         printf("fencing configured=%s", ham_fencing_configured(nl + 1, strlen(nl + 1), &reason) ? "yes" : "no");
         printf("%s%s\n", reason ? ": " : "", reason ? reason : "");
+        printf("pacemaker frozen (no fence device at all)=%s\n",
+               ham_pacemaker_frozen(nl + 1, strlen(nl + 1)) ? "yes" : "no");
         xml_text = fen_constraint_xml(w[0], clone, w[1]);
         printf("constraint this node would place:\n%s\n", xml_text);
         return 0;

@@ -60,6 +60,10 @@ char *dg_resource_name(const char *guest, const char *volume, GError **error);
  */
 gboolean dg_resource_name_parse(const char *res, char **ret_guest, char **ret_volume);
 
+/** The smallest volume: one default activity-log extent; below that DRBD's
+ * own metadata dominates. */
+#define DG_VOLUME_SIZE_MIN (G_GUINT64_CONSTANT(4) << 20)
+
 /**
  * dg_size_parse:
  * "3G", "512M", "1.5GiB", "1073741824" (bytes) → bytes. Suffixes K M G T

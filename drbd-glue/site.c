@@ -22,8 +22,7 @@
 #define MINOR_MAX 1048575
 #define PORT_MIN 1024
 #define PORT_MAX 65535
-/* 4 MiB: one default extent; below that DRBD's own metadata dominates. */
-#define SIZE_MIN (G_GUINT64_CONSTANT(4) << 20)
+#define SIZE_MIN DG_VOLUME_SIZE_MIN
 /* 64 TiB: well inside DRBD 8.4's limit for internal metadata (128 TiB). */
 #define SIZE_MAX_BYTES (G_GUINT64_CONSTANT(64) << 40)
 

@@ -343,8 +343,8 @@ static GPtrArray *find_guest_volumes(const DgSite *site, const char *guest, GErr
                 guint minor = 0, port = HAM_PORT_FIRST;
                 g_autofree char *path = g_strdup_printf("%s/%s.res", site->res_dir, res);
                 res_file_numbers(path, &minor, &port);
-                /* The size plays no part in removing. */
-                g_ptr_array_add(defs, def_new(guest, vol, 1024 * 1024, minor, port));
+                /* The size plays no part in removing; any valid one does. */
+                g_ptr_array_add(defs, def_new(guest, vol, DG_VOLUME_SIZE_MIN, minor, port));
         }
         return g_steal_pointer(&defs);
 }

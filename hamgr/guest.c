@@ -194,8 +194,9 @@ HamGuestCreatePlan *ham_guest_create_plan(const HamGuestCreateOpts *o,
                 invalid(error, "%s", e->message);
                 return NULL;
         }
-        if (size < MIB) {
-                invalid(error, "--disk: %s is too small; a guest disk has at least 1 MiB", o->disk);
+        if (size < DG_VOLUME_SIZE_MIN) {
+                invalid(error, "--disk: %s is too small; a guest disk has at least 4 MiB (DRBD's "
+                        "metadata would fill a smaller one)", o->disk);
                 return NULL;
         }
         if (!o->image && !o->kernel && !o->config) {

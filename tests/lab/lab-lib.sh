@@ -90,7 +90,7 @@ require_cluster() {
 node_snapshot() { # NODE
         x "$1" tar -C / -cf /tmp/node-snapshot.tar etc/corosync etc/plastik \
                 $(x "$1" sh -c 'ls -d etc/drbd.d/pk-*.res usr/local/sbin/plastik-*fence-peer usr/local/sbin/hactl \
-                        usr/lib/ocf/resource.d/plastik 2>/dev/null' | tr '\n' ' ') 2>/dev/null ||
+                        usr/lib/ocf/resource.d/plastik etc/qemu 2>/dev/null' | tr '\n' ' ') 2>/dev/null ||
                 fail "packing $1's cluster files failed"
         x "$1" cat /tmp/node-snapshot.tar >"$LAB_STATE/snapshot-$1.tar" || fail "saving $1's cluster files failed"
         if x "$1" pidof hamgrd >/dev/null; then touch "$LAB_STATE/snapshot-$1.hamgrd"; else rm -f "$LAB_STATE/snapshot-$1.hamgrd"; fi
@@ -177,7 +177,9 @@ fence_add_bmcs() {
 }
 
 # ocf_install: ocf:plastik:guest in both nodes. A copy, not a link: a
-# rebuild on the machine must not change it under pacemaker.
+# rebuild on the machine must not change it under pacemaker. A guest NIC on
+# br0 goes through qemu-bridge-helper, which needs br0 allowed in
+# /etc/qemu/bridge.conf (a node's fresh root has none).
 OCF_GUEST=${OCF_GUEST:-${LAB_BUILDDIR:-}/ocf-agents/guest}
 ocf_install() {
         local n
@@ -185,6 +187,8 @@ ocf_install() {
         for n in node1 node2; do
                 x "$n" sh -c "mkdir -p /usr/lib/ocf/resource.d/plastik &&
                         cp $OCF_GUEST /usr/lib/ocf/resource.d/plastik/guest" || fail "installing the OCF agent on $n failed"
+                x "$n" sh -c 'mkdir -p /etc/qemu && { grep -qx "allow br0" /etc/qemu/bridge.conf 2>/dev/null ||
+                        echo "allow br0" >>/etc/qemu/bridge.conf; }' || fail "allowing br0 in $n's /etc/qemu/bridge.conf failed"
         done
 }
 

@@ -117,6 +117,10 @@ both_online() {
 bmc_offs() { # NODE: how many power-offs its BMC has seen
         grep -c ' set power 0' "$LAB_STATE/bmc${1#node}/chassis.log" 2>/dev/null || true
 }
+# NODE: how many power commands its BMC has carried out. A fencer's reboot
+# of a node that is off already is only "power on" (fence_ipmilan skips
+# the off when the status says off).
+bmc_sets() { grep -c ' set power ' "$LAB_STATE/bmc${1#node}/chassis.log" 2>/dev/null || true; }
 
 
 # ---- the cluster as hactl builds it ------------------------------------------
@@ -268,4 +272,57 @@ pkmon_drbd_role() { x "$1" drbdsetup status "$PKMON_RES" 2>/dev/null | awk '/rol
 pkmon_in_sync() { # NODE: connected, UpToDate on both sides
         local s; s=$(x "$1" drbdsetup status "$PKMON_RES" 2>/dev/null) || return 1
         [ "$(echo "$s" | grep -c 'disk:UpToDate')" = 2 ] && ! echo "$s" | grep -q 'connection:'
+}
+pkmon_other() { [ "$1" = node1 ] && echo node2 || echo node1; }
+pkmon_where() { local n; n=$(pkmon_runs_on node1); [ -n "$n" ] || n=$(pkmon_runs_on node2); echo "$n"; }
+since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; } # T0 -> seconds since
+median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+pkmon_other() { [ "$1" = node1 ] && echo node2 || echo node1; }
+pkmon_where() { local n; n=$(pkmon_runs_on node1); [ -n "$n" ] || n=$(pkmon_runs_on node2); echo "$n"; }
+# pkmon_after_revive NODE: NODE back in the cluster, the volume resynced,
+# both nodes' files saved again.
+pkmon_after_revive() {
+        local t1 t2 other; other=$(pkmon_other "$1")
+        node_revive "$1"
+        t1=$(until_ok 600 both_online "$other") || fail "$1 did not rejoin the cluster"
+        t2=$(until_ok 900 pkmon_in_sync "$other") ||
+                fail "$PKMON_RES is not in sync after $1 came back: $(x "$other" drbdsetup status "$PKMON_RES")"
+        node_snapshot node1; node_snapshot node2
+        echo "rejoined ${t1}s, in sync ${t2}s later"
+}
+pkmon_verdict() { # WHAT: pk-check-records and the reuse check; prints the figures
+        local out rc re
+        out=$(pkmon_check 2>&1); rc=$?
+        re=$(pkmon_reused)
+        [ $rc -eq 0 ] && [ "$re" = 0 ] || fail "$1: records lost (pk-check-records exit $rc: $out; acks below an earlier one: $re)"
+        echo "$out reused=$re"
+}
+
+# pkmon_poweroff PRIM: pulls the plug of PRIM, where the guest writes, and
+# waits (at most 900 s) for the failover. Sets, in seconds since the
+# power-off: FO_FENCED (the survivor's fencer had PRIM's BMC carry out its
+# power command), FO_PROMOTED (the volume Primary on the survivor), FO_RUNNING
+# (Pacemaker runs the guest there), FO_ANSWERING (/status answers from a
+# new boot); and FO_ACKED, FO_DURABLE, FO_BOOT as they were at the
+# power-off. Returns 1 with FO_MISSING saying what did not happen.
+pkmon_poweroff() {
+        local prim=$1 surv offs t0
+        surv=$(pkmon_other "$prim")
+        FO_ACKED=$(pkmon_acked) FO_DURABLE=$(pkmon_field last_durable) FO_BOOT=$(pkmon_field boot)
+        FO_FENCED="" FO_PROMOTED="" FO_RUNNING="" FO_ANSWERING="" FO_MISSING=""
+        offs=$(bmc_sets "$prim")
+        t0=$(date +%s.%N)
+        "$LAB" power "$prim" off || { FO_MISSING="powering $prim off failed"; return 1; }
+        while [ -z "$FO_ANSWERING" ] || [ -z "$FO_FENCED" ] || [ -z "$FO_PROMOTED" ] || [ -z "$FO_RUNNING" ]; do
+                if [ "$(since "$t0" | cut -d. -f1)" -ge 900 ]; then
+                        FO_MISSING="900 s after $prim's power-off: fenced ${FO_FENCED:-no}, Primary on $surv ${FO_PROMOTED:-no}, running there ${FO_RUNNING:-no}, /status ${FO_ANSWERING:-no}"
+                        return 1
+                fi
+                [ -n "$FO_FENCED" ] || [ "$(bmc_sets "$prim")" -le "$offs" ] || FO_FENCED=$(since "$t0")
+                [ -n "$FO_PROMOTED" ] || [ "$(pkmon_drbd_role "$surv")" != Primary ] || FO_PROMOTED=$(since "$t0")
+                [ -n "$FO_RUNNING" ] || [ "$(pkmon_runs_on "$surv")" != "$surv" ] || FO_RUNNING=$(since "$t0")
+                [ -n "$FO_ANSWERING" ] || [ "$(pkmon_field boot 2>/dev/null || echo 0)" -le "$FO_BOOT" ] ||
+                        FO_ANSWERING=$(since "$t0")
+                sleep 0.5
+        done
 }

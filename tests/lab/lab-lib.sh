@@ -252,7 +252,7 @@ pkmon_create() { # NODE (preferred, where it is created)
         T=900 x "$1" "$LAB_BUILDDIR/hamgr/hactl" guest create "$PKMON" --disk 64M --config /lab/pkmon/guest.json \
                 --image /lab/pkmon/image.raw --prefer "$1" --timeout 600
 }
-pkmon_get() { "$LAB" ns curl -s -m 5 "http://$PKMON_IP:8080$1"; } # PATH
+pkmon_get() { "$LAB" ns curl -s -m "${PKMON_WAIT:-5}" "http://$PKMON_IP:8080$1"; } # PATH
 pkmon_field() { pkmon_get /status | jq -e -r ".$1"; }                  # last_durable, boot, uptime
 pkmon_acked() { [ -r "$PKMON_ACKS" ] && wc -l <"$PKMON_ACKS" || echo 0; }
 pkmon_highest() { tail -n 1 "$PKMON_ACKS" 2>/dev/null || echo 0; }
@@ -321,7 +321,9 @@ pkmon_poweroff() {
                 [ -n "$FO_FENCED" ] || [ "$(bmc_sets "$prim")" -le "$offs" ] || FO_FENCED=$(since "$t0")
                 [ -n "$FO_PROMOTED" ] || [ "$(pkmon_drbd_role "$surv")" != Primary ] || FO_PROMOTED=$(since "$t0")
                 [ -n "$FO_RUNNING" ] || [ "$(pkmon_runs_on "$surv")" != "$surv" ] || FO_RUNNING=$(since "$t0")
-                [ -n "$FO_ANSWERING" ] || [ "$(pkmon_field boot 2>/dev/null || echo 0)" -le "$FO_BOOT" ] ||
+                # Each probe is a second or two in TCG nodes; a short curl
+                # keeps the others' resolution.
+                [ -n "$FO_ANSWERING" ] || [ "$(PKMON_WAIT=1 pkmon_field boot 2>/dev/null || echo 0)" -le "$FO_BOOT" ] ||
                         FO_ANSWERING=$(since "$t0")
                 sleep 0.5
         done

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash
 #
 # Helpers shared by the lab's checks (tests/lab/lab-test) and the demo
 # (scripts/demo): sourced, never run. The caller sets `check` (the name in

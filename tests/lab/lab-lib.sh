@@ -227,8 +227,9 @@ pkmon_hamgrd() {
         for n in node1 node2; do hamgrd_start "$n"; done
         for n in node1 node2; do hamgrd_wait "$n" 180 "$HAMGRD_FULL" "both hamgrds in the group"; done
 }
-# pkmon_image: plastik-mkimage into the share; the definition's kernel and
-# initramfs are where the nodes see them.
+# pkmon_image: plastik-mkimage into the share (its summary in
+# PKMON_MKIMAGE); the definition's kernel and initramfs are where the nodes
+# see them.
 pkmon_image() {
         local out
         out=$("$LAB_SRCDIR/guest-image/plastik-mkimage" --monitor "$LAB_BUILDDIR/guest-image/pk-monitor" \
@@ -237,7 +238,7 @@ pkmon_image() {
         jq '.boot.kernel = "/lab/pkmon/vmlinuz" | .boot.initrd = "/lab/pkmon/initrd.img"' \
                 "$PKMON_DIR/guest.json" >"$PKMON_DIR/guest.json.new" && mv "$PKMON_DIR/guest.json.new" "$PKMON_DIR/guest.json" ||
                 fail "pointing guest.json at /lab/pkmon failed"
-        echo "$out" | tail -n 1
+        PKMON_MKIMAGE=$(echo "$out" | tail -n 1)
 }
 pkmon_collector_running() { [ -r "$PKMON_COLL/pid" ] && kill -0 "$(cat "$PKMON_COLL/pid")" 2>/dev/null; }
 # pkmon_collector_start: pk-collector in the namespace, in its own session
@@ -281,7 +282,9 @@ median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { if (NR == 
 pkmon_other() { [ "$1" = node1 ] && echo node2 || echo node1; }
 pkmon_where() { local n; n=$(pkmon_runs_on node1); [ -n "$n" ] || n=$(pkmon_runs_on node2); echo "$n"; }
 # pkmon_after_revive NODE: NODE back in the cluster, the volume resynced,
-# both nodes' files saved again.
+# both nodes' files saved again; the times in PKMON_REVIVED. (Results go
+# into variables, not to stdout: fail in a $(...) would end the subshell
+# only.)
 pkmon_after_revive() {
         local t1 t2 other; other=$(pkmon_other "$1")
         node_revive "$1"
@@ -289,14 +292,14 @@ pkmon_after_revive() {
         t2=$(until_ok 900 pkmon_in_sync "$other") ||
                 fail "$PKMON_RES is not in sync after $1 came back: $(x "$other" drbdsetup status "$PKMON_RES")"
         node_snapshot node1; node_snapshot node2
-        echo "rejoined ${t1}s, in sync ${t2}s later"
+        PKMON_REVIVED="rejoined ${t1}s, in sync ${t2}s later"
 }
-pkmon_verdict() { # WHAT: pk-check-records and the reuse check; prints the figures
+pkmon_verdict() { # WHAT: pk-check-records and the reuse check; the figures in PKMON_VERDICT
         local out rc re
         out=$(pkmon_check 2>&1); rc=$?
         re=$(pkmon_reused)
         [ $rc -eq 0 ] && [ "$re" = 0 ] || fail "$1: records lost (pk-check-records exit $rc: $out; acks below an earlier one: $re)"
-        echo "$out reused=$re"
+        PKMON_VERDICT="$out reused=$re"
 }
 
 # pkmon_poweroff PRIM: pulls the plug of PRIM, where the guest writes, and

@@ -1,0 +1,332 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash
+#
+# Helpers shared by the lab's checks (tests/lab/lab-test) and the demo
+# (scripts/demo): sourced, never run. The caller sets `check` (the name in
+# log and failure lines), LAB_BUILDDIR and, for a lab other than the
+# default, PLASTIK_LAB.
+
+LAB=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lab
+LAB_STATE=${LAB_STATE:-/run/plastik-lab${PLASTIK_LAB:+-$PLASTIK_LAB}}
+LAB_NS=plastik-lab${PLASTIK_LAB:+-$PLASTIK_LAB}
+
+log() { echo "[$check] $*"; }
+fail() {
+        echo "FAIL [$check]: $*"
+        local n
+        for n in $(nodes); do
+                echo "---- console tail of $n"
+                tail -n 25 "$LAB_STATE/$n/console.log" 2>/dev/null || echo "(no console log)"
+        done
+        exit 1
+}
+nodes() { [ -r "$LAB_STATE/nodes" ] && seq -f 'node%g' 1 "$(cat "$LAB_STATE/nodes")"; }
+# x NODE CMD...: run in a node without stdin; fails the check when the exec
+# channel itself fails (exit 255/124).
+x() { "$LAB" exec -n -t "${T:-120}" "$@"; }
+require_lab() {
+        [ -e "$LAB_STATE/nodes" ] || fail "the lab is not up (did lab-up fail?)"
+}
+# until_ok TIMEOUT CMD...: retries CMD every second; prints seconds taken.
+until_ok() {
+        local timeout=$1 t0 end; shift
+        t0=$(date +%s.%N)
+        end=$(($(date +%s) + timeout))
+        while ! "$@" >/dev/null 2>&1; do
+                [ "$(date +%s)" -lt "$end" ] || return 1
+                sleep 1
+        done
+        awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f\n", b - a }'
+}
+
+# hamgrd in the nodes, started as a node's boot would start it.
+HAMGRD_STATE=
+hamgrd_start() { # NODE
+        x "$1" sh -c "setsid $LAB_BUILDDIR/hamgr/hamgrd --foreground </dev/null >>/var/log/hamgrd.log 2>&1 &" ||
+                fail "starting hamgrd on $1 failed"
+}
+# hamgrd_is NODE PYTHON-EXPR: the expression holds for NODE's status (as s).
+hamgrd_is() {
+        local js
+        js=$(x "$1" "$LAB_BUILDDIR/tests/host/ham-api-call" status 2>/dev/null) || return 1
+        echo "$js" >"$LAB_STATE/hamgrd-$1.json"
+        echo "$js" | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+def node(name):
+    return next((n for n in s["nodes"] if n["name"] == name), {"attributes": {}})
+sys.exit(0 if ('"$2"') else 1)'
+}
+hamgrd_wait() { # NODE TIMEOUT EXPR WHAT
+        local t
+        t=$(until_ok "$2" hamgrd_is "$1" "$3") ||
+                fail "hamgrd on $1: $4 not seen within $2 s; its status: $(cat "$LAB_STATE/hamgrd-$1.json" 2>/dev/null)
+$(x "$1" tail -n 20 /var/log/hamgrd.log)"
+        log "hamgrd on $1: $4 (${t}s)"
+}
+HAMGRD_FULL='s["corosync"]["connected"] and s["corosync"]["quorum"]["quorate"] and s["corosync"]["quorum"]["two_node"] and len(s["corosync"]["members"]) == 2 and len(s["corosync"]["hamgrd_group"]) == 2 and s["pacemaker"]["connected"] and s["dc"] in ("node1", "node2") and node("node1").get("pacemaker_online") and node("node2").get("pacemaker_online")'
+
+# Fencing (fencing/, hactl fence). The handlers run from a copy in the
+# node's /usr/local/sbin: DRBD calls them while I/O is frozen, and a binary
+# read over 9p while the build tree is relinked can fault.
+fen_install() {
+        local n
+        for n in node1 node2; do
+                x "$n" sh -c "cp $LAB_BUILDDIR/fencing/plastik-fence-peer $LAB_BUILDDIR/fencing/plastik-unfence-peer /usr/local/sbin/ &&
+                        cp $LAB_BUILDDIR/hamgr/hactl /usr/local/sbin/hactl" || fail "copying the handlers into $n failed"
+        done
+}
+require_cluster() {
+        require_lab
+        x node1 crm_mon -1 --output-as=xml 2>/dev/null | grep -q 'with_quorum="true"' ||
+                fail "no quorate cluster in node1 (run 9-cluster-init first)"
+}
+
+# A node's own cluster files, kept on the machine: a fenced node boots with
+# a fresh root (the lab's overlay), where a real one would find them on its
+# disk. node_snapshot saves them (with what fen_install and an installed
+# ocf:plastik:guest put into the root); node_revive puts them back after the
+# node was powered on and starts what a real node's boot starts (corosync,
+# pacemaker, hamgrd when it ran before).
+node_snapshot() { # NODE
+        x "$1" tar -C / -cf /tmp/node-snapshot.tar etc/corosync etc/plastik \
+                $(x "$1" sh -c 'ls -d etc/drbd.d/pk-*.res usr/local/sbin/plastik-*fence-peer usr/local/sbin/hactl \
+                        usr/lib/ocf/resource.d/plastik etc/qemu 2>/dev/null' | tr '\n' ' ') 2>/dev/null ||
+                fail "packing $1's cluster files failed"
+        x "$1" cat /tmp/node-snapshot.tar >"$LAB_STATE/snapshot-$1.tar" || fail "saving $1's cluster files failed"
+        if x "$1" pidof hamgrd >/dev/null; then touch "$LAB_STATE/snapshot-$1.hamgrd"; else rm -f "$LAB_STATE/snapshot-$1.hamgrd"; fi
+}
+node_revive() { # NODE: powered on (or fenced with reboot); back in the cluster
+        [ -r "$LAB_STATE/snapshot-$1.tar" ] || fail "no snapshot of $1 (node_snapshot first)"
+        [ "$("$LAB" power "$1" status)" = on ] || "$LAB" power "$1" on >/dev/null || fail "powering $1 on failed"
+        until_ok 240 "$LAB" exec -n -q -t 5 "$1" -- true >/dev/null || fail "$1 does not answer after power on"
+        x "$1" sh -c 'pidof corosync >/dev/null' && return 0
+        "$LAB" exec -t 60 "$1" -- tar -C / -xf - <"$LAB_STATE/snapshot-$1.tar" || fail "restoring $1's cluster files failed"
+        x "$1" vgchange -q -ay vglab >/dev/null 2>&1
+        "$LAB" cluster start "$1" >/dev/null || fail "starting the cluster stack on $1 failed"
+        [ -e "$LAB_STATE/snapshot-$1.hamgrd" ] && hamgrd_start "$1"
+        return 0
+}
+# Who runs resource $1 per crm_mon on node $2 (empty when none).
+runs_on() {
+        x "$2" crm_mon -1 --output-as=xml 2>/dev/null |
+                sed -n "/<resource id=\"$1\"/,/<\/resource>/s/.*<node name=\"\([^\"]*\)\".*/\1/p" | head -n 1
+}
+both_online() {
+        [ "$(x "$1" crm_mon -1 --output-as=xml 2>/dev/null | grep -c '<node name=[^>]* online="true"')" = 2 ]
+}
+bmc_offs() { # NODE: how many power-offs its BMC has seen
+        grep -c ' set power 0' "$LAB_STATE/bmc${1#node}/chassis.log" 2>/dev/null || true
+}
+# NODE: how many power commands its BMC has carried out. A fencer's reboot
+# of a node that is off already is only "power on" (fence_ipmilan skips
+# the off when the status says off).
+bmc_sets() { grep -c ' set power ' "$LAB_STATE/bmc${1#node}/chassis.log" 2>/dev/null || true; }
+
+
+# ---- the cluster as hactl builds it ------------------------------------------
+# From nothing (check 9-cluster-init, the failover checks, the demo): the
+# lab's own corosync config removed, a VG on each node, init on node1 with
+# two knet links (cluster and guest network), join on node2 with the token.
+
+# cluster_reset: stops the stack, removes the cluster files on both nodes,
+# makes a VG where there is none; sets LAB_VG and LAB_INIT (init's arguments).
+cluster_reset() {
+        local n vg
+        "$LAB" cluster stop || true
+        for n in node1 node2; do
+                x "$n" sh -c 'pidof corosync pacemakerd >/dev/null && exit 1;
+                        rm -f /etc/corosync/corosync.conf /etc/corosync/authkey /etc/plastik/plastik.conf;
+                        rm -rf /var/lib/pacemaker/cib/*; exit 0' || fail "the stack still runs on $n"
+                vg=$(x "$n" vgs --noheadings -o vg_name | awk 'NR == 1 { print $1 }')
+                if [ -z "$vg" ]; then
+                        x "$n" sh -c 'pvcreate -q -y /dev/vda && vgcreate -q vglab /dev/vda' >/dev/null ||
+                                fail "creating a VG on $n failed"
+                        vg=vglab
+                fi
+        done
+        LAB_VG=$vg
+        LAB_INIT=(cluster init --name labpair --node-address 10.99.0.1,10.99.1.1
+                --replication-address 10.99.0.1 --vg "$vg" --peer-name node2
+                --peer-address 10.99.0.2,10.99.1.2)
+}
+cluster_init() { T=400 x node1 "$LAB_BUILDDIR/hamgr/hactl" "${LAB_INIT[@]}"; } # prints the token
+cluster_join() { T=400 x node2 "$LAB_BUILDDIR/hamgr/hactl" cluster join "$1" --vg "$LAB_VG"; } # TOKEN
+# cluster_ready: a cluster made by hactl, quorate, both nodes online.
+cluster_ready() {
+        x node1 test -e /etc/plastik/plastik.conf && x node2 test -e /etc/plastik/plastik.conf &&
+                x node1 crm_mon -1 --output-as=xml 2>/dev/null | grep -q 'with_quorum="true"' && both_online node1
+}
+# cluster_build: the cluster as 9-cluster-init builds it, unless it is there.
+cluster_build() {
+        local token out
+        cluster_ready && return 0
+        cluster_reset
+        token=$(cluster_init) || fail "hactl cluster init on node1 failed"
+        out=$(cluster_join "$token" 2>&1) || fail "hactl cluster join on node2 failed: $out"
+        cluster_ready || fail "hactl built no quorate cluster with both nodes online"
+}
+
+# fence_add_bmcs PREFIX: the lab BMCs as fence_ipmilan devices PREFIX-nodeN
+# (hactl fence add), unless a device for the node is there already.
+fence_add_bmcs() {
+        local n h=/usr/local/sbin/hactl
+        for n in 1 2; do
+                x node1 cibadmin -Q -o resources | grep -q "type=\"fence_ipmilan\"[^>]*>" &&
+                        x node1 cibadmin -Q -o resources | grep -q "pcmk_host_list\" value=\"node$n\"" && continue
+                x node1 env PYTHONWARNINGS=ignore::DeprecationWarning "$h" fence add "$1-node$n" \
+                        --agent fence_ipmilan --node "node$n" --param ip=10.99.0.10$n --param username=admin \
+                        --param password=plastik --param lanplus=1 --param cipher=3 >/dev/null ||
+                        fail "adding a fence device for node$n failed"
+        done
+}
+
+# ocf_install: ocf:plastik:guest in both nodes. A copy, not a link: a
+# rebuild on the machine must not change it under pacemaker. A guest NIC on
+# br0 goes through qemu-bridge-helper, which needs br0 allowed in
+# /etc/qemu/bridge.conf (a node's fresh root has none).
+OCF_GUEST=${OCF_GUEST:-${LAB_BUILDDIR:-}/ocf-agents/guest}
+ocf_install() {
+        local n
+        [ -x "$OCF_GUEST" ] || fail "the ocf:plastik:guest agent is not built ($OCF_GUEST; OCF_GUEST=PATH names another)"
+        for n in node1 node2; do
+                x "$n" sh -c "mkdir -p /usr/lib/ocf/resource.d/plastik &&
+                        cp $OCF_GUEST /usr/lib/ocf/resource.d/plastik/guest" || fail "installing the OCF agent on $n failed"
+                x "$n" sh -c 'mkdir -p /etc/qemu && { grep -qx "allow br0" /etc/qemu/bridge.conf 2>/dev/null ||
+                        echo "allow br0" >>/etc/qemu/bridge.conf; }' || fail "allowing br0 in $n's /etc/qemu/bridge.conf failed"
+        done
+}
+
+# ---- the pk-monitor guest ------------------------------------------------------
+# The Nagios-style guest of guest-image/ on a replicated volume: pk-monitor
+# appends numbered records to its journal, fsyncs each and only then sends
+# "ACK N" to pk-collector, which runs in the lab's namespace (10.99.1.254)
+# and keeps every acknowledged number. /status on :8080 answers the last
+# durable record; pk-check-records holds the journal to the acks.
+PKMON=pkmon
+PKMON_IP=10.99.1.50
+PKMON_RES=pk-$PKMON-root
+PKMON_DIR=$LAB_STATE/share/pkmon      # /lab/pkmon in the nodes
+PKMON_COLL=$LAB_STATE/pkmon-collector # the collector's acks file, pid and log
+PKMON_ACKS=$PKMON_COLL/acks
+
+# pkmon_hamgrd: the real DRBD handlers (fen_install's copies) for the
+# volumes hamgrd creates from now on ([drbd] in plastik.conf), hamgrd
+# (re)started on both nodes with that, both in the group.
+pkmon_hamgrd() {
+        local n
+        for n in node1 node2; do
+                x "$n" sh -c 'p=$(cat /run/plastik/hamgrd.lock 2>/dev/null) && kill $p 2>/dev/null; exit 0'
+                until_ok 30 x "$n" sh -c '! pidof hamgrd' >/dev/null || fail "hamgrd on $n does not stop"
+                x "$n" sh -c "awk '/^\[/ { skip = (\$0 == \"[drbd]\") } !skip' /etc/plastik/plastik.conf >/etc/plastik/plastik.conf.new &&
+                        printf '\n[drbd]\nfence-peer-handler=/usr/local/sbin/plastik-fence-peer\nunfence-handler=/usr/local/sbin/plastik-unfence-peer\n' \
+                        >>/etc/plastik/plastik.conf.new && chmod 600 /etc/plastik/plastik.conf.new &&
+                        mv /etc/plastik/plastik.conf.new /etc/plastik/plastik.conf" ||
+                        fail "setting the DRBD handlers in $n's plastik.conf failed"
+        done
+        for n in node1 node2; do hamgrd_start "$n"; done
+        for n in node1 node2; do hamgrd_wait "$n" 180 "$HAMGRD_FULL" "both hamgrds in the group"; done
+}
+# pkmon_image: plastik-mkimage into the share (its summary in
+# PKMON_MKIMAGE); the definition's kernel and initramfs are where the nodes
+# see them.
+pkmon_image() {
+        local out
+        out=$("$LAB_SRCDIR/guest-image/plastik-mkimage" --monitor "$LAB_BUILDDIR/guest-image/pk-monitor" \
+                --size 48 --disk /dev/drbd0 --ip "$PKMON_IP/24" --collector 10.99.1.254:7000 \
+                --nic-bridge br0 --name "$PKMON" "$PKMON_DIR" 2>&1) || fail "plastik-mkimage failed: $out"
+        jq '.boot.kernel = "/lab/pkmon/vmlinuz" | .boot.initrd = "/lab/pkmon/initrd.img"' \
+                "$PKMON_DIR/guest.json" >"$PKMON_DIR/guest.json.new" && mv "$PKMON_DIR/guest.json.new" "$PKMON_DIR/guest.json" ||
+                fail "pointing guest.json at /lab/pkmon failed"
+        PKMON_MKIMAGE=$(echo "$out" | tail -n 1)
+}
+pkmon_collector_running() { [ -r "$PKMON_COLL/pid" ] && kill -0 "$(cat "$PKMON_COLL/pid")" 2>/dev/null; }
+# pkmon_collector_start: pk-collector in the namespace, in its own session
+# (lab down kills what lives in the namespace).
+pkmon_collector_start() {
+        pkmon_collector_running && return 0
+        mkdir -p "$PKMON_COLL"
+        "$LAB" ns setsid sh -c "echo \$\$ >$PKMON_COLL/pid; exec $LAB_BUILDDIR/guest-image/pk-collector \
+                --listen 10.99.1.254:7000 --acks $PKMON_ACKS" </dev/null >>"$PKMON_COLL/log" 2>&1 &
+        until_ok 10 pkmon_collector_running >/dev/null || fail "pk-collector does not run: $(cat "$PKMON_COLL/log")"
+}
+pkmon_create() { # NODE (preferred, where it is created)
+        T=900 x "$1" "$LAB_BUILDDIR/hamgr/hactl" guest create "$PKMON" --disk 64M --config /lab/pkmon/guest.json \
+                --image /lab/pkmon/image.raw --prefer "$1" --timeout 600
+}
+pkmon_get() { "$LAB" ns curl -s -m "${PKMON_WAIT:-5}" "http://$PKMON_IP:8080$1"; } # PATH
+pkmon_field() { pkmon_get /status | jq -e -r ".$1"; }                  # last_durable, boot, uptime
+pkmon_acked() { [ -r "$PKMON_ACKS" ] && wc -l <"$PKMON_ACKS" || echo 0; }
+pkmon_highest() { tail -n 1 "$PKMON_ACKS" 2>/dev/null || echo 0; }
+pkmon_acked_above() { [ "$(pkmon_acked)" -gt "$1" ]; } # N: more than N acks came in
+# pkmon_check: pk-check-records against the collector's acks; prints
+# "acked=N present=N lost=N journal=A..B"; its exit status (0: none lost).
+pkmon_check() {
+        "$LAB" ns "$LAB_SRCDIR/guest-image/pk-check-records" --guest "$PKMON_IP" --acks "$PKMON_ACKS" --timeout 60
+}
+# pkmon_reused: acknowledged numbers that came again later (a later boot
+# numbered past a record that was acked but lost would ack it once more, and
+# pk-check-records would then find "a" record with that number). Prints
+# how many acks are below an earlier one; 0 is right.
+pkmon_reused() { awk '$1 < max { n++ } $1 > max { max = $1 } END { print n + 0 }' "$PKMON_ACKS"; }
+pkmon_runs_on() { runs_on "guest-$PKMON" "${1:-node1}"; }
+pkmon_drbd_role() { x "$1" drbdsetup status "$PKMON_RES" 2>/dev/null | awk '/role:/ { sub(/.*role:/, ""); print $1; exit }'; }
+pkmon_in_sync() { # NODE: connected, UpToDate on both sides
+        local s; s=$(x "$1" drbdsetup status "$PKMON_RES" 2>/dev/null) || return 1
+        [ "$(echo "$s" | grep -c 'disk:UpToDate')" = 2 ] && ! echo "$s" | grep -q 'connection:'
+}
+pkmon_other() { [ "$1" = node1 ] && echo node2 || echo node1; }
+pkmon_where() { local n; n=$(pkmon_runs_on node1); [ -n "$n" ] || n=$(pkmon_runs_on node2); echo "$n"; }
+since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; } # T0 -> seconds since
+median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# pkmon_after_revive NODE: NODE back in the cluster, the volume resynced,
+# both nodes' files saved again; the times in PKMON_REVIVED. (Results go
+# into variables, not to stdout: fail in a $(...) would end the subshell
+# only.)
+pkmon_after_revive() {
+        local t1 t2 other; other=$(pkmon_other "$1")
+        node_revive "$1"
+        t1=$(until_ok 600 both_online "$other") || fail "$1 did not rejoin the cluster"
+        t2=$(until_ok 900 pkmon_in_sync "$other") ||
+                fail "$PKMON_RES is not in sync after $1 came back: $(x "$other" drbdsetup status "$PKMON_RES")"
+        node_snapshot node1; node_snapshot node2
+        PKMON_REVIVED="rejoined ${t1}s, in sync ${t2}s later"
+}
+pkmon_verdict() { # WHAT: pk-check-records and the reuse check; the figures in PKMON_VERDICT
+        local out rc re
+        out=$(pkmon_check 2>&1); rc=$?
+        re=$(pkmon_reused)
+        [ $rc -eq 0 ] && [ "$re" = 0 ] || fail "$1: records lost (pk-check-records exit $rc: $out; acks below an earlier one: $re)"
+        PKMON_VERDICT="$out reused=$re"
+}
+
+# pkmon_poweroff PRIM: pulls the plug of PRIM, where the guest writes, and
+# waits (at most 900 s) for the failover. Sets, in seconds since the
+# power-off: FO_FENCED (the survivor's fencer had PRIM's BMC carry out its
+# power command), FO_PROMOTED (the volume Primary on the survivor), FO_RUNNING
+# (Pacemaker runs the guest there), FO_ANSWERING (/status answers from a
+# new boot); and FO_ACKED, FO_DURABLE, FO_BOOT as they were at the
+# power-off. Returns 1 with FO_MISSING saying what did not happen.
+pkmon_poweroff() {
+        local prim=$1 surv offs t0
+        surv=$(pkmon_other "$prim")
+        FO_ACKED=$(pkmon_acked) FO_DURABLE=$(pkmon_field last_durable) FO_BOOT=$(pkmon_field boot)
+        FO_FENCED="" FO_PROMOTED="" FO_RUNNING="" FO_ANSWERING="" FO_MISSING=""
+        offs=$(bmc_sets "$prim")
+        t0=$(date +%s.%N)
+        "$LAB" power "$prim" off || { FO_MISSING="powering $prim off failed"; return 1; }
+        while [ -z "$FO_ANSWERING" ] || [ -z "$FO_FENCED" ] || [ -z "$FO_PROMOTED" ] || [ -z "$FO_RUNNING" ]; do
+                if [ "$(since "$t0" | cut -d. -f1)" -ge 900 ]; then
+                        FO_MISSING="900 s after $prim's power-off: fenced ${FO_FENCED:-no}, Primary on $surv ${FO_PROMOTED:-no}, running there ${FO_RUNNING:-no}, /status ${FO_ANSWERING:-no}"
+                        return 1
+                fi
+                [ -n "$FO_FENCED" ] || [ "$(bmc_sets "$prim")" -le "$offs" ] || FO_FENCED=$(since "$t0")
+                [ -n "$FO_PROMOTED" ] || [ "$(pkmon_drbd_role "$surv")" != Primary ] || FO_PROMOTED=$(since "$t0")
+                [ -n "$FO_RUNNING" ] || [ "$(pkmon_runs_on "$surv")" != "$surv" ] || FO_RUNNING=$(since "$t0")
+                # Each probe is a second or two in TCG nodes; a short curl
+                # keeps the others' resolution.
+                [ -n "$FO_ANSWERING" ] || [ "$(PKMON_WAIT=1 pkmon_field boot 2>/dev/null || echo 0)" -le "$FO_BOOT" ] ||
+                        FO_ANSWERING=$(since "$t0")
+                sleep 0.5
+        done
+}

@@ -81,8 +81,10 @@ gboolean ham_pcmk_guest_apply(HamPcmk *pcmk, const HamGuestSpec *spec, GError **
 
 /**
  * ham_pcmk_guest_remove:
- * Removes every resource and constraint of guest @name in one replace.
- * HAM_ERROR_NOT_FOUND when there is none.
+ * Removes every resource and constraint of guest @name in one replace,
+ * then clears its primitives' operation history (crm_resource --cleanup):
+ * an instance the history shows running would otherwise be stopped as an
+ * orphan, without its parameters. HAM_ERROR_NOT_FOUND when there is none.
  */
 gboolean ham_pcmk_guest_remove(HamPcmk *pcmk, const char *name, GError **error);
 

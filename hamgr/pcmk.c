@@ -9,6 +9,7 @@
 #include "ham-internal.h"
 #include "ham-pcmk.h"
 #include "pcmk-internal.h"
+#include "pk.h"
 
 #include <crm/cib.h>
 #include <crm/common/results.h>
@@ -340,14 +341,55 @@ gboolean ham_pcmk_guest_apply(HamPcmk *pcmk, const HamGuestSpec *spec, GError **
         return replace_configuration(pcmk, xmlDocGetRootElement(doc), error);
 }
 
+/* The ids of guest @name's primitives under @node: guest-NAME and
+ * drbd-pk-NAME-VOLUME. */
+static void guest_primitive_ids(xmlNode *node, const char *name, GPtrArray *out)
+{
+        g_autofree char *gid = ham_cib_guest_id(name);
+
+        for (xmlNode *c = node; c; c = c->next) {
+                if (c->type != XML_ELEMENT_NODE)
+                        continue;
+                if (ham_xml_is(c, "primitive")) {
+                        g_autofree char *id = ham_xml_prop(c, "id");
+                        g_autofree char *guest = NULL, *volume = NULL;
+                        if (id && (g_str_equal(id, gid) ||
+                                   (g_str_has_prefix(id, "drbd-") &&
+                                    dg_resource_name_parse(id + strlen("drbd-"), &guest, &volume) &&
+                                    g_str_equal(guest, name))))
+                                g_ptr_array_add(out, g_steal_pointer(&id));
+                }
+                guest_primitive_ids(c->children, name, out);
+        }
+}
+
 gboolean ham_pcmk_guest_remove(HamPcmk *pcmk, const char *name, GError **error)
 {
         g_autoptr(xmlDoc) doc = query_doc(pcmk, "configuration", error);
+        g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
         guint n;
 
-        if (!doc || !ham_cib_guest_unmerge(xmlDocGetRootElement(doc), name, &n, error))
+        if (!doc)
                 return FALSE;
-        return replace_configuration(pcmk, xmlDocGetRootElement(doc), error);
+        guest_primitive_ids(xmlDocGetRootElement(doc), name, ids);
+        if (!ham_cib_guest_unmerge(xmlDocGetRootElement(doc), name, &n, error) ||
+            !replace_configuration(pcmk, xmlDocGetRootElement(doc), error))
+                return FALSE;
+        /* Their operation history stays in the status section. An instance
+         * recorded as running there is an orphan Pacemaker stops, without
+         * its parameters: the drbd agent's stop fails and the node is
+         * fenced. That happens when the objects went while Pacemaker acted
+         * on nothing (no fence device yet) and a device is added later. So
+         * the history goes too; failing to clear it is not fatal. */
+        for (guint i = 0; i < ids->len; i++) {
+                const char *argv[] = { "crm_resource", "--cleanup", "--resource", ids->pdata[i], NULL };
+                g_autofree char *out = NULL, *err = NULL;
+                int status;
+                if (!pk_spawn_sync(argv, &out, &err, &status, NULL) || status != 0)
+                        g_info("crm_resource --cleanup --resource %s failed; its history stays",
+                               (const char *)ids->pdata[i]);
+        }
+        return TRUE;
 }
 
 /* Sets target-role on @elem (a primitive or a clone of the resources

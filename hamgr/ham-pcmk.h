@@ -82,7 +82,8 @@ gboolean ham_pcmk_guest_apply(HamPcmk *pcmk, const HamGuestSpec *spec, GError **
 /**
  * ham_pcmk_guest_remove:
  * Removes every resource and constraint of guest @name in one replace,
- * then clears its primitives' operation history (crm_resource --cleanup):
+ * then deletes its primitives' operation history (crm_resource --refresh;
+ * --cleanup only clears failures):
  * an instance the history shows running would otherwise be stopped as an
  * orphan, without its parameters. HAM_ERROR_NOT_FOUND when there is none.
  */

@@ -382,11 +382,11 @@ gboolean ham_pcmk_guest_remove(HamPcmk *pcmk, const char *name, GError **error)
          * on nothing (no fence device yet) and a device is added later. So
          * the history goes too; failing to clear it is not fatal. */
         for (guint i = 0; i < ids->len; i++) {
-                const char *argv[] = { "crm_resource", "--cleanup", "--resource", ids->pdata[i], NULL };
+                const char *argv[] = { "crm_resource", "--refresh", "--resource", ids->pdata[i], NULL };
                 g_autofree char *out = NULL, *err = NULL;
                 int status;
                 if (!pk_spawn_sync(argv, &out, &err, &status, NULL) || status != 0)
-                        g_info("crm_resource --cleanup --resource %s failed; its history stays",
+                        g_info("crm_resource --refresh --resource %s failed; its history stays",
                                (const char *)ids->pdata[i]);
         }
         return TRUE;

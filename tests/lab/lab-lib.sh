@@ -190,7 +190,9 @@ ocf_install() {
         local n
         [ -x "$OCF_GUEST" ] || fail "the ocf:plastik:guest agent is not built ($OCF_GUEST; OCF_GUEST=PATH names another)"
         for n in node1 node2; do
-                x "$n" sh -c "mkdir -p /usr/lib/ocf/resource.d/plastik &&
+                # rm first: 13 leaves a link to heartbeat's Dummy there, which cp
+                # would follow and overwrite.
+                x "$n" sh -c "mkdir -p /usr/lib/ocf/resource.d/plastik && rm -f /usr/lib/ocf/resource.d/plastik/guest &&
                         cp $OCF_GUEST /usr/lib/ocf/resource.d/plastik/guest" || fail "installing the OCF agent on $n failed"
                 x "$n" sh -c 'mkdir -p /etc/qemu && { grep -qx "allow br0" /etc/qemu/bridge.conf 2>/dev/null ||
                         echo "allow br0" >>/etc/qemu/bridge.conf; }' || fail "allowing br0 in $n's /etc/qemu/bridge.conf failed"

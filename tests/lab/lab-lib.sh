@@ -76,9 +76,11 @@ fen_install() {
                         cp $LAB_BUILDDIR/hamgr/hactl /usr/local/sbin/hactl" || fail "copying the handlers into $n failed"
         done
 }
+quorate_on() { x "$1" crm_mon -1 --output-as=xml 2>/dev/null | grep -q 'with_quorum="true"'; }
 require_cluster() {
         require_lab
-        x node1 crm_mon -1 --output-as=xml 2>/dev/null | grep -q 'with_quorum="true"' ||
+        # A node an earlier check fenced and revived may still be joining.
+        until_ok 180 quorate_on node1 >/dev/null ||
                 fail "no quorate cluster in node1 (run 9-cluster-init first)"
 }
 

@@ -41,6 +41,7 @@ static struct {
         char target[64];        /* "A.B.C.D:PORT" or empty */
         int interval_ms;
         int port;
+        bool faults;            /* pk.faults=on: POST /fault/panic is honoured */
 } cfg = { .dir = "/var/lib/pk-monitor", .interval_ms = 1000, .port = 8080 };
 
 static struct {
@@ -108,7 +109,7 @@ static bool parse_addr(const char *s, struct sockaddr_in *ret)
 }
 
 /* The kernel command line configures the guest: pk.collector=, pk.target=,
- * pk.interval= (ms), pk.port=. Options given to pk-monitor win. */
+ * pk.interval= (ms), pk.port=, pk.faults=on. Options given to pk-monitor win. */
 static void read_cmdline(const char *path, bool have_coll, bool have_target,
                          bool have_interval, bool have_port)
 {
@@ -131,6 +132,8 @@ static void read_cmdline(const char *path, bool have_coll, bool have_target,
                         cfg.interval_ms = atoi(tok + 12);
                 else if (!have_port && strncmp(tok, "pk.port=", 8) == 0)
                         cfg.port = atoi(tok + 8);
+                else if (strcmp(tok, "pk.faults=on") == 0)
+                        cfg.faults = true;
         }
 }
 
@@ -502,6 +505,31 @@ static void serve_client(int fd)
                 send_all(fd, h, sizeof(h) - 1);
                 pkm_journal_scan(data, jlen, stream_record, &s, &scan);
                 free(data);
+                break;
+        }
+        case PKM_REQ_PANIC: {
+                /* The fault scenario "guest kernel panic": a real panic of
+                 * this kernel (the pvpanic device tells QEMU), asked for over
+                 * the network because nothing else reaches into the guest.
+                 * Off unless the image was built for fault tests. */
+                static const char no[] = "HTTP/1.0 403 Forbidden\r\nContent-Type: text/plain\r\n"
+                                         "Connection: close\r\n\r\nfault injection is off: boot the guest "
+                                         "with pk.faults=on (plastik-mkimage --faults)\n";
+                static const char yes[] = "HTTP/1.0 202 Accepted\r\nContent-Type: text/plain\r\n"
+                                          "Connection: close\r\n\r\npanicking now\n";
+                int t;
+
+                if (!cfg.faults) {
+                        send_all(fd, no, sizeof(no) - 1);
+                        break;
+                }
+                send_all(fd, yes, sizeof(yes) - 1);
+                say("fault injection: kernel panic requested over the network");
+                t = open("/proc/sysrq-trigger", O_WRONLY | O_CLOEXEC);
+                if (t < 0 || write(t, "c", 1) != 1)
+                        say("writing /proc/sysrq-trigger failed: %s", strerror(errno));
+                if (t >= 0)
+                        close(t);
                 break;
         }
         case PKM_REQ_NOT_FOUND: {

@@ -185,25 +185,37 @@ PkmReqKind pkm_request_parse(const char *buf, size_t len, PkmRequest *ret_req)
         eol = memchr(buf, '\n', len);
         if (!end) {
                 /* A first line that is already wrong need not wait for more. */
-                if (len >= 4 && !starts(buf, len, "GET "))
+                if (len >= 4 && !starts(buf, len, "GET ") &&
+                    memcmp(buf, "POST ", len < 5 ? len : 5) != 0)
                         goto out;
                 if (eol && eol - buf > 1024)
                         goto out;
                 return PKM_REQ_INCOMPLETE;
         }
-        if (!eol || !starts(buf, len, "GET "))
+        if (!eol)
+                goto out;
+        size_t mlen = starts(buf, len, "GET ") ? 4 : starts(buf, len, "POST ") ? 5 : 0;
+        if (mlen == 0)
                 goto out;
         size_t line = (size_t)(eol - buf);
         if (line > 0 && buf[line - 1] == '\r')
                 line--;
-        path = buf + 4;
-        sp = memchr(path, ' ', line - 4);
+        if (line <= mlen)
+                goto out;
+        path = buf + mlen;
+        sp = memchr(path, ' ', line - mlen);
         if (!sp)
                 goto out;
         plen = (size_t)(sp - path);
-        size_t vlen = line - 4 - plen - 1;
+        size_t vlen = line - mlen - plen - 1;
         if (!(vlen == 8 && (memcmp(sp + 1, "HTTP/1.0", 8) == 0 || memcmp(sp + 1, "HTTP/1.1", 8) == 0)))
                 goto out;
+        /* POST is for the one thing that changes state: the fault. */
+        if (mlen == 5) {
+                if (plen == 12 && memcmp(path, "/fault/panic", 12) == 0)
+                        req.kind = PKM_REQ_PANIC;
+                goto out;
+        }
         if (plen == 7 && memcmp(path, "/status", 7) == 0) {
                 req.kind = PKM_REQ_STATUS;
         } else if (plen == 8 && memcmp(path, "/journal", 8) == 0) {

@@ -76,7 +76,8 @@ typedef enum {
         PKM_REQ_INCOMPLETE = 0, /**< more bytes needed (no blank line yet) */
         PKM_REQ_STATUS,         /**< GET /status */
         PKM_REQ_JOURNAL,        /**< GET /journal?from=N */
-        PKM_REQ_NOT_FOUND,      /**< a well-formed GET of an unknown path */
+        PKM_REQ_PANIC,          /**< POST /fault/panic (fault injection) */
+        PKM_REQ_NOT_FOUND,      /**< a well-formed request of an unknown path */
         PKM_REQ_BAD,            /**< not a request this server understands */
 } PkmReqKind;
 
@@ -89,8 +90,8 @@ typedef struct {
 #define PKM_REQUEST_MAX 4096
 
 /**
- * Parses the HTTP request in the first @p len bytes received (only GET, HTTP/1.0
- * or 1.1; headers are skipped). Fills @p ret_req unless the result is
+ * Parses the HTTP request in the first @p len bytes received (GET, and POST
+ * for /fault/panic only; HTTP/1.0 or 1.1; headers are skipped). Fills @p ret_req unless the result is
  * PKM_REQ_INCOMPLETE.
  */
 PkmReqKind pkm_request_parse(const char *buf, size_t len, PkmRequest *ret_req);

@@ -165,7 +165,17 @@ static void test_request_parse(void **state)
         assert_int_equal(pkm_request_parse(s, strlen(s), &r), PKM_REQ_NOT_FOUND);
         s = "POST /status HTTP/1.1\r\n\r\n";
         assert_int_equal(pkm_request_parse(s, strlen(s), &r), PKM_REQ_BAD);
+        s = "POST /fault/panic HTTP/1.0\r\n\r\n";
+        assert_int_equal(pkm_request_parse(s, strlen(s), &r), PKM_REQ_PANIC);
+        s = "GET /fault/panic HTTP/1.0\r\n\r\n";
+        assert_int_equal(pkm_request_parse(s, strlen(s), &r), PKM_REQ_NOT_FOUND);
         s = "POST";
+        assert_int_equal(pkm_request_parse(s, strlen(s), &r), PKM_REQ_INCOMPLETE);
+        s = "PUT /status HTTP/1.1\r\n\r\n";
+        assert_int_equal(pkm_request_parse(s, strlen(s), &r), PKM_REQ_BAD);
+        s = "POSTX";
+        assert_int_equal(pkm_request_parse(s, strlen(s), &r), PKM_REQ_BAD);
+        s = "POST  HTTP/1.1\r\n\r\n";
         assert_int_equal(pkm_request_parse(s, strlen(s), &r), PKM_REQ_BAD);
         s = "GET /journal?from=0 HTTP/1.1\r\n\r\n";
         assert_int_equal(pkm_request_parse(s, strlen(s), &r), PKM_REQ_BAD);

@@ -524,6 +524,9 @@ static void serve_client(int fd)
                         break;
                 }
                 send_all(fd, yes, sizeof(yes) - 1);
+                /* Let the answer leave before the network stack dies. */
+                shutdown(fd, SHUT_WR);
+                usleep(200 * 1000);
                 say("fault injection: kernel panic requested over the network");
                 t = open("/proc/sysrq-trigger", O_WRONLY | O_CLOEXEC);
                 if (t < 0 || write(t, "c", 1) != 1)

@@ -238,7 +238,7 @@ pkmon_image() {
         local out
         out=$("$LAB_SRCDIR/guest-image/plastik-mkimage" --monitor "$LAB_BUILDDIR/guest-image/pk-monitor" \
                 --size 48 --disk /dev/drbd0 --ip "$PKMON_IP/24" --collector 10.99.1.254:7000 \
-                --nic-bridge br0 --name "$PKMON" "$PKMON_DIR" 2>&1) || fail "plastik-mkimage failed: $out"
+                --nic-bridge br0 --faults --name "$PKMON" "$PKMON_DIR" 2>&1) || fail "plastik-mkimage failed: $out"
         jq '.boot.kernel = "/lab/pkmon/vmlinuz" | .boot.initrd = "/lab/pkmon/initrd.img"' \
                 "$PKMON_DIR/guest.json" >"$PKMON_DIR/guest.json.new" && mv "$PKMON_DIR/guest.json.new" "$PKMON_DIR/guest.json" ||
                 fail "pointing guest.json at /lab/pkmon failed"

@@ -256,7 +256,7 @@ pkmon_collector_start() {
 }
 pkmon_create() { # NODE (preferred, where it is created)
         T=900 x "$1" "$LAB_BUILDDIR/hamgr/hactl" guest create "$PKMON" --disk 64M --config /lab/pkmon/guest.json \
-                --image /lab/pkmon/image.raw --prefer "$1" --timeout 600
+                --image /lab/pkmon/image.raw --prefer "$1" --probe "$PKMON_IP:8080" --timeout 600
 }
 pkmon_get() { "$LAB" ns curl -s -m "${PKMON_WAIT:-5}" "http://$PKMON_IP:8080$1"; } # PATH
 pkmon_field() { pkmon_get /status | jq -e -r ".$1"; }                  # last_durable, boot, uptime

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The API's pure half: request validation and reply lines (ham-api.h). */
 #include "ham-api.h"
+#include "ham-timeline.h"
 #include "dg.h"
 #include "hv.h"
 #include "pk.h"
@@ -213,10 +214,11 @@ static gboolean check_commit(json_object *args, GError **error)
         json_object_object_foreach(g, key, val) {
                 (void)val;
                 if (!g_str_equal(key, "name") && !g_str_equal(key, "config") &&
-                    !g_str_equal(key, "prefer") && !g_str_equal(key, "priority")) {
+                    !g_str_equal(key, "prefer") && !g_str_equal(key, "priority") &&
+                    !g_str_equal(key, "probe")) {
                         g_autofree char *k = g_strescape(key, NULL);
                         return invalid(error, "args.guest.%s: unknown field; the guest has "
-                                       "name, config, prefer and priority", k);
+                                       "name, config, prefer, priority and probe", k);
                 }
         }
         if (!json_object_object_get_ex(g, "name", &v) || !json_object_is_type(v, json_type_string) ||
@@ -234,6 +236,11 @@ static gboolean check_commit(json_object *args, GError **error)
             (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0 ||
              json_object_get_int64(v) > 1000000))
                 return invalid(error, "args.guest.priority: must be an integer 0..1000000");
+        if (json_object_object_get_ex(g, "probe", &v) && v &&
+            (!json_object_is_type(v, json_type_string) || !plain_string(v) ||
+             !ham_probe_target_parse(json_object_get_string(v), NULL, NULL, NULL)))
+                return invalid(error, "args.guest.probe: must be ADDRESS:PORT (an IP address and a "
+                               "TCP port the guest's service answers on) or null");
         if (json_object_object_get_ex(args, "target_role", &tr) &&
             g_strcmp0(json_object_get_string(tr), "Started") != 0 &&
             g_strcmp0(json_object_get_string(tr), "Stopped") != 0)

@@ -938,6 +938,8 @@ static json_object *handle_commit(HamVolumes *v, const HamApiRequest *req, GErro
                 json_object_object_add(spec_json, "priority", json_object_get(x));
         if (json_object_object_get_ex(g, "prefer", &x) && x)
                 json_object_object_add(spec_json, "prefer", json_object_get(x));
+        if (json_object_object_get_ex(g, "probe", &x) && x)
+                json_object_object_add(spec_json, "probe", json_object_get(x));
         if (tr)
                 json_object_object_add(spec_json, "target_role", json_object_get(tr));
         json_object *arr = json_object_new_array();

@@ -462,13 +462,15 @@ static int cmd_create(CmdArgs *a)
         }
         if (!ham_api_call_full(NULL, "guest-commit", cargs, PREPARE_TIMEOUT_MS, NULL, &error)) {
                 /* hamgrd aborts the transaction itself when the CIB write
-                 * fails; a lost or garbled answer says nothing, so the CIB
-                 * decides whether the guest went in. */
+                 * fails; a request it refused as invalid left the
+                 * transaction prepared (its volumes on both nodes), so it is
+                 * undone here; a lost or garbled answer says nothing, so the
+                 * CIB decides whether the guest went in. */
                 g_autoptr(GError) e2 = NULL;
                 gboolean in_cib = view_read(&v, &e2) && ham_guest_info_find(v.guests, plan->name) &&
                                   ham_guest_info_find(v.guests, plan->name)->config;
                 if (!in_cib && (error->domain != HAM_API_ERROR || error->code == HAM_API_ERROR_PROTOCOL ||
-                                error->code == HAM_API_ERROR_TIMEOUT)) {
+                                error->code == HAM_API_ERROR_TIMEOUT || error->code == HAM_API_ERROR_INVALID)) {
                         fprintf(stderr, "hactl: guest-commit: %s; the guest is not in the CIB\n", error->message);
                         view_free(&v);
                         guest_abort(txn);

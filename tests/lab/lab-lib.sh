@@ -252,6 +252,7 @@ pkmon_collector_start() {
         mkdir -p "$PKMON_COLL"
         "$LAB" ns setsid sh -c "echo \$\$ >$PKMON_COLL/pid; exec $LAB_BUILDDIR/guest-image/pk-collector \
                 --listen 10.99.1.254:7000 --acks $PKMON_ACKS" </dev/null >>"$PKMON_COLL/log" 2>&1 &
+        disown # lab down ends it; the shell need not report that
         until_ok 10 pkmon_collector_running >/dev/null || fail "pk-collector does not run: $(cat "$PKMON_COLL/log")"
 }
 pkmon_create() { # NODE (preferred, where it is created)

@@ -384,6 +384,9 @@ static void poll_fencer(HamHistory *h, gint64 at)
         g_autoptr(GPtrArray) ops = NULL;
         g_autoptr(GError) error = NULL;
 
+        /* Membership first: whether an old operation is news depends on it. */
+        if (g_hash_table_size(h->members) == 0)
+                return;
         if (!h->fencer) {
                 h->fencer = ham_fencer_connect("hamgrd-history", NULL);
                 if (!h->fencer)
@@ -406,9 +409,8 @@ static void poll_fencer(HamHistory *h, gint64 at)
                         feed_simple(h, HAM_TL_FENCE_REQUESTED, at, op->target, NULL, FALSE);
                         continue;
                 }
-                /* Older than this hamgrd (less a margin for a restart during
-                 * a failover): long over, not news. */
-                if (op->completed_ms < h->started_ms - 10 * 60 * 1000)
+                if (!ham_timeline_fence_is_news(op->completed_ms, h->started_ms,
+                                                GPOINTER_TO_INT(g_hash_table_lookup(h->members, op->target)) == 1))
                         continue;
                 g_autofree char *key = g_strdup_printf("%s/%" G_GINT64_FORMAT, op->target,
                                                        op->completed_ms);

@@ -151,6 +151,19 @@ char *ham_timeline_format_record(json_object *record);
 gboolean ham_probe_target_parse(const char *target, char **ret_host, guint16 *ret_port,
                                 GError **error);
 
+/**
+ * ham_timeline_fence_is_news:
+ * Whether a finished fence operation the fencer's history shows belongs in
+ * the timeline of a hamgrd that started at @started_ms. Operations finished
+ * up to HAM_TL_FENCE_MARGIN_MS before the start count (hamgrd restarted
+ * during a failover), unless @target_member: the target is a member of the
+ * cluster again, so that failover is over. Counting it would open a record
+ * that waits for a loss which already ended, and the next real failover
+ * would be merged into it.
+ */
+gboolean ham_timeline_fence_is_news(gint64 completed_ms, gint64 started_ms, gboolean target_member);
+#define HAM_TL_FENCE_MARGIN_MS (10 * 60 * 1000)
+
 /** The step names of a record, in their order; NULL-terminated, static. */
 extern const char *const ham_tl_steps[];
 

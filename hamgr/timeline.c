@@ -636,6 +636,13 @@ gboolean ham_timeline_feed(HamTimeline *tl, const HamTlEvent *ev, GError **error
         return FALSE;
 }
 
+gboolean ham_timeline_fence_is_news(gint64 completed_ms, gint64 started_ms, gboolean target_member)
+{
+        if (completed_ms >= started_ms)
+                return TRUE;
+        return !target_member && completed_ms >= started_ms - HAM_TL_FENCE_MARGIN_MS;
+}
+
 gboolean ham_timeline_has_open(const HamTimeline *tl)
 {
         return tl->open->len > 0 || tl->nodes->len > 0;

@@ -202,6 +202,22 @@ static void test_probe_target(void **state)
         }
 }
 
+static void test_fence_is_news(void **state)
+{
+        const gint64 start = 1700000000000;
+        /* After the start: always. */
+        assert_true(ham_timeline_fence_is_news(start + 1, start, TRUE));
+        assert_true(ham_timeline_fence_is_news(start, start, FALSE));
+        /* Shortly before (a restart during a failover): while the node is
+         * still gone. */
+        assert_true(ham_timeline_fence_is_news(start - 60000, start, FALSE));
+        /* The fenced node is back in the cluster: that failover is over
+         * (the stale record that swallowed the next drill). */
+        assert_false(ham_timeline_fence_is_news(start - 60000, start, TRUE));
+        /* Long before: never. */
+        assert_false(ham_timeline_fence_is_news(start - HAM_TL_FENCE_MARGIN_MS - 1, start, FALSE));
+}
+
 typedef struct {
         GMainLoop *loop;
         gboolean called, answered;
@@ -289,6 +305,7 @@ int main(void)
                 cmocka_unit_test(test_validation),
                 cmocka_unit_test(test_limit),
                 cmocka_unit_test(test_probe_target),
+                cmocka_unit_test(test_fence_is_news),
                 cmocka_unit_test(test_probe_answers),
                 cmocka_unit_test(test_probe_gives_up),
                 cmocka_unit_test(test_probe_bad_target),

@@ -409,14 +409,17 @@ static void poll_fencer(HamHistory *h, gint64 at)
                         feed_simple(h, HAM_TL_FENCE_REQUESTED, at, op->target, NULL, FALSE);
                         continue;
                 }
-                if (!ham_timeline_fence_is_news(op->completed_ms, h->started_ms,
-                                                GPOINTER_TO_INT(g_hash_table_lookup(h->members, op->target)) == 1))
-                        continue;
                 g_autofree char *key = g_strdup_printf("%s/%" G_GINT64_FORMAT, op->target,
                                                        op->completed_ms);
                 if (g_hash_table_contains(h->fence_seen, key))
                         continue;
+                /* Decided once, with the membership of the first look: the
+                 * same old operation must not become news when its target
+                 * is lost later (that loss is a failover of its own). */
                 g_hash_table_add(h->fence_seen, g_steal_pointer(&key));
+                if (!ham_timeline_fence_is_news(op->completed_ms, h->started_ms,
+                                                GPOINTER_TO_INT(g_hash_table_lookup(h->members, op->target)) == 1))
+                        continue;
                 g_hash_table_remove(h->fence_pending, op->target);
                 feed_simple(h, op->state == HAM_FENCE_OP_DONE ? HAM_TL_FENCE_CONFIRMED :
                             HAM_TL_FENCE_FAILED, op->completed_ms, op->target, NULL, FALSE);

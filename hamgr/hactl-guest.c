@@ -216,6 +216,38 @@ static void on_dg_step(guint index, guint total, const DgStep *step, gpointer da
         fprintf(stderr, "hactl: %s\n", step->summary);
 }
 
+/* Both nodes brought the volume up; DRBD connects by itself a moment later
+ * (seconds on a slow node). The initial sync needs that connection, so it is
+ * waited for here rather than refused by the plan. */
+#define CONNECT_TIMEOUT_S 120
+static gboolean wait_connected(const DgSite *site, const DgVolumeDef *def, const char *resource,
+                               GError **error)
+{
+        gint64 end = g_get_monotonic_time() + CONNECT_TIMEOUT_S * G_USEC_PER_SEC;
+        gboolean said = FALSE;
+
+        for (;;) {
+                DgFacts facts = { 0 };
+
+                if (!dg_facts_gather(site, def, &facts, error))
+                        return FALSE;
+                if (facts.conn == DG_CONN_CONNECTED)
+                        return TRUE;
+                if (interrupted || g_get_monotonic_time() > end) {
+                        g_set_error(error, HAM_ERROR, HAM_ERROR_FAILED,
+                                    "%s: the peer did not connect within %d s (connection %s); check the "
+                                    "replication network and the peer's DRBD (dgctl status)",
+                                    resource, CONNECT_TIMEOUT_S, dg_conn_name(facts.conn));
+                        return FALSE;
+                }
+                if (!said)
+                        fprintf(stderr, "hactl: waiting for %s to connect to the peer (%s)\n", resource,
+                                dg_conn_name(facts.conn));
+                said = TRUE;
+                g_usleep(G_USEC_PER_SEC / 2);
+        }
+}
+
 static gboolean run_dg(const DgSite *site, const DgVolumeDef *def, gboolean promote, GError **error)
 {
         DgFacts facts = { 0 };
@@ -423,7 +455,7 @@ static int cmd_create(CmdArgs *a)
         if (!(config = ham_guest_create_config(plan, device, &error)))
                 goto abort;
         fprintf(stderr, "hactl: %s is %s; this node becomes the source of the initial sync\n", resource, device);
-        if (!run_dg(site, &def, TRUE, &error) || interrupted)
+        if (!wait_connected(site, &def, resource, &error) || !run_dg(site, &def, TRUE, &error) || interrupted)
                 goto abort;
         if (plan->image) {
                 const char *argv[] = { "qemu-img", "convert", "-p", "-n", "-t", "none", "-O", "raw",

@@ -39,6 +39,8 @@ G_BEGIN_DECLS
 /** Default time limits (ms): a service probe, a guest that never starts. */
 #define HAM_TL_PROBE_TIMEOUT_MS (300 * 1000)
 #define HAM_TL_START_TIMEOUT_MS (900 * 1000)
+/** How long before its record a DRBD promotion may come and still be its. */
+#define HAM_TL_PROMOTE_EARLY_MS (60 * 1000)
 
 typedef enum {
         HAM_TL_NODE_LOST,          /**< node left the membership; guests: what ran there */

@@ -270,12 +270,15 @@ static gboolean sync_node(Record *r, const NodeState *n)
 }
 
 /* A promotion that came before its record belongs to it when it is on
- * another node than the lost one and not older than a start may take. */
+ * another node than the lost one and only just before (events of one
+ * failover reach hamgrd in any order, but within seconds). An older one was
+ * of something else, e.g. a restart in place, and would make the record
+ * begin minutes early. */
 static void take_pending(HamTimeline *tl, Record *r, gint64 begin)
 {
         Pending *p = g_hash_table_lookup(tl->promoted, r->guest);
         if (!p || (r->from && g_str_equal(p->node, r->from)) ||
-            (r->to && !g_str_equal(p->node, r->to)) || p->at < begin - tl->start_timeout)
+            (r->to && !g_str_equal(p->node, r->to)) || p->at < begin - HAM_TL_PROMOTE_EARLY_MS)
                 return;
         set_min(&r->t[STEP_DRBD_PROMOTED], p->at);
         if (!r->to)

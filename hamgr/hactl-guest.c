@@ -233,7 +233,11 @@ static gboolean wait_connected(const DgSite *site, const DgVolumeDef *def, const
                         return FALSE;
                 if (facts.conn == DG_CONN_CONNECTED)
                         return TRUE;
-                if (interrupted || g_get_monotonic_time() > end) {
+                if (interrupted) {
+                        g_set_error(error, HAM_ERROR, HAM_ERROR_FAILED, "interrupted while %s connected", resource);
+                        return FALSE;
+                }
+                if (g_get_monotonic_time() > end) {
                         g_set_error(error, HAM_ERROR, HAM_ERROR_FAILED,
                                     "%s: the peer did not connect within %d s (connection %s); check the "
                                     "replication network and the peer's DRBD (dgctl status)",

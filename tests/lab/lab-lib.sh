@@ -18,7 +18,26 @@ fail() {
                 echo "---- console tail of $n"
                 tail -n 25 "$LAB_STATE/$n/console.log" 2>/dev/null || echo "(no console log)"
         done
+        fail_diag
         exit 1
+}
+# What a failed check leaves to read besides the consoles: who powered what
+# off (the BMCs' log), and why, as each reachable node's cluster logs say:
+# the scheduler's fencing and recovery decisions, lost members, failed
+# operations. A fenced node boots with a fresh root, so its survivor's log
+# is often the only account. Bounded: a hung node costs 15 s at most.
+fail_diag() {
+        local n b
+        for b in "$LAB_STATE"/bmc*/chassis.log; do
+                [ -r "$b" ] || continue
+                echo "---- $(basename "$(dirname "$b")") power commands"
+                grep ' set power ' "$b" | tail -n 6
+        done
+        for n in $(nodes); do
+                echo "---- $n: cluster log"
+                T=15 x "$n" sh -c "grep -hE 'will be fenced|Scheduling|Requesting fencing|Operation .* targeting|state is now lost|token timed out|Result of .* failed|unclean|error:' \
+                        /var/log/pacemaker/pacemaker.log /var/log/corosync/corosync.log 2>/dev/null | tail -n 30" 2>&1 || true
+        done
 }
 nodes() { [ -r "$LAB_STATE/nodes" ] && seq -f 'node%g' 1 "$(cat "$LAB_STATE/nodes")"; }
 # x NODE CMD...: run in a node without stdin; fails the check when the exec

@@ -81,10 +81,11 @@ gboolean ham_pcmk_guest_apply(HamPcmk *pcmk, const HamGuestSpec *spec, GError **
 
 /**
  * ham_pcmk_guest_remove:
- * Removes every resource and constraint of guest @name in one replace,
- * then deletes its primitives' operation history (crm_resource --refresh;
- * --cleanup only clears failures):
- * an instance the history shows running would otherwise be stopped as an
+ * Waits (up to 60 s) for operations in flight to finish, removes every
+ * resource and constraint of guest @name in one replace, then deletes its
+ * primitives' operation history (crm_resource --refresh; --cleanup only
+ * clears failures) until none is left (checked for 3 s, up to 60 s): an
+ * instance the history shows running would otherwise be stopped as an
  * orphan, without its parameters. HAM_ERROR_NOT_FOUND when there is none.
  */
 gboolean ham_pcmk_guest_remove(HamPcmk *pcmk, const char *name, GError **error);
@@ -157,6 +158,17 @@ gboolean ham_cib_guest_merge(xmlNode *configuration, const HamGuestSpec *spec, G
  */
 gboolean ham_cib_guest_unmerge(xmlNode *configuration, const char *name,
                                guint *ret_removed, GError **error);
+
+/**
+ * ham_cib_history_left:
+ * Which of the primitives @ids (NULL-terminated) still have operation
+ * history in the CIB's status section @status_xml (a <status> element or
+ * a whole <cib>): an lrm_resource called ID, or ID:N for a clone instance.
+ * (transfer full): "ID on NODE" strings, empty when none is left; NULL
+ * with HAM_ERROR_PARSE when @status_xml is not XML.
+ */
+GPtrArray *ham_cib_history_left(const char *status_xml, gsize len, const char *const *ids,
+                                GError **error);
 
 /** ham_xml_to_string: (transfer full) @node serialized, indented. */
 char *ham_xml_to_string(xmlNode *node);

@@ -726,3 +726,47 @@ GPtrArray *ham_cib_volumes_parse(const char *xml, gsize len, GError **error)
         }
         return g_steal_pointer(&out);
 }
+
+/* ---- operation history -------------------------------------------------------------- */
+
+static gboolean history_id_matches(const char *rsc, const char *const *ids)
+{
+        for (const char *const *id = ids; *id; id++) {
+                gsize n = strlen(*id);
+                /* An anonymous clone's instance may be recorded as ID:N. */
+                if (strncmp(rsc, *id, n) == 0 && (rsc[n] == '\0' || rsc[n] == ':'))
+                        return TRUE;
+        }
+        return FALSE;
+}
+
+static void history_walk(xmlNode *node, const char *uname, const char *const *ids, GPtrArray *out)
+{
+        for (xmlNode *c = node; c; c = c->next) {
+                if (c->type != XML_ELEMENT_NODE)
+                        continue;
+                if (ham_xml_is(c, "node_state")) {
+                        g_autofree char *u = ham_xml_prop(c, "uname");
+                        history_walk(c->children, u ? u : "?", ids, out);
+                } else if (ham_xml_is(c, "lrm_resource")) {
+                        g_autofree char *id = ham_xml_prop(c, "id");
+                        if (id && history_id_matches(id, ids))
+                                g_ptr_array_add(out, g_strdup_printf("%s on %s", id, uname ? uname : "?"));
+                } else {
+                        history_walk(c->children, uname, ids, out);
+                }
+        }
+}
+
+GPtrArray *ham_cib_history_left(const char *status_xml, gsize len, const char *const *ids,
+                                GError **error)
+{
+        g_autoptr(xmlDoc) doc = ham_xml_parse(status_xml, len, "the CIB's status section", error);
+        GPtrArray *out;
+
+        if (!doc)
+                return NULL;
+        out = g_ptr_array_new_with_free_func(g_free);
+        history_walk(xmlDocGetRootElement(doc), NULL, ids, out);
+        return out;
+}

@@ -363,32 +363,84 @@ static void guest_primitive_ids(xmlNode *node, const char *name, GPtrArray *out)
         }
 }
 
+/* crm_resource ARGS...: TRUE when it exited 0; its stderr goes to the log. */
+static gboolean crm_resource(const char *a1, const char *a2, const char *a3)
+{
+        const char *argv[] = { "crm_resource", a1, a2, a3, NULL };
+        g_autofree char *out = NULL, *err = NULL;
+        int status;
+
+        if (pk_spawn_sync(argv, &out, &err, &status, NULL) && status == 0)
+                return TRUE;
+        g_info("crm_resource %s %s %s failed: %s", a1, a2 ? a2 : "", a3 ? a3 : "",
+               err && *err ? g_strstrip(err) : "(no message)");
+        return FALSE;
+}
+
+/* Deletes the operation history of @ids (NULL-terminated primitive ids,
+ * no longer configured) until the status section has none for
+ * HISTORY_CLEAN_POLLS polls in a row, or HISTORY_WAIT_S pass.
+ *
+ * Why: an instance recorded as running there is an orphan Pacemaker stops,
+ * without its parameters: the drbd agent's stop fails and the node is
+ * fenced. That happens when the objects went while Pacemaker acted on
+ * nothing (no fence device yet) and a device is added later. One refresh
+ * is not enough: the result of a probe still running when the history was
+ * deleted (say, after a crm_resource --cleanup moments before) is recorded
+ * afterwards and brings the history back. Hence the settle before the
+ * removal and the polls after it. */
+#define HISTORY_WAIT_S 60
+#define HISTORY_CLEAN_POLLS 3
+static void forget_history(HamPcmk *pcmk, const char *const *ids)
+{
+        gint64 end = pk_now_ms() + HISTORY_WAIT_S * 1000;
+        guint clean = 0;
+
+        while (clean < HISTORY_CLEAN_POLLS) {
+                g_autoptr(GError) e = NULL;
+                g_autofree char *status = ham_pcmk_query_xml(pcmk, "status", &e);
+                g_autoptr(GPtrArray) left = status ? ham_cib_history_left(status, strlen(status), ids, &e) : NULL;
+
+                if (!left) {
+                        g_info("reading the CIB's status section failed: %s", e->message);
+                } else if (left->len == 0) {
+                        clean++;
+                } else {
+                        clean = 0;
+                        if (pk_now_ms() > end) {
+                                g_warning("Pacemaker still holds operation history of %s after %d s; if "
+                                          "crm_mon shows it as an orphan, clear it with crm_resource "
+                                          "--refresh --resource ID", (const char *)left->pdata[0],
+                                          HISTORY_WAIT_S);
+                                return;
+                        }
+                        for (const char *const *id = ids; *id; id++)
+                                crm_resource("--refresh", "--resource", *id);
+                }
+                if (clean < HISTORY_CLEAN_POLLS)
+                        g_usleep(G_USEC_PER_SEC);
+        }
+}
+
 gboolean ham_pcmk_guest_remove(HamPcmk *pcmk, const char *name, GError **error)
 {
-        g_autoptr(xmlDoc) doc = query_doc(pcmk, "configuration", error);
+        g_autoptr(xmlDoc) doc = NULL;
         g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
         guint n;
 
+        /* Operations in flight finish first (bounded: a busy cluster is
+         * not waited for long), so fewer results come back after the
+         * history is gone. */
+        crm_resource("--wait", "--timeout=60s", NULL);
+        doc = query_doc(pcmk, "configuration", error);
         if (!doc)
                 return FALSE;
         guest_primitive_ids(xmlDocGetRootElement(doc), name, ids);
         if (!ham_cib_guest_unmerge(xmlDocGetRootElement(doc), name, &n, error) ||
             !replace_configuration(pcmk, xmlDocGetRootElement(doc), error))
                 return FALSE;
-        /* Their operation history stays in the status section. An instance
-         * recorded as running there is an orphan Pacemaker stops, without
-         * its parameters: the drbd agent's stop fails and the node is
-         * fenced. That happens when the objects went while Pacemaker acted
-         * on nothing (no fence device yet) and a device is added later. So
-         * the history goes too; failing to clear it is not fatal. */
-        for (guint i = 0; i < ids->len; i++) {
-                const char *argv[] = { "crm_resource", "--refresh", "--resource", ids->pdata[i], NULL };
-                g_autofree char *out = NULL, *err = NULL;
-                int status;
-                if (!pk_spawn_sync(argv, &out, &err, &status, NULL) || status != 0)
-                        g_info("crm_resource --refresh --resource %s failed; its history stays",
-                               (const char *)ids->pdata[i]);
-        }
+        g_ptr_array_add(ids, NULL);
+        forget_history(pcmk, (const char *const *)ids->pdata);
         return TRUE;
 }
 

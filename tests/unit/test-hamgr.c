@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Unit tests of libhamgr's pure parts: plastik.conf, the plan, allocation. */
+/* Unit tests of libhamgr's pure parts: plastik.conf, the plan, allocation,
+ * the CIB status section's operation history. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -12,6 +13,7 @@
 
 #include "ham.h"
 #include "ham-internal.h"
+#include "ham-pcmk.h"
 
 static HamConf *sample_conf(void)
 {
@@ -291,6 +293,45 @@ static void test_generated_secrets(void **state)
         assert_int_equal(g_bytes_get_size(key), HAM_AUTHKEY_LEN);
 }
 
+/* The status section as Pacemaker 2.1 writes it (trimmed): an anonymous
+ * clone's instance is recorded as the primitive's id, a unique one as ID:N. */
+static const char STATUS_XML[] =
+        "<status>"
+        "<node_state id=\"1\" uname=\"node1\"><lrm id=\"1\"><lrm_resources>"
+        "<lrm_resource id=\"drbd-pk-lv1-root\" type=\"drbd\" class=\"ocf\" provider=\"linbit\">"
+        "<lrm_rsc_op id=\"drbd-pk-lv1-root_last_0\" operation=\"monitor\" rc-code=\"0\"/></lrm_resource>"
+        "<lrm_resource id=\"fence-node2\" type=\"fence_ipmilan\" class=\"stonith\"/>"
+        "</lrm_resources></lrm></node_state>"
+        "<node_state id=\"2\" uname=\"node2\"><lrm id=\"2\"><lrm_resources>"
+        "<lrm_resource id=\"drbd-pk-lv1-root:1\" type=\"drbd\" class=\"ocf\" provider=\"linbit\"/>"
+        "<lrm_resource id=\"drbd-pk-lv1-root2\" type=\"drbd\" class=\"ocf\" provider=\"linbit\"/>"
+        "<lrm_resource id=\"guest-lv1\" type=\"guest\" class=\"ocf\" provider=\"plastik\"/>"
+        "</lrm_resources></lrm></node_state>"
+        "</status>";
+
+static void test_history_left(void **state)
+{
+        g_autoptr(GError) error = NULL;
+        const char *const lv1[] = { "guest-lv1", "drbd-pk-lv1-root", NULL };
+        const char *const none[] = { "guest-other", "drbd-pk-lv1", NULL };
+        g_autoptr(GPtrArray) left = ham_cib_history_left(STATUS_XML, strlen(STATUS_XML), lv1, &error);
+        g_autoptr(GPtrArray) other = ham_cib_history_left(STATUS_XML, strlen(STATUS_XML), none, &error);
+        g_autoptr(GPtrArray) bad = NULL;
+
+        assert_non_null(left);
+        /* Instances on both nodes and the guest; drbd-pk-lv1-root2 is
+         * another primitive, not an instance. */
+        assert_int_equal(left->len, 3);
+        assert_string_equal(left->pdata[0], "drbd-pk-lv1-root on node1");
+        assert_string_equal(left->pdata[1], "drbd-pk-lv1-root:1 on node2");
+        assert_string_equal(left->pdata[2], "guest-lv1 on node2");
+        assert_non_null(other);
+        assert_int_equal(other->len, 0);
+        bad = ham_cib_history_left("<status", 7, lv1, &error);
+        assert_null(bad);
+        assert_true(g_error_matches(error, HAM_ERROR, HAM_ERROR_PARSE));
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -307,6 +348,7 @@ int main(void)
                 cmocka_unit_test(test_alloc),
                 cmocka_unit_test(test_quorum_parse),
                 cmocka_unit_test(test_generated_secrets),
+                cmocka_unit_test(test_history_left),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

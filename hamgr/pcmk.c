@@ -396,26 +396,28 @@ static void forget_history(HamPcmk *pcmk, const char *const *ids)
         gint64 end = pk_now_ms() + HISTORY_WAIT_S * 1000;
         guint clean = 0;
 
+        if (!ids[0])
+                return;
         while (clean < HISTORY_CLEAN_POLLS) {
                 g_autoptr(GError) e = NULL;
                 g_autofree char *status = ham_pcmk_query_xml(pcmk, "status", &e);
                 g_autoptr(GPtrArray) left = status ? ham_cib_history_left(status, strlen(status), ids, &e) : NULL;
 
-                if (!left) {
-                        g_info("reading the CIB's status section failed: %s", e->message);
-                } else if (left->len == 0) {
+                if (left && left->len == 0) {
                         clean++;
+                } else if (pk_now_ms() > end) {
+                        g_warning("Pacemaker may still hold operation history of %s after %d s (%s); if "
+                                  "crm_mon shows it as an orphan, clear it with crm_resource --refresh "
+                                  "--resource ID", left ? (const char *)left->pdata[0] : ids[0],
+                                  HISTORY_WAIT_S, left ? "it is there" : e->message);
+                        return;
                 } else {
                         clean = 0;
-                        if (pk_now_ms() > end) {
-                                g_warning("Pacemaker still holds operation history of %s after %d s; if "
-                                          "crm_mon shows it as an orphan, clear it with crm_resource "
-                                          "--refresh --resource ID", (const char *)left->pdata[0],
-                                          HISTORY_WAIT_S);
-                                return;
-                        }
-                        for (const char *const *id = ids; *id; id++)
-                                crm_resource("--refresh", "--resource", *id);
+                        if (!left)
+                                g_info("reading the CIB's status section failed: %s", e->message);
+                        else
+                                for (const char *const *id = ids; *id; id++)
+                                        crm_resource("--refresh", "--resource", *id);
                 }
                 if (clean < HISTORY_CLEAN_POLLS)
                         g_usleep(G_USEC_PER_SEC);

@@ -35,7 +35,7 @@ fail_diag() {
         done
         for n in $(nodes); do
                 echo "---- $n: cluster log"
-                T=15 x "$n" sh -c "grep -hE 'will be fenced|Scheduling|Requesting fencing|Operation .* targeting|state is now lost|token timed out|Result of .* failed|unclean|error:' \
+                T=15 x "$n" sh -c "grep -hE 'will be fenced|priority_delay|Scheduling|Requesting fencing|Operation .* targeting|state is now lost|token timed out|Result of .* failed|unclean|error:' \
                         /var/log/pacemaker/pacemaker.log /var/log/corosync/corosync.log 2>/dev/null | tail -n 30" 2>&1 || true
         done
 }

@@ -19,6 +19,7 @@ fail() {
                 tail -n 25 "$LAB_STATE/$n/console.log" 2>/dev/null || echo "(no console log)"
         done
         fail_diag
+        echo "---- the lab as $(lab_last_check) left it"
         exit 1
 }
 # What a failed check leaves to read besides the consoles: who powered what
@@ -98,6 +99,7 @@ fen_install() {
 quorate_on() { x "$1" crm_mon -1 --output-as=xml 2>/dev/null | grep -q 'with_quorum="true"'; }
 require_cluster() {
         require_lab
+        lab_heal
         # A node an earlier check fenced and revived may still be joining.
         until_ok 180 quorate_on node1 >/dev/null ||
                 fail "no quorate cluster in node1 (run 9-cluster-init first)"
@@ -118,20 +120,89 @@ node_snapshot() { # NODE
         if x "$1" pidof hamgrd >/dev/null; then touch "$LAB_STATE/snapshot-$1.hamgrd"; else rm -f "$LAB_STATE/snapshot-$1.hamgrd"; fi
 }
 node_revive() { # NODE: powered on (or fenced with reboot); back in the cluster
+        local other
         [ -r "$LAB_STATE/snapshot-$1.tar" ] || fail "no snapshot of $1 (node_snapshot first)"
+        other=$(node_other "$1")
+        # Back only once the other node's cluster is done with the loss, as
+        # an operator is told: a node switched on while its fencing is still
+        # due is shot again mid-boot (lab-fo-13 lost node2 that way).
+        if [ "$(node_running_stack "$1")" != yes ] && node_quorate "$other"; then
+                until_ok 300 node_gone "$other" "$1" >/dev/null ||
+                        fail "$other has not finished with $1's loss in 300 s (fencing still due?): $(node_seen "$other" "$1")"
+        fi
         [ "$("$LAB" power "$1" status)" = on ] || "$LAB" power "$1" on >/dev/null || fail "powering $1 on failed"
         until_ok 240 "$LAB" exec -n -q -t 5 "$1" -- true >/dev/null || fail "$1 does not answer after power on"
         x "$1" sh -c 'pidof corosync >/dev/null' && return 0
         "$LAB" exec -t 60 "$1" -- tar -C / -xf - <"$LAB_STATE/snapshot-$1.tar" || fail "restoring $1's cluster files failed"
         x "$1" vgchange -q -ay vglab >/dev/null 2>&1
-        "$LAB" cluster start "$1" >/dev/null || fail "starting the cluster stack on $1 failed"
-        [ -e "$LAB_STATE/snapshot-$1.hamgrd" ] && hamgrd_start "$1"
+        if [ -e "$LAB_STATE/snapshot-$1.hamgrd" ]; then
+                hamgrd_start "$1"
+                until_ok 60 x "$1" "$LAB_BUILDDIR/tests/host/ham-api-call" status >/dev/null ||
+                        fail "hamgrd on $1 does not answer: $(x "$1" tail -n 20 /var/log/hamgrd.log)"
+        fi
+        "$LAB" cluster start "$1" >/dev/null ||
+                fail "starting the cluster stack on $1 failed; $(node_other "$1") sees it as: $(node_seen "$(node_other "$1")" "$1")"
         return 0
 }
-# Who runs resource $1 per crm_mon on node $2 (empty when none).
+# lab_heal: a node an earlier check left off, or booted without its
+# cluster stack (a fenced node's fresh root), comes back from its snapshot,
+# so one check's leftovers do not fail the next; says which check left it.
+lab_heal() {
+        local n
+        for n in $(nodes); do
+                [ -r "$LAB_STATE/snapshot-$n.tar" ] || continue
+                [ "$(node_running_stack "$n")" = yes ] && continue
+                log "$n is $("$LAB" power "$n" status 2>/dev/null | sed 's/^on$/on without its cluster stack/'), as $(lab_last_check) left it: reviving it from its snapshot"
+                node_revive "$n"
+        done
+}
+# lab_last_check: the check that ran before this one and how it ended.
+lab_last_check() {
+        [ -r "$LAB_STATE/checks.log" ] || { echo "no earlier check"; return; }
+        awk -v me="$check" '$1 != me { c = $1; r = $2 } END { if (c == "") print "no earlier check"; else printf "check %s (%s)\n", c, r }' "$LAB_STATE/checks.log"
+}
+node_other() { [ "$1" = node1 ] && echo node2 || echo node1; }
+# node_running_stack NODE: "yes" when NODE answers and runs corosync.
+node_running_stack() {
+        [ "$("$LAB" power "$1" status 2>/dev/null)" = on ] &&
+                "$LAB" exec -n -q -t 10 "$1" -- sh -c 'pidof corosync >/dev/null' 2>/dev/null && echo yes || echo no
+}
+# xpath XML EXPR: the string value of an XPath expression over XML (xmllint).
+xpath() { printf '%s' "$1" | xmllint --xpath "$2" - 2>/dev/null; }
+node_quorate() { x "$1" crm_mon -1 --output-as=xml 2>/dev/null | grep -q 'with_quorum="true"'; }
+# node_seen VIA NODE: how VIA's Pacemaker sees NODE: "online=… unclean=…
+# pending-fencing=N" (for messages and node_gone).
+node_seen() {
+        local xml
+        xml=$(x "$1" crm_mon -1 --output-as=xml --include=nodes,fencing-pending 2>/dev/null) || { echo "($1 does not answer)"; return 1; }
+        echo "online=$(xpath "$xml" "string(//nodes/node[@name='$2']/@online)")" \
+                "unclean=$(xpath "$xml" "string(//nodes/node[@name='$2']/@unclean)")" \
+                "pending-fencing=$(xpath "$xml" "count(//fence_history/fence_event[@target='$2'][@status='pending'])")"
+}
+# node_gone VIA NODE: VIA's cluster has finished with NODE's loss: NODE is
+# offline, not unclean (fenced, or it left cleanly), and no fencing of it
+# is pending.
+node_gone() { [ "$(node_seen "$1" "$2")" = "online=false unclean=false pending-fencing=0" ]; }
+# fenced_count VIA NODE: successful fencings of NODE in VIA's fencer history.
+fenced_count() {
+        local xml
+        xml=$(x "$1" stonith_admin --history "$2" --output-as=xml 2>/dev/null) || { echo 0; return; }
+        xpath "$xml" "count(//fence_history/fence_event[@target='$2'][@status='success'])"
+}
+fenced_above() { [ "$(fenced_count "$1" "$2")" -gt "$3" ]; } # VIA NODE N
+# node_fenced VIA NODE BEFORE: waits (at most 300 s) until VIA's fencer has
+# more than BEFORE successful fencings of NODE; fails the check otherwise.
+# The seconds it took in FENCED_AFTER (a variable: fail in a $(...) would
+# end only the subshell).
+node_fenced() {
+        FENCED_AFTER=$(until_ok 300 fenced_above "$1" "$2" "$3") ||
+                fail "$2 was not fenced: $1's fencer history: $(x "$1" stonith_admin --history "$2" 2>&1 | tail -n 5)"
+}
+# Who runs resource $1 (Started) per crm_mon on node $2 (empty when none).
 runs_on() {
-        x "$2" crm_mon -1 --output-as=xml 2>/dev/null |
-                sed -n "/<resource id=\"$1\"/,/<\/resource>/s/.*<node name=\"\([^\"]*\)\".*/\1/p" | head -n 1
+        local xml
+        xml=$(x "$2" crm_mon -1 --output-as=xml --include=resources 2>/dev/null) || return 0
+        xpath "$xml" "string((//resources//resource[@id='$1'][@role='Started' or @role='Promoted'])[1]/node/@name)"
 }
 both_online() {
         [ "$(x "$1" crm_mon -1 --output-as=xml 2>/dev/null | grep -c '<node name=[^>]* online="true"')" = 2 ]

@@ -45,7 +45,7 @@ nodes() { [ -r "$LAB_STATE/nodes" ] && seq -f 'node%g' 1 "$(cat "$LAB_STATE/node
 # channel itself fails (exit 255/124).
 x() { "$LAB" exec -n -t "${T:-120}" "$@"; }
 require_lab() {
-        [ -e "$LAB_STATE/nodes" ] || fail "the lab is not up (did lab-up fail?)"
+        [ -e "$LAB_STATE/nodes" ] || fail "the lab is not up (did lab-01-up fail?)"
 }
 # until_ok TIMEOUT CMD...: retries CMD every second; prints seconds taken.
 until_ok() {
@@ -65,17 +65,13 @@ hamgrd_start() { # NODE
         x "$1" sh -c "setsid $LAB_BUILDDIR/hamgr/hamgrd --foreground </dev/null >>/var/log/hamgrd.log 2>&1 &" ||
                 fail "starting hamgrd on $1 failed"
 }
-# hamgrd_is NODE PYTHON-EXPR: the expression holds for NODE's status (as s).
+# hamgrd_is NODE FILTER: the jq FILTER holds (jq -e) for NODE's status;
+# node("NAME") is that node's entry (attributes {} when absent).
 hamgrd_is() {
         local js
         js=$(x "$1" "$LAB_BUILDDIR/tests/host/ham-api-call" status 2>/dev/null) || return 1
         echo "$js" >"$LAB_STATE/hamgrd-$1.json"
-        echo "$js" | python3 -c '
-import json, sys
-s = json.load(sys.stdin)
-def node(name):
-    return next((n for n in s["nodes"] if n["name"] == name), {"attributes": {}})
-sys.exit(0 if ('"$2"') else 1)'
+        echo "$js" | jq -e 'def node($n): (first(.nodes[] | select(.name == $n)) // {attributes: {}});'" $2" >/dev/null
 }
 hamgrd_wait() { # NODE TIMEOUT EXPR WHAT
         local t
@@ -84,7 +80,7 @@ hamgrd_wait() { # NODE TIMEOUT EXPR WHAT
 $(x "$1" tail -n 20 /var/log/hamgrd.log)"
         log "hamgrd on $1: $4 (${t}s)"
 }
-HAMGRD_FULL='s["corosync"]["connected"] and s["corosync"]["quorum"]["quorate"] and s["corosync"]["quorum"]["two_node"] and len(s["corosync"]["members"]) == 2 and len(s["corosync"]["hamgrd_group"]) == 2 and s["pacemaker"]["connected"] and s["dc"] in ("node1", "node2") and node("node1").get("pacemaker_online") and node("node2").get("pacemaker_online")'
+HAMGRD_FULL='.corosync.connected and .corosync.quorum.quorate and .corosync.quorum.two_node and (.corosync.members | length) == 2 and (.corosync.hamgrd_group | length) == 2 and .pacemaker.connected and (.dc == "node1" or .dc == "node2") and node("node1").pacemaker_online and node("node2").pacemaker_online'
 
 # Fencing (fencing/, hactl fence). The handlers run from a copy in the
 # node's /usr/local/sbin: DRBD calls them while I/O is frozen, and a binary
@@ -102,7 +98,7 @@ require_cluster() {
         lab_heal
         # A node an earlier check fenced and revived may still be joining.
         until_ok 180 quorate_on node1 >/dev/null ||
-                fail "no quorate cluster in node1 (run 9-cluster-init first)"
+                fail "no quorate cluster in node1 (run cluster-init first)"
 }
 
 # A node's own cluster files, kept on the machine: a fenced node boots with
@@ -159,7 +155,8 @@ lab_heal() {
 # lab_last_check: the check that ran before this one and how it ended.
 lab_last_check() {
         [ -r "$LAB_STATE/checks.log" ] || { echo "no earlier check"; return; }
-        awk -v me="$check" '$1 != me { c = $1; r = $2 } END { if (c == "") print "no earlier check"; else printf "check %s (%s)\n", c, r }' "$LAB_STATE/checks.log"
+        awk -v me="$check" '$1 != me { c = $1; r = $2 == "start" ? "did not finish" : $2 == "ok" ? "passed" : "failed" }
+                END { if (c == "") print "no earlier check"; else printf "check %s (%s)\n", c, r }' "$LAB_STATE/checks.log"
 }
 node_other() { [ "$1" = node1 ] && echo node2 || echo node1; }
 # node_running_stack NODE: "yes" when NODE answers and runs corosync.
@@ -177,7 +174,7 @@ node_seen() {
         xml=$(x "$1" crm_mon -1 --output-as=xml --include=nodes,fencing-pending 2>/dev/null) || { echo "($1 does not answer)"; return 1; }
         echo "online=$(xpath "$xml" "string(//nodes/node[@name='$2']/@online)")" \
                 "unclean=$(xpath "$xml" "string(//nodes/node[@name='$2']/@unclean)")" \
-                "pending-fencing=$(xpath "$xml" "count(//fence_history/fence_event[@target='$2'][@status='pending'])")"
+                "pending-fencing=$(xpath "$xml" "count(//fence_event[@target='$2'][@status='pending'])")"
 }
 # node_gone VIA NODE: VIA's cluster has finished with NODE's loss: NODE is
 # offline, not unclean (fenced, or it left cleanly), and no fencing of it
@@ -187,7 +184,7 @@ node_gone() { [ "$(node_seen "$1" "$2")" = "online=false unclean=false pending-f
 fenced_count() {
         local xml
         xml=$(x "$1" stonith_admin --history "$2" --output-as=xml 2>/dev/null) || { echo 0; return; }
-        xpath "$xml" "count(//fence_history/fence_event[@target='$2'][@status='success'])"
+        xpath "$xml" "count(//fence_event[@target='$2'][@status='success'])"
 }
 fenced_above() { [ "$(fenced_count "$1" "$2")" -gt "$3" ]; } # VIA NODE N
 # node_fenced VIA NODE BEFORE: waits (at most 300 s) until VIA's fencer has
@@ -217,7 +214,7 @@ bmc_sets() { grep -c ' set power ' "$LAB_STATE/bmc${1#node}/chassis.log" 2>/dev/
 
 
 # ---- the cluster as hactl builds it ------------------------------------------
-# From nothing (check 9-cluster-init, the failover checks, the demo): the
+# From nothing (check cluster-init, the failover checks, the demo): the
 # lab's own corosync config removed, a VG on each node, init on node1 with
 # two knet links (cluster and guest network), join on node2 with the token.
 
@@ -249,7 +246,7 @@ cluster_ready() {
         x node1 test -e /etc/plastik/plastik.conf && x node2 test -e /etc/plastik/plastik.conf &&
                 x node1 crm_mon -1 --output-as=xml 2>/dev/null | grep -q 'with_quorum="true"' && both_online node1
 }
-# cluster_build: the cluster as 9-cluster-init builds it, unless it is there.
+# cluster_build: the cluster as cluster-init builds it, unless it is there.
 cluster_build() {
         local token out
         cluster_ready && return 0
@@ -282,7 +279,7 @@ ocf_install() {
         local n
         [ -x "$OCF_GUEST" ] || fail "the ocf:plastik:guest agent is not built ($OCF_GUEST; OCF_GUEST=PATH names another)"
         for n in node1 node2; do
-                # rm first: 13 leaves a link to heartbeat's Dummy there, which cp
+                # rm first: status-verify leaves a link to heartbeat's Dummy there, which cp
                 # would follow and overwrite.
                 x "$n" sh -c "mkdir -p /usr/lib/ocf/resource.d/plastik && rm -f /usr/lib/ocf/resource.d/plastik/guest &&
                         cp $OCF_GUEST /usr/lib/ocf/resource.d/plastik/guest" || fail "installing the OCF agent on $n failed"

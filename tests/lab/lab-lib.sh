@@ -180,21 +180,18 @@ node_seen() {
 # offline, not unclean (fenced, or it left cleanly), and no fencing of it
 # is pending.
 node_gone() { [ "$(node_seen "$1" "$2")" = "online=false unclean=false pending-fencing=0" ]; }
-# fenced_count VIA NODE: successful fencings of NODE in VIA's fencer history.
-fenced_count() {
-        local xml
-        xml=$(x "$1" stonith_admin --history "$2" --output-as=xml 2>/dev/null) || { echo 0; return; }
-        xpath "$xml" "count(//fence_event[@target='$2'][@status='success'])"
-}
-fenced_above() { [ "$(fenced_count "$1" "$2")" -gt "$3" ]; } # VIA NODE N
-# node_fenced VIA NODE BEFORE: waits (at most 300 s) until VIA's fencer has
-# more than BEFORE successful fencings of NODE; fails the check otherwise.
-# The seconds it took in FENCED_AFTER (a variable: fail in a $(...) would
-# end only the subshell).
+# node_fenced VIA NODE BEFORE: waits (at most 300 s) until NODE's BMC has
+# carried out more than BEFORE (bmc_sets) power commands and VIA's cluster
+# is done with NODE (node_gone: after a loss only a confirmed fencing makes
+# a node clean again); fails the check otherwise. The seconds it took in
+# FENCED_AFTER (a variable: fail in a $(...) would end only the subshell).
+# Not the fencer's history: it keeps one successful entry per target and
+# action, so a second fencing of the same node is not counted there.
 node_fenced() {
-        FENCED_AFTER=$(until_ok 300 fenced_above "$1" "$2" "$3") ||
-                fail "$2 was not fenced: $1's fencer history: $(x "$1" stonith_admin --history "$2" 2>&1 | tail -n 5)"
+        FENCED_AFTER=$(until_ok 300 fenced_since "$1" "$2" "$3") ||
+                fail "$2 was not fenced: its BMC carried out $(bmc_sets "$2") power commands (before: $3); $1 sees it as $(node_seen "$1" "$2"); $1's fencer history: $(x "$1" stonith_admin --history "$2" --verbose 2>&1 | tail -n 5)"
 }
+fenced_since() { [ "$(bmc_sets "$2")" -gt "$3" ] && node_gone "$1" "$2"; } # VIA NODE BEFORE
 # Who runs resource $1 (Started) per crm_mon on node $2 (empty when none).
 runs_on() {
         local xml

@@ -45,6 +45,13 @@ gboolean dg_lvm_run(const char *const *argv, char **ret_report, GError **error);
  */
 gboolean dg_res_parse_ids(const char *text, guint *ret_minor, guint *ret_port, GError **error);
 
+/**
+ * dg_lv_activate_argv:
+ * The LVM command dg_lv_activate() runs: lvchange --activate y VG/NAME
+ * (without the leading "lvm"). (transfer full): g_strfreev().
+ */
+char **dg_lv_activate_argv(const char *vg, const char *name);
+
 /** dg_lv_no_space_message: "volume group VG has X free, need Y". (transfer full). */
 char *dg_lv_no_space_message(const char *vg, guint64 free_bytes, guint64 need);
 

@@ -221,6 +221,16 @@ gboolean dg_lv_grow(const char *vg, const char *name, guint64 size, GError **err
 /** dg_lv_remove: removes @vg/@name; NOT_FOUND when absent. */
 gboolean dg_lv_remove(const char *vg, const char *name, GError **error);
 
+/**
+ * dg_lv_activate:
+ * Activates @vg/@name (`lvchange --activate y VG/NAME`) so /dev/VG/NAME
+ * exists; does nothing when it is active already. An LV is inactive after
+ * a boot without LVM autoactivation (no udev, or autoactivation disabled).
+ * Activation writes nothing to the volume. NOT_FOUND when absent; COMMAND,
+ * naming the LV and the command to run by hand, when LVM refuses.
+ */
+gboolean dg_lv_activate(const char *vg, const char *name, GError **error);
+
 /* ---- DRBD state model (drbdsetup events2) --------------------------------- */
 
 typedef enum {

@@ -451,3 +451,56 @@ gboolean dg_lv_remove(const char *vg, const char *name, GError **error)
         const char *argv[] = { "lvremove", "-f", path, NULL };
         return dg_lvm_run(argv, NULL, error);
 }
+
+char **dg_lv_activate_argv(const char *vg, const char *name)
+{
+        g_autofree char *path = g_strdup_printf("%s/%s", vg, name);
+        const char *argv[] = { "lvchange", "--activate", "y", path, NULL };
+
+        return g_strdupv((char **)argv);
+}
+
+/*
+ * A node that booted without LVM autoactivation (no udev, or
+ * auto_activation_volume_list excluding the VG) has every LV inactive: no
+ * /dev/VG/NAME, so drbdmeta and drbdadm cannot open it. Activating creates
+ * the device-mapper mapping and the node; it writes nothing to the LV.
+ */
+gboolean dg_lv_activate(const char *vg, const char *name, GError **error)
+{
+        g_autoptr(GPtrArray) lvs = NULL;
+        g_autoptr(GError) err = NULL;
+        g_auto(GStrv) argv = NULL;
+        g_autofree char *cmd = NULL;
+        const DgLvInfo *lv;
+
+        if (!check_vg_name(vg, error) || !check_lv_name(name, error) || !(lvs = dg_lv_list(vg, FALSE, error)))
+                return FALSE;
+        if (!(lv = find_lv(lvs, name))) {
+                g_set_error(error, DG_ERROR, DG_ERROR_NOT_FOUND, "logical volume %s/%s does not exist", vg, name);
+                return FALSE;
+        }
+        if (lv->active)
+                return TRUE;
+        argv = dg_lv_activate_argv(vg, name);
+        cmd = g_strjoinv(" ", argv);
+        if (!dg_lvm_run((const char *const *)argv, NULL, &err)) {
+                g_set_error(error, DG_ERROR, DG_ERROR_COMMAND,
+                            "logical volume %s/%s is inactive and cannot be activated: %s; fix what LVM says "
+                            "(e.g. a missing physical volume), then activate it with '%s'",
+                            vg, name, err->message, cmd);
+                return FALSE;
+        }
+        /* An LV that activation/volume_list in lvm.conf leaves out is
+         * skipped with success and no error; only asking again tells. */
+        g_clear_pointer(&lvs, g_ptr_array_unref);
+        if (!(lvs = dg_lv_list(vg, FALSE, error)))
+                return FALSE;
+        if ((lv = find_lv(lvs, name)) && lv->active)
+                return TRUE;
+        g_set_error(error, DG_ERROR, DG_ERROR_COMMAND,
+                    "logical volume %s/%s is still inactive after '%s' succeeded; activation/volume_list "
+                    "in lvm.conf probably leaves it out: add the volume group %s to it",
+                    vg, name, cmd, vg);
+        return FALSE;
+}

@@ -284,6 +284,29 @@ static void test_render_refuses_bad_def(void **state)
         assert_true(g_error_matches(error, DG_ERROR, DG_ERROR_INVALID));
 }
 
+static void test_lv_activate_argv(void **state)
+{
+        g_auto(GStrv) argv = dg_lv_activate_argv("vglab", "pk-web1-root");
+        g_autofree char *line = g_strjoinv(" ", argv);
+
+        assert_string_equal(line, "lvchange --activate y vglab/pk-web1-root");
+        assert_int_equal(g_strv_length(argv), 4);
+}
+
+/* Bad names are refused before LVM is asked, as for the other LV commands. */
+static void test_lv_activate_bad_names(void **state)
+{
+        g_autoptr(GError) error = NULL;
+
+        assert_false(dg_lv_activate("vg lab", "pk-web1-root", &error));
+        assert_true(g_error_matches(error, DG_ERROR, DG_ERROR_INVALID));
+        assert_non_null(strstr(error->message, "not a volume group name"));
+        g_clear_error(&error);
+        assert_false(dg_lv_activate("vglab", "pk web1", &error));
+        assert_true(g_error_matches(error, DG_ERROR, DG_ERROR_INVALID));
+        assert_non_null(strstr(error->message, "not a logical volume name"));
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -298,6 +321,8 @@ int main(void)
                 cmocka_unit_test(test_volume_def),
                 cmocka_unit_test(test_res_ids),
                 cmocka_unit_test(test_render_refuses_bad_def),
+                cmocka_unit_test(test_lv_activate_argv),
+                cmocka_unit_test(test_lv_activate_bad_names),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -393,6 +393,8 @@ void dg_events_watch_stop(DgEventsWatch *watch);
 typedef struct {
         gboolean lv_exists;
         guint64 lv_size;          /**< bytes, when lv_exists */
+        gboolean lv_activated;    /**< the LV was inactive and gathering activated
+                                       it (see dg_facts_gather()) */
         gboolean res_exists;
         gboolean res_current;     /**< the .res file equals the rendered text */
         gboolean md_exists;       /**< DRBD metadata found on the LV */
@@ -406,6 +408,20 @@ typedef struct {
         guint64 vg_extent;        /**< the VG's extent size */
 } DgFacts;
 
+/**
+ * dg_facts_gather:
+ * What this node has for @def: the LV (LVM), the .res file, DRBD metadata
+ * on the LV (drbdmeta) and the kernel's state (drbdsetup events2 --now).
+ *
+ * Gathering may change one thing: when the volume's own LV exists but is
+ * inactive, as after a boot without LVM autoactivation (no udev, or
+ * autoactivation disabled), it is activated (dg_lv_activate()) and
+ * @ret_facts->lv_activated is TRUE. Without its device node drbdmeta cannot
+ * tell whether the LV holds metadata and drbdadm cannot attach it, so no
+ * plan could work; activation writes nothing to the LV. Callers say so
+ * when lv_activated is set. Other LVs are left alone. An LV that cannot be
+ * activated is an error naming it (DG_ERROR_COMMAND).
+ */
 gboolean dg_facts_gather(const DgSite *site, const DgVolumeDef *def,
                          DgFacts *ret_facts, GError **error);
 

@@ -267,6 +267,25 @@ static gboolean build_def(const DgSite *site, CmdArgs *a, gboolean need_ids, DgV
         return dg_volume_def_validate(def, error);
 }
 
+/*
+ * The facts of a volume. Gathering activates the volume's LV when it is
+ * inactive (dg_facts_gather()); that changes the node, if not its data, so
+ * it is said, dry run or not.
+ */
+static gboolean gather(const DgSite *site, const DgVolumeDef *def, DgFacts *facts, GError **error)
+{
+        g_autofree char *res = NULL;
+
+        if (!dg_facts_gather(site, def, facts, error))
+                return FALSE;
+        if (facts->lv_activated) {
+                res = dg_resource_name(def->guest, def->volume, NULL);
+                fprintf(stderr, "dgctl: activated LV %s/%s (it was inactive, e.g. after a boot without LVM "
+                        "autoactivation)\n", dg_site_local(site)->vg, res);
+        }
+        return TRUE;
+}
+
 static void print_progress(guint index, guint total, const DgStep *step, gpointer user_data)
 {
         fprintf(stderr, "dgctl: [%u/%u] %s\n", index + 1, total, step->summary);
@@ -345,7 +364,7 @@ static int cmd_create(const DgSite *site, CmdArgs *a, gboolean grow)
         if (!grow && (!(a->given & OPT_MINOR) || !(a->given & OPT_PORT)))
                 return usage_error("--minor and --port are required; usage: dgctl volume create GUEST VOLUME "
                                    "--size S --minor M --port P [--dry-run]");
-        if (!build_def(site, a, grow, &def, &from_res, &error) || !dg_facts_gather(site, &def, &facts, &error))
+        if (!build_def(site, a, grow, &def, &from_res, &error) || !gather(site, &def, &facts, &error))
                 return report(error);
         res = dg_resource_name(def.guest, def.volume, NULL);
         if (grow && !facts.lv_exists) {
@@ -385,7 +404,7 @@ static int cmd_simple(const DgSite *site, CmdArgs *a, const char *what)
         g_autofree char *res = NULL, *done = NULL;
         DgFacts facts;
 
-        if (!build_def(site, a, TRUE, &def, NULL, &error) || !dg_facts_gather(site, &def, &facts, &error))
+        if (!build_def(site, a, TRUE, &def, NULL, &error) || !gather(site, &def, &facts, &error))
                 return report(error);
         res = dg_resource_name(def.guest, def.volume, NULL);
         if (g_str_equal(what, "remove")) {
@@ -451,7 +470,7 @@ static int cmd_sync(const DgSite *site, CmdArgs *a)
         DgFacts facts;
         gboolean tty = isatty(fileno(stderr));
 
-        if (!build_def(site, a, TRUE, &def, NULL, &error) || !dg_facts_gather(site, &def, &facts, &error))
+        if (!build_def(site, a, TRUE, &def, NULL, &error) || !gather(site, &def, &facts, &error))
                 return report(error);
         res = dg_resource_name(def.guest, def.volume, NULL);
         if (facts.up && facts.disk == DG_DISK_UPTODATE && facts.peer_disk == DG_DISK_UPTODATE) {

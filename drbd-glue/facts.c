@@ -72,8 +72,15 @@ gboolean dg_facts_gather(const DgSite *site, const DgVolumeDef *def, DgFacts *re
                 if (g_str_equal(lv->name, res)) {
                         f.lv_exists = TRUE;
                         f.lv_size = lv->size;
+                        f.lv_activated = !lv->active;
                 }
         }
+        /* An inactive LV (a boot without LVM autoactivation) has no device
+         * node: drbdmeta below and the plan's drbdadm could not open it.
+         * Activating writes nothing to it, so the facts stay facts; the
+         * caller says that it happened. */
+        if (f.lv_activated && !dg_lv_activate(local->vg, res, error))
+                return FALSE;
 
         path = dg_res_path(site, def);
         if (g_file_get_contents(path, &text, NULL, NULL)) {
@@ -130,10 +137,12 @@ static const char *conn_name(int v) { return dg_conn_name((DgConnState)v); }
 
 gboolean dg_facts_from_json(json_object *obj, DgFacts *ret_facts, GError **error)
 {
-        static const char *const bools[] = { "lv_exists", "res_exists", "res_current", "md_exists", "up" };
+        static const char *const bools[] = { "lv_exists", "lv_activated", "res_exists", "res_current",
+                                             "md_exists", "up" };
         static const char *const sizes[] = { "lv_size", "dev_size", "vg_free", "vg_extent" };
         DgFacts f = { 0 };
-        gboolean *bool_fields[] = { &f.lv_exists, &f.res_exists, &f.res_current, &f.md_exists, &f.up };
+        gboolean *bool_fields[] = { &f.lv_exists, &f.lv_activated, &f.res_exists, &f.res_current, &f.md_exists,
+                                    &f.up };
         guint64 *size_fields[] = { &f.lv_size, &f.dev_size, &f.vg_free, &f.vg_extent };
         struct { const char *key; const char *(*name_of)(int); int n; int *field; } enums[] = {
                 { "role", role_name, DG_ROLE_SECONDARY + 1, (int *)&f.role },
@@ -200,6 +209,7 @@ json_object *dg_facts_to_json(const DgFacts *f)
 
         json_object_object_add(o, "lv_exists", json_object_new_boolean(f->lv_exists));
         json_object_object_add(o, "lv_size", json_object_new_int64((gint64)f->lv_size));
+        json_object_object_add(o, "lv_activated", json_object_new_boolean(f->lv_activated));
         json_object_object_add(o, "res_exists", json_object_new_boolean(f->res_exists));
         json_object_object_add(o, "res_current", json_object_new_boolean(f->res_current));
         json_object_object_add(o, "md_exists", json_object_new_boolean(f->md_exists));

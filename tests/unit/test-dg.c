@@ -10,6 +10,7 @@
 
 #include "dg.h"
 #include "dg-volume-internal.h"
+#include "pk.h"
 
 #define SITE_OK \
         "[site]\nsecret=0123456789abcdefXYZ\n" \
@@ -307,6 +308,34 @@ static void test_lv_activate_bad_names(void **state)
         assert_non_null(strstr(error->message, "not a logical volume name"));
 }
 
+static void test_facts_json_lv_activated(void **state)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(json_object) obj = NULL, bad = NULL;
+        DgFacts in = { .lv_exists = TRUE, .lv_size = 71303168, .lv_activated = TRUE, .md_exists = TRUE,
+                       .vg_free = 8577351680, .vg_extent = 4194304 };
+        DgFacts out;
+        json_object *v;
+
+        obj = dg_facts_to_json(&in);
+        assert_true(json_object_object_get_ex(obj, "lv_activated", &v));
+        assert_true(json_object_get_boolean(v));
+        assert_true(dg_facts_from_json(obj, &out, &error));
+        assert_true(out.lv_activated);
+        assert_true(out.lv_exists);
+        assert_int_equal(out.lv_size, 71303168);
+
+        /* Absent: the LV was active (or absent) and nothing was done. */
+        json_object_object_del(obj, "lv_activated");
+        assert_true(dg_facts_from_json(obj, &out, &error));
+        assert_false(out.lv_activated);
+
+        bad = json_tokener_parse("{\"lv_activated\": \"yes\"}");
+        assert_false(dg_facts_from_json(bad, &out, &error));
+        assert_true(g_error_matches(error, DG_ERROR, DG_ERROR_INVALID));
+        assert_string_equal(error->message, "facts: lv_activated must be true or false");
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -323,6 +352,7 @@ int main(void)
                 cmocka_unit_test(test_render_refuses_bad_def),
                 cmocka_unit_test(test_lv_activate_argv),
                 cmocka_unit_test(test_lv_activate_bad_names),
+                cmocka_unit_test(test_facts_json_lv_activated),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -46,6 +46,7 @@ typedef struct {
         char *error;
         GPtrArray *created;  /* PREPARE: DgVolumeDef* this job created */
         GPtrArray *done;     /* names of resources removed / ensured */
+        GPtrArray *activated; /* "VG/LV" of inactive LVs that gathering activated */
 } Job;
 
 typedef enum { MT_WORKING, MT_PREPARED, MT_FAILED, MT_UNDOING } MemberState;
@@ -217,6 +218,7 @@ static Job *job_new(HamVolumes *v, JobKind kind, DgSite *site, const char *txn, 
         j->defs = g_ptr_array_new_with_free_func(def_free);
         j->created = g_ptr_array_new_with_free_func(def_free);
         j->done = g_ptr_array_new_with_free_func(g_free);
+        j->activated = g_ptr_array_new_with_free_func(g_free);
         return j;
 }
 
@@ -228,6 +230,7 @@ static void job_free(Job *j)
         g_ptr_array_unref(j->defs);
         g_ptr_array_unref(j->created);
         g_ptr_array_unref(j->done);
+        g_ptr_array_unref(j->activated);
         g_free(j->error);
         g_free(j);
 }
@@ -239,13 +242,27 @@ static void job_push(HamVolumes *v, Job *j)
 
 /* ---- worker side (the only thread that runs LVM and DRBD) ---------------------- */
 
-static gboolean ensure_one(const DgSite *site, const DgVolumeDef *def, gboolean only_missing,
+/* dg_facts_gather() activates the volume's LV when a boot left it inactive;
+ * the job notes it and job_done() logs it. */
+static gboolean gather(Job *j, const DgVolumeDef *def, DgFacts *facts, GError **error)
+{
+        if (!dg_facts_gather(j->site, def, facts, error))
+                return FALSE;
+        if (facts->lv_activated) {
+                g_autofree char *res = dg_resource_name(def->guest, def->volume, NULL);
+                g_ptr_array_add(j->activated, g_strdup_printf("%s/%s", dg_site_local(j->site)->vg, res));
+        }
+        return TRUE;
+}
+
+static gboolean ensure_one(Job *j, const DgVolumeDef *def, gboolean only_missing,
                            gboolean *ret_created, gboolean *ret_ran, GError **error)
 {
+        const DgSite *site = j->site;
         DgFacts facts;
         g_autoptr(DgPlan) plan = NULL;
 
-        if (!dg_facts_gather(site, def, &facts, error))
+        if (!gather(j, def, &facts, error))
                 return FALSE;
         *ret_created = ham_member_creates(&facts);
         *ret_ran = FALSE;
@@ -260,12 +277,13 @@ static gboolean ensure_one(const DgSite *site, const DgVolumeDef *def, gboolean 
         return dg_plan_execute(site, def, plan, NULL, NULL, error);
 }
 
-static gboolean remove_one(const DgSite *site, const DgVolumeDef *def, GError **error)
+static gboolean remove_one(Job *j, const DgVolumeDef *def, GError **error)
 {
+        const DgSite *site = j->site;
         DgFacts facts;
         g_autoptr(DgPlan) plan = NULL;
 
-        if (!dg_facts_gather(site, def, &facts, error))
+        if (!gather(j, def, &facts, error))
                 return FALSE;
         plan = dg_plan_remove(site, def, &facts, error);
         if (!plan)
@@ -363,14 +381,14 @@ static void job_run(gpointer data, gpointer pool_data)
                         DgFacts facts;
                         /* On the undo list BEFORE it is made: a plan that fails
                          * halfway leaves parts an abort must take away. */
-                        if (!dg_facts_gather(j->site, def, &facts, &error)) {
+                        if (!gather(j, def, &facts, &error)) {
                                 j->ok = FALSE;
                                 break;
                         }
                         if (ham_member_creates(&facts))
                                 g_ptr_array_add(j->created, def_new(def->guest, def->volume,
                                                                     def->size, def->minor, def->port));
-                        j->ok = ensure_one(j->site, def, FALSE, &created, &ran, &error);
+                        j->ok = ensure_one(j, def, FALSE, &created, &ran, &error);
                 }
                 break;
         case JOB_UNDO:
@@ -378,7 +396,7 @@ static void job_run(gpointer data, gpointer pool_data)
                 for (guint i = j->defs->len; i-- > 0;) {
                         g_autoptr(GError) e = NULL;
                         const DgVolumeDef *def = j->defs->pdata[i];
-                        if (remove_one(j->site, def, &e)) {
+                        if (remove_one(j, def, &e)) {
                                 g_ptr_array_add(j->done, dg_resource_name(def->guest, def->volume, NULL));
                         } else {
                                 j->ok = FALSE;
@@ -396,7 +414,7 @@ static void job_run(gpointer data, gpointer pool_data)
                 for (guint i = 0; i < defs->len; i++) {
                         g_autoptr(GError) e = NULL;
                         const DgVolumeDef *def = defs->pdata[i];
-                        if (remove_one(j->site, def, &e)) {
+                        if (remove_one(j, def, &e)) {
                                 g_ptr_array_add(j->done, dg_resource_name(def->guest, def->volume, NULL));
                         } else {
                                 j->ok = FALSE;
@@ -412,7 +430,7 @@ static void job_run(gpointer data, gpointer pool_data)
                         const DgVolumeDef *def = j->defs->pdata[i];
                         gboolean created = FALSE, ran = FALSE;
                         g_autofree char *res = dg_resource_name(def->guest, def->volume, NULL);
-                        if (!ensure_one(j->site, def, TRUE, &created, &ran, &e)) {
+                        if (!ensure_one(j, def, TRUE, &created, &ran, &e)) {
                                 j->ok = FALSE;
                                 g_ptr_array_add(j->done, g_strdup_printf("%s: failed: %s", res,
                                                                          e->message));
@@ -1179,6 +1197,9 @@ static gboolean job_done(gpointer data)
         Job *j = data;
         HamVolumes *v = j->v;
 
+        for (guint i = 0; i < j->activated->len; i++)
+                log_event(v, "activated LV %s (it was inactive, e.g. after a boot without LVM autoactivation)",
+                          (char *)j->activated->pdata[i]);
         switch (j->kind) {
         case JOB_PREPARE: {
                 MemberTxn *t = g_hash_table_lookup(v->members, j->txn);
@@ -1271,6 +1292,50 @@ static void on_message(const HamCpgMsg *msg, const char *sender, gpointer data)
         }
 }
 
+/*
+ * A node that booted without LVM autoactivation (no udev, or autoactivation
+ * disabled) has its LVs inactive: no /dev/VG/pk-*, so Pacemaker's drbd agent
+ * cannot bring a resource up (drbdadm cannot open the disk) and nothing of
+ * ours can read the metadata. Once, before anything is served or realized,
+ * every inactive plastik LV of this node's VG is activated; activation
+ * writes nothing to a volume. Other LVs are not ours to touch. It runs here,
+ * in the main thread, because the worker has no job yet: LVM is still used
+ * by one thread at a time. A failure is logged and hamgrd goes on; the
+ * volume's own commands then name the LV again.
+ */
+static void activate_inactive_lvs(HamVolumes *v)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(DgSite) site = load_site(v, &error);
+        g_autoptr(GPtrArray) lvs = NULL;
+        const char *vg;
+
+        if (!site) {
+                /* No plastik.conf yet: no cluster, no volumes (load_conf said so). */
+                if (!g_error_matches(error, HAM_ERROR, HAM_ERROR_NOT_FOUND))
+                        log_event(v, "start-up: inactive LVs are not activated: %s", error->message);
+                return;
+        }
+        vg = dg_site_local(site)->vg;
+        if (!(lvs = dg_lv_list(vg, TRUE, &error))) {
+                log_event(v, "start-up: cannot list the LVs of volume group %s to activate inactive ones: %s",
+                          vg, error->message);
+                return;
+        }
+        for (guint i = 0; i < lvs->len; i++) {
+                const DgLvInfo *lv = lvs->pdata[i];
+                g_autoptr(GError) e = NULL;
+
+                if (lv->active)
+                        continue;
+                if (dg_lv_activate(vg, lv->name, &e))
+                        log_event(v, "start-up: activated LV %s/%s (it was inactive, e.g. after a boot "
+                                  "without LVM autoactivation)", vg, lv->name);
+                else
+                        log_event(v, "start-up: %s", e->message);
+        }
+}
+
 HamVolumes *ham_volumes_new(HamCorosync *cs, HamPcmkNotify *pcmk, HamApiServer *api,
                             const char *conf_path, guint txn_timeout_s)
 {
@@ -1285,6 +1350,7 @@ HamVolumes *ham_volumes_new(HamCorosync *cs, HamPcmkNotify *pcmk, HamApiServer *
         v->members = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, member_txn_free);
         v->recent = g_ptr_array_new_with_free_func((GDestroyNotify)ham_volume_free);
         v->log = json_object_new_array();
+        activate_inactive_lvs(v);
         ham_corosync_set_message_func(cs, on_message, v);
         return v;
 }

@@ -155,7 +155,9 @@ typedef struct HamPcmkNotify HamPcmkNotify;
  * ham_volumes_new:
  * Takes over @cs's CPG messages; realizes volumes from @conf_path's site in
  * one worker thread. @txn_timeout_s 0: HAM_TXN_TIMEOUT_S. Everything given
- * must outlive it.
+ * must outlive it. First, before it returns, it activates every inactive
+ * plastik LV ("pk-*") of this node's VG and logs each (a boot without LVM
+ * autoactivation leaves them inactive); a failure is logged, not returned.
  */
 HamVolumes *ham_volumes_new(HamCorosync *cs, HamPcmkNotify *pcmk, HamApiServer *api,
                             const char *conf_path, guint txn_timeout_s);

@@ -211,6 +211,20 @@ static gint64 image_size(const char *path, char **ret_error)
         return S_ISREG(st.st_mode) ? (gint64)st.st_size : -1;
 }
 
+/* Gathering activates the volume's LV when a boot left it inactive
+ * (dg_facts_gather()); that is said, like every other step done here. */
+static gboolean gather_facts(const DgSite *site, const DgVolumeDef *def, DgFacts *facts, GError **error)
+{
+        if (!dg_facts_gather(site, def, facts, error))
+                return FALSE;
+        if (facts->lv_activated) {
+                g_autofree char *res = dg_resource_name(def->guest, def->volume, NULL);
+                fprintf(stderr, "hactl: activated LV %s/%s (it was inactive, e.g. after a boot without LVM "
+                        "autoactivation)\n", dg_site_local(site)->vg, res);
+        }
+        return TRUE;
+}
+
 static void on_dg_step(guint index, guint total, const DgStep *step, gpointer data)
 {
         fprintf(stderr, "hactl: %s\n", step->summary);
@@ -229,7 +243,7 @@ static gboolean wait_connected(const DgSite *site, const DgVolumeDef *def, const
         for (;;) {
                 DgFacts facts = { 0 };
 
-                if (!dg_facts_gather(site, def, &facts, error))
+                if (!gather_facts(site, def, &facts, error))
                         return FALSE;
                 if (facts.conn == DG_CONN_CONNECTED)
                         return TRUE;
@@ -257,7 +271,7 @@ static gboolean run_dg(const DgSite *site, const DgVolumeDef *def, gboolean prom
         DgFacts facts = { 0 };
         g_autoptr(DgPlan) plan = NULL;
 
-        if (!dg_facts_gather(site, def, &facts, error))
+        if (!gather_facts(site, def, &facts, error))
                 return FALSE;
         /* force: the volume is fresh (Inconsistent on both nodes); this node
          * becomes the source of the initial full sync (dgctl(8), promote). */

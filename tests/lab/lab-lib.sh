@@ -130,11 +130,17 @@ node_revive() { # NODE: powered on (or fenced with reboot); back in the cluster
         until_ok 240 "$LAB" exec -n -q -t 5 "$1" -- true >/dev/null || fail "$1 does not answer after power on"
         x "$1" sh -c 'pidof corosync >/dev/null' && return 0
         "$LAB" exec -t 60 "$1" -- tar -C / -xf - <"$LAB_STATE/snapshot-$1.tar" || fail "restoring $1's cluster files failed"
-        x "$1" vgchange -q -ay vglab >/dev/null 2>&1
+        # A node boots here without udev, so nothing autoactivates its LVs.
+        # Where hamgrd is part of the node, it activates plastik's own
+        # before it serves (and before Pacemaker's drbd agent needs them,
+        # as its unit orders it): that is what is proven here. Elsewhere
+        # the lab stands in for the OS's autoactivation.
         if [ -e "$LAB_STATE/snapshot-$1.hamgrd" ]; then
                 hamgrd_start "$1"
                 until_ok 60 x "$1" "$LAB_BUILDDIR/tests/host/ham-api-call" status >/dev/null ||
                         fail "hamgrd on $1 does not answer: $(x "$1" tail -n 20 /var/log/hamgrd.log)"
+        else
+                x "$1" vgchange -q -ay >/dev/null 2>&1
         fi
         "$LAB" cluster start "$1" >/dev/null ||
                 fail "starting the cluster stack on $1 failed; $(node_other "$1") sees it as: $(node_seen "$(node_other "$1")" "$1")"

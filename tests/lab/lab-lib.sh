@@ -10,7 +10,15 @@ LAB=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lab
 LAB_STATE=${LAB_STATE:-/run/plastik-lab${PLASTIK_LAB:+-$PLASTIK_LAB}}
 LAB_NS=plastik-lab${PLASTIK_LAB:+-$PLASTIK_LAB}
 
-log() { echo "[$check] $*"; }
+# With LAB_T0 set (lab-test sets it when a check starts), a log line says
+# how far into the check it was written: the profile of a slow check.
+log() {
+        if [ -n "${LAB_T0:-}" ]; then
+                echo "[$check +$(awk -v a="$LAB_T0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }')s] $*"
+        else
+                echo "[$check] $*"
+        fi
+}
 fail() {
         echo "FAIL [$check]: $*"
         local n

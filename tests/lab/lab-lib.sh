@@ -392,8 +392,32 @@ pkmon_after_revive() {
         t1=$(until_ok 600 both_online "$other") || fail "$1 did not rejoin the cluster"
         t2=$(until_ok 900 pkmon_in_sync "$other") ||
                 fail "$PKMON_RES is not in sync after $1 came back: $(x "$other" drbdsetup status "$PKMON_RES")"
+        log "$PKMON_RES on $1, from its kernel: $(drbd_timeline "$1" "$PKMON_RES")"
         node_snapshot node1; node_snapshot node2
         PKMON_REVIVED="rejoined ${t1}s, in sync ${t2}s later"
+}
+# drbd_timeline NODE RES: when NODE's kernel (seconds since its boot) brought
+# RES up, connected it, began and ended the resync, with DRBD's own figures:
+# where the time between a node's return and "in sync" goes.
+drbd_timeline() {
+        x "$1" sh -c "dmesg; echo \"dev \$(drbdadm sh-dev $2 | sed 's,.*/,,')\"; echo \"now \$(cut -d' ' -f1 /proc/uptime)\"" \
+                2>/dev/null | awk -v r="drbd $2:" '
+                function at() { t = $0; sub(/^\[ */, "", t); sub(/\].*/, "", t); return t + 0 }
+                { line[NR] = $0 }
+                /^dev / { d = " " $2 ":" } /^now / { now = $2 }
+                END {
+                        for (i = 1; i < NR - 1; i++) {
+                                $0 = line[i]
+                                if (index($0, r) == 0 && (d == " :" || index($0, d) == 0)) continue
+                                if (/Starting worker thread/ && up == "") up = at()
+                                if (/conn\( .* -> Connected \)/) conn = at()
+                                if (/Began resync/) { began = at(); will = $0; sub(/.*\(will sync /, "", will); sub(/ \[.*/, "", will) }
+                                if (/Resync done/) { done = at(); tot = $0; sub(/.*Resync done \(/, "", tot); sub(/\).*/, "", tot) }
+                                if (/had equal checksums/) { eq = $0; sub(/.*drbd[0-9]+: */, "", eq) }
+                        }
+                        printf "up %s, connected %s, resync began %s (will sync %s), done %s (%s; %s), now %s s since boot\n",
+                                up, conn, began, will, done, tot, eq, now
+                }'
 }
 pkmon_verdict() { # WHAT: pk-check-records and the reuse check; the figures in PKMON_VERDICT
         local out rc re

@@ -142,7 +142,7 @@ node_revive() { # NODE: powered on (or fenced with reboot); back in the cluster
         other=$(node_other "$1")
         # Back only once the other node's cluster is done with the loss, as
         # an operator is told: a node switched on while its fencing is still
-        # due is shot again mid-boot (lab-fo-13 lost node2 that way).
+        # due is shot again mid-boot (status-verify once lost node2 that way).
         if [ "$(node_running_stack "$1")" != yes ] && node_quorate "$other"; then
                 until_ok 300 node_gone "$other" "$1" >/dev/null ||
                         fail "$other has not finished with $1's loss in 300 s (fencing still due?): $(node_seen "$other" "$1")"

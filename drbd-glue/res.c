@@ -16,12 +16,20 @@
 /* The activity log: 1237 extents of 4 MiB (8.4's default) keep a primary
  * crash's resync under 5 GiB while writes rarely wait for AL updates. */
 #define AL_EXTENTS 1237
-/* The resync controller, DRBD's defaults written out so a change of default
- * in a future drbd-utils does not change a running cluster. */
+/* The resync controller, written out so a change of default in a future
+ * drbd-utils does not change a running cluster. DRBD's defaults except
+ * c-min-rate: while the guest writes (a monitoring host always does),
+ * DRBD throttles resync down to c-min-rate. With the default 250 KiB/s a
+ * node back from a crash of the primary took 45 s in the lab to resync
+ * the 48 MiB its activity log marked (98 % had equal checksums: only
+ * 952 KiB crossed the link), all that time without redundancy. 10 MiB/s
+ * per volume keeps that to seconds, and a dozen volumes resyncing at once
+ * together ask for about what one gigabit link carries, so guests' own
+ * writes still get through; c-max-rate still caps each volume. */
 #define C_PLAN_AHEAD 20     /* 0.1 s units: plan 2 s ahead */
 #define C_FILL_TARGET 100   /* sectors in flight */
 #define C_MAX_RATE 102400   /* KiB/s */
-#define C_MIN_RATE 250      /* KiB/s: below this resync ignores application I/O */
+#define C_MIN_RATE 10240    /* KiB/s: resync is throttled to this while the guest writes */
 
 char *dg_lv_path(const DgNode *node, const char *res)
 {

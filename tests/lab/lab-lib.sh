@@ -303,7 +303,7 @@ ocf_install() {
         local n
         [ -x "$OCF_GUEST" ] || fail "the ocf:plastik:guest agent is not built ($OCF_GUEST; OCF_GUEST=PATH names another)"
         for n in node1 node2; do
-                # rm first: status-verify leaves a link to heartbeat's Dummy there, which cp
+                # rm first: what is there may be a link (an earlier run's link to heartbeat's Dummy, say), which cp
                 # would follow and overwrite.
                 x "$n" sh -c "mkdir -p /usr/lib/ocf/resource.d/plastik && rm -f /usr/lib/ocf/resource.d/plastik/guest &&
                         cp $OCF_GUEST /usr/lib/ocf/resource.d/plastik/guest" || fail "installing the OCF agent on $n failed"

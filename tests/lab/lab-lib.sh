@@ -423,7 +423,7 @@ drbd_timeline() {
                                 $0 = line[i]
                                 if (index($0, r) == 0 && (d == " :" || index($0, d) == 0)) continue
                                 if (/Starting worker thread/ && up == "") up = at()
-                                if (/conn\( .* -> Connected \)/) conn = at()
+                                if (/Handshake successful/ && conn == "") conn = at()
                                 if (/Began resync/) { began = at(); will = $0; sub(/.*\(will sync /, "", will); sub(/ \[.*/, "", will) }
                                 if (/Resync done/) { done = at(); tot = $0; sub(/.*Resync done \(/, "", tot); sub(/\).*/, "", tot) }
                                 if (/had equal checksums/) { eq = $0; sub(/.*drbd[0-9]+: */, "", eq) }

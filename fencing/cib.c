@@ -150,3 +150,23 @@ gboolean fen_cib_facts(const char *xml, gsize len, const char *resource, const c
         *ret_facts = f;
         return TRUE;
 }
+
+FenPeerCib fen_peer_cib_judge(const char *xml, gsize len, const char *resource, const char *clone_id,
+                              const char *here)
+{
+        g_autoptr(xmlDoc) doc = NULL;
+        g_autofree char *cid = fen_constraint_id(resource, clone_id);
+        g_autofree char *node = NULL;
+        xmlNode *obj;
+
+        if (!xml)
+                return FEN_PEER_CIB_UNREACHABLE;
+        /* An answer we cannot read proves nothing: counted as none. */
+        doc = ham_xml_parse(xml, len, "the peer's CIB", NULL);
+        if (!doc)
+                return FEN_PEER_CIB_UNREACHABLE;
+        obj = ham_xml_find_id(xmlDocGetRootElement(doc), cid);
+        if (obj && !handler_shape(obj, clone_id, &node) && g_strcmp0(node, here) == 0)
+                return FEN_PEER_CIB_HOLDS;
+        return FEN_PEER_CIB_LACKS;
+}

@@ -37,31 +37,44 @@ static FenDecision decide_unfence(const FenSituation *s)
         return d(FEN_ACT_REMOVE, FEN_EXIT_OK, "the resync is done and both disks are UpToDate: constraint removed");
 }
 
-/* The answer when the constraint is (or will be) in place. */
-static FenDecision with_constraint(const FenSituation *s, gboolean present)
+/* The constraint is in this node's CIB: look for a proof that the peer
+ * cannot be promoted with data lacking this node's writes. */
+static FenDecision with_constraint(const FenSituation *s)
 {
-        FenAction place = present ? FEN_ACT_NONE : FEN_ACT_PLACE;
-
-        if (s->peer_fenced || s->wait == FEN_WAIT_CONFIRMED)
-                return d(place, FEN_EXIT_PEER_FENCED, "the fencer confirmed the peer is fenced");
-        switch (s->peer) {
-        case FEN_PEER_ONLINE:
-                return d(place, FEN_EXIT_PEER_OUTDATED,
-                         "the peer is online in the cluster, only replication is lost: "
-                         "the constraint keeps it from promotion, its data counts as outdated");
-        case FEN_PEER_OFFLINE:
-                return d(place, FEN_EXIT_PEER_UNREACHABLE,
-                         "the peer left the cluster cleanly: the constraint keeps it from promotion");
-        case FEN_PEER_LOST:
-        case FEN_PEER_UNKNOWN:
+        if (s->fenced == FEN_FENCED_AFTER)
+                return d(FEN_ACT_NONE, FEN_EXIT_PEER_FENCED,
+                         "the fencer fenced the peer after the lost connection was established: "
+                         "it has been off since, and the constraint keeps it from promotion");
+        if (s->peer_cib == FEN_PEER_CIB_HOLDS)
+                return d(FEN_ACT_NONE, FEN_EXIT_PEER_OUTDATED,
+                         "the peer's own CIB holds the constraint: it cannot be promoted, its data "
+                         "counts as outdated");
+        if (s->timed_out)
+                return d(FEN_ACT_NONE, FEN_EXIT_FAILED,
+                         "no proof that the peer cannot be promoted (its own CIB did not show the "
+                         "constraint, the fencer did not fence it) before the timeout: I/O stays frozen; "
+                         "see plastik-fence-peer(8), RECOVERY");
+        switch (s->fenced) {
+        case FEN_FENCED_BEFORE:
+                return d(FEN_ACT_WAIT, FEN_EXIT_FAILED,
+                         "the fencer's last fencing of the peer completed before the lost connection was "
+                         "established, so it proves nothing: waiting for a new one or for the peer's CIB");
+        case FEN_FENCED_UNORDERED:
+                return d(FEN_ACT_WAIT, FEN_EXIT_FAILED,
+                         "the fencer fenced the peer, but when the lost connection was established is not "
+                         "recorded (is hamgrd running?), so it proves nothing: waiting for a new fencing or "
+                         "for the peer's CIB");
+        case FEN_FENCED_NO:
+        case FEN_FENCED_AFTER:
                 break;
         }
-        if (s->wait == FEN_WAIT_TIMEOUT)
-                return d(FEN_ACT_NONE, FEN_EXIT_PEER_UNREACHABLE,
-                         "the peer is unreachable and the fencer did not confirm it in time: "
-                         "the constraint stays");
-        return d(present ? FEN_ACT_WAIT : FEN_ACT_PLACE_WAIT, FEN_EXIT_PEER_UNREACHABLE,
-                 "the peer is unreachable: waiting for the fencer to confirm it is off");
+        if (s->peer == FEN_PEER_ONLINE)
+                return d(FEN_ACT_WAIT, FEN_EXIT_FAILED,
+                         "the peer is online in the cluster but its own CIB does not show the constraint "
+                         "yet: waiting for it");
+        return d(FEN_ACT_WAIT, FEN_EXIT_FAILED,
+                 "the peer is unreachable: waiting for the fencer to fence it, or for its own CIB to "
+                 "show the constraint");
 }
 
 FenDecision fen_decide(const FenSituation *s)
@@ -94,16 +107,21 @@ FenDecision fen_decide(const FenSituation *s)
                 return d(FEN_ACT_NONE, FEN_EXIT_FAILED,
                          "the constraint id is taken by an object the handler did not write: remove it "
                          "(cibadmin --delete) and let DRBD call the handler again");
-        if (!s->quorate && !s->peer_fenced && s->wait != FEN_WAIT_CONFIRMED)
+        if (!s->quorate && s->fenced != FEN_FENCED_AFTER)
                 return d(FEN_ACT_NONE, FEN_EXIT_FAILED,
                          "this node has no quorum: it may be the one to be fenced, no constraint placed");
 
-        return with_constraint(s, s->constraint == FEN_CONSTRAINT_HERE);
+        /* The constraint comes first: every proof below is about it. */
+        if (s->constraint == FEN_CONSTRAINT_NONE)
+                return d(FEN_ACT_PLACE, FEN_EXIT_FAILED,
+                         "placing the constraint (Promoted only on this node), then looking for a proof "
+                         "that the peer cannot be promoted");
+        return with_constraint(s);
 }
 
 const char *fen_action_name(FenAction a)
 {
-        static const char *const n[] = { "none", "place", "place+wait", "wait", "remove" };
+        static const char *const n[] = { "none", "place", "wait", "remove" };
         return (guint)a < G_N_ELEMENTS(n) ? n[a] : "?";
 }
 
@@ -135,10 +153,26 @@ FenDisk fen_disk_parse(const char *word)
         return FEN_DISK_UNKNOWN;
 }
 
-const char *fen_wait_name(FenWait w)
+const char *fen_peer_cib_name(FenPeerCib c)
 {
-        static const char *const n[] = { "not-yet", "confirmed", "timeout" };
-        return (guint)w < G_N_ELEMENTS(n) ? n[w] : "?";
+        static const char *const n[] = { "unreachable", "lacks", "holds" };
+        return (guint)c < G_N_ELEMENTS(n) ? n[c] : "?";
+}
+
+const char *fen_fenced_name(FenFenced f)
+{
+        static const char *const n[] = { "no", "before", "unordered", "after" };
+        return (guint)f < G_N_ELEMENTS(n) ? n[f] : "?";
+}
+
+FenFenced fen_fenced_order(gint64 completed_ms, gint64 connected_ms, gint64 started_ms)
+{
+        if (completed_ms <= 0)
+                return FEN_FENCED_NO;
+        if (connected_ms > 0)
+                return completed_ms > connected_ms ? FEN_FENCED_AFTER : FEN_FENCED_BEFORE;
+        /* The handler starts after the loss, and the loss after the start. */
+        return completed_ms > started_ms ? FEN_FENCED_AFTER : FEN_FENCED_UNORDERED;
 }
 
 const char *fen_mode_name(FenMode m)

@@ -34,7 +34,7 @@ typedef enum {
         FEN_EXIT_FAILED = 1,            /**< refused or could not act; DRBD keeps I/O frozen */
         FEN_EXIT_PEER_INCONSISTENT = 3,
         FEN_EXIT_PEER_OUTDATED = 4,
-        FEN_EXIT_PEER_UNREACHABLE = 5,  /**< down/unreachable, not known to be fenced */
+        FEN_EXIT_PEER_UNREACHABLE = 5,  /**< down/unreachable, not known to be fenced: never answered, DRBD would resume I/O without a proof */
         FEN_EXIT_PEER_PRIMARY = 6,      /**< the peer is Primary: refuse */
         FEN_EXIT_PEER_FENCED = 7,       /**< the fencer confirmed the peer is off */
 } FenExit;
@@ -67,44 +67,77 @@ typedef enum {
         FEN_DISK_UPTODATE,
 } FenDisk;
 
+/** The peer's own copy of the CIB, asked of the peer (not this partition's copy). */
 typedef enum {
-        FEN_WAIT_NOT_YET,   /**< first decision: nothing waited for */
-        FEN_WAIT_CONFIRMED, /**< the fencer reported the peer fenced */
-        FEN_WAIT_TIMEOUT,   /**< no confirmation within the timeout */
-} FenWait;
+        FEN_PEER_CIB_UNREACHABLE, /**< it did not answer: not in this node's membership, or down */
+        FEN_PEER_CIB_LACKS,       /**< it answered without the constraint for this node (yet) */
+        FEN_PEER_CIB_HOLDS,       /**< it answered with the constraint: Promoted only on this node */
+} FenPeerCib;
+
+/** The fencer's last completed off/reboot of the peer, against the lost connection. */
+typedef enum {
+        FEN_FENCED_NO,        /**< none on record */
+        FEN_FENCED_BEFORE,    /**< before the lost connection was established: proves nothing */
+        FEN_FENCED_UNORDERED, /**< the connection's start is unknown and it is older than the handler */
+        FEN_FENCED_AFTER,     /**< after the connection was established: the peer has been off since */
+} FenFenced;
+
+/**
+ * fen_fenced_order:
+ * Pure: orders @completed_ms (the fencing's completion, 0: none) against
+ * @connected_ms (when the connection that was lost came up, 0: unknown)
+ * and, when that is unknown, against @started_ms (this handler's start,
+ * which is after the loss). Times are wall clock in milliseconds; a tie is
+ * not "after".
+ */
+FenFenced fen_fenced_order(gint64 completed_ms, gint64 connected_ms, gint64 started_ms);
+
+/**
+ * fen_peer_cib_judge:
+ * Pure: judges the peer's answer (@xml: its CIB or its constraints
+ * section; NULL: it did not answer) for @resource's constraint allowing
+ * promotion only on @here.
+ */
+FenPeerCib fen_peer_cib_judge(const char *xml, gsize len, const char *resource, const char *clone_id,
+                              const char *here);
 
 /** Everything fen_decide() looks at. */
 typedef struct {
         FenMode mode;
         gboolean cib_reachable;
         gboolean quorate;       /**< the CIB says have-quorum */
-        FenPeer peer;
-        gboolean peer_fenced;   /**< the fencer's history: the peer fenced recently */
-        FenConstraint constraint;
+        FenPeer peer;           /**< in this node's copy of the CIB */
+        FenPeerCib peer_cib;
+        FenFenced fenced;
+        FenConstraint constraint; /**< in this node's copy of the CIB */
         FenDisk disk;           /**< this node's disk */
         FenDisk peer_disk;      /**< the peer's disk as DRBD last knew it */
         gboolean peer_primary;  /**< DRBD knows the peer as Primary */
-        FenWait wait;
+        gboolean timed_out;     /**< the handler's time is up: no more waiting */
 } FenSituation;
 
 typedef enum {
         FEN_ACT_NONE,       /**< answer at once */
-        FEN_ACT_PLACE,      /**< place the constraint, then answer */
-        FEN_ACT_PLACE_WAIT, /**< place the constraint, wait for the fencer, decide again */
-        FEN_ACT_WAIT,       /**< the constraint is there: wait for the fencer, decide again */
+        FEN_ACT_PLACE,      /**< place the constraint, look again and decide again */
+        FEN_ACT_WAIT,       /**< wait a second, look again and decide again */
         FEN_ACT_REMOVE,     /**< remove the constraint, then answer */
 } FenAction;
 
 typedef struct {
         FenAction action;
-        FenExit exit_code;  /**< the answer once the action succeeded */
+        FenExit exit_code;  /**< the answer (NONE, REMOVE); what failing to act answers (PLACE, WAIT) */
         const char *reason; /**< (transfer none): a static sentence */
 } FenDecision;
 
 /**
  * fen_decide:
- * Pure: what the handler does in @s and what it answers. When the action
- * includes waiting, the caller waits and calls again with @s->wait set.
+ * Pure: what the handler does in @s and what it answers. The fence-peer
+ * answers that let DRBD resume I/O (3, 4, 7) are given only on a proof that
+ * the peer cannot be promoted with data that lacks this node's writes:
+ * DRBD knows its disk is Outdated or Inconsistent, or the peer's own CIB
+ * holds the constraint, or the fencer fenced it after the lost connection
+ * was established. Without a proof the handler waits (FEN_ACT_WAIT) and,
+ * once @s->timed_out, answers 1: I/O stays frozen. It never answers 5.
  */
 FenDecision fen_decide(const FenSituation *s);
 
@@ -113,7 +146,8 @@ const char *fen_action_name(FenAction a);
 const char *fen_peer_name(FenPeer p);
 const char *fen_constraint_name(FenConstraint c);
 const char *fen_disk_name(FenDisk d);
-const char *fen_wait_name(FenWait w);
+const char *fen_peer_cib_name(FenPeerCib c);
+const char *fen_fenced_name(FenFenced f);
 const char *fen_mode_name(FenMode m);
 /** fen_disk_parse: DRBD's disk state word ("UpToDate", "DUnknown"...) → FenDisk. */
 FenDisk fen_disk_parse(const char *word);
@@ -180,6 +214,7 @@ typedef struct {
         FenMode mode;
         guint timeout_s;      /**< the whole run's bound; the fencer wait ends before it */
         const char *here;     /**< this node's name; NULL: uname -n */
+        const char *connected_dir; /**< hamgrd's connection records; NULL: the default */
 } FenOptions;
 
 /**

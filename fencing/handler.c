@@ -7,6 +7,7 @@
  */
 #include "fen.h"
 #include "ham-pcmk.h"
+#include "ham.h"
 #include "pk.h"
 
 #include <errno.h>
@@ -19,7 +20,6 @@
 #include <unistd.h>
 
 #define FEN_LOG_DEFAULT "/var/log/plastik-fence-peer.log"
-#define FEN_FENCED_GRACE_S 60 /* a fencing this recent counts for the link loss that called us */
 
 static const char *log_resource = "-";
 static const char *log_prog = "plastik-fence-peer";
@@ -90,43 +90,225 @@ static char *node_name(void)
         return uname(&u) < 0 ? NULL : g_strdup(u.nodename);
 }
 
-static void log_situation(const FenSituation *s, const char *peer)
+/* One run of the handler: what it was given and what it keeps between looks. */
+typedef struct {
+        const FenOptions *opts;
+        FenEnv *env;
+        char *here, *clone, *cid;
+        HamPcmk *pcmk;
+        char *peer;           /* the peer's name, from DRBD or the CIB; NULL: unknown */
+        gint64 t0;            /* monotonic ms */
+        gint64 deadline;      /* monotonic ms */
+        gint64 started_ms;    /* wall clock ms */
+        gint64 connected_ms;  /* when the lost connection came up (hamgrd's record), 0: unknown */
+        gint64 fenced_ms;     /* the peer's last completed fencing, 0: none */
+} FenRun;
+
+static void run_clear(FenRun *r)
 {
-        say(LOG_INFO,
-            "situation: %s, cib %s, quorum %s, peer %s %s%s, constraint %s, disk %s, peer disk %s%s, wait %s",
-            fen_mode_name(s->mode), s->cib_reachable ? "reachable" : "unreachable",
-            s->quorate ? "yes" : "no", peer ? peer : "(unknown)", fen_peer_name(s->peer),
-            s->peer_fenced ? " (fenced)" : "", fen_constraint_name(s->constraint),
-            fen_disk_name(s->disk), fen_disk_name(s->peer_disk),
-            s->peer_primary ? ", peer Primary" : "", fen_wait_name(s->wait));
+        g_free(r->here);
+        g_free(r->clone);
+        g_free(r->cid);
+        g_free(r->peer);
+        ham_pcmk_close(r->pcmk);
 }
 
-static gboolean fenced_now(const char *peer, gint64 since)
+static gint64 elapsed(const FenRun *r)
+{
+        return pk_now_ms() - r->t0;
+}
+
+static void log_situation(const FenRun *r, const FenSituation *s)
+{
+        say(LOG_INFO,
+            "situation: %s, cib %s, quorum %s, peer %s %s, its own cib %s, fenced %s, constraint %s, "
+            "disk %s, peer disk %s%s%s",
+            fen_mode_name(s->mode), s->cib_reachable ? "reachable" : "unreachable",
+            s->quorate ? "yes" : "no", r->peer ? r->peer : "(unknown)", fen_peer_name(s->peer),
+            fen_peer_cib_name(s->peer_cib), fen_fenced_name(s->fenced), fen_constraint_name(s->constraint),
+            fen_disk_name(s->disk), fen_disk_name(s->peer_disk), s->peer_primary ? ", peer Primary" : "",
+            s->timed_out ? ", timed out" : "");
+}
+
+/* The peer's last completed off/reboot in the fencer's history (ms, 0: none). */
+static gint64 last_fencing(const char *peer)
 {
         g_autoptr(GError) error = NULL;
         g_autoptr(HamFencer) f = ham_fencer_connect("plastik-fence-peer", &error);
-        gboolean fenced = FALSE;
+        g_autoptr(GPtrArray) ops = f ? ham_fencer_history(f, peer, 5, &error) : NULL;
+        gint64 last = 0;
 
-        if (!f || !ham_fencer_fenced_since(f, peer, since, &fenced, &error)) {
+        if (!ops) {
                 say(LOG_WARNING, "%s", error->message);
-                return FALSE;
+                return 0;
         }
-        return fenced;
+        for (guint i = 0; i < ops->len; i++) {
+                const HamFenceOp *op = ops->pdata[i];
+                if (op->state == HAM_FENCE_OP_DONE && g_strcmp0(op->target, peer) == 0)
+                        last = MAX(last, op->completed_ms);
+        }
+        return last;
+}
+
+/* The peer's answer for the constraint, asked of its own CIB manager: only
+ * useful while it is in this node's membership (otherwise nothing carries
+ * the question), and bounded by the time left. */
+static FenPeerCib ask_peer(FenRun *r, const FenSituation *s)
+{
+        g_autoptr(GError) error = NULL;
+        g_autofree char *xml = NULL;
+        gint64 left_s = (r->deadline - pk_now_ms()) / 1000 - 1;
+
+        if (s->peer != FEN_PEER_ONLINE || !r->peer || left_s < 1)
+                return FEN_PEER_CIB_UNREACHABLE;
+        xml = ham_pcmk_query_node_xml(r->pcmk, r->peer, "constraints", (int)MIN(left_s, 5), &error);
+        if (!xml) {
+                say(LOG_INFO, "%s", error->message);
+                return FEN_PEER_CIB_UNREACHABLE;
+        }
+        return fen_peer_cib_judge(xml, strlen(xml), r->env->resource, r->clone, r->here);
+}
+
+/* Looks at everything fen_decide() needs. Returns -1, or an answer for DRBD
+ * when the CIB shows this is not a resource the handler may act on. */
+static int gather(FenRun *r, FenSituation *s)
+{
+        g_autoptr(GError) error = NULL;
+        g_autofree char *cib = NULL, *role = NULL, *peer_role = NULL;
+        FenCibFacts facts = { 0 };
+        FenMode mode = s->mode;
+
+        *s = (FenSituation){ .mode = mode, .peer = FEN_PEER_UNKNOWN };
+        if (!r->pcmk)
+                r->pcmk = ham_pcmk_connect("plastik-fence-peer", &error);
+        if (r->pcmk)
+                cib = ham_pcmk_query_xml(r->pcmk, NULL, &error);
+        if (cib) {
+                if (!fen_cib_facts(cib, strlen(cib), r->env->resource, r->clone, r->here, r->env->peer,
+                                   &facts, &error)) {
+                        say(LOG_ERR, "%s; answering %d", error->message, FEN_EXIT_FAILED);
+                        return FEN_EXIT_FAILED;
+                }
+                if (!facts.clone_exists) {
+                        say(LOG_ERR, "unknown resource: the CIB has no clone %s for DRBD resource %s "
+                                     "(is it a plastik guest volume?); answering %d",
+                            r->clone, r->env->resource, FEN_EXIT_FAILED);
+                        fen_cib_facts_clear(&facts);
+                        return FEN_EXIT_FAILED;
+                }
+                s->cib_reachable = TRUE;
+                s->quorate = facts.quorate;
+                s->peer = facts.peer;
+                s->constraint = facts.constraint;
+                if (!r->peer && facts.peer_name)
+                        r->peer = g_strdup(facts.peer_name);
+                fen_cib_facts_clear(&facts);
+        } else {
+                say(LOG_ERR, "%s", error->message);
+                g_clear_error(&error);
+                /* A connection that failed once is not trusted again. */
+                g_clear_pointer(&r->pcmk, ham_pcmk_close);
+        }
+
+        /* after-resync-target may see the state change still settling: a
+         * few short retries before unfence reads "not UpToDate" as a no. */
+        for (int i = 0; i < 10; i++) {
+                g_autofree char *disk = NULL, *peer_disk = NULL;
+                if (drbd_pair("dstate", r->env->resource, &disk, &peer_disk)) {
+                        s->disk = fen_disk_parse(disk);
+                        s->peer_disk = fen_disk_parse(peer_disk);
+                }
+                if (mode == FEN_MODE_FENCE || s->disk == FEN_DISK_UPTODATE || !s->cib_reachable ||
+                    pk_now_ms() + 2000 > r->deadline)
+                        break;
+                g_usleep(G_USEC_PER_SEC / 2);
+        }
+        if (drbd_pair("role", r->env->resource, &role, &peer_role))
+                s->peer_primary = g_str_equal(peer_role, "Primary");
+
+        if (mode == FEN_MODE_FENCE && s->cib_reachable && r->peer) {
+                if (s->constraint == FEN_CONSTRAINT_HERE)
+                        s->peer_cib = ask_peer(r, s);
+                /* A fencing does not come undone: once seen, kept. */
+                if (r->fenced_ms == 0)
+                        r->fenced_ms = last_fencing(r->peer);
+                s->fenced = fen_fenced_order(r->fenced_ms, r->connected_ms, r->started_ms);
+        }
+        s->timed_out = pk_now_ms() + 1500 >= r->deadline;
+        return -1;
+}
+
+static gboolean same_situation(const FenSituation *a, const FenSituation *b)
+{
+        return a->mode == b->mode && a->cib_reachable == b->cib_reachable && a->quorate == b->quorate &&
+               a->peer == b->peer && a->peer_cib == b->peer_cib && a->fenced == b->fenced &&
+               a->constraint == b->constraint && a->disk == b->disk && a->peer_disk == b->peer_disk &&
+               a->peer_primary == b->peer_primary && a->timed_out == b->timed_out;
+}
+
+static int decide_and_act(FenRun *r)
+{
+        g_autoptr(GError) error = NULL;
+        FenSituation s = { .mode = r->opts->mode }, last = { .mode = FEN_MODE_FENCE, .peer = -1 };
+        FenDecision d = { 0 }, last_d = { .action = FEN_ACT_NONE, .reason = NULL };
+        guint places = 0;
+
+        for (;;) {
+                int rc = gather(r, &s);
+                if (rc >= 0)
+                        return rc;
+                /* Once a second while waiting: say only what changed. */
+                if (!same_situation(&s, &last))
+                        log_situation(r, &s);
+                d = fen_decide(&s);
+                if (d.action != last_d.action || d.reason != last_d.reason)
+                        say(LOG_NOTICE, "decision after %" G_GINT64_FORMAT " ms: %s: %s", elapsed(r),
+                            fen_action_name(d.action), d.reason);
+                last = s;
+                last_d = d;
+                switch (d.action) {
+                case FEN_ACT_NONE:
+                        return d.exit_code;
+                case FEN_ACT_PLACE: {
+                        g_autofree char *xml = fen_constraint_xml(r->env->resource, r->clone, r->here);
+                        /* A CIB that keeps not showing what it accepted is not one to act on. */
+                        if (++places > 3) {
+                                say(LOG_ERR, "the CIB does not show the constraint it accepted; answering %d",
+                                    FEN_EXIT_FAILED);
+                                return FEN_EXIT_FAILED;
+                        }
+                        if (!ham_pcmk_constraint_add(r->pcmk, xml, &error)) {
+                                say(LOG_ERR, "%s; answering %d", error->message, FEN_EXIT_FAILED);
+                                return FEN_EXIT_FAILED;
+                        }
+                        say(LOG_NOTICE, "placed constraint %s: Promoted only on %s (%" G_GINT64_FORMAT " ms)",
+                            r->cid, r->here, elapsed(r));
+                        break;
+                }
+                case FEN_ACT_WAIT:
+                        g_usleep(G_USEC_PER_SEC);
+                        break;
+                case FEN_ACT_REMOVE:
+                        if (!ham_pcmk_constraint_delete(r->pcmk, r->cid, &error)) {
+                                say(LOG_ERR, "%s; answering %d", error->message, FEN_EXIT_FAILED);
+                                return FEN_EXIT_FAILED;
+                        }
+                        say(LOG_NOTICE, "removed constraint %s", r->cid);
+                        return d.exit_code;
+                }
+        }
 }
 
 int fen_handler_run(const FenOptions *opts, const char *const *envp)
 {
-        gint64 t0 = pk_now_ms(), deadline = t0 + (gint64)opts->timeout_s * 1000;
-        gint64 since = (gint64)time(NULL) - FEN_FENCED_GRACE_S;
         g_autoptr(GError) error = NULL;
         g_autoptr(FenEnv) env = NULL;
-        g_autoptr(HamPcmk) pcmk = NULL;
-        g_autofree char *here = NULL, *clone = NULL, *cid = NULL, *cib = NULL;
-        g_autofree char *disk = NULL, *peer_disk = NULL, *role = NULL, *peer_role = NULL;
-        FenSituation s = { .mode = opts->mode, .peer = FEN_PEER_UNKNOWN };
-        FenCibFacts facts = { 0 };
-        FenDecision d;
+        FenRun r = { .opts = opts };
+        int rc;
 
+        r.t0 = pk_now_ms();
+        r.deadline = r.t0 + (gint64)opts->timeout_s * 1000;
+        r.started_ms = g_get_real_time() / 1000;
         openlog(log_prog, LOG_PID, LOG_DAEMON);
         /* A libcib or fencer call that never returns must not keep DRBD's
          * I/O frozen for ever: the alarm is the last bound. */
@@ -139,97 +321,25 @@ int fen_handler_run(const FenOptions *opts, const char *const *envp)
                 return FEN_EXIT_FAILED;
         }
         log_resource = env->resource;
-        here = opts->here ? g_strdup(opts->here) : node_name();
-        clone = fen_clone_id(env->resource);
-        cid = fen_constraint_id(env->resource, clone);
+        r.env = env;
+        r.here = opts->here ? g_strdup(opts->here) : node_name();
+        r.clone = fen_clone_id(env->resource);
+        r.cid = fen_constraint_id(env->resource, r.clone);
+        r.peer = g_strdup(env->peer);
         say(LOG_INFO, "%s handler started on %s (peer %s, minor %s, timeout %us)", fen_mode_name(opts->mode),
-            here, env->peer ? env->peer : "not given", env->minor ? env->minor : "-", opts->timeout_s);
-
-        pcmk = ham_pcmk_connect("plastik-fence-peer", &error);
-        if (pcmk)
-                cib = ham_pcmk_query_xml(pcmk, NULL, &error);
-        if (cib) {
-                if (!fen_cib_facts(cib, strlen(cib), env->resource, clone, here, env->peer, &facts,
-                                   &error)) {
-                        say(LOG_ERR, "%s; answering %d", error->message, FEN_EXIT_FAILED);
-                        return FEN_EXIT_FAILED;
-                }
-                if (!facts.clone_exists) {
-                        say(LOG_ERR, "unknown resource: the CIB has no clone %s for DRBD resource %s "
-                                     "(is it a plastik guest volume?); answering %d",
-                            clone, env->resource, FEN_EXIT_FAILED);
-                        fen_cib_facts_clear(&facts);
-                        return FEN_EXIT_FAILED;
-                }
-                s.cib_reachable = TRUE;
-                s.quorate = facts.quorate;
-                s.peer = facts.peer;
-                s.constraint = facts.constraint;
-        } else {
-                say(LOG_ERR, "%s", error->message);
+            r.here, env->peer ? env->peer : "not given", env->minor ? env->minor : "-", opts->timeout_s);
+        if (opts->mode == FEN_MODE_FENCE &&
+            !ham_connected_read(opts->connected_dir, env->resource, &r.connected_ms, &error)) {
+                say(LOG_WARNING, "when the lost connection was established is unknown (%s): a fencing "
+                                 "of the peer counts only if it completes after this handler started",
+                    error->message);
                 g_clear_error(&error);
         }
 
-        /* after-resync-target may see the state change still settling: a
-         * few short retries before unfence reads "not UpToDate" as a no. */
-        for (int i = 0; i < 10; i++) {
-                g_clear_pointer(&disk, g_free);
-                g_clear_pointer(&peer_disk, g_free);
-                if (drbd_pair("dstate", env->resource, &disk, &peer_disk)) {
-                        s.disk = fen_disk_parse(disk);
-                        s.peer_disk = fen_disk_parse(peer_disk);
-                }
-                if (opts->mode == FEN_MODE_FENCE || s.disk == FEN_DISK_UPTODATE || !s.cib_reachable ||
-                    pk_now_ms() + 2000 > deadline)
-                        break;
-                g_usleep(G_USEC_PER_SEC / 2);
-        }
-        if (drbd_pair("role", env->resource, &role, &peer_role))
-                s.peer_primary = g_str_equal(peer_role, "Primary");
-        if (opts->mode == FEN_MODE_FENCE && s.cib_reachable && facts.peer_name && s.peer != FEN_PEER_ONLINE)
-                s.peer_fenced = fenced_now(facts.peer_name, since);
-
-        for (;;) {
-                log_situation(&s, facts.peer_name);
-                d = fen_decide(&s);
-                say(LOG_NOTICE, "decision after %" G_GINT64_FORMAT " ms: %s, answer %d: %s",
-                    pk_now_ms() - t0, fen_action_name(d.action), d.exit_code, d.reason);
-                if (d.action == FEN_ACT_PLACE || d.action == FEN_ACT_PLACE_WAIT) {
-                        g_autofree char *xml = fen_constraint_xml(env->resource, clone, here);
-                        if (!ham_pcmk_constraint_add(pcmk, xml, &error)) {
-                                say(LOG_ERR, "%s; answering %d", error->message, FEN_EXIT_FAILED);
-                                fen_cib_facts_clear(&facts);
-                                return FEN_EXIT_FAILED;
-                        }
-                        s.constraint = FEN_CONSTRAINT_HERE;
-                        say(LOG_NOTICE, "placed constraint %s: Promoted only on %s (%" G_GINT64_FORMAT " ms)",
-                            cid, here, pk_now_ms() - t0);
-                } else if (d.action == FEN_ACT_REMOVE) {
-                        if (!ham_pcmk_constraint_delete(pcmk, cid, &error)) {
-                                say(LOG_ERR, "%s; answering %d", error->message, FEN_EXIT_FAILED);
-                                fen_cib_facts_clear(&facts);
-                                return FEN_EXIT_FAILED;
-                        }
-                        say(LOG_NOTICE, "removed constraint %s", cid);
-                }
-                if (d.action != FEN_ACT_PLACE_WAIT && d.action != FEN_ACT_WAIT)
-                        break;
-
-                /* Wait for the fencer, leaving a margin before the alarm. */
-                s.wait = FEN_WAIT_TIMEOUT;
-                while (pk_now_ms() + 1000 < deadline) {
-                        if (fenced_now(facts.peer_name, since)) {
-                                s.wait = FEN_WAIT_CONFIRMED;
-                                say(LOG_NOTICE, "the fencer confirmed %s fenced after %" G_GINT64_FORMAT " ms",
-                                    facts.peer_name, pk_now_ms() - t0);
-                                break;
-                        }
-                        g_usleep(G_USEC_PER_SEC);
-                }
-        }
-        say(LOG_NOTICE, "answering %d after %" G_GINT64_FORMAT " ms", d.exit_code, pk_now_ms() - t0);
-        fen_cib_facts_clear(&facts);
-        return d.exit_code;
+        rc = decide_and_act(&r);
+        say(LOG_NOTICE, "answering %d after %" G_GINT64_FORMAT " ms", rc, elapsed(&r));
+        run_clear(&r);
+        return rc;
 }
 
 static const char fen_usage[] =

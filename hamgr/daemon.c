@@ -36,6 +36,7 @@ typedef struct {
         char *drbd_error;
         GHashTable *drbd_attrs;    /* resource names with an attribute */
         GHashTable *guest_attrs;   /* guest names with an attribute */
+        GHashTable *connected;     /* resource names Connected when last seen */
         gboolean conf_loaded;
         char *conf_error;
         gint64 started_at;         /* wall clock, seconds */
@@ -169,9 +170,40 @@ static void changed(gpointer data)
                 d->publish_source = g_idle_add(publish_cb, d);
 }
 
+/* The fence-peer handler counts a fencing of the peer as proof only if it
+ * completed after the connection it lost was established: record when each
+ * connection comes up. A fresh dump (a new model) says a resource is
+ * Connected but not since when; "now" is later than the truth, which only
+ * makes the handler stricter. A lost connection keeps its record: that is
+ * the one the handler reads. */
+static void record_connection(Daemon *d, const DgState *state, const char *resource)
+{
+        const DgResourceState *r;
+        gboolean now, was;
+
+        if (state != d->drbd_state)
+                g_hash_table_remove_all(d->connected);
+        if (!resource)
+                return;
+        r = dg_state_lookup(state, resource);
+        now = r && r->conn == DG_CONN_CONNECTED;
+        was = g_hash_table_contains(d->connected, resource);
+        if (now && !was) {
+                g_autoptr(GError) error = NULL;
+                if (!ham_connected_write(NULL, resource, g_get_real_time() / 1000, &error))
+                        g_warning("%s: the connection's start is not recorded, so the fence-peer "
+                                  "handler cannot count a fencing of the peer as proof: %s",
+                                  resource, error->message);
+                g_hash_table_add(d->connected, g_strdup(resource));
+        } else if (!now && was) {
+                g_hash_table_remove(d->connected, resource);
+        }
+}
+
 static void drbd_changed(const DgState *state, const char *resource, gpointer data)
 {
         Daemon *d = data;
+        record_connection(d, state, resource);
         d->drbd_state = state;
         changed(d);
 }
@@ -533,6 +565,7 @@ int ham_daemon_run(const HamDaemonOptions *options)
         d->loop = g_main_loop_new(NULL, FALSE);
         d->drbd_attrs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         d->guest_attrs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        d->connected = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         d->attrd = ham_attrd_new();
         d->api = ham_api_server_new(options->socket_path, NULL, handle, d, &error);
         if (!d->api) {
@@ -593,6 +626,7 @@ int ham_daemon_run(const HamDaemonOptions *options)
         ham_attrd_free(d->attrd);
         g_hash_table_unref(d->drbd_attrs);
         g_hash_table_unref(d->guest_attrs);
+        g_hash_table_unref(d->connected);
         g_free(d->guests_error);
         g_free(d->drbd_error);
         g_free(d->conf_error);

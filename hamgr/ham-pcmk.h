@@ -72,6 +72,16 @@ gboolean ham_pcmk_node_attr_get(HamPcmk *pcmk, const char *uname, const char *na
 char *ham_pcmk_query_xml(HamPcmk *pcmk, const char *section, GError **error);
 
 /**
+ * ham_pcmk_query_node_xml:
+ * @node's own copy of the CIB (or of @section), asked of that node's CIB
+ * manager rather than this one: what @node would act on. Fails
+ * (HAM_ERROR_PCMK) when @node does not answer within @timeout_s, as when it
+ * is not in this node's membership. (transfer full).
+ */
+char *ham_pcmk_query_node_xml(HamPcmk *pcmk, const char *node, const char *section, int timeout_s,
+                              GError **error);
+
+/**
  * ham_pcmk_guest_apply:
  * Puts @spec's resources and constraints (ham_cib_guest_build()) into the CIB
  * in one replace of the configuration section, so either all of it is
@@ -256,14 +266,6 @@ typedef struct HamFencer HamFencer;
 HamFencer *ham_fencer_connect(const char *client_name, GError **error);
 void ham_fencer_close(HamFencer *f);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamFencer, ham_fencer_close)
-
-/**
- * ham_fencer_fenced_since:
- * @ret_fenced: whether the fencer's history holds a successful off/reboot
- * of @node completed at or after @since (seconds since the epoch).
- */
-gboolean ham_fencer_fenced_since(HamFencer *f, const char *node, gint64 since,
-                                 gboolean *ret_fenced, GError **error);
 
 /** What the fencer's history says of one operation. */
 typedef enum {

@@ -439,4 +439,29 @@ const char *ham_mon_node_state(const HamMonNode *node);
  */
 HamMonStatus *ham_crm_mon_run(GError **error);
 
+/* ---- when each DRBD connection was established (hamgrd writes, the fence handler reads) ---- */
+
+/**
+ * ham_connected_path:
+ * The record of @resource's connection start in @dir (NULL: PK_RUNDIR
+ * "/drbd-connected"). NULL when @resource cannot be a file name. (transfer full)
+ */
+char *ham_connected_path(const char *dir, const char *resource);
+
+/** ham_connected_format: the record's text for @at_ms (wall clock, ms). (transfer full) */
+char *ham_connected_format(gint64 at_ms);
+
+/**
+ * ham_connected_parse:
+ * Pure: reads a record's text. HAM_ERROR_INVALID (naming what it holds) when
+ * it is not one positive number of milliseconds.
+ */
+gboolean ham_connected_parse(const char *text, gsize len, gint64 *ret_ms, GError **error);
+
+/** ham_connected_write: writes @resource's record atomically, creating @dir. */
+gboolean ham_connected_write(const char *dir, const char *resource, gint64 at_ms, GError **error);
+
+/** ham_connected_read: reads @resource's record; G_FILE_ERROR_NOENT when there is none. */
+gboolean ham_connected_read(const char *dir, const char *resource, gint64 *ret_ms, GError **error);
+
 G_END_DECLS

@@ -444,28 +444,6 @@ void ham_fencer_close(HamFencer *f)
         g_free(f);
 }
 
-gboolean ham_fencer_fenced_since(HamFencer *f, const char *node, gint64 since,
-                                 gboolean *ret_fenced, GError **error)
-{
-        stonith_history_t *hist = NULL;
-        gboolean fenced = FALSE;
-        int rc;
-
-        rc = f->st->cmds->history(f->st, st_opt_sync_call, node, &hist, 10);
-        if (rc != pcmk_ok) {
-                stonith_history_free(hist);
-                return failed(error, rc, "cannot read the fencer's history of %s", node);
-        }
-        for (stonith_history_t *h = hist; h; h = h->next)
-                if (h->state == st_done && g_strcmp0(h->target, node) == 0 &&
-                    (g_strcmp0(h->action, "off") == 0 || g_strcmp0(h->action, "reboot") == 0) &&
-                    (gint64)h->completed >= since)
-                        fenced = TRUE;
-        stonith_history_free(hist);
-        *ret_fenced = fenced;
-        return TRUE;
-}
-
 void ham_fence_op_free(HamFenceOp *op)
 {
         if (!op)

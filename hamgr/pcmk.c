@@ -84,6 +84,33 @@ char *ham_pcmk_query_xml(HamPcmk *pcmk, const char *section, GError **error)
         return copy;
 }
 
+char *ham_pcmk_query_node_xml(HamPcmk *pcmk, const char *node, const char *section, int timeout_s,
+                              GError **error)
+{
+        xmlNode *out = NULL;
+        char *text, *copy;
+        int saved = pcmk->cib->call_timeout, rc;
+
+        /* The local CIB manager forwards the query over corosync to @node's
+         * own manager, which answers from its own copy; with no membership
+         * between the two, nothing answers and the call times out. */
+        pcmk->cib->call_timeout = timeout_s;
+        rc = pcmk->cib->cmds->query_from(pcmk->cib, node, section, &out, CALL_OPTS);
+        pcmk->cib->call_timeout = saved;
+        if (rc != pcmk_ok || !out) {
+                if (out)
+                        free_xml(out);
+                pcmk_failed(error, rc, "%s's own CIB did not answer a query%s%s within %d s", node,
+                            section ? " of section " : "", section ? section : "", timeout_s);
+                return NULL;
+        }
+        text = dump_xml_formatted(out);
+        free_xml(out);
+        copy = g_strdup(text);
+        free(text);
+        return copy;
+}
+
 static xmlDoc *query_doc(HamPcmk *pcmk, const char *section, GError **error)
 {
         g_autofree char *text = ham_pcmk_query_xml(pcmk, section, error);

@@ -20,6 +20,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                         abort();
                 fen_cib_facts_clear(&f);
         }
+        if (fen_peer_cib_judge((const char *)data, size, "pk-web-root", "drbd-pk-web-root-clone", "node1") >
+            FEN_PEER_CIB_HOLDS)
+                abort();
         if (!ham_fencing_configured((const char *)data, size, &reason) && !reason)
                 abort();
         return 0;

@@ -10,6 +10,9 @@
 
 #include "fen.h"
 #include "ham-pcmk.h"
+#include "ham.h"
+
+#include <glib/gstdio.h>
 
 static void env_ok(void **state)
 {
@@ -94,6 +97,73 @@ static void constraint_round_trip(void **state)
         fen_cib_facts_clear(&f);
 }
 
+/* The peer's own CIB proves the constraint only when it holds it for this node. */
+static void peer_cib(void **state)
+{
+        g_autofree char *clone = fen_clone_id("pk-web-root");
+        g_autofree char *mine = fen_constraint_xml("pk-web-root", clone, "node1");
+        g_autofree char *theirs = fen_constraint_xml("pk-web-root", clone, "node2");
+        g_autofree char *holds = g_strdup_printf("<constraints>%s</constraints>", mine);
+        g_autofree char *whole = g_strdup_printf("<cib><configuration><constraints>%s</constraints>"
+                                                 "</configuration></cib>", mine);
+        g_autofree char *other = g_strdup_printf("<constraints>%s</constraints>", theirs);
+        g_autofree char *id = fen_constraint_id("pk-web-root", clone);
+        g_autofree char *foreign = g_strdup_printf("<constraints><rsc_location id=\"%s\" rsc=\"%s\" "
+                                                   "node=\"node1\" score=\"100\"/></constraints>", id, clone);
+        const char *none = "<constraints/>", *garbage = "<constraints><rsc";
+
+#define JUDGE(x) fen_peer_cib_judge((x), (x) ? strlen(x) : 0, "pk-web-root", clone, "node1")
+        assert_int_equal(JUDGE(holds), FEN_PEER_CIB_HOLDS);
+        assert_int_equal(JUDGE(whole), FEN_PEER_CIB_HOLDS);
+        assert_int_equal(JUDGE(other), FEN_PEER_CIB_LACKS);
+        assert_int_equal(JUDGE(foreign), FEN_PEER_CIB_LACKS);
+        assert_int_equal(JUDGE(none), FEN_PEER_CIB_LACKS);
+        assert_int_equal(JUDGE(garbage), FEN_PEER_CIB_UNREACHABLE);
+        assert_int_equal(fen_peer_cib_judge(NULL, 0, "pk-web-root", clone, "node1"), FEN_PEER_CIB_UNREACHABLE);
+#undef JUDGE
+}
+
+/* hamgrd's record of a connection's start, as the handler reads it. */
+static void connected_record(void **state)
+{
+        g_autofree char *dir = g_dir_make_tmp("test-fen-XXXXXX", NULL);
+        g_autofree char *path = NULL, *text = ham_connected_format(1795783391123);
+        g_autoptr(GError) error = NULL;
+        gint64 ms = 0;
+
+        assert_non_null(dir);
+        assert_string_equal(text, "1795783391123\n");
+        assert_true(ham_connected_parse(text, strlen(text), &ms, NULL));
+        assert_true(ms == 1795783391123);
+        assert_false(ham_connected_parse("", 0, &ms, &error));
+        assert_non_null(strstr(error->message, "not a time in milliseconds"));
+        g_clear_error(&error);
+        assert_false(ham_connected_parse("12x\n", 4, &ms, NULL));
+        assert_false(ham_connected_parse("-5\n", 3, &ms, NULL));
+        assert_false(ham_connected_parse("0\n", 2, &ms, NULL));
+        assert_false(ham_connected_parse("99999999999999999999999\n", 24, &ms, NULL));
+
+        assert_null(ham_connected_path(dir, "../etc"));
+        assert_null(ham_connected_path(dir, ""));
+        assert_false(ham_connected_write(dir, "a/b", 5, &error));
+        g_clear_error(&error);
+
+        /* none yet: NOENT, so the handler can say it is unknown */
+        assert_false(ham_connected_read(dir, "pk-web-root", &ms, &error));
+        assert_true(g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_NOENT));
+        g_clear_error(&error);
+        assert_true(ham_connected_write(dir, "pk-web-root", 1000, NULL));
+        assert_true(ham_connected_write(dir, "pk-web-root", 2000, NULL));
+        assert_true(ham_connected_read(dir, "pk-web-root", &ms, NULL));
+        assert_true(ms == 2000);
+        path = ham_connected_path(dir, "pk-web-root");
+        assert_true(g_file_set_contents(path, "garbage", -1, NULL));
+        assert_false(ham_connected_read(dir, "pk-web-root", &ms, &error));
+        assert_non_null(strstr(error->message, path));
+        g_unlink(path);
+        g_rmdir(dir);
+}
+
 static const char metadata[] =
         "<?xml version=\"1.0\"?><resource-agent name=\"fence_x\"><parameters>"
         "<parameter name=\"ip\" required=\"1\"/><parameter name=\"username\" required=\"0\"/>"
@@ -170,6 +240,8 @@ int main(void)
                 cmocka_unit_test(env_refused),
                 cmocka_unit_test(ids),
                 cmocka_unit_test(constraint_round_trip),
+                cmocka_unit_test(peer_cib),
+                cmocka_unit_test(connected_record),
                 cmocka_unit_test(params_check),
                 cmocka_unit_test(fence_build),
                 cmocka_unit_test(fence_devices),

@@ -2,9 +2,11 @@
 /*
  * Golden driver for fen_decide(): one situation per line, as KEY=VALUE
  * words over these defaults (a fence-peer call after a lost peer):
- *   mode=fence cib=yes quorum=yes peer=lost fenced=no constraint=none
- *   disk=UpToDate peer-disk=DUnknown peer-primary=no wait=not-yet
+ *   mode=fence cib=yes quorum=yes peer=lost peer-cib=unreachable fenced=no
+ *   constraint=none disk=UpToDate peer-disk=DUnknown peer-primary=no timeout=no
  * Lines starting with # are echoed. Output: the line, then the decision.
+ * "order COMPLETED CONNECTED STARTED" lines (milliseconds) print
+ * fen_fenced_order()'s answer.
  */
 #include "fen.h"
 
@@ -54,7 +56,10 @@ static void situation(const char *line)
                 else if (g_str_equal(kv[0], "quorum"))
                         ok = yes(kv[1], &s.quorate);
                 else if (g_str_equal(kv[0], "fenced"))
-                        ok = yes(kv[1], &s.peer_fenced);
+                        ok = by_name(kv[1], (NameFunc)fen_fenced_name, FEN_FENCED_AFTER, &v) && (s.fenced = v, TRUE);
+                else if (g_str_equal(kv[0], "peer-cib"))
+                        ok = by_name(kv[1], (NameFunc)fen_peer_cib_name, FEN_PEER_CIB_HOLDS, &v) &&
+                             (s.peer_cib = v, TRUE);
                 else if (g_str_equal(kv[0], "peer-primary"))
                         ok = yes(kv[1], &s.peer_primary);
                 else if (g_str_equal(kv[0], "peer"))
@@ -67,8 +72,8 @@ static void situation(const char *line)
                 else if (g_str_equal(kv[0], "peer-disk"))
                         ok = by_name(kv[1], (NameFunc)fen_disk_name, FEN_DISK_UPTODATE, &v) &&
                              (s.peer_disk = v, TRUE);
-                else if (g_str_equal(kv[0], "wait"))
-                        ok = by_name(kv[1], (NameFunc)fen_wait_name, FEN_WAIT_TIMEOUT, &v) && (s.wait = v, TRUE);
+                else if (g_str_equal(kv[0], "timeout"))
+                        ok = yes(kv[1], &s.timed_out);
                 if (!ok) {
                         printf("  !! bad word: %s\n", *w);
                         return;
@@ -76,6 +81,18 @@ static void situation(const char *line)
         }
         d = fen_decide(&s);
         printf("  -> %s, exit %d: %s\n", fen_action_name(d.action), d.exit_code, d.reason);
+}
+
+static void order(const char *args)
+{
+        gint64 completed = 0, connected = 0, started = 0;
+
+        if (sscanf(args, "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT, &completed, &connected,
+                   &started) != 3) {
+                printf("  !! order needs COMPLETED CONNECTED STARTED\n");
+                return;
+        }
+        printf("  -> %s\n", fen_fenced_name(fen_fenced_order(completed, connected, started)));
 }
 
 int main(int argc, char **argv)
@@ -92,7 +109,9 @@ int main(int argc, char **argv)
                 if (!**l)
                         continue;
                 printf("%s\n", *l);
-                if (**l != '#')
+                if (g_str_has_prefix(*l, "order "))
+                        order(*l + 6);
+                else if (**l != '#')
                         situation(*l);
         }
         return 0;

@@ -65,6 +65,7 @@ void ham_guest_create_plan_free(HamGuestCreatePlan *plan)
         g_free(plan->prefer);
         g_free(plan->probe);
         g_free(plan->image);
+        g_free(plan->image_format);
         g_free(plan);
 }
 
@@ -128,6 +129,18 @@ static json_object *config_from_file(const HamGuestCreateOpts *o, GError **error
             !json_object_is_type((disk = json_object_array_get_idx(disks, 0)), json_type_object)) {
                 invalid(error, "%s: \"disks\" must list at least one disk; the first becomes the guest's "
                         "replicated volume (its path is replaced by the DRBD device)", path);
+                return NULL;
+        }
+        /* hactl creates one replicated volume; a second disk would keep its
+         * own path, neither mirrored nor fenced (ham_guest_spec_from_json()
+         * refuses such a guest at commit too). */
+        if (json_object_array_length(disks) > 1) {
+                json_object *p = json_object_object_get(json_object_array_get_idx(disks, 1), "path");
+                invalid(error, "%s: \"disks\" lists %zu disks; a guest gets one replicated volume (the "
+                        "first disk), and disks[1] (%s) would be neither mirrored nor fenced, so a failover "
+                        "would lose it: remove it from the definition",
+                        path, json_object_array_length(disks),
+                        json_object_is_type(p, json_type_string) ? json_object_get_string(p) : "no path");
                 return NULL;
         }
         json_object_object_add(disk, "path", json_object_new_string(DEVICE_PENDING));
@@ -233,7 +246,8 @@ HamGuestCreatePlan *ham_guest_create_plan(const HamGuestCreateOpts *o,
                 }
         if (o->image) {
                 if (env->image_size < 0) {
-                        g_set_error(error, HAM_ERROR, HAM_ERROR_NOT_FOUND, "--image %s: %s", o->image,
+                        g_set_error(error, HAM_ERROR, env->image_refused ? HAM_ERROR_INVALID : HAM_ERROR_NOT_FOUND,
+                                    "--image %s: %s", o->image,
                                     env->image_error ? env->image_error : "cannot be read");
                         return NULL;
                 }
@@ -274,6 +288,7 @@ HamGuestCreatePlan *ham_guest_create_plan(const HamGuestCreateOpts *o,
         plan->priority = (guint)prio;
         plan->probe = g_strdup(o->probe);
         plan->image = g_strdup(o->image);
+        plan->image_format = o->image ? g_strdup(env->image_format ? env->image_format : "raw") : NULL;
         plan->kernel_boot = o->kernel != NULL;
         plan->without_fencing = env->fencing_problem && o->without_fencing;
         plan->no_wait_sync = o->no_wait_sync;
@@ -294,6 +309,47 @@ json_object *ham_guest_create_config(const HamGuestCreatePlan *plan, const char 
                 json_object_object_add(disk, "path", json_object_new_string(device));
         }
         return validated(copy, error);
+}
+
+const char *ham_guest_image_format(const guint8 *head, gsize len)
+{
+        static const guint8 qcow2[] = { 'Q', 'F', 'I', 0xfb };
+
+        return len >= sizeof(qcow2) && memcmp(head, qcow2, sizeof(qcow2)) == 0 ? "qcow2" : "raw";
+}
+
+gboolean ham_guest_image_judge(const char *image, const char *format, const char *info_json,
+                               gint64 *ret_size, GError **error)
+{
+        g_autoptr(json_object) info = pk_json_parse(info_json, -1, "qemu-img info", NULL);
+        json_object *v, *spec, *data;
+
+        if (!info || !json_object_is_type(info, json_type_object) ||
+            !json_object_object_get_ex(info, "virtual-size", &v) || !json_object_is_type(v, json_type_int) ||
+            json_object_get_int64(v) < 0) {
+                invalid(error, "qemu-img info -f %s did not report a virtual size; is it a %s image?",
+                        format, format);
+                return FALSE;
+        }
+        if (json_object_object_get_ex(info, "backing-filename", NULL) ||
+            json_object_object_get_ex(info, "full-backing-filename", NULL)) {
+                json_object *b = json_object_object_get(info, "backing-filename");
+                invalid(error, "it has a backing file (%s): its data would be read from that file, "
+                        "which may be anything on this host; make a self-contained copy first "
+                        "(qemu-img convert -O qcow2 %s flat.qcow2) and give that",
+                        b ? json_object_get_string(b) : "?", image);
+                return FALSE;
+        }
+        spec = json_object_object_get(info, "format-specific");
+        data = spec ? json_object_object_get(spec, "data") : NULL;
+        if (data && json_object_object_get_ex(data, "data-file", NULL)) {
+                invalid(error, "it keeps its data in an external file (%s), which may be anything on "
+                        "this host; make a self-contained copy first (qemu-img convert -O qcow2 %s flat.qcow2)",
+                        json_object_get_string(json_object_object_get(data, "data-file")), image);
+                return FALSE;
+        }
+        *ret_size = json_object_get_int64(v);
+        return TRUE;
 }
 
 char *ham_guest_create_plan_to_string(const HamGuestCreatePlan *plan)
@@ -324,8 +380,8 @@ char *ham_guest_create_plan_to_string(const HamGuestCreatePlan *plan)
         g_string_append_printf(s, "  %u. promote pk-%s-%s here with force: the initial full sync starts from "
                                "this node\n", ++n, plan->name, HAM_GUEST_ROOT_VOLUME);
         if (plan->image)
-                g_string_append_printf(s, "  %u. write %s onto the DRBD device (qemu-img convert -O raw)\n",
-                                       ++n, plan->image);
+                g_string_append_printf(s, "  %u. write %s onto the DRBD device (qemu-img convert -f %s -O raw)\n",
+                                       ++n, plan->image, plan->image_format);
         else
                 g_string_append_printf(s, "  %u. leave the disk empty (kernel boot)\n", ++n);
         if (plan->no_wait_sync)

@@ -14,6 +14,7 @@
 #include "pk.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -186,29 +187,40 @@ static gboolean is_stopped(const HamGuestInfo *g, gpointer data)
 
 /* ---- create ------------------------------------------------------------------------------ */
 
-/* The size the image needs on the disk: qemu-img's virtual size, else the file's. */
-static gint64 image_size(const char *path, char **ret_error)
+/* The image's format from its magic (so qemu-img never guesses it) and its
+ * virtual size, once ham_guest_image_judge() found it self-contained. */
+static gint64 image_probe(const char *path, const char **ret_format, gboolean *ret_refused, char **ret_error)
 {
-        const char *argv[] = { "qemu-img", "info", "--output=json", path, NULL };
         g_autofree char *out = NULL, *err = NULL;
-        g_autoptr(json_object) info = NULL;
-        json_object *vs;
-        struct stat st;
-        int status = 0;
+        g_autoptr(GError) error = NULL;
+        guint8 head[4] = { 0 };
+        gssize got;
+        gint64 size = -1;
+        int status = 0, fd;
 
-        if (stat(path, &st) < 0) {
-                *ret_error = g_strdup_printf("%s", g_strerror(errno));
-                return -1;
-        }
-        if (access(path, R_OK) < 0) {
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
                 *ret_error = g_strdup_printf("cannot be read: %s", g_strerror(errno));
                 return -1;
         }
-        if (pk_spawn_sync(argv, &out, &err, &status, NULL) && pk_spawn_check("qemu-img", status, err, NULL) &&
-            (info = pk_json_parse(out, -1, "qemu-img info", NULL)) &&
-            json_object_object_get_ex(info, "virtual-size", &vs))
-                return json_object_get_int64(vs);
-        return S_ISREG(st.st_mode) ? (gint64)st.st_size : -1;
+        got = read(fd, head, sizeof(head));
+        close(fd);
+        if (got < 0) {
+                *ret_error = g_strdup_printf("cannot be read: %s", g_strerror(errno));
+                return -1;
+        }
+        *ret_format = ham_guest_image_format(head, (gsize)got);
+        const char *argv[] = { "qemu-img", "info", "-f", *ret_format, "--output=json", path, NULL };
+        if (!pk_spawn_sync(argv, &out, &err, &status, &error) || !pk_spawn_check("qemu-img", status, err, &error)) {
+                *ret_error = g_strdup(error->message);
+                return -1;
+        }
+        if (!ham_guest_image_judge(path, *ret_format, out, &size, &error)) {
+                *ret_refused = TRUE;
+                *ret_error = g_strdup(error->message);
+                return -1;
+        }
+        return size;
 }
 
 /* Gathering activates the volume's LV when a boot left it inactive
@@ -414,7 +426,7 @@ static int cmd_create(CmdArgs *a)
         env.guests = (const char *const *)names->pdata;
         env.fencing_problem = fencing;
         if (o.image)
-                env.image_size = image_size(o.image, &image_error);
+                env.image_size = image_probe(o.image, &env.image_format, &env.image_refused, &image_error);
         env.image_error = image_error;
         plan = ham_guest_create_plan(&o, &env, &error);
         view_free(&v);
@@ -476,8 +488,8 @@ static int cmd_create(CmdArgs *a)
         if (!wait_connected(site, &def, resource, &error) || !run_dg(site, &def, TRUE, &error) || interrupted)
                 goto abort;
         if (plan->image) {
-                const char *argv[] = { "qemu-img", "convert", "-p", "-n", "-t", "none", "-O", "raw",
-                                       plan->image, device, NULL };
+                const char *argv[] = { "qemu-img", "convert", "-p", "-n", "-t", "none", "-f", plan->image_format,
+                                       "-O", "raw", plan->image, device, NULL };
                 g_autofree char *err = NULL;
                 int status = 0;
 

@@ -51,6 +51,8 @@ typedef struct {
         const char *fencing_problem; /**< NULL when fencing is configured, else why not */
         gint64 image_size;          /**< virtual size of opts->image in bytes; -1: not readable */
         const char *image_error;    /**< why opts->image cannot be read, when image_size is -1 */
+        const char *image_format;   /**< "raw" or "qcow2", as ham_guest_image_judge() found it */
+        gboolean image_refused;     /**< read, but refused by ham_guest_image_judge() (@image_error says why) */
 } HamGuestCreateEnv;
 
 /** A validated create: everything known before hamgrd allocates the volume. */
@@ -62,6 +64,7 @@ typedef struct {
         guint priority;       /**< wins the two-node fence race (priority-fencing-delay) */
         char *probe;          /**< (nullable) ADDRESS:PORT hamgrd probes after a failover */
         char *image;          /**< (nullable) */
+        char *image_format;   /**< "raw" or "qcow2": given to qemu-img, never probed by it */
         gboolean kernel_boot;
         gboolean without_fencing;
         gboolean no_wait_sync;
@@ -82,6 +85,25 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamGuestCreatePlan, ham_guest_create_plan_free)
  */
 HamGuestCreatePlan *ham_guest_create_plan(const HamGuestCreateOpts *opts,
                                           const HamGuestCreateEnv *env, GError **error);
+
+/**
+ * ham_guest_image_format:
+ * Pure: the format of an image from its first bytes (@head, @len of them):
+ * "qcow2" for qcow2's magic, else "raw". (transfer none).
+ */
+const char *ham_guest_image_format(const guint8 *head, gsize len);
+
+/**
+ * ham_guest_image_judge:
+ * Pure: judges `qemu-img info -f @format --output=json` of an image given
+ * with --image (@info_json). An image is copied onto the guest's volume only
+ * when it is self-contained: a backing file or an external data file could
+ * name any file or device of this host (another guest's volume), whose data
+ * qemu-img would copy into the new guest. Sets @ret_size to the virtual
+ * size. HAM_ERROR_INVALID naming the problem and the fix otherwise.
+ */
+gboolean ham_guest_image_judge(const char *image, const char *format, const char *info_json,
+                               gint64 *ret_size, GError **error);
 
 /**
  * ham_guest_create_plan_to_string:

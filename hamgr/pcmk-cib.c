@@ -195,6 +195,45 @@ static gboolean json_uint(json_object *o, const char *key, guint64 max, guint64 
         return TRUE;
 }
 
+/* Every disk the guest sees must be one of its own replicated volumes: any
+ * other path would be neither mirrored nor fenced, so after a failover the
+ * guest would find it missing, stale or (a DRBD device of another guest)
+ * shared with a guest that writes it too. */
+static gboolean disks_replicated(json_object *config, const GPtrArray *volumes, GError **error)
+{
+        json_object *disks;
+        g_autoptr(GHashTable) seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+
+        if (!json_object_object_get_ex(config, "disks", &disks))
+                return TRUE;
+        if (!json_object_is_type(disks, json_type_array))
+                return spec_invalid(error, "config.disks", "must be an array");
+        for (size_t i = 0; i < json_object_array_length(disks); i++) {
+                json_object *d = json_object_array_get_idx(disks, i), *p;
+                g_autofree char *field = g_strdup_printf("config.disks[%zu].path", i);
+                const char *path = json_object_object_get_ex(d, "path", &p) && json_object_is_type(p, json_type_string)
+                                           ? json_object_get_string(p) : NULL;
+                const char *digits = path && g_str_has_prefix(path, "/dev/drbd") ? path + 9 : NULL;
+                char *end = NULL;
+                guint64 minor = digits && g_ascii_isdigit(*digits) ? g_ascii_strtoull(digits, &end, 10) : G_MAXUINT64;
+                const HamVolume *own = NULL;
+
+                for (guint k = 0; end && !*end && k < volumes->len; k++)
+                        if (((const HamVolume *)volumes->pdata[k])->minor == minor)
+                                own = volumes->pdata[k];
+                if (!own) {
+                        g_autofree char *msg = g_strdup_printf(
+                                "\"%s\" is not one of this guest's replicated volumes (/dev/drbdMINOR of its "
+                                "\"volumes\"): it would be neither mirrored nor fenced, and after a failover the "
+                                "guest would lose it; give every disk its own volume, or remove it", path ? path : "");
+                        return spec_invalid(error, field, msg);
+                }
+                if (!g_hash_table_add(seen, GUINT_TO_POINTER((guint)minor + 1)))
+                        return spec_invalid(error, field, "names a volume another disk uses already");
+        }
+        return TRUE;
+}
+
 HamGuestSpec *ham_guest_spec_from_json(json_object *obj, GError **error)
 {
         g_autoptr(HamGuestSpec) spec = g_new0(HamGuestSpec, 1);
@@ -284,6 +323,8 @@ HamGuestSpec *ham_guest_spec_from_json(json_object *obj, GError **error)
                 }
                 g_ptr_array_add(spec->volumes, g_steal_pointer(&vol));
         }
+        if (!disks_replicated(json_object_object_get(obj, "config"), spec->volumes, error))
+                return NULL;
         return g_steal_pointer(&spec);
 }
 

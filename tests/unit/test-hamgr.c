@@ -14,6 +14,7 @@
 #include "ham.h"
 #include "ham-internal.h"
 #include "ham-pcmk.h"
+#include "ham-guest.h"
 
 static HamConf *sample_conf(void)
 {
@@ -332,10 +333,46 @@ static void test_history_left(void **state)
         assert_true(g_error_matches(error, HAM_ERROR, HAM_ERROR_PARSE));
 }
 
+/* --image: typed by its magic, and copied only when self-contained
+ * (the JSON is qemu-img 7.2's, from images made for the purpose). */
+static void test_image_judge(void **state)
+{
+        static const guint8 qcow2[] = { 'Q', 'F', 'I', 0xfb, 0, 0, 0, 3 };
+        static const guint8 raw[] = { 0xeb, 0x63, 0x90, 0x10 };
+        const char *flat = "{ \"virtual-size\": 1048576, \"format\": \"qcow2\", \"format-specific\": "
+                           "{ \"type\": \"qcow2\", \"data\": { \"compat\": \"1.1\", \"corrupt\": false } } }";
+        const char *backing = "{ \"backing-filename-format\": \"raw\", \"virtual-size\": 1048576, "
+                              "\"format\": \"qcow2\", \"full-backing-filename\": \"/dev/vg0/pk-other-root\", "
+                              "\"backing-filename\": \"/dev/vg0/pk-other-root\" }";
+        const char *data_file = "{ \"virtual-size\": 1048576, \"format\": \"qcow2\", \"format-specific\": "
+                                "{ \"type\": \"qcow2\", \"data\": { \"data-file\": \"/dev/drbd3\", "
+                                "\"data-file-raw\": false } } }";
+        g_autoptr(GError) error = NULL;
+        gint64 size = 0;
+
+        assert_string_equal(ham_guest_image_format(qcow2, sizeof(qcow2)), "qcow2");
+        assert_string_equal(ham_guest_image_format(raw, sizeof(raw)), "raw");
+        assert_string_equal(ham_guest_image_format(qcow2, 3), "raw");
+        assert_true(ham_guest_image_judge("a.qcow2", "qcow2", flat, &size, NULL));
+        assert_true(size == 1048576);
+        assert_false(ham_guest_image_judge("o.qcow2", "qcow2", backing, &size, &error));
+        assert_non_null(strstr(error->message, "backing file (/dev/vg0/pk-other-root)"));
+        assert_non_null(strstr(error->message, "qemu-img convert -O qcow2 o.qcow2 flat.qcow2"));
+        g_clear_error(&error);
+        assert_false(ham_guest_image_judge("d.qcow2", "qcow2", data_file, &size, &error));
+        assert_non_null(strstr(error->message, "external file (/dev/drbd3)"));
+        g_clear_error(&error);
+        assert_false(ham_guest_image_judge("x", "raw", "not json", &size, &error));
+        assert_non_null(strstr(error->message, "is it a raw image?"));
+        g_clear_error(&error);
+        assert_false(ham_guest_image_judge("x", "raw", "{ \"virtual-size\": -1 }", &size, NULL));
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_names),
+                cmocka_unit_test(test_image_judge),
                 cmocka_unit_test(test_conf_save_load),
                 cmocka_unit_test(test_conf_missing_file),
                 cmocka_unit_test(test_conf_save_refuses_invalid),

@@ -27,7 +27,7 @@ int main(int argc, char **argv)
         g_autoptr(json_object) config = NULL;
         g_autofree char *name = NULL, *memory = NULL, *vcpus = NULL, *disk = NULL, *image = NULL,
                         *kernel = NULL, *initrd = NULL, *cmdline = NULL, *prefer = NULL, *priority = NULL, *probe = NULL, *config_text = NULL, *local = NULL,
-                        *peer = NULL, *fencing = NULL, *image_error = NULL, *text = NULL, *json = NULL;
+                        *peer = NULL, *fencing = NULL, *image_error = NULL, *image_format = NULL, *text = NULL, *json = NULL;
         g_auto(GStrv) guests = NULL;
         HamGuestCreateOpts o = { 0 };
         HamGuestCreateEnv env = { .image_size = -1 };
@@ -59,6 +59,8 @@ int main(int argc, char **argv)
         if (g_key_file_has_key(kf, "cluster", "image-size", NULL))
                 env.image_size = g_key_file_get_int64(kf, "cluster", "image-size", NULL);
         env.image_error = image_error = get(kf, "cluster", "image-error");
+        env.image_format = image_format = get(kf, "cluster", "image-format");
+        env.image_refused = g_key_file_get_boolean(kf, "cluster", "image-refused", NULL);
 
         plan = ham_guest_create_plan(&o, &env, &error);
         if (!plan) {

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 
 #define DEFAULT_TIMEOUT 300
@@ -21,7 +22,7 @@ static const char usage_text[] =
         "\n"
         "Commands:\n"
         "  cluster init OPTIONS         set up the cluster on the first node; prints the join token\n"
-        "  cluster join TOKEN [OPTIONS] join the second node with the token init printed\n"
+        "  cluster join --token-file F  join the second node with the token init wrote (F, or - for stdin)\n"
         "  cluster show [--json]        this node's configuration, membership and node states\n"
         "  status [--json]              nodes, fencing, guests and their volumes on both nodes\n"
         "  verify [--json]              check the cluster's configuration on both nodes\n"
@@ -102,10 +103,10 @@ void hactl_print_json(json_object *obj)
 
 static const char *const init_opts[] = {
         "name=", "node-address=", "replication-address=", "vg=", "peer-name=", "peer-address=",
-        "peer-replication-address=", "peer-vg=", "dry-run", "timeout=", NULL,
+        "peer-replication-address=", "peer-vg=", "token-file=", "dry-run", "timeout=", NULL,
 };
 static const char *const join_opts[] = {
-        "node-address=", "replication-address=", "vg=", "dry-run", "timeout=", NULL,
+        "token-file=", "node-address=", "replication-address=", "vg=", "dry-run", "timeout=", NULL,
 };
 static const char *const json_opts[] = { "json", NULL };
 static const char *const guest_create_opts[] = {
@@ -124,9 +125,9 @@ static const CmdSpec commands[] = {
         { "cluster", "init", init_opts, 0, 0,
           "cluster init --name NAME --node-address ADDR[,ADDR2] --replication-address ADDR --vg VG "
           "--peer-name NAME --peer-address ADDR[,ADDR2] [--peer-replication-address ADDR] [--peer-vg VG] "
-          "[--dry-run] [--timeout S]" },
-        { "cluster", "join", join_opts, 1, 1,
-          "cluster join TOKEN [--node-address ADDR[,ADDR2]] [--replication-address ADDR] [--vg VG] "
+          "[--token-file FILE] [--dry-run] [--timeout S]" },
+        { "cluster", "join", join_opts, 0, 1,
+          "cluster join --token-file FILE|- [--node-address ADDR[,ADDR2]] [--replication-address ADDR] [--vg VG] "
           "[--dry-run] [--timeout S]" },
         { "cluster", "show", json_opts, 0, 0, "cluster show [--json]" },
         { "node", "list", json_opts, 0, 0, "node list [--json]" },
@@ -362,9 +363,61 @@ static int cmd_init(CmdArgs *a)
                         want->cluster_name, want->local.name);
         else
                 fprintf(stderr, "hactl: cluster %s initialized on %s\n", want->cluster_name, want->local.name);
-        fprintf(stderr, "hactl: now run on %s: hactl cluster join TOKEN, with the token below\n", want->peer.name);
+        if (hactl_opt(a, "token-file")) {
+                g_autofree char *line = g_strconcat(text, "\n", NULL);
+                /* 0600 from the start: the token carries the cluster's secrets. */
+                if (!pk_file_write_atomic(hactl_opt(a, "token-file"), line, strlen(line), 0600, &error))
+                        return hactl_report(error);
+                fprintf(stderr, "hactl: the join token is in %s (mode 0600: it holds the cluster's keys); copy it "
+                        "to %s (scp keeps it private) and run there: hactl cluster join --token-file FILE, "
+                        "then delete both copies\n", hactl_opt(a, "token-file"), want->peer.name);
+                return EXIT_OK;
+        }
+        fprintf(stderr, "hactl: now run on %s: hactl cluster join --token-file FILE (or - for standard input), "
+                "with the token below; it holds the cluster's keys: keep it private\n", want->peer.name);
         printf("%s\n", text);
         return EXIT_OK;
+}
+
+/* The token carries the cluster's secrets (corosync's key, DRBD's shared
+ * secret): never an argument, which every local user reads in
+ * /proc/PID/cmdline and the shell keeps in its history. A file (only its
+ * owner should read it) or standard input ("-"). (transfer full) */
+static char *read_token(CmdArgs *a, int *ret_rc)
+{
+        const char *path = hactl_opt(a, "token-file");
+        g_autoptr(GError) error = NULL;
+        char *text = NULL;
+        struct stat st;
+
+        if (hactl_arg(a, 0)) {
+                *ret_rc = hactl_usage_error("cluster join: the token is not taken as an argument (every local user "
+                                            "could read it in /proc, and it would stay in the shell's history); "
+                                            "give --token-file FILE, or --token-file - and the token on standard input");
+                return NULL;
+        }
+        if (!path) {
+                *ret_rc = hactl_usage_error("cluster join: --token-file FILE|- is required; usage: hactl %s",
+                                            a->spec->usage);
+                return NULL;
+        }
+        if (g_str_equal(path, "-")) {
+                g_autoptr(GString) s = g_string_new(NULL);
+                char buf[4096];
+                size_t n;
+                while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0 && s->len < 1024 * 1024)
+                        g_string_append_len(s, buf, (gssize)n);
+                return g_string_free(g_steal_pointer(&s), FALSE);
+        }
+        if (stat(path, &st) == 0 && (st.st_mode & 0077))
+                fprintf(stderr, "hactl: warning: %s can be read by others (mode %04o); it holds the cluster's keys: "
+                        "delete it after the join\n", path, (unsigned)(st.st_mode & 07777));
+        if (!g_file_get_contents(path, &text, NULL, &error)) {
+                fprintf(stderr, "hactl: --token-file: %s\n", error->message);
+                *ret_rc = EXIT_INVALID;
+                return NULL;
+        }
+        return text;
 }
 
 static int mismatch(const char *option, const char *given, const char *want, const char *peer)
@@ -378,13 +431,16 @@ static int mismatch(const char *option, const char *given, const char *want, con
 static int cmd_join(CmdArgs *a)
 {
         g_autoptr(GError) error = NULL;
-        g_autoptr(HamToken) token = ham_token_decode(hactl_arg(a, 0), &error);
+        g_autoptr(HamToken) token = NULL;
         g_autoptr(HamConf) want = NULL;
-        g_autofree char *me = this_node_name();
+        g_autofree char *me = this_node_name(), *text = NULL;
         HamNodeState have = { 0 };
         guint changed = 0;
-        int rc;
+        int rc = EXIT_OK;
 
+        if (!(text = read_token(a, &rc)))
+                return rc;
+        token = ham_token_decode(text, &error);
         if (!token)
                 return hactl_report(error);
         want = ham_conf_for_peer(token->conf);

@@ -263,8 +263,16 @@ cluster_reset() {
                 --replication-address 10.99.0.1 --vg "$vg" --peer-name node2
                 --peer-address 10.99.0.2,10.99.1.2)
 }
-cluster_init() { T=400 x node1 "$LAB_BUILDDIR/hamgr/hactl" "${LAB_INIT[@]}"; } # prints the token
-cluster_join() { T=400 x node2 "$LAB_BUILDDIR/hamgr/hactl" cluster join "$1" --vg "$LAB_VG"; } # TOKEN
+# The token goes as the README tells: init writes it to a 0600 file, the
+# host carries it over, join reads it from standard input (never argv).
+LAB_TOKEN_FILE=/root/pair.token
+cluster_init() { # prints the token
+        T=400 x node1 "$LAB_BUILDDIR/hamgr/hactl" "${LAB_INIT[@]}" --token-file "$LAB_TOKEN_FILE" >&2 &&
+                x node1 cat "$LAB_TOKEN_FILE"
+}
+cluster_join() { # TOKEN
+        printf '%s\n' "$1" | "$LAB" exec -t 400 node2 -- "$LAB_BUILDDIR/hamgr/hactl" cluster join --token-file - --vg "$LAB_VG"
+}
 # cluster_ready: a cluster made by hactl, quorate, both nodes online.
 cluster_ready() {
         x node1 test -e /etc/plastik/plastik.conf && x node2 test -e /etc/plastik/plastik.conf &&

@@ -103,7 +103,7 @@ void hactl_print_json(json_object *obj)
 
 static const char *const init_opts[] = {
         "name=", "node-address=", "replication-address=", "vg=", "peer-name=", "peer-address=",
-        "peer-replication-address=", "peer-vg=", "token-file=", "dry-run", "timeout=", NULL,
+        "peer-replication-address=", "peer-vg=", "token-file=", "print-token", "dry-run", "timeout=", NULL,
 };
 static const char *const join_opts[] = {
         "token-file=", "node-address=", "replication-address=", "vg=", "dry-run", "timeout=", NULL,
@@ -125,7 +125,7 @@ static const CmdSpec commands[] = {
         { "cluster", "init", init_opts, 0, 0,
           "cluster init --name NAME --node-address ADDR[,ADDR2] --replication-address ADDR --vg VG "
           "--peer-name NAME --peer-address ADDR[,ADDR2] [--peer-replication-address ADDR] [--peer-vg VG] "
-          "[--token-file FILE] [--dry-run] [--timeout S]" },
+          "[--token-file FILE | --print-token] [--dry-run] [--timeout S]" },
         { "cluster", "join", join_opts, 0, 1,
           "cluster join --token-file FILE|- [--node-address ADDR[,ADDR2]] [--replication-address ADDR] [--vg VG] "
           "[--dry-run] [--timeout S]" },
@@ -302,6 +302,9 @@ static int run_plan(HamSetupMode mode, CmdArgs *a, const HamNodeState *have, con
         return EXIT_OK;
 }
 
+/* Where cluster init leaves the token unless told otherwise. */
+#define HACTL_TOKEN_FILE "/etc/plastik/join-token"
+
 static int cmd_init(CmdArgs *a)
 {
         static const char *const required[] = {
@@ -319,6 +322,8 @@ static int cmd_init(CmdArgs *a)
         for (const char *const *r = required; *r; r++)
                 if (!hactl_opt(a, *r))
                         return hactl_usage_error("cluster init: --%s is required; usage: hactl %s", *r, a->spec->usage);
+        if (hactl_opt(a, "token-file") && hactl_opt(a, "print-token"))
+                return hactl_usage_error("cluster init: give --token-file FILE or --print-token, not both");
         want->cluster_name = g_strdup(hactl_opt(a, "name"));
         want->local.name = this_node_name();
         want->local.nodeid = 1;
@@ -363,19 +368,21 @@ static int cmd_init(CmdArgs *a)
                         want->cluster_name, want->local.name);
         else
                 fprintf(stderr, "hactl: cluster %s initialized on %s\n", want->cluster_name, want->local.name);
-        if (hactl_opt(a, "token-file")) {
-                g_autofree char *line = g_strconcat(text, "\n", NULL);
-                /* 0600 from the start: the token carries the cluster's secrets. */
-                if (!pk_file_write_atomic(hactl_opt(a, "token-file"), line, strlen(line), 0600, &error))
-                        return hactl_report(error);
-                fprintf(stderr, "hactl: the join token is in %s (mode 0600: it holds the cluster's keys); copy it "
-                        "to %s (scp keeps it private) and run there: hactl cluster join --token-file FILE, "
-                        "then delete both copies\n", hactl_opt(a, "token-file"), want->peer.name);
+        /* Printed only when asked (a pipe to the other node), else a file. */
+        if (hactl_opt(a, "print-token")) {
+                fprintf(stderr, "hactl: now run on %s: hactl cluster join --token-file - with the token below on "
+                        "its standard input; it holds the cluster's keys: keep it private\n", want->peer.name);
+                printf("%s\n", text);
                 return EXIT_OK;
         }
-        fprintf(stderr, "hactl: now run on %s: hactl cluster join --token-file FILE (or - for standard input), "
-                "with the token below; it holds the cluster's keys: keep it private\n", want->peer.name);
-        printf("%s\n", text);
+        const char *path = hactl_opt(a, "token-file") ? hactl_opt(a, "token-file") : HACTL_TOKEN_FILE;
+        g_autofree char *line = g_strconcat(text, "\n", NULL);
+        /* 0600 from the start: the token carries the cluster's secrets. */
+        if (!pk_file_write_atomic(path, line, strlen(line), 0600, &error))
+                return hactl_report(error);
+        fprintf(stderr, "hactl: the join token is in %s (mode 0600: it holds the cluster's keys); copy it to %s "
+                "(scp -p keeps it private), run there: hactl cluster join --token-file FILE, then delete both "
+                "copies\n", path, want->peer.name);
         return EXIT_OK;
 }
 

@@ -27,6 +27,8 @@ struct HamApiServer {
         gpointer user_data;
         GList *clients;
         guint n_clients;
+        GSource *idle_source; /* closes clients idle longer than idle_ms */
+        guint idle_ms;
         Client *handling;   /* the client whose request the handler runs for */
         gint64 handling_id;
         gboolean deferred;  /* the handler called ham_api_defer() */
@@ -48,6 +50,7 @@ struct Client {
         GSource *source;
         GIOCondition watching;
         HamApiDeferred *waiting; /* an answer owed; no further line is read */
+        gint64 active_ms;        /* monotonic: the last byte read or written, or the owed answer */
 };
 
 static void client_free(Client *c)
@@ -198,6 +201,8 @@ static gboolean client_flush(Client *c)
                         g_debug("API client (pid %d): %s", (int)c->pid, g_strerror(errno));
                         return FALSE;
                 }
+                if (n > 0)
+                        c->active_ms = g_get_monotonic_time() / 1000;
                 g_string_erase(c->out, 0, n);
         }
         return TRUE;
@@ -227,6 +232,7 @@ static gboolean client_ready(gint fd, GIOCondition cond, gpointer data)
                                 c->eof = TRUE;
                                 break;
                         }
+                        c->active_ms = g_get_monotonic_time() / 1000;
                         g_string_append_len(c->in, buf, n);
                         if (c->in->len > HAM_API_MAX_LINE)
                                 client_process_input(c);
@@ -294,12 +300,47 @@ static gboolean listen_ready(gint fd, GIOCondition cond, gpointer data)
                 c->pid = cred.pid;
                 c->in = g_string_new(NULL);
                 c->out = g_string_new(NULL);
+                c->active_ms = g_get_monotonic_time() / 1000;
                 s->clients = g_list_prepend(s->clients, c);
                 s->n_clients++;
                 client_update_watch(c);
                 g_debug("API client (pid %d) connected", (int)c->pid);
         }
         return G_SOURCE_CONTINUE;
+}
+
+/* A client that holds its connection without sending a request or reading
+ * its answers takes one of the HAM_API_MAX_CLIENTS places: after idle_ms it
+ * is closed, so that hactl always gets through. A client waiting for an
+ * owed answer is not idle: hamgrd is the slow one then. */
+static gboolean idle_check(gpointer data)
+{
+        HamApiServer *s = data;
+        gint64 now = g_get_monotonic_time() / 1000;
+
+        for (GList *l = s->clients; l;) {
+                Client *c = l->data;
+                l = l->next;
+                if (c->waiting || now - c->active_ms < (gint64)s->idle_ms)
+                        continue;
+                g_message("API: closed a client (pid %d) idle for %" G_GINT64_FORMAT " s%s", (int)c->pid,
+                          (now - c->active_ms) / 1000, c->out->len ? " with unread answers" : "");
+                client_close(c);
+        }
+        return G_SOURCE_CONTINUE;
+}
+
+void ham_api_server_set_idle_timeout(HamApiServer *s, guint ms)
+{
+        if (s->idle_source) {
+                g_source_destroy(s->idle_source);
+                g_source_unref(s->idle_source);
+        }
+        s->idle_ms = ms;
+        /* A quarter of the timeout: a client is closed at most 25 % late. */
+        s->idle_source = g_timeout_source_new(MAX(ms / 4, 10));
+        g_source_set_callback(s->idle_source, idle_check, s, NULL);
+        g_source_attach(s->idle_source, s->context);
 }
 
 HamApiServer *ham_api_server_new(const char *path, GMainContext *context,
@@ -364,6 +405,7 @@ HamApiServer *ham_api_server_new(const char *path, GMainContext *context,
         s->listen_source = g_unix_fd_source_new(fd, G_IO_IN);
         g_source_set_callback(s->listen_source, (GSourceFunc)(void (*)(void))listen_ready, s, NULL);
         g_source_attach(s->listen_source, s->context);
+        ham_api_server_set_idle_timeout(s, HAM_API_IDLE_TIMEOUT_S * 1000);
         return s;
 }
 
@@ -375,6 +417,8 @@ void ham_api_server_free(HamApiServer *s)
                 client_close(s->clients->data);
         g_source_destroy(s->listen_source);
         g_source_unref(s->listen_source);
+        g_source_destroy(s->idle_source);
+        g_source_unref(s->idle_source);
         close(s->fd);
         unlink(s->path);
         g_main_context_unref(s->context);
@@ -403,6 +447,7 @@ void ham_api_deferred_finish(HamApiDeferred *d, json_object *result, const GErro
                 return;
         }
         c->waiting = NULL;
+        c->active_ms = g_get_monotonic_time() / 1000;
         if (error)
                 client_queue(c, ham_api_reply_error(d->id, error));
         else

@@ -156,6 +156,9 @@ typedef struct HamApiServer HamApiServer;
 /** At most this many clients at once; more are refused with "busy". */
 #define HAM_API_MAX_CLIENTS 32
 
+/** A client that neither sends nor reads for this long (seconds) is closed. */
+#define HAM_API_IDLE_TIMEOUT_S 30
+
 /**
  * ham_api_server_new:
  * Listens on @path (mode 0600; an existing socket file there is replaced,
@@ -170,6 +173,14 @@ HamApiServer *ham_api_server_new(const char *path, GMainContext *context,
                                  HamApiHandler handler, gpointer user_data,
                                  GError **error);
 void ham_api_server_free(HamApiServer *server);
+
+/**
+ * ham_api_server_set_idle_timeout:
+ * Closes clients that neither send nor read for @ms (default
+ * HAM_API_IDLE_TIMEOUT_S); a client waiting for a deferred answer is never
+ * idle. Call from the server's context's thread, before it runs.
+ */
+void ham_api_server_set_idle_timeout(HamApiServer *server, guint ms);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamApiServer, ham_api_server_free)
 
 /**

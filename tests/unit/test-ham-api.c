@@ -101,6 +101,22 @@ static int setup(void **state)
         return 0;
 }
 
+/* The same with a short idle timeout, set before the server runs. */
+static int setup_idle(void **state)
+{
+        Fixture *f = g_new0(Fixture, 1);
+        g_autoptr(GError) error = NULL;
+        f->dir = g_dir_make_tmp("ham-api-XXXXXX", NULL);
+        f->path = g_build_filename(f->dir, "hamgrd.sock", NULL);
+        f->ctx = g_main_context_new();
+        f->server = ham_api_server_new(f->path, f->ctx, handler, f, &error);
+        assert_non_null(f->server);
+        ham_api_server_set_idle_timeout(f->server, 50);
+        f->thread = g_thread_new("server", serve, f);
+        *state = f;
+        return 0;
+}
+
 static int teardown(void **state)
 {
         Fixture *f = *state;
@@ -240,6 +256,48 @@ static void test_timeout(void **state)
         g_rmdir(dir);
 }
 
+static int connect_raw(const char *path)
+{
+        struct sockaddr_un addr = { .sun_family = AF_UNIX };
+        int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+        g_strlcpy(addr.sun_path, path, sizeof(addr.sun_path));
+        assert_int_equal(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+        return fd;
+}
+
+/* Clients that hold every place without a word are closed after the idle
+ * timeout, so a real client gets through; one waiting for a deferred
+ * answer (100 ms, longer than the 50 ms timeout) is not idle. */
+static void test_idle_clients(void **state)
+{
+        Fixture *f = *state;
+        g_autoptr(json_object) args = json_object_new_object();
+        g_autoptr(json_object) result = NULL;
+        g_autoptr(GError) error = NULL;
+        int fds[HAM_API_MAX_CLIENTS];
+        char c;
+
+        for (int i = 0; i < HAM_API_MAX_CLIENTS; i++)
+                fds[i] = connect_raw(f->path);
+        for (int i = 0; i < 200 && ham_api_server_n_clients(f->server) < HAM_API_MAX_CLIENTS; i++)
+                g_usleep(1000);
+        /* Every place taken, then given back by the idle timeout. */
+        for (int i = 0; i < 1000 && ham_api_server_n_clients(f->server) > 0; i++)
+                g_usleep(1000);
+        assert_int_equal(ham_api_server_n_clients(f->server), 0);
+        /* Closed by the server: reading gives end of file. */
+        for (int i = 0; i < HAM_API_MAX_CLIENTS; i++) {
+                assert_int_equal(recv(fds[i], &c, 1, 0), 0);
+                close(fds[i]);
+        }
+        assert_true(ham_api_call(f->path, "status", NULL, &result, &error));
+        json_object_object_add(args, "txn", json_object_new_string("node1-1"));
+        g_clear_pointer(&result, json_object_put);
+        assert_true(ham_api_call(f->path, "guest-abort", args, &result, &error));
+        assert_true(json_object_get_boolean(json_object_object_get(result, "deferred")));
+}
+
 static void test_reply_lines(void **state)
 {
         g_autoptr(GError) error = g_error_new(HAM_API_ERROR, HAM_API_ERROR_INVALID, "id: bad");
@@ -266,6 +324,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_deferred, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_deferred_order, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_many_calls, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_idle_clients, setup_idle, teardown),
                 cmocka_unit_test(test_connect_error),
                 cmocka_unit_test(test_timeout),
                 cmocka_unit_test(test_reply_lines),

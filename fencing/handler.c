@@ -229,8 +229,10 @@ static int gather(FenRun *r, FenSituation *s)
         if (mode == FEN_MODE_FENCE && s->cib_reachable && r->peer) {
                 if (s->constraint == FEN_CONSTRAINT_HERE)
                         s->peer_cib = ask_peer(r, s);
-                /* A fencing does not come undone: once seen, kept. */
-                if (r->fenced_ms == 0)
+                /* Asked again each time until it proves something: the
+                 * history's entry may be an older fencing (before the
+                 * connection) that the awaited one replaces. */
+                if (fen_fenced_order(r->fenced_ms, r->connected_ms, r->started_ms) != FEN_FENCED_AFTER)
                         r->fenced_ms = last_fencing(r->peer);
                 s->fenced = fen_fenced_order(r->fenced_ms, r->connected_ms, r->started_ms);
         }

@@ -49,7 +49,9 @@ json_object *ham_pcmk_cib_view(xmlNode *cib);
  *                  "failed_on": [NODE],
  *                  "volumes": [{"volume", "resource", "primitive", "clone",
  *                               "promoted_on": [NODE], "started_on": [NODE],
- *                               "colocated": BOOL, "ordered": BOOL}]}]}
+ *                               "colocated": BOOL, "ordered": BOOL,
+ *                               "fence_constraint": null |
+ *                                   {"id", "node": NODE|null, "foreign": BOOL}}]}]}
  *
  * Fencing devices are the primitives of class stonith; guests the
  * ocf:plastik:guest primitives; their volumes the ocf:linbit:drbd
@@ -57,7 +59,12 @@ json_object *ham_pcmk_cib_view(xmlNode *cib);
  * resource runs is read from the operation history in the status section
  * (node_state/lrm): in call order, a successful start or promote makes it
  * run, a stop ends it, a monitor says what it found, a failure other than
- * "not running" makes it Failed. Never an error. (transfer full).
+ * "not running" makes it Failed. A volume's fence_constraint is the DRBD
+ * fence handler's constraint for its clone (ham_fence_constraint_id()):
+ * null when no element has that id, "node" the only node where the clone
+ * may be promoted (ham_fence_constraint_node()), or "node" null and
+ * "foreign" true when the id is taken by an element of another shape.
+ * Never an error. (transfer full).
  */
 json_object *ham_pcmk_cib_resources(xmlNode *cib);
 

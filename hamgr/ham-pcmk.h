@@ -180,6 +180,28 @@ gboolean ham_cib_guest_unmerge(xmlNode *configuration, const char *name,
 GPtrArray *ham_cib_history_left(const char *status_xml, gsize len, const char *const *ids,
                                 GError **error);
 
+/* ---- the DRBD fence handler's constraint (pcmk-view.c; pure) ------------------------ */
+
+/**
+ * ham_fence_constraint_id:
+ * The id of the constraint the fence-peer handler places for DRBD resource
+ * @resource whose promotable clone is @clone_id:
+ * "drbd-fence-by-handler-RESOURCE-CLONE" (drbd-utils' crm-fence-peer
+ * naming). (transfer full).
+ */
+char *ham_fence_constraint_id(const char *resource, const char *clone_id);
+
+/**
+ * ham_fence_constraint_node:
+ * The one reader of the handler's constraint shape: when @constraint is a
+ * rsc_location on @clone_id whose first rule has role Promoted (or Master)
+ * and score -INFINITY (or -inf) and exactly one element child, an
+ * expression "#uname ne NODE" with a value, returns NODE, the only node
+ * where the clone may be promoted. NULL for anything else, which the
+ * handler must neither take for its own nor remove. (transfer full).
+ */
+char *ham_fence_constraint_node(xmlNode *constraint, const char *clone_id);
+
 /** ham_xml_to_string: (transfer full) @node serialized, indented. */
 char *ham_xml_to_string(xmlNode *node);
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The CIB as hamgrd reports it: pure, libxml2 only (ham-pcmk-notify.h). */
+#include "ham-internal.h"
 #include "ham-pcmk-notify.h"
+#include "ham-pcmk.h"
 #include "pk.h"
 
 #include <string.h>
@@ -313,6 +315,63 @@ static gboolean has_constraint(xmlNode *constraints, const char *element, const 
         return FALSE;
 }
 
+/* ---- the fence handler's constraint ------------------------------------------------ */
+
+char *ham_fence_constraint_id(const char *resource, const char *clone_id)
+{
+        return g_strdup_printf("drbd-fence-by-handler-%s-%s", resource, clone_id);
+}
+
+char *ham_fence_constraint_node(xmlNode *constraint, const char *clone_id)
+{
+        g_autofree char *rsc = NULL, *role = NULL, *score = NULL, *attr = NULL, *op = NULL;
+        xmlNode *rule, *expr;
+
+        if (!is_element(constraint, "rsc_location") || !clone_id)
+                return NULL;
+        rsc = prop(constraint, "rsc");
+        if (g_strcmp0(rsc, clone_id) != 0 || !(rule = child(constraint, "rule")))
+                return NULL;
+        role = prop(rule, "role");
+        score = prop(rule, "score");
+        if ((g_strcmp0(role, "Promoted") != 0 && g_strcmp0(role, "Master") != 0) ||
+            (g_strcmp0(score, "-INFINITY") != 0 && g_strcmp0(score, "-inf") != 0))
+                return NULL;
+        expr = child(rule, "expression");
+        if (!expr)
+                return NULL;
+        for (xmlNode *c = rule->children; c; c = c->next)
+                if (c->type == XML_ELEMENT_NODE && c != expr)
+                        return NULL;
+        attr = prop(expr, "attribute");
+        op = prop(expr, "operation");
+        if (g_strcmp0(attr, "#uname") != 0 || g_strcmp0(op, "ne") != 0)
+                return NULL;
+        return prop(expr, "value");
+}
+
+/* {"id", "node", "foreign"} of the handler's constraint for a volume's
+ * clone anywhere in the configuration (an id is unique in the whole CIB),
+ * or NULL when there is none. */
+static json_object *fence_constraint(xmlNode *config, const char *resource, const char *clone)
+{
+        g_autofree char *id = NULL, *node = NULL;
+        xmlNode *el;
+
+        if (!config || !resource || !clone)
+                return NULL;
+        id = ham_fence_constraint_id(resource, clone);
+        el = ham_xml_find_id(config->children, id);
+        if (!el)
+                return NULL;
+        node = ham_fence_constraint_node(el, clone);
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "id", json_object_new_string(id));
+        json_object_object_add(o, "node", string_or_null(node));
+        json_object_object_add(o, "foreign", json_object_new_boolean(node == NULL));
+        return o;
+}
+
 json_object *ham_pcmk_cib_resources(xmlNode *cib)
 {
         json_object *o = json_object_new_object();
@@ -386,6 +445,8 @@ json_object *ham_pcmk_cib_resources(xmlNode *cib)
                         json_object_object_add(x, "clone", string_or_null(parents->pdata[i]));
                         json_object_object_add(x, "promoted_on", nodes_in(lrm, id, "Promoted", NULL));
                         json_object_object_add(x, "started_on", nodes_in(lrm, id, "Started", "Promoted"));
+                        json_object_object_add(x, "fence_constraint",
+                                               fence_constraint(config, res, parents->pdata[i]));
                         json_object_array_add(volumes, x);
                 }
         }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Fuzz target: arbitrary bytes as the CIB hamgrd reads. Whatever libxml2
- * accepts must give a view, never a crash.
+ * accepts must give a view and the resources (with each volume's fence
+ * constraint), never a crash.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,6 +26,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!view || !json_object_is_type(json_object_object_get(view, "nodes"), json_type_array))
                 abort();
         json_object_put(view);
+        json_object *res = ham_pcmk_cib_resources(xmlDocGetRootElement(doc));
+        if (!res || !json_object_is_type(json_object_object_get(res, "guests"), json_type_array))
+                abort();
+        json_object_put(res);
         xmlFreeDoc(doc);
         return 0;
 }

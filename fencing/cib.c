@@ -5,6 +5,7 @@
  */
 #include "fen.h"
 #include "ham-internal.h"
+#include "ham-pcmk.h"
 
 #include <libxml/parser.h>
 #include <string.h>
@@ -50,37 +51,6 @@ static FenPeer peer_state(xmlNode *ns)
         if (g_strcmp0(expected, "down") == 0)
                 return FEN_PEER_OFFLINE;
         return FEN_PEER_LOST;
-}
-
-/* The handler's own shape, and the node it leaves promotable. (transfer none) */
-static const char *handler_shape(xmlNode *loc, const char *clone_id, char **ret_node)
-{
-        g_autofree char *rsc = ham_xml_prop(loc, "rsc");
-        xmlNode *rule, *expr, *extra = NULL;
-
-        if (!ham_xml_is(loc, "rsc_location") || g_strcmp0(rsc, clone_id) != 0)
-                return "not a location constraint on the clone";
-        rule = ham_xml_child(loc, "rule");
-        if (!rule)
-                return "no rule";
-        g_autofree char *role = ham_xml_prop(rule, "role");
-        g_autofree char *score = ham_xml_prop(rule, "score");
-        if (g_strcmp0(role, "Promoted") != 0 && g_strcmp0(role, "Master") != 0)
-                return "rule is not for the Promoted role";
-        if (g_strcmp0(score, "-INFINITY") != 0 && g_strcmp0(score, "-inf") != 0)
-                return "score is not -INFINITY";
-        expr = ham_xml_child(rule, "expression");
-        for (xmlNode *c = rule->children; c; c = c->next)
-                if (c->type == XML_ELEMENT_NODE && c != expr)
-                        extra = c;
-        if (!expr || extra)
-                return "rule has not exactly one expression";
-        g_autofree char *attr = ham_xml_prop(expr, "attribute");
-        g_autofree char *op = ham_xml_prop(expr, "operation");
-        if (g_strcmp0(attr, "#uname") != 0 || g_strcmp0(op, "ne") != 0)
-                return "expression is not #uname ne NODE";
-        *ret_node = ham_xml_prop(expr, "value");
-        return *ret_node ? NULL : "expression has no value";
 }
 
 gboolean fen_cib_facts(const char *xml, gsize len, const char *resource, const char *clone_id,
@@ -137,8 +107,9 @@ gboolean fen_cib_facts(const char *xml, gsize len, const char *resource, const c
         if (!obj) {
                 f.constraint = FEN_CONSTRAINT_NONE;
         } else {
-                g_autofree char *node = NULL;
-                if (handler_shape(obj, clone_id, &node))
+                /* hamgr's one reader of the shape, which status and verify use too. */
+                g_autofree char *node = ham_fence_constraint_node(obj, clone_id);
+                if (!node)
                         f.constraint = FEN_CONSTRAINT_FOREIGN;
                 else if (g_strcmp0(node, here) == 0)
                         f.constraint = FEN_CONSTRAINT_HERE;
@@ -166,7 +137,8 @@ FenPeerCib fen_peer_cib_judge(const char *xml, gsize len, const char *resource, 
         if (!doc)
                 return FEN_PEER_CIB_UNREACHABLE;
         obj = ham_xml_find_id(xmlDocGetRootElement(doc), cid);
-        if (obj && !handler_shape(obj, clone_id, &node) && g_strcmp0(node, here) == 0)
+        node = obj ? ham_fence_constraint_node(obj, clone_id) : NULL;
+        if (node && g_strcmp0(node, here) == 0)
                 return FEN_PEER_CIB_HOLDS;
         return FEN_PEER_CIB_LACKS;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "fen.h"
+#include "ham-pcmk.h"
 
 #include <string.h>
 
@@ -95,7 +96,8 @@ FenEnv *fen_env_parse(const char *const *envp, GError **error)
 
 char *fen_constraint_id(const char *resource, const char *clone_id)
 {
-        return g_strdup_printf("drbd-fence-by-handler-%s-%s", resource, clone_id);
+        /* hamgr's status and verify read the same constraint: one name for it. */
+        return ham_fence_constraint_id(resource, clone_id);
 }
 
 char *fen_clone_id(const char *resource)

@@ -139,6 +139,21 @@ GPtrArray *ham_res_taken_scan(const char *text);
  */
 json_object *ham_status_build(json_object *input);
 
+/**
+ * ham_status_guest_blocked:
+ * Pure, the one test of a blocked failover (status and the history use it):
+ * guest @guest (an element of ham_pcmk_cib_resources()'s "guests") runs
+ * nowhere, has not failed, is not stopped on purpose, and one of its
+ * volumes carries the DRBD fence handler's constraint allowing promotion
+ * only on a node that is not online in @nodes ([{"name", "online",
+ * "lost_at": T|null}], a node missing there counts as offline). Pacemaker
+ * then rightly promotes no other copy: they are outdated. Returns (transfer
+ * full) {"volume", "resource", "current_on", "current_offline_since": T|null,
+ * "outdated_on": NODE|null, "constraint": ID} for the first such volume,
+ * or NULL when the guest is not blocked.
+ */
+json_object *ham_status_guest_blocked(json_object *guest, json_object *nodes);
+
 /** ham_status_render: (transfer full) the admin's table, problems first. */
 char *ham_status_render(json_object *model);
 

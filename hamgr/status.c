@@ -183,6 +183,73 @@ static json_object *volume_model(json_object *vol, const char *guest, json_objec
         return m;
 }
 
+/* ---- a blocked failover ------------------------------------------------------------ */
+
+json_object *ham_status_guest_blocked(json_object *guest, json_object *nodes)
+{
+        const char *role = get_s(guest, "target_role");
+        json_object *vols = get(guest, "volumes");
+
+        if (len_of(get(guest, "running_on")) || len_of(get(guest, "failed_on")) ||
+            (role && g_ascii_strcasecmp(role, "Stopped") == 0))
+                return NULL;
+        for (size_t i = 0; i < len_of(vols); i++) {
+                json_object *v = json_object_array_get_idx(vols, i);
+                json_object *fc = get(v, "fence_constraint");
+                const char *current = get_s(fc, "node");
+                json_object *holder = find_by_name(nodes, current);
+                const char *outdated = NULL;
+                if (!current || get_b(holder, "online"))
+                        continue;
+                /* The copy that cannot be promoted: an online node's first. */
+                for (size_t j = 0; j < len_of(nodes); j++) {
+                        json_object *n = json_object_array_get_idx(nodes, j);
+                        const char *name = get_s(n, "name");
+                        if (!name || g_str_equal(name, current))
+                                continue;
+                        if (!outdated || get_b(n, "online"))
+                                outdated = name;
+                        if (get_b(n, "online"))
+                                break;
+                }
+                gint64 lost = get_i(holder, "lost_at");
+                json_object *b = json_object_new_object();
+                json_object_object_add(b, "volume", str_or_null(get_s(v, "volume")));
+                json_object_object_add(b, "resource", str_or_null(get_s(v, "resource")));
+                json_object_object_add(b, "current_on", json_object_new_string(current));
+                json_object_object_add(b, "current_offline_since",
+                                       lost > 0 ? json_object_new_int64(lost) : NULL);
+                json_object_object_add(b, "outdated_on", str_or_null(outdated));
+                json_object_object_add(b, "constraint", str_or_null(get_s(fc, "id")));
+                return b;
+        }
+        return NULL;
+}
+
+/* One problem, said once: why the guest cannot start, and both ways out. */
+static void blocked_problem(Problems *p, const char *guest, json_object *b, gint64 now)
+{
+        const char *current = get_s(b, "current_on");
+        const char *outdated = get_s(b, "outdated_on");
+        const char *id = get_s(b, "constraint");
+        gint64 lost = get_i(b, "current_offline_since");
+        g_autofree char *t = lost ? when(lost, now) : NULL;
+        g_autofree char *since = t ? g_strdup_printf("offline since %s", t) :
+                                 g_strdup("offline (since when is not known)");
+        g_autofree char *other = outdated ? g_strdup_printf("the copy on %s", outdated) :
+                                 g_strdup("the other copy");
+        const char *there = outdated ? outdated : "the other node";
+
+        problem(p, TRUE, "guest %s cannot start: volume %s (%s) is current only on %s, which "
+                "is %s; %s is outdated (constraint %s). Either bring %s back (the guest then "
+                "starts and %s resyncs), or, to run on %s accepting the loss of the writes %s "
+                "made after the replication link broke, keep a copy first (lvcreate -s) and "
+                "remove the constraint (cibadmin --delete --xpath "
+                "\"//rsc_location[@id='%s']\").", guest, get_s(b, "volume"),
+                get_s(b, "resource"), current, since, other, id, current, there, there,
+                current, id);
+}
+
 /* ---- the model ---------------------------------------------------------------------- */
 
 json_object *ham_status_build(json_object *input)
@@ -289,7 +356,11 @@ json_object *ham_status_build(json_object *input)
                 json_object_object_add(x, "state", json_object_new_string(state));
                 json_object_object_add(x, "target_role", str_or_null(role));
                 json_object_object_add(x, "health", str_or_null(health));
-                if (len_of(failed))
+                json_object *blocked = ham_status_guest_blocked(g, nodes);
+                json_object_object_add(x, "blocked", blocked);
+                if (blocked)
+                        blocked_problem(&p, name, blocked, now);
+                else if (len_of(failed))
                         problem(&p, TRUE, "guest %s failed on %s: see crm_mon -1 --failcounts, "
                                 "then crm_resource --cleanup -r %s", name,
                                 json_object_get_string(json_object_array_get_idx(failed, 0)),

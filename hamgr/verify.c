@@ -45,6 +45,8 @@ typedef enum {
         F_RES_DIFFERS,
         F_RES_MISSING,
         F_LV_MISSING,
+        F_FENCE_CONSTRAINT_LEFTOVER,
+        F_FENCE_CONSTRAINT_FOREIGN,
         F_COLOCATION_MISSING,
         F_ORDER_MISSING,
         F_VERSION_MISMATCH,
@@ -67,6 +69,8 @@ static const struct {
         [F_RES_DIFFERS] = { "E205", "res-differs", TRUE },
         [F_RES_MISSING] = { "E206", "res-missing", TRUE },
         [F_LV_MISSING] = { "E207", "lv-missing", TRUE },
+        [F_FENCE_CONSTRAINT_LEFTOVER] = { "W208", "fence-constraint-leftover", FALSE },
+        [F_FENCE_CONSTRAINT_FOREIGN] = { "E209", "fence-constraint-foreign", TRUE },
         [F_COLOCATION_MISSING] = { "E301", "colocation-missing", TRUE },
         [F_ORDER_MISSING] = { "E302", "order-missing", TRUE },
         [F_VERSION_MISMATCH] = { "W401", "version-mismatch", FALSE },
@@ -139,6 +143,40 @@ static void check_versions(GPtrArray *out, json_object *a, json_object *b)
                             "upgrade both nodes to the same version", what[i], va,
                             get_s(a, "node"), vb, get_s(b, "node"));
         }
+}
+
+/* Both nodes' facts say @res is Connected with both disks UpToDate. */
+static gboolean in_sync_everywhere(json_object *const nf[2], const char *res)
+{
+        for (int k = 0; k < 2; k++) {
+                json_object *d = nf[k] ? find_by_name(get(nf[k], "drbd"), res) : NULL;
+                if (!d || g_strcmp0(get_s(d, "conn"), "Connected") != 0 ||
+                    g_strcmp0(get_s(d, "disk"), "UpToDate") != 0 || g_strcmp0(get_s(d, "peer_disk"), "UpToDate") != 0)
+                        return FALSE;
+        }
+        return TRUE;
+}
+
+/* The fence handler's constraint: with both copies in sync it has no reason
+ * to exist (the unfence handler failed) and would block a failover to the
+ * other node; under its id, another shape keeps the handler refusing. */
+static void check_fence_constraint(GPtrArray *out, json_object *const nf[2], json_object *v)
+{
+        json_object *fc = get(v, "fence_constraint");
+        const char *res = get_s(v, "resource"), *id = get_s(fc, "id"), *node = get_s(fc, "node");
+
+        if (!fc || !id)
+                return;
+        if (json_object_get_boolean(get(fc, "foreign")))
+                add(out, F_FENCE_CONSTRAINT_FOREIGN, id, "the id of the fence handler's constraint for "
+                    "%s is taken by an element of another shape: plastik-fence-peer refuses (exit 1, "
+                    "I/O stays frozen) whenever DRBD calls it; remove it (cibadmin --delete --xpath "
+                    "\"//*[@id='%s']\")", res ? res : "its volume", id);
+        else if (node && res && in_sync_everywhere(nf, res))
+                add(out, F_FENCE_CONSTRAINT_LEFTOVER, id, "%s is Connected and UpToDate on both nodes, "
+                    "yet the fence handler's constraint still allows promotion only on %s (the unfence "
+                    "handler did not remove it): a failover to the other node would be refused; remove "
+                    "it (cibadmin --delete --xpath \"//rsc_location[@id='%s']\")", res, node, id);
 }
 
 json_object *ham_verify(json_object *input)
@@ -236,6 +274,7 @@ json_object *ham_verify(json_object *input)
                                     "primary; add rsc_order first=%s first-action=promote "
                                     "then=%s then-action=start", gid,
                                     clone ? clone : "its DRBD clone", clone ? clone : "CLONE", gid);
+                        check_fence_constraint(out, nf, v);
                         for (int k = 0; k < 2 && res; k++) {
                                 if (!nf[k])
                                         continue;

@@ -8,7 +8,10 @@
 #include "ham.h"
 #include "ham-api.h"
 #include "ham-guest.h"
+#include "ham-internal.h"
 #include "ham-pcmk.h"
+#include "ham-pcmk-notify.h"
+#include "ham-status.h"
 #include "dg.h"
 #include "hv.h"
 #include "pk.h"
@@ -609,6 +612,33 @@ static int cmd_list(CmdArgs *a)
         return EXIT_OK;
 }
 
+/* Why a guest that runs nowhere cannot start, as hactl status says it
+ * (ham_status_guest_blocked()); NULL when it is not blocked. Nodes are
+ * online as crm_mon sees them; since when one is offline is hamgrd's to
+ * know (hactl status). (transfer full) */
+static json_object *guest_blocked(const View *v, const char *name)
+{
+        g_autoptr(xmlDoc) doc = ham_xml_parse(v->cib, strlen(v->cib), "the CIB", NULL);
+        g_autoptr(json_object) res = doc ? ham_pcmk_cib_resources(xmlDocGetRootElement(doc)) : NULL;
+        g_autoptr(json_object) nodes = json_object_new_array();
+        json_object *guests = res ? json_object_object_get(res, "guests") : NULL;
+
+        for (guint i = 0; v->mon && i < v->mon->nodes->len; i++) {
+                const HamMonNode *n = v->mon->nodes->pdata[i];
+                json_object *o = json_object_new_object();
+                json_object_object_add(o, "name", json_object_new_string(n->name));
+                json_object_object_add(o, "online", json_object_new_boolean(n->online));
+                json_object_object_add(o, "lost_at", NULL);
+                json_object_array_add(nodes, o);
+        }
+        for (size_t i = 0; guests && i < json_object_array_length(guests); i++) {
+                json_object *g = json_object_array_get_idx(guests, i);
+                if (g_strcmp0(json_object_get_string(json_object_object_get(g, "name")), name) == 0)
+                        return ham_status_guest_blocked(g, nodes);
+        }
+        return NULL;
+}
+
 static int cmd_show(CmdArgs *a)
 {
         g_autoptr(GError) error = NULL;
@@ -619,8 +649,10 @@ static int cmd_show(CmdArgs *a)
                 view_free(&v);
                 return hactl_report(error);
         }
+        g_autoptr(json_object) blocked = guest_blocked(&v, g->name);
         if (hactl_opt(a, "json")) {
                 g_autoptr(json_object) o = ham_guest_info_to_json(g);
+                json_object_object_add(o, "blocked", json_object_get(blocked));
                 hactl_print_json(o);
         } else {
                 g_autofree char *config = g->config ? pk_json_to_string(g->config, TRUE) : NULL;
@@ -640,6 +672,16 @@ static int cmd_show(CmdArgs *a)
                         printf("replica:     %s\n", (const char *)g->volume_roles->pdata[i]);
                 for (guint i = 0; i < g->constraints->len; i++)
                         printf("constraint:  %s\n", (const char *)g->constraints->pdata[i]);
+                if (blocked) {
+                        json_object *b = blocked;
+#define S(k) json_object_get_string(json_object_object_get(b, k))
+                        printf("blocked:     cannot start: volume %s (%s) is current only on %s, which is offline; "
+                               "the copy on %s is outdated (constraint %s): bring %s back, or see hactl status "
+                               "for the way that accepts the loss\n", S("volume"), S("resource"), S("current_on"),
+                               S("outdated_on") ? S("outdated_on") : "the other node", S("constraint"),
+                               S("current_on"));
+#undef S
+                }
                 printf("definition:\n%s\n", config ? config : "(missing or not JSON)");
         }
         view_free(&v);

@@ -87,7 +87,8 @@ static gboolean wake(gpointer data)
         return G_SOURCE_REMOVE;
 }
 
-static int setup(void **state)
+/* The server in its thread; @idle_ms (0: the default) set before it runs. */
+static int fixture_up(void **state, guint idle_ms)
 {
         Fixture *f = g_new0(Fixture, 1);
         g_autoptr(GError) error = NULL;
@@ -96,25 +97,22 @@ static int setup(void **state)
         f->ctx = g_main_context_new();
         f->server = ham_api_server_new(f->path, f->ctx, handler, f, &error);
         assert_non_null(f->server);
+        if (idle_ms)
+                ham_api_server_set_idle_timeout(f->server, idle_ms);
         f->thread = g_thread_new("server", serve, f);
         *state = f;
         return 0;
 }
 
-/* The same with a short idle timeout, set before the server runs. */
+static int setup(void **state)
+{
+        return fixture_up(state, 0);
+}
+
+/* A short idle timeout. */
 static int setup_idle(void **state)
 {
-        Fixture *f = g_new0(Fixture, 1);
-        g_autoptr(GError) error = NULL;
-        f->dir = g_dir_make_tmp("ham-api-XXXXXX", NULL);
-        f->path = g_build_filename(f->dir, "hamgrd.sock", NULL);
-        f->ctx = g_main_context_new();
-        f->server = ham_api_server_new(f->path, f->ctx, handler, f, &error);
-        assert_non_null(f->server);
-        ham_api_server_set_idle_timeout(f->server, 50);
-        f->thread = g_thread_new("server", serve, f);
-        *state = f;
-        return 0;
+        return fixture_up(state, 50);
 }
 
 static int teardown(void **state)

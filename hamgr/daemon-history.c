@@ -7,6 +7,7 @@
 #include "daemon.h"
 #include "ham-pcmk.h"
 #include "ham-pcmk-notify.h"
+#include "ham-status.h"
 #include "ham-timeline.h"
 #include "ham.h"
 #include "pk.h"
@@ -360,6 +361,36 @@ static void observe_placement(HamHistory *h, json_object *cib, gint64 at)
         }
 }
 
+/* A failover Pacemaker rightly refuses ends its record with the reason, by
+ * the one test hactl status uses (ham_status_guest_blocked()): a node is
+ * online while it is a corosync member here. */
+static void observe_blocked(HamHistory *h, json_object *cib, gint64 at)
+{
+        g_autoptr(json_object) nodes = json_object_new_array();
+        GHashTableIter it;
+        gpointer k, v;
+
+        g_hash_table_iter_init(&it, h->members);
+        while (g_hash_table_iter_next(&it, &k, &v)) {
+                json_object *n = json_object_new_object();
+                json_object_object_add(n, "name", json_object_new_string(k));
+                json_object_object_add(n, "online", json_object_new_boolean(GPOINTER_TO_INT(v) == 1));
+                json_object_array_add(nodes, n);
+        }
+        for (size_t i = 0; cib && i < json_object_array_length(cib); i++) {
+                json_object *g = json_object_array_get_idx(cib, i);
+                g_autoptr(json_object) b = ham_status_guest_blocked(g, nodes);
+                const char *name = json_object_get_string(json_object_object_get(g, "name"));
+                if (!b || !name || !hv_guest_name_valid(name) ||
+                    !json_object_get_string(json_object_object_get(b, "resource")))
+                        continue;
+                HamTlEvent ev = { .kind = HAM_TL_GUEST_BLOCKED, .at_ms = at, .guest = name,
+                                  .node = json_object_get_string(json_object_object_get(b, "current_on")),
+                                  .resource = json_object_get_string(json_object_object_get(b, "resource")) };
+                feed(h, &ev);
+        }
+}
+
 void ham_history_changed(HamHistory *h, const DgState *drbd, HamGuests *guests)
 {
         const char *local = ham_corosync_local_name(h->cs);
@@ -372,6 +403,7 @@ void ham_history_changed(HamHistory *h, const DgState *drbd, HamGuests *guests)
         observe_drbd(h, drbd, local, at);
         observe_guests(h, guests, cib, local, at);
         observe_placement(h, cib, at);
+        observe_blocked(h, cib, at);
         if (local && (drbd || guests))
                 h->seeded = TRUE;
         save(h);

@@ -53,6 +53,7 @@ typedef enum {
         HAM_TL_GUEST_AT,           /**< guest is known to run on node (no start seen) */
         HAM_TL_SERVICE_ANSWERING,  /**< guest's probe connected */
         HAM_TL_TICK,               /**< the time is now at_ms (closes what timed out) */
+        HAM_TL_GUEST_BLOCKED,      /**< guest cannot start: resource's only current copy is on node, offline */
         HAM_TL_EVENT_COUNT_,
 } HamTlEventKind;
 
@@ -69,6 +70,7 @@ typedef struct {
         const char *guest;         /**< guest events */
         const char *const *guests; /**< node-lost, fence-*: NULL-terminated, may be NULL */
         gboolean probe;            /**< guest-started: a service probe will follow */
+        const char *resource;      /**< guest-blocked: the DRBD resource whose copy is outdated here */
 } HamTlEvent;
 
 typedef struct HamTimeline HamTimeline;

@@ -35,6 +35,7 @@ static const char *const kind_names[] = {
         [HAM_TL_GUEST_AT] = "guest-at",
         [HAM_TL_SERVICE_ANSWERING] = "service-answering",
         [HAM_TL_TICK] = "tick",
+        [HAM_TL_GUEST_BLOCKED] = "guest-blocked",
 };
 
 /* Times fit a double exactly, like API ids. */
@@ -579,6 +580,20 @@ static gboolean on_tick(HamTimeline *tl, gint64 now)
         return changed;
 }
 
+/* A failover Pacemaker rightly refuses (the only current copy is on the lost
+ * node) ends here, with why, instead of "did not start within N s". */
+static gboolean on_blocked(HamTimeline *tl, const HamTlEvent *ev)
+{
+        Record *r = find_open(tl, ev->guest);
+
+        if (!r || r->t[STEP_GUEST_STARTED] >= 0)
+                return FALSE;
+        close_record(tl, r, FALSE, g_strdup_printf(
+                "blocked: the only current copy of %s is on %s, which is offline; the other copy is "
+                "outdated (hactl status says the ways out)", ev->resource, ev->node), ev->at_ms);
+        return TRUE;
+}
+
 static gboolean invalid(GError **error, const HamTlEvent *ev, const char *field, const char *rule)
 {
         g_set_error(error, HAM_ERROR, HAM_ERROR_INVALID, "%s event: %s: must be %s",
@@ -599,12 +614,15 @@ gboolean ham_timeline_feed(HamTimeline *tl, const HamTlEvent *ev, GError **error
         if (ev->at_ms < 0 || ev->at_ms > MAX_TIME)
                 return invalid(error, ev, "at", "a time in ms since the epoch, 0..2^53");
         need_guest = ev->kind == HAM_TL_DRBD_PROMOTED || ev->kind == HAM_TL_GUEST_STARTED ||
-                     ev->kind == HAM_TL_GUEST_AT || ev->kind == HAM_TL_SERVICE_ANSWERING;
+                     ev->kind == HAM_TL_GUEST_AT || ev->kind == HAM_TL_SERVICE_ANSWERING ||
+                     ev->kind == HAM_TL_GUEST_BLOCKED;
         need_node = ev->kind != HAM_TL_SERVICE_ANSWERING && ev->kind != HAM_TL_TICK;
         if (need_node && (!ev->node || !ham_name_valid(ev->node)))
                 return invalid(error, ev, "node", "a node name: [A-Za-z0-9][A-Za-z0-9._-]{0,62}");
         if (need_guest && (!ev->guest || !hv_guest_name_valid(ev->guest)))
                 return invalid(error, ev, "guest", "a guest name: [a-z][a-z0-9-]{0,31}");
+        if (ev->kind == HAM_TL_GUEST_BLOCKED && (!ev->resource || !dg_resource_name_parse(ev->resource, NULL, NULL)))
+                return invalid(error, ev, "resource", "a plastik DRBD resource name: pk-GUEST-VOLUME");
         for (guint i = 0; ev->guests && ev->guests[i]; i++) {
                 if (i >= HAM_TL_MAX_GUESTS)
                         return invalid(error, ev, "guests", "at most 256 guest names");
@@ -633,6 +651,8 @@ gboolean ham_timeline_feed(HamTimeline *tl, const HamTlEvent *ev, GError **error
                 return on_answering(tl, ev);
         case HAM_TL_TICK:
                 return on_tick(tl, ev->at_ms);
+        case HAM_TL_GUEST_BLOCKED:
+                return on_blocked(tl, ev);
         case HAM_TL_EVENT_COUNT_:
                 break;
         }

@@ -4,7 +4,7 @@
  * out. Lines:
  *   # text                              echoed
  *   set probe-timeout|start-timeout S   time limits (before the first event)
- *   T KIND [node=N] [guest=G] [guests=G1,G2] [probe]
+ *   T KIND [node=N] [guest=G] [guests=G1,G2] [resource=R] [probe]
  *                                       an event; T in seconds (decimals
  *                                       allowed) after 2023-11-14 22:13:20 UTC
  *   restart                             the state to JSON and back, as a
@@ -38,7 +38,7 @@ static void event_line(HamTimeline *tl, char **w)
         g_autoptr(GError) error = NULL;
 
         if (!w[1] || !parse_time(w[0], &ev.at_ms)) {
-                printf("  !! bad line: expected TIME KIND [node=N] [guest=G] [guests=G,...] [probe]\n");
+                printf("  !! bad line: expected TIME KIND [node=N] [guest=G] [guests=G,...] [resource=R] [probe]\n");
                 return;
         }
         if (!ham_tl_event_kind_from_name(w[1], &ev.kind)) {
@@ -50,6 +50,8 @@ static void event_line(HamTimeline *tl, char **w)
                         ev.node = *a + 5;
                 else if (g_str_has_prefix(*a, "guest="))
                         ev.guest = *a + 6;
+                else if (g_str_has_prefix(*a, "resource="))
+                        ev.resource = *a + 9;
                 else if (g_str_has_prefix(*a, "guests=") && !guests)
                         guests = g_strsplit(*a + 7, ",", -1);
                 else if (g_str_equal(*a, "probe"))

@@ -95,6 +95,7 @@ typedef struct {
         char *secret;             /**< cram-hmac-alg shared secret (sha256) */
         char *fence_peer_handler; /**< absolute path of plastik-fence-peer */
         char *unfence_handler;    /**< absolute path of plastik-unfence-peer */
+        char *split_brain_handler; /**< absolute path of plastik-split-brain */
         char *res_dir;            /**< where .res files go (/etc/drbd.d) */
 } DgSite;
 
@@ -109,6 +110,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DgSite, dg_site_free)
  *     secret=...                (required, 16..64 chars [A-Za-z0-9+/=_-])
  *     fence-peer-handler=/usr/sbin/plastik-fence-peer   (default)
  *     unfence-handler=/usr/sbin/plastik-unfence-peer    (default)
+ *     split-brain-handler=/usr/sbin/plastik-split-brain (default)
  *     res-dir=/etc/drbd.d                                (default)
  *     [node node1]
  *     address=10.99.0.1
@@ -512,5 +514,61 @@ typedef void (*DgSyncProgressFunc)(double done, guint64 out_of_sync_kib,
 gboolean dg_sync_wait(const char *resource, gint64 timeout_ms,
                       DgSyncProgressFunc progress, gpointer user_data,
                       GError **error);
+
+/* ---- split brain ------------------------------------------------------------ */
+
+/**
+ * A split brain as DRBD reported it on this node: at a connection's
+ * handshake both copies had taken writes the other lacks, and with
+ * plastik's after-sb policies (disconnect) DRBD dropped the connection
+ * (StandAlone) and ran the `split-brain` handler, plastik-split-brain(8).
+ * The handler keeps this record under PK_RUNDIR/split-brain/RES until
+ * hamgrd sees the resource connected again (the operator chose a copy).
+ * The figures come from the kernel's handshake dump ("self"/"peer"
+ * generation UUIDs and bitmap weights, 4 KiB per bit); a field DRBD did not
+ * log is NULL or -1.
+ */
+typedef struct {
+        char *resource;
+        gint64 detected_ms;       /**< wall clock, ms since the epoch */
+        char *self_generation;    /**< this node's current UUID, 16 hex digits */
+        gint64 self_kib;          /**< KiB this node wrote that the peer lacks */
+        char *peer_generation;    /**< the peer's current UUID */
+        gint64 peer_kib;          /**< KiB the peer wrote that this node lacks */
+} DgSplitBrain;
+
+void dg_split_brain_free(DgSplitBrain *sb);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DgSplitBrain, dg_split_brain_free)
+
+/**
+ * dg_split_brain_from_kmsg:
+ * Pure: the last handshake dump of DRBD minor @minor in kernel log text
+ * (`dmesg` or /dev/kmsg records, one message per line): the lines
+ * "drbdN: self CUR:BM:H1:H2 bits:B flags:F" and "drbdN: peer ..." that
+ * precede its last "Split-Brain detected but unresolved". Fills the
+ * generation and KiB fields of @sb (NULL / -1 when not found); TRUE when
+ * both lines were found.
+ */
+gboolean dg_split_brain_from_kmsg(const char *text, guint minor, DgSplitBrain *sb);
+
+/** dg_split_brain_to_json: (transfer full) the record's JSON form. */
+json_object *dg_split_brain_to_json(const DgSplitBrain *sb);
+/**
+ * dg_split_brain_from_json:
+ * Validates a record: resource a plastik resource name, detected_ms > 0,
+ * generations 16 hex digits or null, KiB ≥ -1. Errors name the field.
+ */
+DgSplitBrain *dg_split_brain_from_json(json_object *obj, GError **error);
+
+/**
+ * dg_split_brain_write / _read / _clear:
+ * The record of @resource under @dir (NULL: PK_RUNDIR "/split-brain"),
+ * written atomically. _read returns NULL without an error when there is
+ * none, and an error naming the file when it cannot be read or parsed.
+ * _clear removes it (no error when there is none).
+ */
+gboolean dg_split_brain_write(const char *dir, const DgSplitBrain *sb, GError **error);
+DgSplitBrain *dg_split_brain_read(const char *dir, const char *resource, GError **error);
+gboolean dg_split_brain_clear(const char *dir, const char *resource, GError **error);
 
 G_END_DECLS

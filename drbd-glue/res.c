@@ -102,9 +102,10 @@ char *dg_res_render(const DgSite *site, const DgVolumeDef *def, GError **error)
                 "        handlers {\n"
                 "                fence-peer \"%s\";\n"
                 "                after-resync-target \"%s\";\n"
+                "                split-brain \"%s\";\n"
                 "        }\n"
                 "\n",
-                site->fence_peer_handler, site->unfence_handler);
+                site->fence_peer_handler, site->unfence_handler, site->split_brain_handler);
         render_node(s, &site->nodes[0], res, def->port);
         render_node(s, &site->nodes[1], res, def->port);
         g_string_append(s, "}\n");

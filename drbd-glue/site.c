@@ -28,10 +28,11 @@
 
 #define DEFAULT_FENCE_PEER "/usr/sbin/plastik-fence-peer"
 #define DEFAULT_UNFENCE "/usr/sbin/plastik-unfence-peer"
+#define DEFAULT_SPLIT_BRAIN "/usr/sbin/plastik-split-brain"
 #define DEFAULT_RES_DIR "/etc/drbd.d"
 
 static const char *const site_keys[] = {
-        "secret", "fence-peer-handler", "unfence-handler", "res-dir", NULL };
+        "secret", "fence-peer-handler", "unfence-handler", "split-brain-handler", "res-dir", NULL };
 static const char *const node_keys[] = { "address", "vg", NULL };
 
 void dg_site_free(DgSite *site)
@@ -47,6 +48,7 @@ void dg_site_free(DgSite *site)
         g_free(site->secret);
         g_free(site->fence_peer_handler);
         g_free(site->unfence_handler);
+        g_free(site->split_brain_handler);
         g_free(site->res_dir);
         g_free(site);
 }
@@ -154,6 +156,10 @@ static gboolean validate(const DgSite *site, const char *origin, GError **error)
                 return fail(error, origin, "site", "unfence-handler",
                             "must be an absolute path of letters, digits and / . _ + - (got \"%s\")",
                             site->unfence_handler ? site->unfence_handler : "");
+        if (!path_valid(site->split_brain_handler))
+                return fail(error, origin, "site", "split-brain-handler",
+                            "must be an absolute path of letters, digits and / . _ + - (got \"%s\")",
+                            site->split_brain_handler ? site->split_brain_handler : "");
         if (!path_valid(site->res_dir))
                 return fail(error, origin, "site", "res-dir",
                             "must be an absolute path of letters, digits and / . _ + - (got \"%s\")",
@@ -267,6 +273,8 @@ DgSite *dg_site_load_data(const char *data, gsize len, const char *origin, const
                                        &site->fence_peer_handler, error) ||
                             !get_value(kf, origin, *g, "unfence-handler", DEFAULT_UNFENCE,
                                        &site->unfence_handler, error) ||
+                            !get_value(kf, origin, *g, "split-brain-handler", DEFAULT_SPLIT_BRAIN,
+                                       &site->split_brain_handler, error) ||
                             !get_value(kf, origin, *g, "res-dir", DEFAULT_RES_DIR, &site->res_dir, error))
                                 return NULL;
                 } else if (g_str_has_prefix(*g, "node ")) {

@@ -438,6 +438,8 @@ gboolean ham_cluster_execute(GPtrArray *plan, const HamConf *want, GBytes *authk
                                 keep->fence_peer_handler = g_strdup(have->fence_peer_handler);
                         if (have && !keep->unfence_handler)
                                 keep->unfence_handler = g_strdup(have->unfence_handler);
+                        if (have && !keep->split_brain_handler)
+                                keep->split_brain_handler = g_strdup(have->split_brain_handler);
                         ok = ham_conf_save(keep, HAM_CONF_PATH, error);
                         changed++;
                         break;

@@ -70,6 +70,7 @@ void ham_conf_free(HamConf *conf)
         g_free(conf->drbd_secret);
         g_free(conf->fence_peer_handler);
         g_free(conf->unfence_handler);
+        g_free(conf->split_brain_handler);
         ham_node_clear(&conf->local);
         ham_node_clear(&conf->peer);
         g_free(conf);
@@ -93,6 +94,7 @@ HamConf *ham_conf_copy(const HamConf *conf)
         c->drbd_secret = g_strdup(conf->drbd_secret);
         c->fence_peer_handler = g_strdup(conf->fence_peer_handler);
         c->unfence_handler = g_strdup(conf->unfence_handler);
+        c->split_brain_handler = g_strdup(conf->split_brain_handler);
         node_copy(&c->local, &conf->local);
         node_copy(&c->peer, &conf->peer);
         return c;
@@ -199,13 +201,16 @@ gboolean ham_conf_validate(const HamConf *conf, const char *what, GError **error
         if (conf->unfence_handler && !g_path_is_absolute(conf->unfence_handler))
                 return invalid(error, what, "drbd", "unfence-handler",
                                "\"%s\" is not an absolute path", conf->unfence_handler);
+        if (conf->split_brain_handler && !g_path_is_absolute(conf->split_brain_handler))
+                return invalid(error, what, "drbd", "split-brain-handler",
+                               "\"%s\" is not an absolute path", conf->split_brain_handler);
         return TRUE;
 }
 
 /* ---- the file --------------------------------------------------------------------- */
 
 static const char *const cluster_keys[] = { "name", "drbd-secret", NULL };
-static const char *const drbd_keys[] = { "fence-peer-handler", "unfence-handler", NULL };
+static const char *const drbd_keys[] = { "fence-peer-handler", "unfence-handler", "split-brain-handler", NULL };
 static const char *const node_keys[] = {
         "name", "nodeid", "cluster-addresses", "replication-address", "vg", NULL,
 };
@@ -299,6 +304,7 @@ HamConf *ham_conf_load_data(const char *data, gsize len, const char *what, GErro
                         return NULL;
                 conf->fence_peer_handler = g_key_file_get_string(kf, "drbd", "fence-peer-handler", NULL);
                 conf->unfence_handler = g_key_file_get_string(kf, "drbd", "unfence-handler", NULL);
+                conf->split_brain_handler = g_key_file_get_string(kf, "drbd", "split-brain-handler", NULL);
         }
         if (!ham_conf_validate(conf, what, error))
                 return NULL;
@@ -339,12 +345,14 @@ char *ham_conf_to_data(const HamConf *conf)
                                conf->cluster_name, conf->drbd_secret);
         save_node(s, "node", "this node", &conf->local);
         save_node(s, "peer", "the other node", &conf->peer);
-        if (conf->fence_peer_handler || conf->unfence_handler) {
+        if (conf->fence_peer_handler || conf->unfence_handler || conf->split_brain_handler) {
                 g_string_append(s, "\n# DRBD handlers of this node\n[drbd]\n");
                 if (conf->fence_peer_handler)
                         g_string_append_printf(s, "fence-peer-handler=%s\n", conf->fence_peer_handler);
                 if (conf->unfence_handler)
                         g_string_append_printf(s, "unfence-handler=%s\n", conf->unfence_handler);
+                if (conf->split_brain_handler)
+                        g_string_append_printf(s, "split-brain-handler=%s\n", conf->split_brain_handler);
         }
         return g_string_free(s, FALSE);
 }
@@ -371,6 +379,8 @@ DgSite *ham_conf_to_dg_site(const HamConf *conf, const char *res_dir)
                                                                      : HAM_FENCE_PEER_HANDLER);
         site->unfence_handler = g_strdup(conf->unfence_handler ? conf->unfence_handler
                                                                : HAM_UNFENCE_HANDLER);
+        site->split_brain_handler = g_strdup(conf->split_brain_handler ? conf->split_brain_handler
+                                                                       : HAM_SPLIT_BRAIN_HANDLER);
         site->res_dir = g_strdup(res_dir ? res_dir : HAM_DRBD_RES_DIR);
         return site;
 }

@@ -8,7 +8,8 @@
  * DRBD state is taken from the events2 watch on every change; the slower
  * facts (LVs through liblvm2cmd, .res digests, versions) are gathered at
  * start, every SLOW_REFRESH_S and when verify asks, so a burst of DRBD
- * events never runs LVM.
+ * events never runs LVM. The split-brain records (dg.h) are read with the
+ * DRBD state and again every SLOW_REFRESH_S.
  */
 #include "daemon.h"
 #include "ham.h"
@@ -45,6 +46,7 @@ struct HamPeer {
         GPtrArray *lvs;          /* HamFactsLv* */
         char *v_drbd, *v_pacemaker, *v_corosync;
         char *lv_error;
+        GHashTable *sb_warned;   /* resources whose unreadable split-brain record was logged */
 };
 
 /* ---- gathering ------------------------------------------------------------------ */
@@ -163,6 +165,43 @@ static char *str_or_null_dup(const char *s)
         return s ? g_strdup(s) : NULL;
 }
 
+/* The split-brain handler's record of resource @name, or NULL. A record
+ * that cannot be read counts as none: the resource still shows StandAlone
+ * in status, and one bad file must not keep the rest of the facts from the
+ * peer. It is logged once until it reads again, not at every DRBD event. */
+static DgSplitBrain *split_brain_read(HamPeer *p, const char *name)
+{
+        g_autoptr(GError) error = NULL;
+        DgSplitBrain *sb;
+
+        /* The handler records plastik's resources only. */
+        if (!dg_resource_name_parse(name, NULL, NULL))
+                return NULL;
+        sb = dg_split_brain_read(NULL, name, &error);
+        if (error) {
+                if (!g_hash_table_contains(p->sb_warned, name)) {
+                        g_warning("%s: the split-brain record is ignored: %s", name,
+                                  error->message);
+                        g_hash_table_add(p->sb_warned, g_strdup(name));
+                }
+                return NULL;
+        }
+        g_hash_table_remove(p->sb_warned, name);
+        return sb;
+}
+
+/* The handler runs during DRBD's handshake, so its record is normally there
+ * before the StandAlone event that makes us gather; reading again with the
+ * slow facts also catches one that came later or was removed by hand. */
+static void refresh_split_brain(HamPeer *p)
+{
+        for (guint i = 0; p->local && i < p->local->drbd->len; i++) {
+                HamFactsDrbd *d = p->local->drbd->pdata[i];
+                dg_split_brain_free(d->split_brain);
+                d->split_brain = split_brain_read(p, d->name);
+        }
+}
+
 /* This node's facts now: the DRBD part from @drbd, the rest from the last refresh. */
 static HamFacts *gather(HamPeer *p, const DgState *drbd)
 {
@@ -209,6 +248,7 @@ static HamFacts *gather(HamPeer *p, const DgState *drbd)
                 d->peer_disk = g_strdup(v ? dg_disk_name(v->peer_disk) : "DUnknown");
                 d->repl = g_strdup(v ? dg_repl_name(v->repl) : "Off");
                 d->done = v && v->done >= 0 && v->done <= 100 ? v->done : -1;
+                d->split_brain = split_brain_read(p, d->name);
                 g_ptr_array_add(f->drbd, d);
         }
         ham_facts_sort(f);
@@ -257,6 +297,7 @@ static gboolean slow_cb(gpointer data)
 {
         HamPeer *p = data;
         refresh_slow(p);
+        refresh_split_brain(p);
         /* Resent even unchanged: it is also how the peer knows we live. */
         send_now(p, TRUE);
         return G_SOURCE_CONTINUE;
@@ -303,6 +344,7 @@ HamPeer *ham_peer_new(HamCorosync *cs, const char *conf_path)
         p->membership = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
         p->res = g_ptr_array_new_with_free_func(res_free);
         p->lvs = g_ptr_array_new_with_free_func(lv_free);
+        p->sb_warned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         refresh_slow(p);
         p->slow_source = g_timeout_add_seconds(SLOW_REFRESH_S, slow_cb, p);
         ham_corosync_set_state_handler(cs, on_state, p);
@@ -328,6 +370,7 @@ void ham_peer_free(HamPeer *p)
         g_free(p->v_pacemaker);
         g_free(p->v_corosync);
         g_free(p->lv_error);
+        g_hash_table_unref(p->sb_warned);
         g_free(p->group);
         g_free(p);
 }

@@ -195,6 +195,20 @@ static void record_connection(Daemon *d, const DgState *state, const char *resou
                                   "handler cannot count a fencing of the peer as proof: %s",
                                   resource, error->message);
                 g_hash_table_add(d->connected, g_strdup(resource));
+                /* DRBD connects two copies only when their generations
+                 * allow a resync, so after a split brain a connection means
+                 * the operator chose the copy to keep (connect
+                 * --discard-my-data on the other) and the split brain is
+                 * over: its record must not keep status in error. Cleared
+                 * before the facts are gathered, so the peer never sees it
+                 * beside the Connected state. Only plastik's resources
+                 * have records. */
+                g_clear_error(&error);
+                if (dg_resource_name_parse(resource, NULL, NULL) &&
+                    !dg_split_brain_clear(NULL, resource, &error))
+                        g_warning("%s: connected again, but its split-brain record stays and "
+                                  "hactl status still reports the split brain: %s",
+                                  resource, error->message);
         } else if (!now && was) {
                 g_hash_table_remove(d->connected, resource);
         }

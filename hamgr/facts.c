@@ -18,6 +18,7 @@ static void drbd_free(gpointer p)
         g_free(d->disk);
         g_free(d->peer_disk);
         g_free(d->repl);
+        dg_split_brain_free(d->split_brain);
         g_free(d);
 }
 
@@ -213,6 +214,34 @@ static gboolean get_bool(json_object *obj, const char *path, const char *key, gb
 #define NAME_RULE "a name of 1-128 of [A-Za-z0-9_.+-]"
 #define STATE_RULE "a DRBD state name (letters only)"
 
+/* The record's own codec validates it; its errors ("split-brain record:
+ * FIELD: ...") get this entry's path in place of their prefix. A hamgrd
+ * from before split-brain records sends no key: that is none recorded. */
+static gboolean parse_split_brain(json_object *o, const char *path, HamFactsDrbd *d,
+                                  GError **error)
+{
+        static const char prefix[] = "split-brain record: ";
+        g_autoptr(GError) e = NULL;
+        json_object *v = NULL;
+
+        if (!json_object_object_get_ex(o, "split_brain", &v) || !v)
+                return TRUE;
+        if (!json_object_is_type(v, json_type_object))
+                return fail(error, "%ssplit_brain: must be an object or null (got %s)", path,
+                            pk_json_type_name(v));
+        d->split_brain = dg_split_brain_from_json(v, &e);
+        if (!d->split_brain) {
+                const char *msg = e ? e->message : "invalid";
+                if (g_str_has_prefix(msg, prefix))
+                        return fail(error, "%ssplit_brain.%s", path, msg + strlen(prefix));
+                return fail(error, "%ssplit_brain: %s", path, msg);
+        }
+        if (!g_str_equal(d->split_brain->resource, d->name))
+                return fail(error, "%ssplit_brain.resource: must be this entry's name, %s (got %s)",
+                            path, d->name, d->split_brain->resource);
+        return TRUE;
+}
+
 static gboolean parse_drbd(json_object *o, const char *path, HamFacts *f, GError **error)
 {
         HamFactsDrbd *d = g_new0(HamFactsDrbd, 1);
@@ -233,7 +262,7 @@ static gboolean parse_drbd(json_object *o, const char *path, HamFacts *f, GError
         d->done = json_object_get_double(v);
         if (d->done != -1 && !(d->done >= 0 && d->done <= 100))
                 return fail(error, "%sdone: must be -1 (not syncing) or 0 to 100", path);
-        return TRUE;
+        return parse_split_brain(o, path, d, error);
 }
 
 static gboolean parse_res(json_object *o, const char *path, HamFacts *f, GError **error)
@@ -362,6 +391,8 @@ json_object *ham_facts_to_json(const HamFacts *f)
                 json_object_object_add(x, "done", d->done == (gint64)d->done ?
                                        json_object_new_int64((gint64)d->done) :
                                        json_object_new_double(d->done));
+                json_object_object_add(x, "split_brain", d->split_brain ?
+                                       dg_split_brain_to_json(d->split_brain) : NULL);
                 json_object_array_add(drbd, x);
         }
         for (guint i = 0; i < f->res->len; i++) {

@@ -22,6 +22,7 @@
 #include <glib.h>
 #include <json-c/json.h>
 
+#include "dg.h"
 #include "ham.h"
 
 G_BEGIN_DECLS
@@ -37,6 +38,7 @@ typedef struct {
         char *role, *peer_role, *conn;
         char *disk, *peer_disk, *repl;
         double done;             /**< resync done in %, -1 when not syncing */
+        DgSplitBrain *split_brain; /**< NULL: none recorded on that node */
 } HamFactsDrbd;
 
 /** One `.res` file of a node: its digest and what verify checks in it. */
@@ -80,7 +82,9 @@ void ham_facts_sort(HamFacts *f);
  * characters or null, two_node a boolean or null, each list of at most
  * HAM_STATE_MAX_ITEMS objects with names of [A-Za-z0-9_.+-]{1,128}, each
  * name once, DRBD states of letters only, done -1 or 0..100, sha256 64 hex
- * digits. Unknown keys are ignored. Errors name the field. (transfer full).
+ * digits, a DRBD entry's split_brain null, missing (a hamgrd from before
+ * it) or dg_split_brain_from_json()'s record for that entry's resource.
+ * Unknown keys are ignored. Errors name the field. (transfer full).
  */
 HamFacts *ham_facts_from_json(json_object *obj, GError **error);
 /** ham_facts_to_json: (transfer full) the form ham_facts_from_json() reads. */
@@ -134,7 +138,11 @@ GPtrArray *ham_res_taken_scan(const char *text);
  *
  * → the status model hactl prints (hactl(8), "STATUS JSON"): health "ok",
  * "degraded" or "error", problems (most severe first), nodes, fencing
- * devices, guests with their volumes' DRBD state on each node.
+ * devices, guests with their volumes' DRBD state on each node. A volume
+ * whose facts carry a split-brain record on either node is an error (one
+ * per volume, both nodes' records combined); it takes the place of its
+ * guest's "blocked" (ham_status_guest_blocked()) and of the volume's
+ * connection problems.
  * Times are rendered in the local time zone. (transfer full).
  */
 json_object *ham_status_build(json_object *input);

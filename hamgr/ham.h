@@ -86,6 +86,7 @@ typedef struct {
  *     [drbd]                    optional, node-local
  *     fence-peer-handler=/usr/sbin/plastik-fence-peer
  *     unfence-handler=/usr/sbin/plastik-unfence-peer
+ *     split-brain-handler=/usr/sbin/plastik-split-brain
  *
  * The [drbd] handlers (absolute paths; NULL: the defaults) go into every
  * DRBD resource file this node writes; they are not part of the cluster's
@@ -98,10 +99,12 @@ typedef struct {
         HamNode peer;
         char *fence_peer_handler; /**< NULL: HAM_FENCE_PEER_HANDLER */
         char *unfence_handler;    /**< NULL: HAM_UNFENCE_HANDLER */
+        char *split_brain_handler; /**< NULL: HAM_SPLIT_BRAIN_HANDLER */
 } HamConf;
 
 #define HAM_FENCE_PEER_HANDLER "/usr/sbin/plastik-fence-peer"
 #define HAM_UNFENCE_HANDLER "/usr/sbin/plastik-unfence-peer"
+#define HAM_SPLIT_BRAIN_HANDLER "/usr/sbin/plastik-split-brain"
 #define HAM_DRBD_RES_DIR "/etc/drbd.d"
 
 void ham_node_clear(HamNode *node);

@@ -98,10 +98,18 @@ static gboolean syncing(json_object *d)
         return r && (g_str_has_prefix(r, "Sync") || g_str_has_prefix(r, "PausedSync"));
 }
 
-/* One volume's DRBD state on every node, and what is wrong with it. */
+/* The split-brain record (dg_split_brain_to_json()) in DRBD facts @d, or NULL. */
+static json_object *split_brain_of(json_object *d)
+{
+        json_object *sb = get(d, "split_brain");
+        return sb && json_object_is_type(sb, json_type_object) ? sb : NULL;
+}
+
+/* One volume's DRBD state on every node, and what is wrong with it; @split:
+ * it is in split brain, which split_brain_problem() said. */
 static json_object *volume_model(json_object *vol, const char *guest, json_object *nodes,
                                  json_object *facts, json_object *facts_at, gint64 now,
-                                 Problems *p)
+                                 gboolean split, Problems *p)
 {
         json_object *m = json_object_new_object();
         json_object *drbd = json_object_new_array();
@@ -139,6 +147,7 @@ static json_object *volume_model(json_object *vol, const char *guest, json_objec
                 json_object *done = get(d, "done");
                 gboolean s = d && syncing(d);
                 json_object_object_add(x, "sync", s && done ? json_object_get(done) : NULL);
+                json_object_object_add(x, "split_brain", json_object_get(split_brain_of(d)));
                 json_object_array_add(drbd, x);
 
                 if (!f)
@@ -152,7 +161,10 @@ static json_object *volume_model(json_object *vol, const char *guest, json_objec
                 const char *disk = get_s(d, "disk"), *conn = get_s(d, "conn");
                 if (g_strcmp0(disk, "UpToDate") == 0)
                         any_uptodate = TRUE;
-                if (g_strcmp0(conn, "StandAlone") == 0) {
+                if (split && g_strcmp0(conn, "Connected") != 0) {
+                        /* Why it is not connected, and the way out, is the
+                         * split-brain problem's to say. */
+                } else if (g_strcmp0(conn, "StandAlone") == 0) {
                         problem(p, TRUE, "%s: StandAlone on %s (split brain, or disconnected by "
                                 "hand): resolve it, then drbdadm connect %s", what, node,
                                 res ? res : "RES");
@@ -181,6 +193,84 @@ static json_object *volume_model(json_object *vol, const char *guest, json_objec
                 problem(p, TRUE, "%s: no node has UpToDate data", what);
         json_object_object_add(m, "drbd", drbd);
         return m;
+}
+
+/* ---- a split brain ----------------------------------------------------------------- */
+
+/* Bytes DRBD's bitmap counted, as an admin reads them. (transfer full) */
+static char *kib_text(gint64 kib)
+{
+        if (kib < 1024)
+                return g_strdup_printf("%" G_GINT64_FORMAT " KiB", kib);
+        if (kib < 1024 * 1024)
+                return g_strdup_printf("%.1f MiB", (double)kib / 1024);
+        return g_strdup_printf("%.1f GiB", (double)kib / (1024 * 1024));
+}
+
+/* A record's KiB figure, -1 when unknown. */
+static gint64 kib_of(json_object *sb, const char *key)
+{
+        json_object *v = get(sb, key);
+        return v && json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : -1;
+}
+
+/* What is known of one copy: its node's own record says it ("self"), else
+ * the other node's record, which saw it at the same handshake ("peer").
+ * (transfer full) */
+static char *copy_text(json_object *own, json_object *other)
+{
+        const char *gen = get_s(own, "self_generation");
+        gint64 kib = kib_of(own, "self_kib");
+        g_autofree char *size = NULL;
+
+        if (!gen)
+                gen = get_s(other, "peer_generation");
+        if (kib < 0)
+                kib = kib_of(other, "peer_kib");
+        if (kib >= 0)
+                size = kib_text(kib);
+        return g_strdup_printf("generation %s%s%s%s", gen ? gen : "unknown",
+                               size ? ", " : "", size ? size : "", size ? " written apart" : "");
+}
+
+/* One problem per volume in split brain, from either node's record (the
+ * split-brain handler's, which hamgrd keeps until the volume connects
+ * again), both combined when both have one. TRUE when it is in split brain. */
+static gboolean split_brain_problem(Problems *p, const char *guest, json_object *vol,
+                                    json_object *nodes, json_object *facts, gint64 now)
+{
+        const char *res = get_s(vol, "resource");
+        const char *name[2] = { NULL, NULL };
+        json_object *rec[2] = { NULL, NULL };
+        gint64 since = 0;
+        guint n = 0;
+
+        /* A pair: a record's "self" is its node's copy, "peer" the other's. */
+        for (size_t i = 0; i < len_of(nodes) && n < 2; i++) {
+                const char *node = get_s(json_object_array_get_idx(nodes, i), "name");
+                if (node)
+                        name[n++] = node;
+        }
+        for (guint i = 0; i < n; i++) {
+                json_object *f = get(facts, name[i]);
+                rec[i] = res && f ? split_brain_of(find_by_name(get(f, "drbd"), res)) : NULL;
+                gint64 at = rec[i] ? get_i(rec[i], "detected_ms") / 1000 : 0;
+                if (at > 0 && (!since || at < since))
+                        since = at;
+        }
+        if (!rec[0] && !rec[1])
+                return FALSE;
+
+        g_autofree char *t = since ? when(since, now) : NULL;
+        g_autofree char *copy0 = copy_text(rec[0], rec[1]);
+        g_autofree char *copy1 = copy_text(rec[1], rec[0]);
+        problem(p, TRUE, "volume %s (%s) of guest %s is in split brain%s%s: %s's copy (%s) and "
+                "%s's (%s) each hold writes the other lacks; DRBD connects neither until you "
+                "choose the copy to keep (hactl(8), SPLIT BRAIN)",
+                get_s(vol, "volume") ? get_s(vol, "volume") : "?", res,
+                guest, t ? " since " : "", t ? t : "", name[0], copy0,
+                name[1] ? name[1] : "the peer", copy1);
+        return TRUE;
 }
 
 /* ---- a blocked failover ------------------------------------------------------------ */
@@ -356,7 +446,20 @@ json_object *ham_status_build(json_object *input)
                 json_object_object_add(x, "state", json_object_new_string(state));
                 json_object_object_add(x, "target_role", str_or_null(role));
                 json_object_object_add(x, "health", str_or_null(health));
-                json_object *blocked = ham_status_guest_blocked(g, nodes);
+                json_object *gv = get(g, "volumes");
+                g_autofree gboolean *split = g_new0(gboolean, len_of(gv) + 1);
+                gboolean any_split = FALSE;
+                for (size_t j = 0; j < len_of(gv); j++) {
+                        split[j] = split_brain_problem(&p, name, json_object_array_get_idx(gv, j),
+                                                       nodes, facts, now);
+                        any_split = any_split || split[j];
+                }
+                /* A split brain comes first: "blocked" would call a copy
+                 * outdated that holds writes of its own, and which copy
+                 * survives is the operator's choice in resolving it (after
+                 * which blocked is judged again). */
+                json_object *blocked = any_split ? NULL : ham_status_guest_blocked(g, nodes);
+                json_object_object_add(x, "split_brain", json_object_new_boolean(any_split));
                 json_object_object_add(x, "blocked", blocked);
                 if (blocked)
                         blocked_problem(&p, name, blocked, now);
@@ -369,11 +472,10 @@ json_object *ham_status_build(json_object *input)
                         problem(&p, FALSE, "guest %s is not running anywhere", name);
                 else if (health && !g_str_equal(health, "ok"))
                         problem(&p, FALSE, "guest %s on %s: %s", name, node, health);
-                json_object *gv = get(g, "volumes");
                 for (size_t j = 0; j < len_of(gv); j++)
                         json_object_array_add(vols, volume_model(json_object_array_get_idx(gv, j),
                                                                  name, nodes, facts, facts_at,
-                                                                 now, &p));
+                                                                 now, split[j], &p));
                 json_object_object_add(x, "volumes", vols);
                 json_object_array_add(guests, x);
         }
@@ -503,6 +605,8 @@ char *ham_status_render(json_object *model)
                                         g_string_append_printf(out, "  %s %.1f%%",
                                                                or_dash(get_s(d, "repl")),
                                                                json_object_get_double(sync));
+                                if (split_brain_of(d))
+                                        g_string_append(out, "  split brain");
                                 if (get_b(d, "stale")) {
                                         g_autofree char *at = when(get_i(d, "at"), now);
                                         g_string_append_printf(out, "  (as of %s)", at);

@@ -96,7 +96,8 @@ HAMGRD_FULL='.corosync.connected and .corosync.quorum.quorate and .corosync.quor
 fen_install() {
         local n
         for n in node1 node2; do
-                x "$n" sh -c "cp $LAB_BUILDDIR/fencing/plastik-fence-peer $LAB_BUILDDIR/fencing/plastik-unfence-peer /usr/local/sbin/ &&
+                x "$n" sh -c "cp $LAB_BUILDDIR/fencing/plastik-fence-peer $LAB_BUILDDIR/fencing/plastik-unfence-peer \
+                        $LAB_BUILDDIR/drbd-glue/plastik-split-brain /usr/local/sbin/ &&
                         cp $LAB_BUILDDIR/hamgr/hactl /usr/local/sbin/hactl" || fail "copying the handlers into $n failed"
         done
 }
@@ -130,7 +131,7 @@ require_cluster() {
 # pacemaker, hamgrd when it ran before).
 node_snapshot() { # NODE
         x "$1" tar -C / -cf /tmp/node-snapshot.tar etc/corosync etc/plastik \
-                $(x "$1" sh -c 'ls -d etc/drbd.d/pk-*.res usr/local/sbin/plastik-*fence-peer usr/local/sbin/hactl \
+                $(x "$1" sh -c 'ls -d etc/drbd.d/pk-*.res usr/local/sbin/plastik-*fence-peer usr/local/sbin/plastik-split-brain usr/local/sbin/hactl \
                         usr/lib/ocf/resource.d/plastik etc/qemu 2>/dev/null' | tr '\n' ' ') 2>/dev/null ||
                 fail "packing $1's cluster files failed"
         x "$1" cat /tmp/node-snapshot.tar >"$LAB_STATE/snapshot-$1.tar" || fail "saving $1's cluster files failed"
@@ -342,7 +343,7 @@ pkmon_hamgrd() {
                 x "$n" sh -c 'p=$(cat /run/plastik/hamgrd.lock 2>/dev/null) && kill $p 2>/dev/null; exit 0'
                 until_ok 30 x "$n" sh -c '! pidof hamgrd' >/dev/null || fail "hamgrd on $n does not stop"
                 x "$n" sh -c "awk '/^\[/ { skip = (\$0 == \"[drbd]\") } !skip' /etc/plastik/plastik.conf >/etc/plastik/plastik.conf.new &&
-                        printf '\n[drbd]\nfence-peer-handler=/usr/local/sbin/plastik-fence-peer\nunfence-handler=/usr/local/sbin/plastik-unfence-peer\n' \
+                        printf '\n[drbd]\nfence-peer-handler=/usr/local/sbin/plastik-fence-peer\nunfence-handler=/usr/local/sbin/plastik-unfence-peer\nsplit-brain-handler=/usr/local/sbin/plastik-split-brain\n' \
                         >>/etc/plastik/plastik.conf.new && chmod 600 /etc/plastik/plastik.conf.new &&
                         mv /etc/plastik/plastik.conf.new /etc/plastik/plastik.conf" ||
                         fail "setting the DRBD handlers in $n's plastik.conf failed"

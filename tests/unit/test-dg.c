@@ -191,7 +191,8 @@ static void test_site_errors(void **state)
         site_bad("[site]\n[node a]\naddress=10.0.0.1\nvg=v\n[node b]\naddress=10.0.0.2\nvg=v\n",
                  "a", DG_ERROR_INVALID, "[site] secret: is required");
         site_bad("[site]\nsecret=0123456789abcdef\nsecrte=x\n", "a", DG_ERROR_INVALID,
-                 "[site] secrte: unknown key (known keys: secret, fence-peer-handler, unfence-handler, res-dir)");
+                 "[site] secrte: unknown key (known keys: secret, fence-peer-handler, unfence-handler, "
+                 "split-brain-handler, res-dir)");
         site_bad("[site]\nsecret=0123456789abcdef\nres-dir=\n", "a", DG_ERROR_INVALID, "[site] res-dir: is empty");
         site_bad("[site]\nsecret=0123456789abcdef\nfence-peer-handler=fence\n"
                  "[node a]\naddress=10.0.0.1\nvg=v\n[node b]\naddress=10.0.0.2\nvg=v\n", "a", DG_ERROR_INVALID,
@@ -199,6 +200,9 @@ static void test_site_errors(void **state)
         site_bad("[site]\nsecret=0123456789abcdef\nunfence-handler=/x y\n"
                  "[node a]\naddress=10.0.0.1\nvg=v\n[node b]\naddress=10.0.0.2\nvg=v\n", "a", DG_ERROR_INVALID,
                  "[site] unfence-handler: must be an absolute path");
+        site_bad("[site]\nsecret=0123456789abcdef\nsplit-brain-handler=split-brain\n"
+                 "[node a]\naddress=10.0.0.1\nvg=v\n[node b]\naddress=10.0.0.2\nvg=v\n", "a", DG_ERROR_INVALID,
+                 "[site] split-brain-handler: must be an absolute path");
         site_bad("[site]\nsecret=0123456789abcdef\n[node a]\naddress=10.0.0.300\nvg=v\n"
                  "[node b]\naddress=10.0.0.2\nvg=v\n", "a", DG_ERROR_INVALID,
                  "[node a] address: must be an IPv4 or IPv6 address without a port (got \"10.0.0.300\")");
@@ -336,9 +340,70 @@ static void test_facts_json_lv_activated(void **state)
         assert_string_equal(error->message, "facts: lv_activated must be true or false");
 }
 
+/* The record the handler writes is the one hamgrd reads; a bad or foreign
+ * one is an error naming the field, none at all is not an error. */
+static void test_split_brain_record(void **state)
+{
+        g_autoptr(GError) error = NULL;
+        g_autofree char *dir = g_dir_make_tmp("pk-sb-XXXXXX", NULL), *path = NULL;
+        g_autoptr(DgSplitBrain) back = NULL;
+        DgSplitBrain sb = { .resource = (char *)"pk-g1-root", .detected_ms = 1780000000123,
+                            .self_generation = (char *)"8C2C51A0E4B1F3D7", .self_kib = 12288,
+                            .peer_generation = NULL, .peer_kib = -1 };
+        static const struct { const char *json, *field; } bad[] = {
+                { "[]", "(record)" },
+                { "{\"resource\": \"r0\", \"detected_ms\": 1}", "resource" },
+                { "{\"resource\": \"pk-g1-root\"}", "detected_ms" },
+                { "{\"resource\": \"pk-g1-root\", \"detected_ms\": 0}", "detected_ms" },
+                { "{\"resource\": \"pk-g1-root\", \"detected_ms\": 5, \"self_generation\": \"8C2C\"}",
+                  "self_generation" },
+                { "{\"resource\": \"pk-g1-root\", \"detected_ms\": 5, \"peer_kib\": -2}", "peer_kib" },
+                { "{\"resource\": \"pk-g1-root\", \"detected_ms\": 5, \"self_kib\": \"12\"}", "self_kib" },
+        };
+
+        assert_null(dg_split_brain_read(dir, "pk-g1-root", &error));
+        assert_null(error);
+        assert_true(dg_split_brain_write(dir, &sb, &error));
+        back = dg_split_brain_read(dir, "pk-g1-root", &error);
+        assert_non_null(back);
+        assert_int_equal(back->detected_ms, 1780000000123);
+        assert_string_equal(back->self_generation, "8C2C51A0E4B1F3D7");
+        assert_int_equal(back->self_kib, 12288);
+        assert_null(back->peer_generation);
+        assert_int_equal(back->peer_kib, -1);
+        assert_true(dg_split_brain_clear(dir, "pk-g1-root", &error));
+        assert_true(dg_split_brain_clear(dir, "pk-g1-root", &error));
+        assert_null(dg_split_brain_read(dir, "pk-g1-root", &error));
+        assert_null(error);
+
+        /* A name that is not ours never becomes a path. */
+        sb.resource = (char *)"../etc";
+        assert_false(dg_split_brain_write(dir, &sb, &error));
+        assert_true(g_error_matches(error, DG_ERROR, DG_ERROR_INVALID));
+        g_clear_error(&error);
+
+        path = g_build_filename(dir, "pk-g1-root", NULL);
+        assert_true(g_file_set_contents(path, "not json", -1, NULL));
+        assert_null(dg_split_brain_read(dir, "pk-g1-root", &error));
+        assert_true(g_error_matches(error, DG_ERROR, DG_ERROR_PARSE));
+        assert_non_null(strstr(error->message, path));
+        g_clear_error(&error);
+        for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+                g_autoptr(json_object) o = json_tokener_parse(bad[i].json);
+                g_autofree char *want = g_strdup_printf("split-brain record: %s: ", bad[i].field);
+                assert_null(dg_split_brain_from_json(o, &error));
+                assert_true(g_error_matches(error, DG_ERROR, DG_ERROR_PARSE));
+                assert_true(g_str_has_prefix(error->message, want));
+                g_clear_error(&error);
+        }
+        unlink(path);
+        rmdir(dir);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_split_brain_record),
                 cmocka_unit_test(test_volume_names),
                 cmocka_unit_test(test_resource_names),
                 cmocka_unit_test(test_sizes),

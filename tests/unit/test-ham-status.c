@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests of the pieces behind hactl status and verify: reading a .res
- * file's settings, a node's facts through the `state` message and back, the
- * exit codes.
+ * file's settings, a node's facts through the `state` message and back
+ * (with a split-brain record), the exit codes.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -99,6 +99,64 @@ static void test_state_round_trip(void **state)
         assert_int_equal(((HamFactsLv *)back->lvs->pdata[0])->size, 1 << 20);
 }
 
+/* A split-brain record travels with its DRBD entry; a bad one is refused
+ * naming the field; an entry without the key (an older hamgrd) has none. */
+static void test_state_split_brain(void **state)
+{
+        g_autoptr(HamFacts) f = ham_facts_new("node1");
+        HamFactsDrbd *d = g_new0(HamFactsDrbd, 1);
+        g_autoptr(GError) error = NULL;
+
+        d->name = g_strdup("pk-b-root");
+        d->role = g_strdup("Primary");
+        d->peer_role = g_strdup("Unknown");
+        d->conn = g_strdup("StandAlone");
+        d->disk = g_strdup("UpToDate");
+        d->peer_disk = g_strdup("DUnknown");
+        d->repl = g_strdup("Off");
+        d->done = -1;
+        d->split_brain = g_new0(DgSplitBrain, 1);
+        d->split_brain->resource = g_strdup("pk-b-root");
+        d->split_brain->detected_ms = 1700000000123;
+        d->split_brain->self_generation = g_strdup("8C2C51A0E4B1F3D7");
+        d->split_brain->self_kib = 12288;
+        d->split_brain->peer_kib = -1;
+        g_ptr_array_add(f->drbd, d);
+
+        g_autoptr(json_object) obj = ham_facts_to_json(f);
+        g_autoptr(HamFacts) back = ham_facts_from_json(obj, &error);
+        assert_non_null(back);
+        const DgSplitBrain *sb = ((HamFactsDrbd *)back->drbd->pdata[0])->split_brain;
+        assert_non_null(sb);
+        assert_string_equal(sb->resource, "pk-b-root");
+        assert_true(sb->detected_ms == 1700000000123);
+        assert_string_equal(sb->self_generation, "8C2C51A0E4B1F3D7");
+        assert_true(sb->self_kib == 12288);
+        assert_null(sb->peer_generation);
+        assert_true(sb->peer_kib == -1);
+
+        json_object *entry = json_object_array_get_idx(json_object_object_get(obj, "drbd"), 0);
+        json_object *rec = json_object_object_get(entry, "split_brain");
+        json_object_object_add(rec, "self_kib", json_object_new_int64(-7));
+        g_autoptr(HamFacts) bad = ham_facts_from_json(obj, &error);
+        assert_null(bad);
+        assert_non_null(error);
+        assert_non_null(strstr(error->message, "drbd[0].split_brain.self_kib: "));
+        g_clear_error(&error);
+
+        json_object_object_add(entry, "split_brain", json_object_new_string("yes"));
+        g_autoptr(HamFacts) bad_type = ham_facts_from_json(obj, &error);
+        assert_null(bad_type);
+        assert_string_equal(error->message,
+                            "drbd[0].split_brain: must be an object or null (got string)");
+        g_clear_error(&error);
+
+        json_object_object_del(entry, "split_brain");
+        g_autoptr(HamFacts) old = ham_facts_from_json(obj, &error);
+        assert_non_null(old);
+        assert_null(((HamFactsDrbd *)old->drbd->pdata[0])->split_brain);
+}
+
 static void test_state_msg_is(void **state)
 {
         const char *hello = "{\"v\":1,\"type\":\"hello\",\"version\":\"0.1\"}";
@@ -131,6 +189,7 @@ int main(void)
                 cmocka_unit_test(test_res_scan_comments_and_unset),
                 cmocka_unit_test(test_res_scan_garbage),
                 cmocka_unit_test(test_state_round_trip),
+                cmocka_unit_test(test_state_split_brain),
                 cmocka_unit_test(test_state_msg_is),
                 cmocka_unit_test(test_exit_codes),
         };

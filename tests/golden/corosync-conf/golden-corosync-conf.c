@@ -33,7 +33,8 @@ int main(int argc, char **argv)
         for (guint i = 0; i < 2; i++)
                 printf("node %s address %s vg %s\n", site->nodes[i].name,
                        site->nodes[i].address, site->nodes[i].vg);
-        printf("secret %s\nfence-peer-handler %s\nunfence-handler %s\nres-dir %s\n",
-               site->secret, site->fence_peer_handler, site->unfence_handler, site->res_dir);
+        printf("secret %s\nfence-peer-handler %s\nunfence-handler %s\nsplit-brain-handler %s\nres-dir %s\n",
+               site->secret, site->fence_peer_handler, site->unfence_handler, site->split_brain_handler,
+               site->res_dir);
         return 0;
 }

@@ -211,6 +211,22 @@ static gboolean get_bool(json_object *obj, const char *path, const char *key, gb
         return TRUE;
 }
 
+/* Optional: a hamgrd from before split-brain handlers sends no key, and
+ * that is "not known", not "missing" (verify must not warn for it). */
+static gboolean get_split_brain_handler(json_object *obj, const char *path, HamFactsRes *r,
+                                        GError **error)
+{
+        json_object *v = NULL;
+
+        r->split_brain_handler = -1;
+        if (!json_object_object_get_ex(obj, "split_brain_handler", &v) || !v)
+                return TRUE;
+        if (!json_object_is_type(v, json_type_boolean))
+                return fail(error, "%ssplit_brain_handler: must be true or false", path);
+        r->split_brain_handler = json_object_get_boolean(v) ? 1 : 0;
+        return TRUE;
+}
+
 #define NAME_RULE "a name of 1-128 of [A-Za-z0-9_.+-]"
 #define STATE_RULE "a DRBD state name (letters only)"
 
@@ -277,7 +293,8 @@ static gboolean parse_res(json_object *o, const char *path, HamFacts *f, GError 
                get_str(o, path, "fencing", item_name_valid, NAME_RULE, TRUE, &r->fencing,
                        error) &&
                get_bool(o, path, "fence_peer", &r->fence_peer, error) &&
-               get_bool(o, path, "unfence_peer", &r->unfence_peer, error);
+               get_bool(o, path, "unfence_peer", &r->unfence_peer, error) &&
+               get_split_brain_handler(o, path, r, error);
 }
 
 static gboolean parse_lv(json_object *o, const char *path, HamFacts *f, GError **error)
@@ -404,6 +421,9 @@ json_object *ham_facts_to_json(const HamFacts *f)
                 json_object_object_add(x, "fencing", str_or_null(r->fencing));
                 json_object_object_add(x, "fence_peer", json_object_new_boolean(r->fence_peer));
                 json_object_object_add(x, "unfence_peer", json_object_new_boolean(r->unfence_peer));
+                json_object_object_add(x, "split_brain_handler",
+                                       r->split_brain_handler < 0 ? NULL :
+                                       json_object_new_boolean(r->split_brain_handler));
                 json_object_array_add(res, x);
         }
         for (guint i = 0; i < f->lvs->len; i++) {
@@ -516,6 +536,7 @@ void ham_res_facts_scan(const char *text, HamFactsRes *res)
         g_clear_pointer(&res->protocol, g_free);
         g_clear_pointer(&res->fencing, g_free);
         res->fence_peer = res->unfence_peer = FALSE;
+        res->split_brain_handler = 0;
         /* Statements are "key value... ;"; a key is a token right after
          * '{', '}' or ';' (or the start). */
         for (guint i = 0; i < t->len; i++) {
@@ -536,6 +557,8 @@ void ham_res_facts_scan(const char *text, HamFactsRes *res)
                         res->fence_peer = TRUE;
                 } else if (g_str_equal(k, "after-resync-target") || g_str_equal(k, "unfence-peer")) {
                         res->unfence_peer = TRUE;
+                } else if (g_str_equal(k, "split-brain")) {
+                        res->split_brain_handler = 1;
                 }
         }
 }

@@ -49,6 +49,7 @@ typedef struct {
         char *fencing;           /**< the fencing policy, or NULL */
         gboolean fence_peer;     /**< a fence-peer handler is set */
         gboolean unfence_peer;   /**< after-resync-target (8.4) or unfence-peer */
+        int split_brain_handler; /**< a split-brain handler is set: 1, 0, -1 unknown (a peer from before) */
 } HamFactsRes;
 
 typedef struct {

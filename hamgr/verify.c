@@ -47,6 +47,7 @@ typedef enum {
         F_LV_MISSING,
         F_FENCE_CONSTRAINT_LEFTOVER,
         F_FENCE_CONSTRAINT_FOREIGN,
+        F_DRBD_SPLIT_BRAIN_HANDLER,
         F_COLOCATION_MISSING,
         F_ORDER_MISSING,
         F_VERSION_MISMATCH,
@@ -71,6 +72,7 @@ static const struct {
         [F_LV_MISSING] = { "E207", "lv-missing", TRUE },
         [F_FENCE_CONSTRAINT_LEFTOVER] = { "W208", "fence-constraint-leftover", FALSE },
         [F_FENCE_CONSTRAINT_FOREIGN] = { "E209", "fence-constraint-foreign", TRUE },
+        [F_DRBD_SPLIT_BRAIN_HANDLER] = { "W210", "drbd-split-brain-handler", FALSE },
         [F_COLOCATION_MISSING] = { "E301", "colocation-missing", TRUE },
         [F_ORDER_MISSING] = { "E302", "order-missing", TRUE },
         [F_VERSION_MISMATCH] = { "W401", "version-mismatch", FALSE },
@@ -130,6 +132,15 @@ static void check_res(GPtrArray *out, const char *node, json_object *r)
                     "after-resync-target (unfence-peer) handler: the constraint fence-peer "
                     "places stays after a resync; set handlers { after-resync-target "
                     "\"/usr/sbin/plastik-unfence-peer\"; }", name);
+        /* false, not null: null is a peer from before the handler existed. */
+        {
+                json_object *sb = get(r, "split_brain_handler");
+                if (sb && json_object_is_type(sb, json_type_boolean) && !json_object_get_boolean(sb))
+                        add(out, F_DRBD_SPLIT_BRAIN_HANDLER, obj, "DRBD resource %s has no split-brain "
+                            "handler: a split brain there shows only as StandAlone, not as an error in "
+                            "hactl status; set handlers { split-brain \"/usr/sbin/plastik-split-brain\"; } "
+                            "on both nodes and run drbdadm adjust %s", name, name);
+        }
 }
 
 static void check_versions(GPtrArray *out, json_object *a, json_object *b)

@@ -32,8 +32,11 @@ static void test_res_scan_rendered(void **state)
         assert_string_equal(r.fencing, "resource-and-stonith");
         assert_true(r.fence_peer);
         assert_true(r.unfence_peer);
+        assert_int_equal(r.split_brain_handler, 0);
         g_free(r.protocol);
         g_free(r.fencing);
+        scan("resource r {\n  handlers {\n    split-brain \"/usr/sbin/plastik-split-brain\";\n  }\n}\n", &r);
+        assert_int_equal(r.split_brain_handler, 1);
 }
 
 static void test_res_scan_comments_and_unset(void **state)
@@ -47,6 +50,7 @@ static void test_res_scan_comments_and_unset(void **state)
         assert_null(r.fencing);
         assert_false(r.fence_peer);
         assert_false(r.unfence_peer);
+        assert_int_equal(r.split_brain_handler, 1);
         g_free(r.protocol);
 }
 

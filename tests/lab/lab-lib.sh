@@ -52,6 +52,12 @@ nodes() { [ -r "$LAB_STATE/nodes" ] && seq -f 'node%g' 1 "$(cat "$LAB_STATE/node
 # x NODE CMD...: run in a node without stdin; fails the check when the exec
 # channel itself fails (exit 255/124).
 x() { "$LAB" exec -n -t "${T:-120}" "$@"; }
+# has GREP-ARGS...: `grep -q` on the whole of stdin. Write `CMD | has PATTERN`,
+# never `CMD | has PATTERN`: under pipefail the latter fails when grep
+# exits at its first match while CMD is still writing (CMD dies of SIGPIPE,
+# 141). Even `echo "$out" | has` can, since bash's echo writes a line at a
+# time; seen once in CI (lab-ha-03-guest, a correct --dry-run plan "failed").
+has() { local s; s=$(cat); grep -q "$@" <<<"$s"; }
 require_lab() {
         [ -e "$LAB_STATE/nodes" ] || fail "the lab is not up (did lab-01-up fail?)"
 }
@@ -101,7 +107,7 @@ fen_install() {
                         cp $LAB_BUILDDIR/hamgr/hactl /usr/local/sbin/hactl" || fail "copying the handlers into $n failed"
         done
 }
-quorate_on() { x "$1" crm_mon -1 --output-as=xml 2>/dev/null | grep -q 'with_quorum="true"'; }
+quorate_on() { x "$1" crm_mon -1 --output-as=xml 2>/dev/null | has 'with_quorum="true"'; }
 # require_cluster: the lab up, its nodes healed (lab_heal), and the cluster
 # as hactl builds it: the one there (a node an earlier check fenced and
 # revived may still be joining: waited for), or built now with hactl cluster
@@ -194,7 +200,7 @@ node_running_stack() {
 }
 # xpath XML EXPR: the string value of an XPath expression over XML (xmllint).
 xpath() { printf '%s' "$1" | xmllint --xpath "$2" - 2>/dev/null; }
-node_quorate() { x "$1" crm_mon -1 --output-as=xml 2>/dev/null | grep -q 'with_quorum="true"'; }
+node_quorate() { x "$1" crm_mon -1 --output-as=xml 2>/dev/null | has 'with_quorum="true"'; }
 # node_seen VIA NODE: how VIA's Pacemaker sees NODE: "online=… unclean=…
 # pending-fencing=N" (for messages and node_gone).
 node_seen() {
@@ -277,7 +283,7 @@ cluster_join() { # TOKEN
 # cluster_ready: a cluster made by hactl, quorate, both nodes online.
 cluster_ready() {
         x node1 test -e /etc/plastik/plastik.conf && x node2 test -e /etc/plastik/plastik.conf &&
-                x node1 crm_mon -1 --output-as=xml 2>/dev/null | grep -q 'with_quorum="true"' && both_online node1
+                x node1 crm_mon -1 --output-as=xml 2>/dev/null | has 'with_quorum="true"' && both_online node1
 }
 # cluster_build: the cluster as cluster-init builds it, unless it is there.
 cluster_build() {
@@ -294,8 +300,8 @@ cluster_build() {
 fence_add_bmcs() {
         local n h=/usr/local/sbin/hactl
         for n in 1 2; do
-                x node1 cibadmin -Q -o resources | grep -q "type=\"fence_ipmilan\"[^>]*>" &&
-                        x node1 cibadmin -Q -o resources | grep -q "pcmk_host_list\" value=\"node$n\"" && continue
+                x node1 cibadmin -Q -o resources | has "type=\"fence_ipmilan\"[^>]*>" &&
+                        x node1 cibadmin -Q -o resources | has "pcmk_host_list\" value=\"node$n\"" && continue
                 x node1 env PYTHONWARNINGS=ignore::DeprecationWarning "$h" fence add "$1-node$n" \
                         --agent fence_ipmilan --node "node$n" --param ip=10.99.0.10$n --param username=admin \
                         --param password=plastik --param lanplus=1 --param cipher=3 >/dev/null ||
@@ -398,7 +404,7 @@ pkmon_runs_on() { runs_on "guest-$PKMON" "${1:-node1}"; }
 pkmon_drbd_role() { x "$1" drbdsetup status "$PKMON_RES" 2>/dev/null | awk '/role:/ { sub(/.*role:/, ""); print $1; exit }'; }
 pkmon_in_sync() { # NODE: connected, UpToDate on both sides
         local s; s=$(x "$1" drbdsetup status "$PKMON_RES" 2>/dev/null) || return 1
-        [ "$(echo "$s" | grep -c 'disk:UpToDate')" = 2 ] && ! echo "$s" | grep -q 'connection:'
+        [ "$(echo "$s" | grep -c 'disk:UpToDate')" = 2 ] && ! echo "$s" | has 'connection:'
 }
 pkmon_other() { [ "$1" = node1 ] && echo node2 || echo node1; }
 pkmon_where() { local n; n=$(pkmon_runs_on node1); [ -n "$n" ] || n=$(pkmon_runs_on node2); echo "$n"; }

@@ -442,6 +442,9 @@ typedef enum {
         DG_STEP_WIPE_MD,
         DG_STEP_REMOVE_RES,
         DG_STEP_REMOVE_LV,
+        DG_STEP_SNAPSHOT_LV,    /**< keep a copy before DRBD overwrites it */
+        DG_STEP_CONNECT,
+        DG_STEP_CONNECT_DISCARD, /**< connect, this node's split-brain writes discarded */
 } DgStepKind;
 
 /** One step: either a command (argv) or an action done in-process. */
@@ -473,6 +476,8 @@ char *dg_plan_to_string(const DgPlan *plan);
  *  - dg_plan_down: down.
  *  - dg_plan_remove: down, wipe-md, remove .res and LV; refuses while
  *    Primary.
+ *  - dg_plan_split_brain: resolves a split brain on this node's side
+ *    (see below).
  */
 DgPlan *dg_plan_ensure(const DgSite *site, const DgVolumeDef *def,
                        const DgFacts *facts, GError **error);
@@ -484,6 +489,26 @@ DgPlan *dg_plan_down(const DgSite *site, const DgVolumeDef *def,
                      const DgFacts *facts, GError **error);
 DgPlan *dg_plan_remove(const DgSite *site, const DgVolumeDef *def,
                        const DgFacts *facts, GError **error);
+
+/**
+ * dg_plan_split_brain:
+ * After a split brain, DRBD leaves both sides StandAlone until an operator
+ * chooses the copy to keep; this plans one side of that choice.
+ *  - @discard_here: this node's copy is given up. Demote it if Primary,
+ *    keep its current state in the LVM snapshot @snapshot (an LV name; it
+ *    needs as much free space in the VG as the LV has, or the plan refuses
+ *    with NO_SPACE), then `connect --discard-my-data`: at the handshake the
+ *    peer becomes SyncSource and overwrites what differs.
+ *  - otherwise this node's copy is kept: `connect` when StandAlone, nothing
+ *    when already waiting for the peer.
+ * Refuses (FAILED) a resource that is not up, is connected, or (to
+ * discard) is not StandAlone: only a split brain's StandAlone is resolved.
+ */
+/** dg_split_brain_snapshot_name: "splitbrain-RES-YYYYMMDD-HHMMSS" (local time of @when_ms). */
+char *dg_split_brain_snapshot_name(const char *resource, gint64 when_ms);
+DgPlan *dg_plan_split_brain(const DgSite *site, const DgVolumeDef *def,
+                            const DgFacts *facts, gboolean discard_here,
+                            const char *snapshot, GError **error);
 
 /** Progress of dg_plan_execute(): called before each step. */
 typedef void (*DgProgressFunc)(guint index, guint total, const DgStep *step,

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 /* Exit codes, documented in dgctl(8). */
@@ -40,6 +41,7 @@ static const char usage_text[] =
         "  volume down GUEST VOLUME [--dry-run]\n"
         "  volume render GUEST VOLUME [--minor M --port P]\n"
         "  volume sync GUEST VOLUME [--wait] [--timeout S]\n"
+        "  volume split-brain GUEST VOLUME --discard-here|--keep-here [--dry-run]\n"
         "  lv list [--json]\n"
         "  vg show [--json]\n"
         "  status [--json]\n"
@@ -48,7 +50,10 @@ static const char usage_text[] =
         "grow: grow the LV and DRBD; remove: down, wipe metadata, remove .res and LV;\n"
         "primary: promote (refuses data that is not UpToDate; --force only starts a new\n"
         "volume's initial sync); sync: start a new volume's full sync from this node and\n"
-        "with --wait show its progress. Minor and port of an existing volume are read\n"
+        "with --wait show its progress; split-brain: resolve a split brain, on the node\n"
+        "whose copy is given up first (--discard-here: demote, keep it in an LVM snapshot,\n"
+        "reconnect to be overwritten), then on the other (--keep-here: reconnect).\n"
+        "Minor and port of an existing volume are read\n"
         "from its .res file. --dry-run prints the exact commands and changes nothing.\n"
         "\n"
         "The site file (default " DEFAULT_SITE ") names both nodes, their replication\n"
@@ -103,6 +108,8 @@ enum {
         OPT_WAIT = 1 << 6,
         OPT_TIMEOUT = 1 << 7,
         OPT_JSON = 1 << 8,
+        OPT_DISCARD_HERE = 1 << 9,
+        OPT_KEEP_HERE = 1 << 10,
 };
 
 typedef struct {
@@ -127,6 +134,8 @@ static const CmdSpec commands[] = {
         { "volume", "render", OPT_MINOR | OPT_PORT, 2, "volume render GUEST VOLUME [--minor M --port P]" },
         { "volume", "sync", OPT_MINOR | OPT_PORT | OPT_WAIT | OPT_TIMEOUT, 2,
           "volume sync GUEST VOLUME [--wait] [--timeout SECONDS]" },
+        { "volume", "split-brain", OPT_MINOR | OPT_PORT | OPT_DRY_RUN | OPT_DISCARD_HERE | OPT_KEEP_HERE, 2,
+          "volume split-brain GUEST VOLUME --discard-here|--keep-here [--dry-run]" },
         { "lv", "list", OPT_JSON, 0, "lv list [--json]" },
         { "vg", "show", OPT_JSON, 0, "vg show [--json]" },
         { "status", NULL, OPT_JSON, 0, "status [--json]" },
@@ -153,6 +162,8 @@ static const struct {
         { "--force", OPT_FORCE, FALSE },
         { "--wait", OPT_WAIT, FALSE },
         { "--json", OPT_JSON, FALSE },
+        { "--discard-here", OPT_DISCARD_HERE, FALSE },
+        { "--keep-here", OPT_KEEP_HERE, FALSE },
 };
 
 static int parse_number(const CmdSpec *spec, const char *opt, const char *v, guint64 max, guint *ret)
@@ -432,6 +443,74 @@ static int cmd_simple(const DgSite *site, CmdArgs *a, const char *what)
         return run_plan(site, &def, plan, a->given & OPT_DRY_RUN, done);
 }
 
+/*
+ * One side of a split brain's resolution. Discarding needs the record
+ * plastik-split-brain(8) wrote when DRBD detected it: a StandAlone volume
+ * without one may have been disconnected on purpose, and overwriting its
+ * writes is not something to do on a guess. What was done goes to the
+ * system log as well as to the terminal: it is the account of which
+ * writes were given up and where they are kept.
+ */
+static int cmd_split_brain(const DgSite *site, CmdArgs *a)
+{
+        g_auto(DgVolumeDef) def = { 0 };
+        g_autoptr(GError) error = NULL;
+        g_autoptr(DgPlan) plan = NULL;
+        g_autoptr(DgSplitBrain) sb = NULL;
+        g_autofree char *res = NULL, *snapshot = NULL, *done = NULL, *peer_cmd = NULL;
+        gboolean discard = a->given & OPT_DISCARD_HERE, dry_run = a->given & OPT_DRY_RUN;
+        const DgNode *peer;
+        DgFacts facts;
+        int rc;
+
+        if (!!(a->given & OPT_DISCARD_HERE) == !!(a->given & OPT_KEEP_HERE))
+                return usage_error("say which copy this node's is: --discard-here (its writes since the split are "
+                                   "given up) or --keep-here; usage: dgctl volume split-brain GUEST VOLUME "
+                                   "--discard-here|--keep-here [--dry-run]");
+        if (!build_def(site, a, TRUE, &def, NULL, &error) || !gather(site, &def, &facts, &error))
+                return report(error);
+        res = dg_resource_name(def.guest, def.volume, NULL);
+        if (!(sb = dg_split_brain_read(NULL, res, &error)) && error)
+                return report(error);
+        if (discard && !sb) {
+                fprintf(stderr, "dgctl: no split brain of %s is recorded on this node (plastik-split-brain(8) "
+                        "records one when DRBD detects it); refusing to discard this node's writes on a guess: "
+                        "if DRBD reported one, look for \"Split-Brain detected\" in the kernel log and resolve it "
+                        "by hand (dgctl(8), SPLIT BRAIN)\n", res);
+                return EXIT_UNSAFE;
+        }
+        snapshot = dg_split_brain_snapshot_name(res, g_get_real_time() / 1000);
+        plan = dg_plan_split_brain(site, &def, &facts, discard, snapshot, &error);
+        if (!plan)
+                return report(error);
+        peer = dg_site_peer(site);
+        peer_cmd = g_strdup_printf("dgctl volume split-brain %s %s --%s-here", def.guest, def.volume,
+                                   discard ? "keep" : "discard");
+        if (discard) {
+                g_autofree char *kib = sb->self_kib >= 0 ? g_strdup_printf(", %" G_GINT64_FORMAT " KiB written "
+                                                                           "apart", sb->self_kib) : g_strdup("");
+                done = g_strdup_printf("split brain of %s: this node's copy (generation %s%s) discarded; its state "
+                                       "is kept in LV %s/%s (remove it with lvremove once it is not needed); "
+                                       "now run '%s' on %s: the resync from there starts",
+                                       res, sb->self_generation ? sb->self_generation : "unknown", kib,
+                                       dg_site_local(site)->vg, snapshot, peer_cmd, peer ? peer->name : "the peer");
+        } else if (dg_plan_length(plan) == 0) {
+                printf("volume %s is %s: it waits for the peer; run '%s' there if not done yet\n", res,
+                       dg_conn_name(facts.conn), peer_cmd);
+                return EXIT_OK;
+        } else {
+                done = g_strdup_printf("split brain of %s: this node's copy kept; connecting%s", res,
+                                       sb ? "" : " (no split brain was recorded here)");
+        }
+        rc = run_plan(site, &def, plan, dry_run, done);
+        if (rc == EXIT_OK && !dry_run) {
+                openlog("dgctl", LOG_PID, LOG_DAEMON);
+                syslog(LOG_NOTICE, "%s", done);
+                closelog();
+        }
+        return rc;
+}
+
 static int cmd_render(const DgSite *site, CmdArgs *a)
 {
         g_auto(DgVolumeDef) def = { 0 };
@@ -664,6 +743,8 @@ int main(int argc, char **argv)
                 rc = cmd_render(site, &a);
         else if (g_str_equal(spec->name, "sync"))
                 rc = cmd_sync(site, &a);
+        else if (g_str_equal(spec->name, "split-brain"))
+                rc = cmd_split_brain(site, &a);
         else
                 rc = cmd_simple(site, &a, spec->name);
 out:

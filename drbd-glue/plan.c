@@ -62,8 +62,9 @@ const char *dg_step_kind_name(DgStepKind kind)
         static const char *const names[] = {
                 "create-lv", "grow-lv", "write-res", "create-md", "up", "adjust", "resize",
                 "primary", "primary-force", "secondary", "down", "wipe-md", "remove-res", "remove-lv",
+                "snapshot-lv", "connect", "connect-discard",
         };
-        G_STATIC_ASSERT(G_N_ELEMENTS(names) == DG_STEP_REMOVE_LV + 1);
+        G_STATIC_ASSERT(G_N_ELEMENTS(names) == DG_STEP_CONNECT_DISCARD + 1);
         return (guint)kind < G_N_ELEMENTS(names) ? names[kind] : "?";
 }
 
@@ -363,6 +364,98 @@ DgPlan *dg_plan_remove(const DgSite *site, const DgVolumeDef *def, const DgFacts
                 add_step(plan, DG_STEP_REMOVE_RES, NULL, "remove %s", res_path);
         if (facts->lv_exists)
                 add_step(plan, DG_STEP_REMOVE_LV, lvm("lvremove", "-f", lv_path, NULL), "remove LV %s", lv_path);
+        return g_steal_pointer(&plan);
+}
+
+/* An LV name LVM accepts that is not one of plastik's own (pk-*: hamgrd
+ * activates and manages those). */
+static gboolean snapshot_name_valid(const char *name)
+{
+        if (!name || !*name || strlen(name) > 100 || name[0] == '-' || g_str_has_prefix(name, "pk-") ||
+            g_str_equal(name, ".") || g_str_equal(name, ".."))
+                return FALSE;
+        for (const char *p = name; *p; p++)
+                if (!g_ascii_isalnum(*p) && !strchr("+_.-", *p))
+                        return FALSE;
+        return TRUE;
+}
+
+char *dg_split_brain_snapshot_name(const char *resource, gint64 when_ms)
+{
+        g_autoptr(GDateTime) t = g_date_time_new_from_unix_local(when_ms / 1000);
+        g_autofree char *stamp = t ? g_date_time_format(t, "%Y%m%d-%H%M%S") : g_strdup("0");
+        return g_strdup_printf("splitbrain-%s-%s", resource, stamp);
+}
+
+/*
+ * Split brain: both copies took writes the other lacks, so whichever is
+ * kept, the other's are lost to DRBD. The discarded side's state is kept
+ * in an LVM snapshot first (its writes may matter: a database's last
+ * hour), the same reason drbdadm's own documentation gives for backing up
+ * the victim. The snapshot is taken after the demotion, so it holds what
+ * the copy's last writer left, and before the connection, which is when
+ * DRBD starts overwriting. Which copy to keep is the operator's choice;
+ * nothing here chooses.
+ */
+DgPlan *dg_plan_split_brain(const DgSite *site, const DgVolumeDef *def, const DgFacts *facts,
+                            gboolean discard_here, const char *snapshot, GError **error)
+{
+        g_autofree char *res = begin(site, def, error);
+        g_autoptr(DgPlan) plan = NULL;
+        g_autofree char *lv_path = NULL, *size = NULL;
+
+        if (!res)
+                return NULL;
+        if (!facts->up) {
+                refuse(error, DG_ERROR_NOT_FOUND, res, "is not up on this node; bring it up first (dgctl volume create)");
+                return NULL;
+        }
+        if (facts->conn == DG_CONN_CONNECTED) {
+                refuse(error, DG_ERROR_FAILED, res, "is connected: there is no split brain to resolve");
+                return NULL;
+        }
+        plan = plan_new();
+        if (!discard_here) {
+                if (facts->conn == DG_CONN_STANDALONE)
+                        add_step(plan, DG_STEP_CONNECT, drbdadm(site, def, res, "connect", NULL),
+                                 "connect %s, keeping this node's copy", res);
+                return g_steal_pointer(&plan);
+        }
+        if (facts->conn != DG_CONN_STANDALONE) {
+                refuse(error, DG_ERROR_FAILED, res,
+                       "is %s, not StandAlone: DRBD leaves a split brain StandAlone on both nodes; if you "
+                       "know this is one, `drbdadm disconnect %s` first",
+                       dg_conn_name(facts->conn), res);
+                return NULL;
+        }
+        if (!facts->lv_exists) {
+                refuse(error, DG_ERROR_FAILED, res, "its LV is missing on this node; there is nothing to keep a snapshot of");
+                return NULL;
+        }
+        if (!snapshot_name_valid(snapshot)) {
+                g_set_error(error, DG_ERROR, DG_ERROR_INVALID, "%s: \"%s\" is not a valid name for the snapshot LV (letters, digits, "
+                            "'+_.-', at most 100, not starting with '-' or with \"pk-\", which names plastik's "
+                            "volumes)", res, snapshot ? snapshot : "");
+                return NULL;
+        }
+        lv_path = g_strdup_printf("%s/%s", dg_site_local(site)->vg, res);
+        size = dg_size_format(facts->lv_size);
+        if (facts->lv_size > facts->vg_free) {
+                g_autofree char *msg = dg_lv_no_space_message(dg_site_local(site)->vg, facts->vg_free,
+                                                              facts->lv_size);
+                g_set_error(error, DG_ERROR, DG_ERROR_NO_SPACE,
+                            "%s: a snapshot of %s (%s) must be able to hold all of it before DRBD overwrites "
+                            "it: %s", res, lv_path, size, msg);
+                return NULL;
+        }
+        if (facts->role == DG_ROLE_PRIMARY)
+                add_step(plan, DG_STEP_SECONDARY, drbdadm(site, def, res, "secondary", NULL),
+                         "demote %s (whatever uses this copy must have stopped)", res);
+        add_step(plan, DG_STEP_SNAPSHOT_LV,
+                 lvm("lvcreate", "--yes", "--snapshot", "--name", snapshot, "--extents", "100%ORIGIN", lv_path, NULL),
+                 "keep this node's copy in snapshot %s/%s (%s)", dg_site_local(site)->vg, snapshot, size);
+        add_step(plan, DG_STEP_CONNECT_DISCARD, drbdadm(site, def, res, "connect", "--discard-my-data", NULL),
+                 "connect %s, discarding this node's writes: the peer's copy overwrites what differs", res);
         return g_steal_pointer(&plan);
 }
 

@@ -2,7 +2,8 @@
 /*
  * Golden driver: site, volume definition, facts (JSON) and an action in,
  * the plan out (one step per line with its exact command) or the refusal.
- * Actions: ensure, promote, promote-force, demote, down, remove.
+ * Actions: ensure, promote, promote-force, demote, down, remove,
+ * split-brain-discard (with snapshot=NAME), split-brain-keep.
  */
 #include "../dg-case.h"
 #include "pk.h"
@@ -42,6 +43,10 @@ int main(int argc, char **argv)
                 plan = dg_plan_down(c.site, &c.def, &facts, &error);
         } else if (g_str_equal(action, "remove")) {
                 plan = dg_plan_remove(c.site, &c.def, &facts, &error);
+        } else if (g_str_equal(action, "split-brain-discard") || g_str_equal(action, "split-brain-keep")) {
+                g_autofree char *snapshot = g_key_file_get_string(c.kf, "case", "snapshot", NULL);
+                plan = dg_plan_split_brain(c.site, &c.def, &facts, g_str_equal(action, "split-brain-discard"),
+                                           snapshot, &error);
         } else {
                 fprintf(stderr, "%s: unknown action %s\n", argv[1], action);
                 return 2;

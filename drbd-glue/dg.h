@@ -478,6 +478,8 @@ char *dg_plan_to_string(const DgPlan *plan);
  *    Primary.
  *  - dg_plan_split_brain: resolves a split brain on this node's side
  *    (see below).
+ *  - dg_plan_force_current: declares this node's outdated copy current
+ *    (see below).
  */
 DgPlan *dg_plan_ensure(const DgSite *site, const DgVolumeDef *def,
                        const DgFacts *facts, GError **error);
@@ -504,11 +506,27 @@ DgPlan *dg_plan_remove(const DgSite *site, const DgVolumeDef *def,
  * Refuses (FAILED) a resource that is not up, is connected, or (to
  * discard) is not StandAlone: only a split brain's StandAlone is resolved.
  */
-/** dg_split_brain_snapshot_name: "splitbrain-RES-YYYYMMDD-HHMMSS" (local time of @when_ms). */
-char *dg_split_brain_snapshot_name(const char *resource, gint64 when_ms);
+/** dg_snapshot_name: "PREFIX-RES-YYYYMMDD-HHMMSS" (local time of @when_ms), the
+ * name of a snapshot kept before data is given up ("splitbrain", "acceptloss"). */
+char *dg_snapshot_name(const char *prefix, const char *resource, gint64 when_ms);
 DgPlan *dg_plan_split_brain(const DgSite *site, const DgVolumeDef *def,
                             const DgFacts *facts, gboolean discard_here,
                             const char *snapshot, GError **error);
+
+/**
+ * dg_plan_force_current:
+ * Accepting a loss: the one current copy is on a node that is gone and the
+ * operator chooses to run on this node's copy, Outdated (it missed writes)
+ * or Consistent (whether it did is unknown). Keeps its state in the LVM
+ * snapshot @snapshot, then `primary --force` (DRBD marks it UpToDate) and
+ * `secondary`, so the cluster manager promotes it the normal way. An empty
+ * plan when the copy is UpToDate already. Refuses (FAILED) a resource that
+ * is not up or is connected (DRBD then knows the current copy), (UNSAFE) an
+ * Inconsistent, Diskless or failed disk (half a resync is no copy of
+ * anything), and (NO_SPACE) a snapshot the VG cannot hold.
+ */
+DgPlan *dg_plan_force_current(const DgSite *site, const DgVolumeDef *def,
+                              const DgFacts *facts, const char *snapshot, GError **error);
 
 /** Progress of dg_plan_execute(): called before each step. */
 typedef void (*DgProgressFunc)(guint index, guint total, const DgStep *step,

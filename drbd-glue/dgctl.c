@@ -479,7 +479,7 @@ static int cmd_split_brain(const DgSite *site, CmdArgs *a)
                         "by hand (dgctl(8), SPLIT BRAIN)\n", res);
                 return EXIT_UNSAFE;
         }
-        snapshot = dg_split_brain_snapshot_name(res, g_get_real_time() / 1000);
+        snapshot = dg_snapshot_name("splitbrain", res, g_get_real_time() / 1000);
         plan = dg_plan_split_brain(site, &def, &facts, discard, snapshot, &error);
         if (!plan)
                 return report(error);

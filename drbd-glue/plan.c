@@ -380,11 +380,39 @@ static gboolean snapshot_name_valid(const char *name)
         return TRUE;
 }
 
-char *dg_split_brain_snapshot_name(const char *resource, gint64 when_ms)
+char *dg_snapshot_name(const char *prefix, const char *resource, gint64 when_ms)
 {
         g_autoptr(GDateTime) t = g_date_time_new_from_unix_local(when_ms / 1000);
         g_autofree char *stamp = t ? g_date_time_format(t, "%Y%m%d-%H%M%S") : g_strdup("0");
-        return g_strdup_printf("splitbrain-%s-%s", resource, stamp);
+        return g_strdup_printf("%s-%s-%s", prefix, resource, stamp);
+}
+
+/* The snapshot step shared by the planners that give data up; FALSE (and
+ * @error) when the name is bad or the VG cannot hold a full copy. */
+static gboolean add_snapshot(DgPlan *plan, const DgSite *site, const DgFacts *facts, const char *res,
+                             const char *snapshot, GError **error)
+{
+        const char *vg = dg_site_local(site)->vg;
+        g_autofree char *lv_path = g_strdup_printf("%s/%s", vg, res);
+        g_autofree char *size = dg_size_format(facts->lv_size);
+
+        if (!snapshot_name_valid(snapshot)) {
+                g_set_error(error, DG_ERROR, DG_ERROR_INVALID, "%s: \"%s\" is not a valid name for the snapshot LV "
+                            "(letters, digits, '+_.-', at most 100, not starting with '-' or with \"pk-\", which "
+                            "names plastik's volumes)", res, snapshot ? snapshot : "");
+                return FALSE;
+        }
+        if (facts->lv_size > facts->vg_free) {
+                g_autofree char *msg = dg_lv_no_space_message(vg, facts->vg_free, facts->lv_size);
+                g_set_error(error, DG_ERROR, DG_ERROR_NO_SPACE,
+                            "%s: a snapshot of %s (%s), kept before the copy changes, needs as much free space: %s",
+                            res, lv_path, size, msg);
+                return FALSE;
+        }
+        add_step(plan, DG_STEP_SNAPSHOT_LV,
+                 lvm("lvcreate", "--yes", "--snapshot", "--name", snapshot, "--extents", "100%ORIGIN", lv_path, NULL),
+                 "keep this node's copy in snapshot %s/%s (%s)", vg, snapshot, size);
+        return TRUE;
 }
 
 /*
@@ -402,7 +430,6 @@ DgPlan *dg_plan_split_brain(const DgSite *site, const DgVolumeDef *def, const Dg
 {
         g_autofree char *res = begin(site, def, error);
         g_autoptr(DgPlan) plan = NULL;
-        g_autofree char *lv_path = NULL, *size = NULL;
 
         if (!res)
                 return NULL;
@@ -432,30 +459,63 @@ DgPlan *dg_plan_split_brain(const DgSite *site, const DgVolumeDef *def, const Dg
                 refuse(error, DG_ERROR_FAILED, res, "its LV is missing on this node; there is nothing to keep a snapshot of");
                 return NULL;
         }
-        if (!snapshot_name_valid(snapshot)) {
-                g_set_error(error, DG_ERROR, DG_ERROR_INVALID, "%s: \"%s\" is not a valid name for the snapshot LV (letters, digits, "
-                            "'+_.-', at most 100, not starting with '-' or with \"pk-\", which names plastik's "
-                            "volumes)", res, snapshot ? snapshot : "");
-                return NULL;
-        }
-        lv_path = g_strdup_printf("%s/%s", dg_site_local(site)->vg, res);
-        size = dg_size_format(facts->lv_size);
-        if (facts->lv_size > facts->vg_free) {
-                g_autofree char *msg = dg_lv_no_space_message(dg_site_local(site)->vg, facts->vg_free,
-                                                              facts->lv_size);
-                g_set_error(error, DG_ERROR, DG_ERROR_NO_SPACE,
-                            "%s: a snapshot of %s (%s) must be able to hold all of it before DRBD overwrites "
-                            "it: %s", res, lv_path, size, msg);
-                return NULL;
-        }
         if (facts->role == DG_ROLE_PRIMARY)
                 add_step(plan, DG_STEP_SECONDARY, drbdadm(site, def, res, "secondary", NULL),
                          "demote %s (whatever uses this copy must have stopped)", res);
-        add_step(plan, DG_STEP_SNAPSHOT_LV,
-                 lvm("lvcreate", "--yes", "--snapshot", "--name", snapshot, "--extents", "100%ORIGIN", lv_path, NULL),
-                 "keep this node's copy in snapshot %s/%s (%s)", dg_site_local(site)->vg, snapshot, size);
+        if (!add_snapshot(plan, site, facts, res, snapshot, error))
+                return NULL;
         add_step(plan, DG_STEP_CONNECT_DISCARD, drbdadm(site, def, res, "connect", "--discard-my-data", NULL),
                  "connect %s, discarding this node's writes: the peer's copy overwrites what differs", res);
+        return g_steal_pointer(&plan);
+}
+
+/*
+ * Accepting a loss. DRBD rightly refuses to promote an Outdated copy: it
+ * lacks writes the other copy has. When that other copy is on a node that
+ * is gone, an operator may choose to run on this one anyway, giving those
+ * writes up; `primary --force` is DRBD's way to say so, and `secondary`
+ * right after hands the now UpToDate copy back to the cluster manager,
+ * which promotes it the normal way (and its fence-peer handler places the
+ * constraint that keeps the gone node's copy from being promoted when it
+ * returns: the two copies are then in split brain, resolved as such).
+ */
+DgPlan *dg_plan_force_current(const DgSite *site, const DgVolumeDef *def, const DgFacts *facts,
+                              const char *snapshot, GError **error)
+{
+        g_autofree char *res = begin(site, def, error);
+        g_autoptr(DgPlan) plan = NULL;
+
+        if (!res)
+                return NULL;
+        if (!facts->up) {
+                refuse(error, DG_ERROR_NOT_FOUND, res, "is not up on this node; bring it up first (dgctl volume create)");
+                return NULL;
+        }
+        if (facts->conn == DG_CONN_CONNECTED) {
+                refuse(error, DG_ERROR_FAILED, res,
+                       "is connected to its peer: DRBD knows which copy is current, and nothing is given up");
+                return NULL;
+        }
+        plan = plan_new();
+        if (facts->disk == DG_DISK_UPTODATE)
+                return g_steal_pointer(&plan);
+        if (facts->disk != DG_DISK_OUTDATED && facts->disk != DG_DISK_CONSISTENT) {
+                refuse(error, DG_ERROR_UNSAFE, res,
+                       "refusing: the local disk is %s, which is no copy that could be declared current",
+                       disk_words(facts->disk));
+                return NULL;
+        }
+        if (!facts->lv_exists) {
+                refuse(error, DG_ERROR_FAILED, res, "its LV is missing on this node");
+                return NULL;
+        }
+        if (!add_snapshot(plan, site, facts, res, snapshot, error))
+                return NULL;
+        add_step(plan, DG_STEP_PRIMARY_FORCE, drbdadm(site, def, res, "primary", "--force", NULL),
+                 "declare this node's %s copy of %s current (what only the other copy has is given up)",
+                 dg_disk_name(facts->disk), res);
+        add_step(plan, DG_STEP_SECONDARY, drbdadm(site, def, res, "secondary", NULL),
+                 "demote %s again: the cluster manager promotes it", res);
         return g_steal_pointer(&plan);
 }
 

@@ -3,7 +3,8 @@
  * Golden driver: site, volume definition, facts (JSON) and an action in,
  * the plan out (one step per line with its exact command) or the refusal.
  * Actions: ensure, promote, promote-force, demote, down, remove,
- * split-brain-discard (with snapshot=NAME), split-brain-keep.
+ * split-brain-discard (with snapshot=NAME), split-brain-keep, force-current
+ * (with snapshot=NAME).
  */
 #include "../dg-case.h"
 #include "pk.h"
@@ -47,6 +48,9 @@ int main(int argc, char **argv)
                 g_autofree char *snapshot = g_key_file_get_string(c.kf, "case", "snapshot", NULL);
                 plan = dg_plan_split_brain(c.site, &c.def, &facts, g_str_equal(action, "split-brain-discard"),
                                            snapshot, &error);
+        } else if (g_str_equal(action, "force-current")) {
+                g_autofree char *snapshot = g_key_file_get_string(c.kf, "case", "snapshot", NULL);
+                plan = dg_plan_force_current(c.site, &c.def, &facts, snapshot, &error);
         } else {
                 fprintf(stderr, "%s: unknown action %s\n", argv[1], action);
                 return 2;

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #define DEFAULT_WAIT_S 300
@@ -676,10 +677,11 @@ static int cmd_show(CmdArgs *a)
                         json_object *b = blocked;
 #define S(k) json_object_get_string(json_object_object_get(b, k))
                         printf("blocked:     cannot start: volume %s (%s) is current only on %s, which is offline; "
-                               "the copy on %s is outdated (constraint %s): bring %s back, or see hactl status "
-                               "for the way that accepts the loss\n", S("volume"), S("resource"), S("current_on"),
-                               S("outdated_on") ? S("outdated_on") : "the other node", S("constraint"),
-                               S("current_on"));
+                               "the copy on %s is outdated (constraint %s): bring %s back, or accept the loss of "
+                               "its last writes with hactl guest accept-loss %s on %s\n", S("volume"), S("resource"),
+                               S("current_on"), S("outdated_on") ? S("outdated_on") : "the other node",
+                               S("constraint"), S("current_on"), g->name,
+                               S("outdated_on") ? S("outdated_on") : "the other node");
 #undef S
                 }
                 printf("definition:\n%s\n", config ? config : "(missing or not JSON)");
@@ -795,6 +797,186 @@ static int cmd_move(CmdArgs *a)
         if (!ok)
                 goto fail;
         printf("guest %s runs on %s\n", name, to);
+        view_free(&v);
+        return EXIT_OK;
+fail:
+        view_free(&v);
+        return hactl_report(error);
+}
+
+/* ---- accept-loss ----------------------------------------------------------------------------- */
+
+/* One volume's part of accepting the loss. */
+typedef struct {
+        DgVolumeDef def;
+        DgPlan *plan;
+        char *constraint;
+        char *snapshot;
+} LossVolume;
+
+static void loss_volume_free(gpointer p)
+{
+        LossVolume *lv = p;
+        dg_volume_def_clear(&lv->def);
+        g_clear_pointer(&lv->plan, dg_plan_free);
+        g_free(lv->constraint);
+        g_free(lv->snapshot);
+        g_free(lv);
+}
+
+/*
+ * The second way out of a blocked failover (the first: bring the node with
+ * the current copy back). Run on the node with the outdated copy, it gives
+ * up the writes only the other copy has: per volume whose copy here is not
+ * UpToDate, the fence handler's constraint goes (it allows promotion only on
+ * the other node), the copy is kept in an LVM snapshot and declared current
+ * (dg_plan_force_current()), and Pacemaker promotes it and starts the guest.
+ * Refused unless hactl status's test of a blocked guest holds and the other
+ * node is cleanly down as Pacemaker sees it (fenced or shut down, not
+ * unclean): forcing a copy current while the other node may still run the
+ * guest would make two writers.
+ */
+static int cmd_accept_loss(CmdArgs *a)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(HamConf) conf = NULL;
+        g_autoptr(DgSite) site = NULL;
+        g_autoptr(json_object) blocked = NULL;
+        g_autoptr(GPtrArray) vols = g_ptr_array_new_with_free_func(loss_volume_free);
+        g_autoptr(GString) done = g_string_new(NULL);
+        const char *name = hactl_arg(a, 0), *current, *outdated;
+        const HamMonNode *peer = NULL;
+        gint64 now = g_get_real_time() / 1000;
+        guint wait_s, n = 0;
+        View v = { 0 };
+        HamGuestInfo *g;
+        int rc = EXIT_OK;
+
+        if (!wait_s_of(a, &wait_s, &rc))
+                return rc;
+        if (!hv_guest_name_valid(name))
+                return hactl_usage_error("guest accept-loss: \"%s\" is not a guest name", name);
+        if (!(conf = load_conf(&error)))
+                return hactl_report(error);
+        site = ham_conf_to_dg_site(conf, NULL);
+        if (!view_read(&v, &error) || !(g = view_guest(&v, name, &error)))
+                goto fail;
+        if (!(blocked = guest_blocked(&v, name))) {
+                g_set_error(&error, HAM_ERROR, HAM_ERROR_UNSAFE,
+                            "guest %s is not blocked (state %s%s%s): accept-loss gives writes up only when the one "
+                            "current copy of a volume is on a node that is down (hactl status says so)", name,
+                            g->state, g->node ? " on " : "", g->node ? g->node : "");
+                goto fail;
+        }
+        current = json_object_get_string(json_object_object_get(blocked, "current_on"));
+        outdated = json_object_get_string(json_object_object_get(blocked, "outdated_on"));
+        if (outdated && g_strcmp0(outdated, conf->local.name) != 0) {
+                g_set_error(&error, HAM_ERROR, HAM_ERROR_UNSAFE,
+                            "run it on %s, which holds the copy the guest would run on (this is %s)", outdated,
+                            conf->local.name);
+                goto fail;
+        }
+        for (guint i = 0; v.mon && i < v.mon->nodes->len; i++) {
+                const HamMonNode *mn = v.mon->nodes->pdata[i];
+                if (g_strcmp0(mn->name, current) == 0)
+                        peer = mn;
+        }
+        if (!peer || peer->online || peer->unclean || peer->pending) {
+                g_set_error(&error, HAM_ERROR, HAM_ERROR_UNSAFE,
+                            "%s, which holds the current copy, is not cleanly down as Pacemaker sees it (%s): "
+                            "until it is fenced, it may still run guest %s, and a second current copy would make "
+                            "two writers; bring it back, or fence it (hactl fence %s --yes --off)", current ? current : "?",
+                            !peer ? "not in crm_mon's view" : peer->online ? "online" : "unclean or pending", name,
+                            current ? current : "NODE");
+                goto fail;
+        }
+
+        for (guint i = 0; i < g->volumes->len; i++) {
+                const HamVolume *hv = g->volumes->pdata[i];
+                LossVolume *lv = g_new0(LossVolume, 1);
+                g_autofree char *res = NULL, *clone = NULL;
+                DgFacts facts;
+
+                g_ptr_array_add(vols, lv);
+                lv->def.guest = g_strdup(hv->guest);
+                lv->def.volume = g_strdup(hv->volume);
+                lv->def.size = hv->size;
+                lv->def.minor = hv->minor;
+                lv->def.port = hv->port;
+                res = dg_resource_name(hv->guest, hv->volume, NULL);
+                clone = g_strdup_printf("drbd-%s-clone", res);
+                lv->constraint = ham_fence_constraint_id(res, clone);
+                lv->snapshot = dg_snapshot_name("acceptloss", res, now);
+                if (!dg_facts_gather(site, &lv->def, &facts, &error) ||
+                    !(lv->plan = dg_plan_force_current(site, &lv->def, &facts, lv->snapshot, &error)))
+                        goto fail;
+        }
+        printf("plan: run guest %s on %s with its copies there, giving up what only %s's copy holds "
+               "(the writes after the replication link broke):\n", name, conf->local.name, current);
+        for (guint i = 0; i < vols->len; i++) {
+                const LossVolume *lv = vols->pdata[i];
+                printf("  %u. remove constraint %s (Promoted only on %s), if it is there\n", ++n, lv->constraint,
+                       current);
+                for (guint k = 0; k < dg_plan_length(lv->plan); k++) {
+                        const DgStep *step = dg_plan_step(lv->plan, k);
+                        g_autofree char *cmd = step->argv ? g_strjoinv(" ", step->argv) : NULL;
+                        printf("  %u. %s\n", ++n, step->summary);
+                        if (cmd)
+                                printf("       $ %s\n", cmd);
+                }
+        }
+        printf("  %u. Pacemaker promotes the copies here and starts the guest\n", ++n);
+        if (hactl_opt(a, "dry-run")) {
+                view_free(&v);
+                return EXIT_OK;
+        }
+        if (!hactl_opt(a, "yes")) {
+                char line[64] = "";
+                if (!isatty(STDIN_FILENO)) {
+                        view_free(&v);
+                        return hactl_usage_error("guest accept-loss: not on a terminal; give --yes to give up what "
+                                                 "only %s's copy of guest %s holds", current, name);
+                }
+                printf("give up what only %s's copy holds? type the guest's name to go on: ", current);
+                fflush(stdout);
+                if (!fgets(line, sizeof line, stdin) || !g_str_equal(g_strstrip(line), name)) {
+                        printf("nothing changed\n");
+                        view_free(&v);
+                        return EXIT_OK;
+                }
+        }
+        for (guint i = 0; i < vols->len; i++) {
+                const LossVolume *lv = vols->pdata[i];
+                if (!ham_pcmk_constraint_delete(v.pcmk, lv->constraint, &error) ||
+                    !dg_plan_execute(site, &lv->def, lv->plan, on_dg_step, NULL, &error))
+                        goto fail;
+                if (dg_plan_length(lv->plan) > 0)
+                        g_string_append_printf(done, "%s%s", done->len ? ", " : "", lv->snapshot);
+        }
+        {
+                g_autofree char *msg = g_strdup_printf(
+                        "guest %s: the loss is accepted on %s: what only %s's copy held is given up; the copies "
+                        "as they were are kept in snapshot%s %s of volume group %s; when %s comes back its copy "
+                        "is in split brain with this one (hactl(8), SPLIT BRAIN)", name, conf->local.name, current,
+                        strchr(done->str, ',') ? "s" : "", done->len ? done->str : "(none: already current)",
+                        dg_site_local(site)->vg, current);
+                printf("%s\n", msg);
+                openlog("hactl", LOG_PID, LOG_DAEMON);
+                syslog(LOG_WARNING, "%s", msg);
+                closelog();
+        }
+        if (hactl_opt(a, "no-wait")) {
+                view_free(&v);
+                return EXIT_OK;
+        }
+        catch_interrupts(TRUE);
+        if (!wait_guest(&v, name, "waiting for Pacemaker to start the guest here", wait_s, is_running,
+                        (gpointer)conf->local.name, &error)) {
+                catch_interrupts(FALSE);
+                goto fail;
+        }
+        catch_interrupts(FALSE);
+        printf("guest %s runs on %s\n", name, conf->local.name);
         view_free(&v);
         return EXIT_OK;
 fail:
@@ -963,5 +1145,7 @@ int hactl_guest(CmdArgs *a)
                 return cmd_start_stop(a);
         if (g_str_equal(cmd, "move"))
                 return cmd_move(a);
+        if (g_str_equal(cmd, "accept-loss"))
+                return cmd_accept_loss(a);
         return cmd_remove(a);
 }

@@ -37,6 +37,7 @@ static const char usage_text[] =
         "  guest start|stop NAME        let Pacemaker run / stop the guest [--no-wait] [--timeout S]\n"
         "  guest move NAME [NODE]       move the guest to NODE (default: the other node)\n"
         "  guest remove NAME [--yes]    stop the guest, remove it and its volumes on both nodes\n"
+        "  guest accept-loss NAME [--dry-run] [--yes]  run a blocked guest on its outdated copy here\n"
         "  fence add NAME --agent AGENT --node NODE [--param K=V]... [--dry-run]  a STONITH device for NODE\n"
         "  fence list [--json]          the fence devices\n"
         "  fence remove NAME            remove a fence device\n"
@@ -54,10 +55,11 @@ static const char usage_text[] =
         "\n"
         "Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid argument, configuration or token,\n"
         "4 this node is set up differently, 5 Pacemaker unreachable or refused, 6 timeout,\n"
-        "7 no such node or guest, 8 refused as unsafe (no fencing; see --without-fencing).\n"
+        "7 no such node or guest, 10 refused as unsafe (no fencing, see --without-fencing;\n"
+        "accept-loss: the guest is not blocked or the other node not cleanly down).\n"
         "status: 8 degraded, 9 a problem needs action; verify: 8 warnings only, 9 errors.\n"
-        "drill refused: 8 no fencing, 10 run on the other node, 11 the guest's node is offline,\n"
-        "12 a volume not UpToDate on both nodes, 13 the guest is not running.\n";
+        "drill refused: 10 no fencing, 11 run on the other node, 12 the guest's node is offline,\n"
+        "13 a volume not UpToDate on both nodes, 14 the guest is not running.\n";
 
 int hactl_usage_error(const char *fmt, ...)
 {
@@ -117,6 +119,7 @@ static const char *const guest_start_opts[] = { "no-wait", "timeout=", "without-
 static const char *const guest_wait_opts[] = { "no-wait", "timeout=", NULL };
 static const char *const guest_move_opts[] = { "timeout=", NULL };
 static const char *const guest_remove_opts[] = { "yes", "timeout=", NULL };
+static const char *const guest_accept_loss_opts[] = { "yes", "dry-run", "no-wait", "timeout=", NULL };
 static const char *const no_opts[] = { NULL };
 static const char *const history_opts[] = { "json", "limit=", NULL };
 static const char *const drill_opts[] = { "yes", "timeout=", "json", NULL };
@@ -150,6 +153,8 @@ static const CmdSpec commands[] = {
         { "guest", "stop", guest_wait_opts, 1, 1, "guest stop NAME [--no-wait] [--timeout S]" },
         { "guest", "move", guest_move_opts, 1, 2, "guest move NAME [NODE] [--timeout S]" },
         { "guest", "remove", guest_remove_opts, 1, 1, "guest remove NAME [--yes] [--timeout S]" },
+        { "guest", "accept-loss", guest_accept_loss_opts, 1, 1,
+          "guest accept-loss NAME [--dry-run] [--yes] [--no-wait] [--timeout S]" },
 };
 
 static int parse_cmd_args(int argc, char **argv, const CmdSpec *spec, CmdArgs *a)

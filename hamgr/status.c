@@ -336,11 +336,10 @@ static void blocked_problem(Problems *p, const char *guest, json_object *b, gint
         problem(p, TRUE, "guest %s cannot start: volume %s (%s) is current only on %s, which "
                 "is %s; %s is outdated (constraint %s). Either bring %s back (the guest then "
                 "starts and %s resyncs), or, to run on %s accepting the loss of the writes %s "
-                "made after the replication link broke, keep a copy first (lvcreate -s) and "
-                "remove the constraint (cibadmin --delete --xpath "
-                "\"//rsc_location[@id='%s']\").", guest, get_s(b, "volume"),
+                "made after the replication link broke, run 'hactl guest accept-loss %s' there "
+                "(it keeps a snapshot of the copy first).", guest, get_s(b, "volume"),
                 get_s(b, "resource"), current, since, other, id, current, there, there,
-                current, id);
+                current, guest);
 }
 
 /* ---- the model ---------------------------------------------------------------------- */

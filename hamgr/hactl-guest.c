@@ -984,6 +984,132 @@ fail:
         return hactl_report(error);
 }
 
+/* ---- split-brain ------------------------------------------------------------------------------ */
+
+/*
+ * A split brain of a guest's volumes, resolved on this node's side once the
+ * operator chose the copy to keep (hactl(8), SPLIT BRAIN): dgctl's volume
+ * split-brain for each of the guest's volumes, from plastik.conf's site.
+ * Discarding is refused while the guest runs here (the copy it writes to
+ * cannot be given up) and needs plastik-split-brain's record on at least
+ * one volume: a StandAlone volume without one may have been disconnected
+ * on purpose. Volumes without a record here are left alone when
+ * discarding; keeping connects every StandAlone volume of the guest.
+ */
+static int cmd_split_brain(CmdArgs *a)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(HamConf) conf = NULL;
+        g_autoptr(DgSite) site = NULL;
+        g_autoptr(GPtrArray) vols = g_ptr_array_new_with_free_func(loss_volume_free);
+        g_autoptr(GString) done = g_string_new(NULL);
+        const char *name = hactl_arg(a, 0);
+        gboolean discard = hactl_opt(a, "discard-here") != NULL, recorded = FALSE;
+        gint64 now = g_get_real_time() / 1000;
+        guint n = 0;
+        View v = { 0 };
+        HamGuestInfo *g;
+
+        if (!hv_guest_name_valid(name))
+                return hactl_usage_error("guest split-brain: \"%s\" is not a guest name", name);
+        if (discard == (hactl_opt(a, "keep-here") != NULL))
+                return hactl_usage_error("guest split-brain: say which copy this node's is: --discard-here (its "
+                                         "writes since the split are given up) or --keep-here");
+        if (!(conf = load_conf(&error)))
+                return hactl_report(error);
+        site = ham_conf_to_dg_site(conf, NULL);
+        if (!view_read(&v, &error) || !(g = view_guest(&v, name, &error)))
+                goto fail;
+        if (discard && g_strcmp0(g->node, conf->local.name) == 0) {
+                g_set_error(&error, HAM_ERROR, HAM_ERROR_UNSAFE,
+                            "guest %s runs here, on the copies --discard-here would give up; move it to %s first "
+                            "(hactl guest move %s %s), or keep this node's copies (--keep-here) and discard %s's",
+                            name, conf->peer.name, name, conf->peer.name, conf->peer.name);
+                goto fail;
+        }
+        for (guint i = 0; i < g->volumes->len; i++) {
+                const HamVolume *hv = g->volumes->pdata[i];
+                LossVolume *lv = g_new0(LossVolume, 1);
+                g_autofree char *res = dg_resource_name(hv->guest, hv->volume, NULL);
+                g_autoptr(DgSplitBrain) sb = NULL;
+                DgFacts facts;
+
+                g_ptr_array_add(vols, lv);
+                lv->def.guest = g_strdup(hv->guest);
+                lv->def.volume = g_strdup(hv->volume);
+                lv->def.size = hv->size;
+                lv->def.minor = hv->minor;
+                lv->def.port = hv->port;
+                lv->snapshot = dg_snapshot_name("splitbrain", res, now);
+                if (!(sb = dg_split_brain_read(NULL, res, &error)) && error)
+                        goto fail;
+                recorded |= sb != NULL;
+                if (!dg_facts_gather(site, &lv->def, &facts, &error))
+                        goto fail;
+                if ((discard && !sb) || facts.conn == DG_CONN_CONNECTED)
+                        continue; /* no split brain of this volume to resolve here */
+                if (!(lv->plan = dg_plan_split_brain(site, &lv->def, &facts, discard, lv->snapshot, &error)))
+                        goto fail;
+        }
+        if (discard && !recorded) {
+                g_set_error(&error, HAM_ERROR, HAM_ERROR_UNSAFE,
+                            "no split brain of guest %s's volumes is recorded on this node (plastik-split-brain(8) "
+                            "records one when DRBD detects it); refusing to discard this node's writes on a guess",
+                            name);
+                goto fail;
+        }
+        for (guint i = 0; i < vols->len; i++) {
+                const LossVolume *lv = vols->pdata[i];
+                for (guint k = 0; lv->plan && k < dg_plan_length(lv->plan); k++) {
+                        const DgStep *step = dg_plan_step(lv->plan, k);
+                        g_autofree char *cmd = step->argv ? g_strjoinv(" ", step->argv) : NULL;
+                        if (n++ == 0)
+                                printf("plan:\n");
+                        printf("%u. %s\n", n, step->summary);
+                        if (cmd)
+                                printf("   $ %s\n", cmd);
+                }
+        }
+        if (n == 0) {
+                printf("guest %s: nothing to do on this node (its volumes are connected, or wait for %s)\n", name,
+                       conf->peer.name);
+                view_free(&v);
+                return EXIT_OK;
+        }
+        if (hactl_opt(a, "dry-run")) {
+                view_free(&v);
+                return EXIT_OK;
+        }
+        for (guint i = 0; i < vols->len; i++) {
+                const LossVolume *lv = vols->pdata[i];
+                if (!lv->plan || dg_plan_length(lv->plan) == 0)
+                        continue;
+                if (!dg_plan_execute(site, &lv->def, lv->plan, on_dg_step, NULL, &error))
+                        goto fail;
+                if (discard)
+                        g_string_append_printf(done, "%s%s", done->len ? ", " : "", lv->snapshot);
+        }
+        {
+                g_autofree char *msg = discard
+                        ? g_strdup_printf("guest %s: split brain: this node's copies discarded, kept in snapshot%s %s "
+                                          "of volume group %s (lvremove once not needed); now run 'hactl guest "
+                                          "split-brain %s --keep-here' on %s: the resync from there starts", name,
+                                          strchr(done->str, ',') ? "s" : "", done->str, dg_site_local(site)->vg,
+                                          name, conf->peer.name)
+                        : g_strdup_printf("guest %s: split brain: this node's copies kept; connecting to %s", name,
+                                          conf->peer.name);
+                printf("%s\n", msg);
+                openlog("hactl", LOG_PID, LOG_DAEMON);
+                syslog(LOG_WARNING, "%s", msg);
+                closelog();
+        }
+        view_free(&v);
+        return EXIT_OK;
+fail:
+        view_free(&v);
+        return hactl_report(error);
+}
+
 /* ---- remove ---------------------------------------------------------------------------------- */
 
 static gboolean confirm(const char *name)
@@ -1147,5 +1273,7 @@ int hactl_guest(CmdArgs *a)
                 return cmd_move(a);
         if (g_str_equal(cmd, "accept-loss"))
                 return cmd_accept_loss(a);
+        if (g_str_equal(cmd, "split-brain"))
+                return cmd_split_brain(a);
         return cmd_remove(a);
 }

@@ -38,6 +38,7 @@ static const char usage_text[] =
         "  guest move NAME [NODE]       move the guest to NODE (default: the other node)\n"
         "  guest remove NAME [--yes]    stop the guest, remove it and its volumes on both nodes\n"
         "  guest accept-loss NAME [--dry-run] [--yes]  run a blocked guest on its outdated copy here\n"
+        "  guest split-brain NAME --discard-here|--keep-here [--dry-run]  resolve a split brain, this side\n"
         "  fence add NAME --agent AGENT --node NODE [--param K=V]... [--dry-run]  a STONITH device for NODE\n"
         "  fence list [--json]          the fence devices\n"
         "  fence remove NAME            remove a fence device\n"
@@ -120,6 +121,7 @@ static const char *const guest_wait_opts[] = { "no-wait", "timeout=", NULL };
 static const char *const guest_move_opts[] = { "timeout=", NULL };
 static const char *const guest_remove_opts[] = { "yes", "timeout=", NULL };
 static const char *const guest_accept_loss_opts[] = { "yes", "dry-run", "no-wait", "timeout=", NULL };
+static const char *const guest_split_brain_opts[] = { "discard-here", "keep-here", "dry-run", NULL };
 static const char *const no_opts[] = { NULL };
 static const char *const history_opts[] = { "json", "limit=", NULL };
 static const char *const drill_opts[] = { "yes", "timeout=", "json", NULL };
@@ -155,6 +157,8 @@ static const CmdSpec commands[] = {
         { "guest", "remove", guest_remove_opts, 1, 1, "guest remove NAME [--yes] [--timeout S]" },
         { "guest", "accept-loss", guest_accept_loss_opts, 1, 1,
           "guest accept-loss NAME [--dry-run] [--yes] [--no-wait] [--timeout S]" },
+        { "guest", "split-brain", guest_split_brain_opts, 1, 1,
+          "guest split-brain NAME --discard-here|--keep-here [--dry-run]" },
 };
 
 static int parse_cmd_args(int argc, char **argv, const CmdSpec *spec, CmdArgs *a)

@@ -267,12 +267,11 @@ static gboolean split_brain_problem(Problems *p, const char *guest, json_object 
         problem(p, TRUE, "volume %s (%s) of guest %s is in split brain%s%s: %s's copy (%s) and "
                 "%s's (%s) each hold writes the other lacks; DRBD connects neither until you "
                 "choose the copy to keep: on the node whose copy you give up run "
-                "'dgctl volume split-brain %s %s --discard-here', then '--keep-here' on the other "
+                "'hactl guest split-brain %s --discard-here', then '--keep-here' on the other "
                 "(hactl(8), SPLIT BRAIN)",
                 get_s(vol, "volume") ? get_s(vol, "volume") : "?", res,
                 guest, t ? " since " : "", t ? t : "", name[0], copy0,
-                name[1] ? name[1] : "the peer", copy1, guest,
-                get_s(vol, "volume") ? get_s(vol, "volume") : "VOLUME");
+                name[1] ? name[1] : "the peer", copy1, guest);
         return TRUE;
 }
 

@@ -516,11 +516,13 @@ DgPlan *dg_plan_split_brain(const DgSite *site, const DgVolumeDef *def,
 /**
  * dg_plan_force_current:
  * Accepting a loss: the one current copy is on a node that is gone and the
- * operator chooses to run on this node's copy, Outdated (it missed writes)
- * or Consistent (whether it did is unknown). Keeps its state in the LVM
- * snapshot @snapshot, then `primary --force` (DRBD marks it UpToDate) and
- * `secondary`, so the cluster manager promotes it the normal way. An empty
- * plan when the copy is UpToDate already. Refuses (FAILED) a resource that
+ * operator chooses to run on this node's copy. Keeps its state in the LVM
+ * snapshot @snapshot; then, when DRBD knows the copy is Outdated (it missed
+ * writes) or only Consistent (whether it did is unknown), `primary --force`
+ * (DRBD marks it UpToDate) and `secondary`, so the cluster manager promotes
+ * it the normal way. A copy that lost its peer while both were UpToDate is
+ * still UpToDate to DRBD (the fence handler's constraint is what holds it
+ * back): the snapshot is the whole plan. Refuses (FAILED) a resource that
  * is not up or is connected (DRBD then knows the current copy), (UNSAFE) an
  * Inconsistent, Diskless or failed disk (half a resync is no copy of
  * anything), and (NO_SPACE) a snapshot the VG cannot hold.

@@ -470,10 +470,12 @@ DgPlan *dg_plan_split_brain(const DgSite *site, const DgVolumeDef *def, const Dg
 }
 
 /*
- * Accepting a loss. DRBD rightly refuses to promote an Outdated copy: it
- * lacks writes the other copy has. When that other copy is on a node that
+ * Accepting a loss. The copy here lacks writes the other has: the fence
+ * handler's constraint holds it back, and where DRBD knows it (Outdated),
+ * DRBD refuses to promote it too. When that other copy is on a node that
  * is gone, an operator may choose to run on this one anyway, giving those
- * writes up; `primary --force` is DRBD's way to say so, and `secondary`
+ * writes up. The snapshot keeps the copy as it was; for DRBD,
+ * `primary --force` is its way to say so, and `secondary`
  * right after hands the now UpToDate copy back to the cluster manager,
  * which promotes it the normal way (and its fence-peer handler places the
  * constraint that keeps the gone node's copy from being promoted when it
@@ -497,9 +499,8 @@ DgPlan *dg_plan_force_current(const DgSite *site, const DgVolumeDef *def, const 
                 return NULL;
         }
         plan = plan_new();
-        if (facts->disk == DG_DISK_UPTODATE)
-                return g_steal_pointer(&plan);
-        if (facts->disk != DG_DISK_OUTDATED && facts->disk != DG_DISK_CONSISTENT) {
+        if (facts->disk != DG_DISK_UPTODATE && facts->disk != DG_DISK_OUTDATED &&
+            facts->disk != DG_DISK_CONSISTENT) {
                 refuse(error, DG_ERROR_UNSAFE, res,
                        "refusing: the local disk is %s, which is no copy that could be declared current",
                        disk_words(facts->disk));
@@ -511,6 +512,11 @@ DgPlan *dg_plan_force_current(const DgSite *site, const DgVolumeDef *def, const 
         }
         if (!add_snapshot(plan, site, facts, res, snapshot, error))
                 return NULL;
+        /* DRBD counts a copy UpToDate that lost its peer while both were:
+         * the fence handler's constraint, not DRBD, is what holds it back,
+         * and DRBD promotes it once that is gone. */
+        if (facts->disk == DG_DISK_UPTODATE)
+                return g_steal_pointer(&plan);
         add_step(plan, DG_STEP_PRIMARY_FORCE, drbdadm(site, def, res, "primary", "--force", NULL),
                  "declare this node's %s copy of %s current (what only the other copy has is given up)",
                  dg_disk_name(facts->disk), res);

@@ -215,12 +215,19 @@ typedef struct {
         guint timeout_s;      /**< the whole run's bound; the fencer wait ends before it */
         const char *here;     /**< this node's name; NULL: uname -n */
         const char *connected_dir; /**< hamgrd's connection records; NULL: the default */
+        const char *frozen_dir;    /**< the records of resources left frozen; NULL: the default */
+        const char *resume;        /**< --resume RES: a late look at a resource left frozen */
 } FenOptions;
 
 /**
  * fen_handler_run:
  * Gathers the situation, decides, acts, logs each step with its reason and
  * returns the exit code for DRBD. Never blocks beyond @opts->timeout_s.
+ * An answer that leaves I/O frozen is recorded (ham_frozen_write) and a
+ * proof clears the record. With @opts->resume (no DRBD environment), the
+ * same decision for a resource left frozen: on a proof it runs `drbdadm
+ * resume-io` and returns 0; 0 too when nothing is frozen any more (the
+ * record goes); 1 while I/O stays frozen.
  */
 int fen_handler_run(const FenOptions *opts, const char *const *envp);
 

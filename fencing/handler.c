@@ -102,6 +102,7 @@ typedef struct {
         gint64 started_ms;    /* wall clock ms */
         gint64 connected_ms;  /* when the lost connection came up (hamgrd's record), 0: unknown */
         gint64 fenced_ms;     /* the peer's last completed fencing, 0: none */
+        gboolean decided;     /* fen_decide() ran: the resource is one the handler acts on */
 } FenRun;
 
 static void run_clear(FenRun *r)
@@ -263,6 +264,7 @@ static int decide_and_act(FenRun *r)
                 if (!same_situation(&s, &last))
                         log_situation(r, &s);
                 d = fen_decide(&s);
+                r->decided = TRUE;
                 if (d.action != last_d.action || d.reason != last_d.reason)
                         say(LOG_NOTICE, "decision after %" G_GINT64_FORMAT " ms: %s: %s", elapsed(r),
                             fen_action_name(d.action), d.reason);
@@ -301,10 +303,50 @@ static int decide_and_act(FenRun *r)
         }
 }
 
+static gboolean resumes_io(int rc)
+{
+        return rc == FEN_EXIT_PEER_INCONSISTENT || rc == FEN_EXIT_PEER_OUTDATED || rc == FEN_EXIT_PEER_FENCED;
+}
+
+/* `drbdadm resume-io RES`: what DRBD would have done on a proof. */
+static gboolean resume_io(const char *res)
+{
+        const char *prog = g_file_test("/usr/sbin/drbdadm", G_FILE_TEST_IS_EXECUTABLE) ? "/usr/sbin/drbdadm"
+                                                                                       : "drbdadm";
+        const char *argv[] = { prog, "resume-io", res, NULL };
+        g_autofree char *out = NULL, *err = NULL;
+        g_autoptr(GError) error = NULL;
+        int status = 0;
+
+        if (!pk_spawn_sync(argv, &out, &err, &status, &error) ||
+            !pk_spawn_check("drbdadm", status, err, &error)) {
+                say(LOG_ERR, "drbdadm resume-io %s: %s", res, error->message);
+                return FALSE;
+        }
+        return TRUE;
+}
+
+/* --resume: is the resource still frozen by a handler's answer? Primary
+ * and not Connected. A connection that came back resumed I/O (DRBD does
+ * that itself), and a Secondary has nothing to resume. */
+static gboolean still_frozen(const char *res)
+{
+        g_autofree char *role = NULL, *peer_role = NULL, *cstate = NULL, *unused = NULL;
+
+        if (!drbd_pair("role", res, &role, &peer_role) || !drbd_pair("cstate", res, &cstate, &unused))
+                return TRUE; /* unknown: look with the decision, which refuses on its own */
+        if (g_str_equal(role, "Primary") && !g_str_equal(cstate, "Connected"))
+                return TRUE;
+        say(LOG_INFO, "resume: nothing left frozen by the handler (role %s, connection %s): record removed",
+            role, cstate);
+        return FALSE;
+}
+
 int fen_handler_run(const FenOptions *opts, const char *const *envp)
 {
         g_autoptr(GError) error = NULL;
         g_autoptr(FenEnv) env = NULL;
+        g_autofree char *resume_env = NULL;
         FenRun r = { .opts = opts };
         int rc;
 
@@ -317,7 +359,15 @@ int fen_handler_run(const FenOptions *opts, const char *const *envp)
         signal(SIGALRM, on_alarm);
         alarm(opts->timeout_s + 5);
 
-        env = fen_env_parse(envp, &error);
+        if (opts->resume) {
+                /* Not run by DRBD: the resource is the argument, the peer
+                 * comes from the CIB. */
+                resume_env = g_strdup_printf("DRBD_RESOURCE=%s", opts->resume);
+                const char *const renv[] = { resume_env, NULL };
+                env = fen_env_parse(renv, &error);
+        } else {
+                env = fen_env_parse(envp, &error);
+        }
         if (!env) {
                 say(LOG_ERR, "%s; answering %d", error->message, FEN_EXIT_FAILED);
                 return FEN_EXIT_FAILED;
@@ -328,8 +378,22 @@ int fen_handler_run(const FenOptions *opts, const char *const *envp)
         r.clone = fen_clone_id(env->resource);
         r.cid = fen_constraint_id(env->resource, r.clone);
         r.peer = g_strdup(env->peer);
-        say(LOG_INFO, "%s handler started on %s (peer %s, minor %s, timeout %us)", fen_mode_name(opts->mode),
-            r.here, env->peer ? env->peer : "not given", env->minor ? env->minor : "-", opts->timeout_s);
+        if (opts->resume) {
+                gint64 started = 0;
+                if (!still_frozen(env->resource)) {
+                        if (!ham_frozen_clear(opts->frozen_dir, env->resource, &error))
+                                say(LOG_WARNING, "%s", error->message);
+                        run_clear(&r);
+                        return FEN_EXIT_OK;
+                }
+                /* A fencing counts from when the handler that gave up
+                 * started, not from this look. */
+                if (ham_frozen_read(opts->frozen_dir, env->resource, &started, NULL))
+                        r.started_ms = started;
+        }
+        say(LOG_INFO, "%s handler started on %s (peer %s, minor %s, timeout %us)",
+            opts->resume ? "resume" : fen_mode_name(opts->mode), r.here, r.peer ? r.peer : "not given",
+            env->minor ? env->minor : "-", opts->timeout_s);
         if (opts->mode == FEN_MODE_FENCE &&
             !ham_connected_read(opts->connected_dir, env->resource, &r.connected_ms, &error)) {
                 say(LOG_WARNING, "when the lost connection was established is unknown (%s): a fencing "
@@ -339,7 +403,32 @@ int fen_handler_run(const FenOptions *opts, const char *const *envp)
         }
 
         rc = decide_and_act(&r);
-        say(LOG_NOTICE, "answering %d after %" G_GINT64_FORMAT " ms", rc, elapsed(&r));
+        if (opts->resume) {
+                if (resumes_io(rc) && resume_io(env->resource)) {
+                        say(LOG_NOTICE, "resume: the proof came after the handler gave up: I/O resumed "
+                                        "(drbdadm resume-io) after %" G_GINT64_FORMAT " ms",
+                            elapsed(&r));
+                        rc = FEN_EXIT_OK;
+                } else {
+                        say(LOG_NOTICE, "resume: I/O stays frozen (decision: answer %d)", rc);
+                        rc = FEN_EXIT_FAILED;
+                }
+        } else {
+                say(LOG_NOTICE, "answering %d after %" G_GINT64_FORMAT " ms", rc, elapsed(&r));
+        }
+        /* Frozen or not, for hamgrd's next look (fence mode, and only for
+         * resources the decision was made for). */
+        if (opts->mode == FEN_MODE_FENCE && r.decided) {
+                gboolean frozen = opts->resume ? rc != FEN_EXIT_OK : !resumes_io(rc);
+                gboolean ok = frozen ? (opts->resume ||
+                                        ham_frozen_write(opts->frozen_dir, env->resource, r.started_ms, &error))
+                                     : ham_frozen_clear(opts->frozen_dir, env->resource, &error);
+                if (!ok) {
+                        say(LOG_WARNING, "%s: hamgrd %s", error->message,
+                            frozen ? "will not resume I/O on a later proof" : "keeps looking at it");
+                        g_clear_error(&error);
+                }
+        }
         run_clear(&r);
         return rc;
 }
@@ -348,21 +437,31 @@ static const char fen_usage[] =
         "Usage: %s [--timeout S] [--node NAME] [--verbose]\n"
         "DRBD's %s handler for plastik's resources (see plastik-fence-peer(8)).\n"
         "Reads DRBD_RESOURCE, DRBD_PEER/DRBD_PEERS, DRBD_MINOR from the environment.\n";
+static const char fen_usage_resume[] =
+        "       plastik-fence-peer --resume RES [--timeout S] [--node NAME] [--verbose]\n"
+        "  looks again at a resource whose handler left I/O frozen (hamgrd runs it):\n"
+        "  resumes I/O only on the handler's proofs (exit 0), else exit 1.\n";
 
 int fen_main(FenMode mode, int argc, char **argv)
 {
         FenOptions opts = { .mode = mode, .timeout_s = 90 };
         const char *prog = mode == FEN_MODE_FENCE ? "plastik-fence-peer" : "plastik-unfence-peer";
-        gboolean verbose = FALSE;
+        gboolean verbose = FALSE, timeout_given = FALSE;
 
         log_prog = prog;
         for (int i = 1; i < argc; i++) {
                 const char *a = argv[i];
                 if (g_str_equal(a, "--help") || g_str_equal(a, "-h")) {
                         printf(fen_usage, prog, mode == FEN_MODE_FENCE ? "fence-peer" : "after-resync-target");
+                        if (mode == FEN_MODE_FENCE)
+                                fputs(fen_usage_resume, stdout);
                         return 0;
                 } else if (g_str_equal(a, "--verbose")) {
                         verbose = TRUE;
+                } else if (mode == FEN_MODE_FENCE && g_str_equal(a, "--resume") && i + 1 < argc) {
+                        opts.resume = argv[++i];
+                        if (!timeout_given)
+                                opts.timeout_s = 10;
                 } else if ((g_str_equal(a, "--timeout") || g_str_equal(a, "--node")) && i + 1 < argc) {
                         const char *v = argv[++i];
                         if (g_str_equal(a, "--node")) {
@@ -377,6 +476,7 @@ int fen_main(FenMode mode, int argc, char **argv)
                                 return FEN_EXIT_FAILED;
                         }
                         opts.timeout_s = (guint)t;
+                        timeout_given = TRUE;
                 } else {
                         fprintf(stderr, "%s: unknown argument \"%s\"; try --help\n", prog, a);
                         return FEN_EXIT_FAILED;

@@ -30,6 +30,7 @@ typedef struct {
         HamPeer *peer;
         HamVolumes *volumes;
         HamHistory *history;
+        HamFrozen *frozen;
         char *guests_error;
         DgEventsWatch *drbd;
         const DgState *drbd_state; /* owned by the watch, valid while it runs */
@@ -616,6 +617,7 @@ int ham_daemon_run(const HamDaemonOptions *options)
                                      options->txn_timeout_s);
         d->history = ham_history_new(options->history_path ? options->history_path :
                                      HAM_HISTORY_PATH, d->cs, d->pcmk);
+        d->frozen = ham_frozen_new(options->conf_path);
         d->drbd = dg_events_watch_start(NULL, drbd_changed, d, &error);
         if (!d->drbd) {
                 d->drbd_error = g_strdup(error->message);
@@ -632,6 +634,7 @@ int ham_daemon_run(const HamDaemonOptions *options)
         g_clear_handle_id(&d->publish_source, g_source_remove);
         ham_volumes_free(d->volumes);
         ham_history_free(d->history);
+        ham_frozen_free(d->frozen);
         ham_guests_free(d->guests);
         ham_peer_free(d->peer);
         ham_pcmk_notify_free(d->pcmk);

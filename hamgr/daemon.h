@@ -213,6 +213,17 @@ void ham_history_changed(HamHistory *h, const DgState *drbd, HamGuests *guests);
 /** ham_history_handle: the `history` command. */
 json_object *ham_history_handle(HamHistory *h, const HamApiRequest *req, GError **error);
 
+typedef struct HamFrozen HamFrozen;
+
+/**
+ * ham_frozen_new:
+ * Every few seconds, runs the fence-peer handler's `--resume` for each
+ * resource it left frozen (PK_RUNDIR/fence-frozen), one run per resource at
+ * a time; the handler named by @conf_path's [drbd] section decides.
+ */
+HamFrozen *ham_frozen_new(const char *conf_path);
+void ham_frozen_free(HamFrozen *f);
+
 /* ---- the daemon ---------------------------------------------------------- */
 
 typedef struct {

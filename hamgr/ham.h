@@ -467,4 +467,21 @@ gboolean ham_connected_write(const char *dir, const char *resource, gint64 at_ms
 /** ham_connected_read: reads @resource's record; G_FILE_ERROR_NOENT when there is none. */
 gboolean ham_connected_read(const char *dir, const char *resource, gint64 *ret_ms, GError **error);
 
+/* ---- resources whose fence-peer handler left I/O frozen (the handler writes, hamgrd reads) ---- */
+
+/** ham_frozen_path: @resource's record in @dir (NULL: PK_RUNDIR "/fence-frozen"). (transfer full) */
+char *ham_frozen_path(const char *dir, const char *resource);
+
+/** ham_frozen_write: records that the handler started at @started_ms left @resource frozen. */
+gboolean ham_frozen_write(const char *dir, const char *resource, gint64 started_ms, GError **error);
+
+/** ham_frozen_read: when the handler that left @resource frozen started; G_FILE_ERROR_NOENT: none. */
+gboolean ham_frozen_read(const char *dir, const char *resource, gint64 *ret_started_ms, GError **error);
+
+/** ham_frozen_clear: removes @resource's record (none is no error). */
+gboolean ham_frozen_clear(const char *dir, const char *resource, GError **error);
+
+/** ham_frozen_list: the resources with a record in @dir, unsorted. (transfer full) */
+GPtrArray *ham_frozen_list(const char *dir);
+
 G_END_DECLS

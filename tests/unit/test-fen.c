@@ -164,6 +164,36 @@ static void connected_record(void **state)
         g_rmdir(dir);
 }
 
+/* The handler's record of a resource it left frozen, as hamgrd lists it
+ * and the handler's --resume reads it. */
+static void frozen_record(void **state)
+{
+        g_autofree char *dir = g_dir_make_tmp("test-fen-XXXXXX", NULL);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GPtrArray) none = NULL, one = NULL;
+        gint64 ms = 0;
+
+        assert_non_null(dir);
+        none = ham_frozen_list(dir);
+        assert_int_equal(none->len, 0);
+        assert_false(ham_frozen_read(dir, "pk-web-root", &ms, &error));
+        assert_true(g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_NOENT));
+        g_clear_error(&error);
+        assert_false(ham_frozen_write(dir, "../x", 5, &error));
+        assert_non_null(strstr(error->message, "frozen-I/O record"));
+        g_clear_error(&error);
+        assert_true(ham_frozen_write(dir, "pk-web-root", 1795783391123, NULL));
+        assert_true(ham_frozen_read(dir, "pk-web-root", &ms, NULL));
+        assert_true(ms == 1795783391123);
+        one = ham_frozen_list(dir);
+        assert_int_equal(one->len, 1);
+        assert_string_equal(one->pdata[0], "pk-web-root");
+        assert_true(ham_frozen_clear(dir, "pk-web-root", NULL));
+        assert_true(ham_frozen_clear(dir, "pk-web-root", NULL)); /* none: no error */
+        assert_false(ham_frozen_read(dir, "pk-web-root", &ms, NULL));
+        g_rmdir(dir);
+}
+
 static const char metadata[] =
         "<?xml version=\"1.0\"?><resource-agent name=\"fence_x\"><parameters>"
         "<parameter name=\"ip\" required=\"1\"/><parameter name=\"username\" required=\"0\"/>"
@@ -242,6 +272,7 @@ int main(void)
                 cmocka_unit_test(constraint_round_trip),
                 cmocka_unit_test(peer_cib),
                 cmocka_unit_test(connected_record),
+                cmocka_unit_test(frozen_record),
                 cmocka_unit_test(params_check),
                 cmocka_unit_test(fence_build),
                 cmocka_unit_test(fence_devices),

@@ -23,6 +23,9 @@
 
 struct HamFrozen {
         char *conf_path;
+        HamChangedFunc changed; /* the set of records changed: the facts carry it */
+        gpointer changed_data;
+        char *seen;             /* the names last listed, joined */
         guint timer;
         GHashTable *running; /* resource -> GPid of its --resume run */
 };
@@ -63,12 +66,26 @@ static char *handler_path(HamFrozen *f)
         return path ? path : g_strdup("/usr/sbin/plastik-fence-peer");
 }
 
+static gint by_name(gconstpointer a, gconstpointer b)
+{
+        return g_strcmp0(*(char *const *)a, *(char *const *)b);
+}
+
 static gboolean look(gpointer data)
 {
         HamFrozen *f = data;
         g_autoptr(GPtrArray) names = ham_frozen_list(NULL);
-        g_autofree char *handler = NULL;
+        g_autofree char *handler = NULL, *now = NULL;
 
+        g_ptr_array_sort(names, by_name);
+        g_ptr_array_add(names, NULL);
+        now = g_strjoinv(" ", (char **)names->pdata);
+        g_ptr_array_set_size(names, names->len - 1);
+        if (g_strcmp0(now, f->seen) != 0) {
+                g_free(f->seen);
+                f->seen = g_steal_pointer(&now);
+                f->changed(f->changed_data);
+        }
         for (guint i = 0; i < names->len; i++) {
                 const char *res = names->pdata[i];
                 g_autoptr(GError) error = NULL;
@@ -97,11 +114,14 @@ static gboolean look(gpointer data)
         return G_SOURCE_CONTINUE;
 }
 
-HamFrozen *ham_frozen_new(const char *conf_path)
+HamFrozen *ham_frozen_new(const char *conf_path, HamChangedFunc changed, gpointer user_data)
 {
         HamFrozen *f = g_new0(HamFrozen, 1);
 
         f->conf_path = g_strdup(conf_path);
+        f->changed = changed;
+        f->changed_data = user_data;
+        f->seen = g_strdup("");
         f->running = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         f->timer = g_timeout_add_seconds(FROZEN_LOOK_S, look, f);
         return f;
@@ -116,5 +136,6 @@ void ham_frozen_free(HamFrozen *f)
          * so its watch never fires. */
         g_hash_table_unref(f->running);
         g_free(f->conf_path);
+        g_free(f->seen);
         g_free(f);
 }

@@ -190,6 +190,18 @@ static DgSplitBrain *split_brain_read(HamPeer *p, const char *name)
         return sb;
 }
 
+/* When the fence-peer handler that left @name's I/O frozen started, or 0.
+ * It writes the record when it gives up, long after the DRBD event that
+ * made us gather: the slow refresh picks it up. */
+static gint64 frozen_read(const char *name)
+{
+        gint64 ms = 0;
+
+        if (!dg_resource_name_parse(name, NULL, NULL) || !ham_frozen_read(NULL, name, &ms, NULL))
+                return 0;
+        return ms;
+}
+
 /* The handler runs during DRBD's handshake, so its record is normally there
  * before the StandAlone event that makes us gather; reading again with the
  * slow facts also catches one that came later or was removed by hand. */
@@ -199,6 +211,7 @@ static void refresh_split_brain(HamPeer *p)
                 HamFactsDrbd *d = p->local->drbd->pdata[i];
                 dg_split_brain_free(d->split_brain);
                 d->split_brain = split_brain_read(p, d->name);
+                d->frozen_since = frozen_read(d->name);
         }
 }
 
@@ -249,6 +262,7 @@ static HamFacts *gather(HamPeer *p, const DgState *drbd)
                 d->repl = g_strdup(v ? dg_repl_name(v->repl) : "Off");
                 d->done = v && v->done >= 0 && v->done <= 100 ? v->done : -1;
                 d->split_brain = split_brain_read(p, d->name);
+                d->frozen_since = frozen_read(d->name);
                 g_ptr_array_add(f->drbd, d);
         }
         ham_facts_sort(f);

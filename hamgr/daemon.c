@@ -617,7 +617,7 @@ int ham_daemon_run(const HamDaemonOptions *options)
                                      options->txn_timeout_s);
         d->history = ham_history_new(options->history_path ? options->history_path :
                                      HAM_HISTORY_PATH, d->cs, d->pcmk);
-        d->frozen = ham_frozen_new(options->conf_path);
+        d->frozen = ham_frozen_new(options->conf_path, changed, d);
         d->drbd = dg_events_watch_start(NULL, drbd_changed, d, &error);
         if (!d->drbd) {
                 d->drbd_error = g_strdup(error->message);

@@ -220,8 +220,9 @@ typedef struct HamFrozen HamFrozen;
  * Every few seconds, runs the fence-peer handler's `--resume` for each
  * resource it left frozen (PK_RUNDIR/fence-frozen), one run per resource at
  * a time; the handler named by @conf_path's [drbd] section decides.
+ * @changed is called when the set of records changes (the facts carry it).
  */
-HamFrozen *ham_frozen_new(const char *conf_path);
+HamFrozen *ham_frozen_new(const char *conf_path, HamChangedFunc changed, gpointer user_data);
 void ham_frozen_free(HamFrozen *f);
 
 /* ---- the daemon ---------------------------------------------------------- */

@@ -258,6 +258,19 @@ static gboolean parse_split_brain(json_object *o, const char *path, HamFactsDrbd
         return TRUE;
 }
 
+/* Optional: a hamgrd from before the frozen-I/O records sends no key. */
+static gboolean parse_frozen(json_object *o, const char *path, HamFactsDrbd *d, GError **error)
+{
+        json_object *v = NULL;
+
+        if (!json_object_object_get_ex(o, "frozen_since", &v) || !v)
+                return TRUE;
+        if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) <= 0)
+                return fail(error, "%sfrozen_since: must be a time in milliseconds or null", path);
+        d->frozen_since = json_object_get_int64(v);
+        return TRUE;
+}
+
 static gboolean parse_drbd(json_object *o, const char *path, HamFacts *f, GError **error)
 {
         HamFactsDrbd *d = g_new0(HamFactsDrbd, 1);
@@ -278,7 +291,7 @@ static gboolean parse_drbd(json_object *o, const char *path, HamFacts *f, GError
         d->done = json_object_get_double(v);
         if (d->done != -1 && !(d->done >= 0 && d->done <= 100))
                 return fail(error, "%sdone: must be -1 (not syncing) or 0 to 100", path);
-        return parse_split_brain(o, path, d, error);
+        return parse_split_brain(o, path, d, error) && parse_frozen(o, path, d, error);
 }
 
 static gboolean parse_res(json_object *o, const char *path, HamFacts *f, GError **error)
@@ -410,6 +423,8 @@ json_object *ham_facts_to_json(const HamFacts *f)
                                        json_object_new_double(d->done));
                 json_object_object_add(x, "split_brain", d->split_brain ?
                                        dg_split_brain_to_json(d->split_brain) : NULL);
+                json_object_object_add(x, "frozen_since", d->frozen_since > 0 ?
+                                       json_object_new_int64(d->frozen_since) : NULL);
                 json_object_array_add(drbd, x);
         }
         for (guint i = 0; i < f->res->len; i++) {

@@ -39,6 +39,7 @@ typedef struct {
         char *disk, *peer_disk, *repl;
         double done;             /**< resync done in %, -1 when not syncing */
         DgSplitBrain *split_brain; /**< NULL: none recorded on that node */
+        gint64 frozen_since;     /**< ms: the fence-peer handler that left I/O frozen started; 0: not frozen */
 } HamFactsDrbd;
 
 /** One `.res` file of a node: its digest and what verify checks in it. */

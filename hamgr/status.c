@@ -105,6 +105,28 @@ static json_object *split_brain_of(json_object *d)
         return sb && json_object_is_type(sb, json_type_object) ? sb : NULL;
 }
 
+/* The fence-peer handler on @node gave up (no proof before its timeout)
+ * and left I/O frozen: the guest hangs on its disk, and says nothing. */
+static void frozen_problem(Problems *p, const char *what, const char *node, json_object *nodes,
+                           gint64 since_ms, gint64 now)
+{
+        const char *peer = "the peer";
+        g_autofree char *t = when(since_ms / 1000, now);
+
+        for (size_t i = 0; i < len_of(nodes); i++) {
+                const char *n = get_s(json_object_array_get_idx(nodes, i), "name");
+                if (n && g_strcmp0(n, node) != 0)
+                        peer = n;
+        }
+        problem(p, TRUE, "%s: I/O frozen on %s since %s: its fence-peer handler found no proof that %s "
+                "cannot be promoted without the writes that would follow (neither fenced nor holding "
+                "the constraint in its own CIB), so the guest waits on its disk; hamgrd resumes I/O "
+                "as soon as %s is fenced or the replication link is back. Find out why neither node "
+                "fences the other (hactl fence test %s); if %s is really off, 'hactl fence %s --yes' "
+                "(plastik-fence-peer(8), RECOVERY)",
+                what, node, t, peer, peer, peer, peer, peer);
+}
+
 /* One volume's DRBD state on every node, and what is wrong with it; @split:
  * it is in split brain, which split_brain_problem() said. */
 static json_object *volume_model(json_object *vol, const char *guest, json_object *nodes,
@@ -148,6 +170,8 @@ static json_object *volume_model(json_object *vol, const char *guest, json_objec
                 gboolean s = d && syncing(d);
                 json_object_object_add(x, "sync", s && done ? json_object_get(done) : NULL);
                 json_object_object_add(x, "split_brain", json_object_get(split_brain_of(d)));
+                gint64 frozen = d ? get_i(d, "frozen_since") : 0;
+                json_object_object_add(x, "frozen_since", frozen > 0 ? json_object_new_int64(frozen) : NULL);
                 json_object_array_add(drbd, x);
 
                 if (!f)
@@ -164,6 +188,8 @@ static json_object *volume_model(json_object *vol, const char *guest, json_objec
                 if (split && g_strcmp0(conn, "Connected") != 0) {
                         /* Why it is not connected, and the way out, is the
                          * split-brain problem's to say. */
+                } else if (frozen > 0 && g_strcmp0(conn, "Connected") != 0) {
+                        frozen_problem(p, what, node, nodes, frozen, now);
                 } else if (g_strcmp0(conn, "StandAlone") == 0) {
                         problem(p, TRUE, "%s: StandAlone on %s (split brain, or disconnected by "
                                 "hand): resolve it, then drbdadm connect %s", what, node,

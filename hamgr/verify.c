@@ -10,6 +10,12 @@ static json_object *get(json_object *o, const char *key)
         return o ? json_object_object_get(o, key) : NULL;
 }
 
+static gint64 get_i(json_object *o, const char *key)
+{
+        json_object *v = get(o, key);
+        return v && json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : 0;
+}
+
 static const char *get_s(json_object *o, const char *key)
 {
         json_object *v = get(o, key);
@@ -52,6 +58,7 @@ typedef enum {
         F_ORDER_MISSING,
         F_VERSION_MISMATCH,
         F_PEER_UNKNOWN,
+        F_CLOCK_SKEW,
 } Finding;
 
 static const struct {
@@ -77,6 +84,7 @@ static const struct {
         [F_ORDER_MISSING] = { "E302", "order-missing", TRUE },
         [F_VERSION_MISMATCH] = { "W401", "version-mismatch", FALSE },
         [F_PEER_UNKNOWN] = { "W402", "peer-facts-unknown", FALSE },
+        [F_CLOCK_SKEW] = { "W403", "clock-skew", FALSE },
 };
 
 static void add(GPtrArray *out, Finding f, const char *object, const char *fmt, ...)
@@ -154,6 +162,28 @@ static void check_versions(GPtrArray *out, json_object *a, json_object *b)
                             "upgrade both nodes to the same version", what[i], va,
                             get_s(a, "node"), vb, get_s(b, "node"));
         }
+}
+
+/* The peer's last state message carries its clock at sending ("at"); this
+ * node noted its own at receipt (@facts_at). The difference is the skew
+ * plus a delivery of milliseconds; both are whole seconds, so only more
+ * than HAM_VERIFY_SKEW_S is reported. */
+#define HAM_VERIFY_SKEW_S 5
+
+static void check_clocks(GPtrArray *out, const char *local, json_object *peer_facts, json_object *facts_at)
+{
+        const char *peer = get_s(peer_facts, "node");
+        gint64 sent = get_i(peer_facts, "at"), got = peer ? get_i(facts_at, peer) : 0;
+        gint64 skew = got - sent;
+
+        if (sent <= 0 || got <= 0 || ABS(skew) <= HAM_VERIFY_SKEW_S)
+                return;
+        add(out, F_CLOCK_SKEW, peer, "%s's clock is about %" G_GINT64_FORMAT " s %s %s's (its last "
+            "state message was sent at %" G_GINT64_FORMAT " by its clock and came at %" G_GINT64_FORMAT
+            " by %s's): the history's steps, hactl status's times and Pacemaker's failure expiry "
+            "compare times taken on both nodes; keep both clocks synchronized (chrony or "
+            "systemd-timesyncd on both nodes)",
+            peer, ABS(skew), skew > 0 ? "behind" : "ahead of", local, sent, got, local);
 }
 
 /* Both nodes' facts say @res is Connected with both disks UpToDate. */
@@ -260,6 +290,7 @@ json_object *ham_verify(json_object *input)
                                     obj, nodes[0], nodes[1], get_s(a, "name"));
                 }
                 check_versions(out, nf[0], nf[1]);
+                check_clocks(out, local, nf[1], get(input, "facts_at"));
         }
 
         /* Every guest's volumes: where they must exist, how they are tied. */

@@ -103,6 +103,8 @@ typedef struct {
         gint64 connected_ms;  /* when the lost connection came up (hamgrd's record), 0: unknown */
         gint64 fenced_ms;     /* the peer's last completed fencing, 0: none */
         gboolean decided;     /* fen_decide() ran: the resource is one the handler acts on */
+        gboolean drbd_knows;  /* DRBD answered for the resource here: only then can it hold
+                                 I/O frozen, and only then is a frozen-I/O record left */
 } FenRun;
 
 static void run_clear(FenRun *r)
@@ -224,8 +226,10 @@ static int gather(FenRun *r, FenSituation *s)
                         break;
                 g_usleep(G_USEC_PER_SEC / 2);
         }
-        if (drbd_pair("role", r->env->resource, &role, &peer_role))
+        if (drbd_pair("role", r->env->resource, &role, &peer_role)) {
                 s->peer_primary = g_str_equal(peer_role, "Primary");
+                r->drbd_knows = TRUE;
+        }
 
         if (mode == FEN_MODE_FENCE && s->cib_reachable && r->peer) {
                 if (s->constraint == FEN_CONSTRAINT_HERE)
@@ -420,7 +424,9 @@ int fen_handler_run(const FenOptions *opts, const char *const *envp)
          * resources the decision was made for). */
         if (opts->mode == FEN_MODE_FENCE && r.decided) {
                 gboolean frozen = opts->resume ? rc != FEN_EXIT_OK : !resumes_io(rc);
-                gboolean ok = frozen ? (opts->resume ||
+                /* A run by hand for a resource DRBD does not have (the CIB
+                 * unreachable, so not known to be foreign) froze nothing. */
+                gboolean ok = frozen ? (opts->resume || !r.drbd_knows ||
                                         ham_frozen_write(opts->frozen_dir, env->resource, r.started_ms, &error))
                                      : ham_frozen_clear(opts->frozen_dir, env->resource, &error);
                 if (!ok) {

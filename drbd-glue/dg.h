@@ -311,6 +311,10 @@ typedef struct {
         DgRole peer_role;
         char *peer;              /**< peer node name (DRBD 9) or NULL; with no
                                       connection object conn is StandAlone */
+        char *suspended;         /**< why DRBD holds the resource's I/O, as
+                                      drbdsetup prints it ("fencing", "user",
+                                      "no-data", "quorum", comma-separated);
+                                      NULL when it does not ("no") */
         GArray *volumes;         /**< DgVolumeState, ordered by volume */
 } DgResourceState;
 
@@ -346,6 +350,9 @@ gboolean dg_state_complete(const DgState *state);
 
 /** dg_state_lookup: (transfer none) the resource @name, or NULL. */
 const DgResourceState *dg_state_lookup(const DgState *state, const char *name);
+/** The resource one of whose volumes is DRBD minor @p minor (its volume in
+ *  @p ret_volume if not NULL), or NULL. Borrowed, like dg_state_lookup(). */
+const DgResourceState *dg_state_lookup_minor(const DgState *state, int minor, int *ret_volume);
 
 /** dg_state_names: (transfer container) sorted resource names. */
 GPtrArray *dg_state_names(const DgState *state);

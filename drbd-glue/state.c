@@ -171,6 +171,7 @@ static void resource_free(Resource *res)
                 return;
         g_free(res->pub.name);
         g_free(res->pub.peer);
+        g_free(res->pub.suspended);
         g_array_unref(res->pub.volumes);
         g_free(res->conn_key);
         g_array_unref(res->vol_flags);
@@ -225,6 +226,28 @@ const DgResourceState *dg_state_lookup(const DgState *state, const char *name)
         Resource *res = name ? g_hash_table_lookup(state->resources, name) : NULL;
 
         return res ? &res->pub : NULL;
+}
+
+const DgResourceState *dg_state_lookup_minor(const DgState *state, int minor, int *ret_volume)
+{
+        GHashTableIter iter;
+        gpointer value;
+
+        if (minor < 0)
+                return NULL;
+        g_hash_table_iter_init(&iter, state->resources);
+        while (g_hash_table_iter_next(&iter, NULL, &value)) {
+                const Resource *res = value;
+                for (guint i = 0; i < res->pub.volumes->len; i++) {
+                        const DgVolumeState *v = &g_array_index(res->pub.volumes, DgVolumeState, i);
+                        if (v->minor == minor) {
+                                if (ret_volume)
+                                        *ret_volume = v->volume;
+                                return &res->pub;
+                        }
+                }
+        }
+        return NULL;
 }
 
 static int compare_strings(gconstpointer a, gconstpointer b)
@@ -573,6 +596,34 @@ static int line_volume(Line *line)
         return (int)v;
 }
 
+/* "suspended:no" or the reasons, comma-separated ("fencing", "user",
+ * "no-data", "quorum"): a frozen resource is what the guest agent's monitor
+ * must tell from a hung guest. A reason this code does not know still means
+ * suspended. */
+static void set_suspended(Line *line, char **target)
+{
+        const char *text = field(line, "suspended");
+
+        if (!text)
+                return;
+        if (strcmp(text, "no") == 0) {
+                g_clear_pointer(target, g_free);
+                return;
+        }
+        for (const char *c = text; *c; c++) {
+                if (!g_ascii_isalnum(*c) && *c != '-' && *c != ',') {
+                        problem(line, "suspended '%s' is not a list of reasons", text);
+                        return;
+                }
+        }
+        if (!*text) {
+                problem(line, "suspended is empty");
+                return;
+        }
+        g_free(*target);
+        *target = g_strdup(text);
+}
+
 static void apply_resource(DgState *state, Resource *res, Line *line, gboolean destroy)
 {
         const char *new_name;
@@ -583,6 +634,7 @@ static void apply_resource(DgState *state, Resource *res, Line *line, gboolean d
                 return;
         }
         set_role(line, "role", &res->pub.role);
+        set_suspended(line, &res->pub.suspended);
         /* DRBD 9 renames in place: "rename resource name:OLD new_name:NEW". */
         new_name = field(line, "new_name");
         if (new_name && strcmp(line->action, "rename") == 0) {
@@ -946,6 +998,9 @@ json_object *dg_resource_state_to_json(const DgResourceState *res)
         json_object_object_add(obj, "connection", json_object_new_string(dg_conn_name(res->conn)));
         json_object_object_add(obj, "peer-role", json_object_new_string(dg_role_name(res->peer_role)));
         json_object_object_add(obj, "peer", res->peer ? json_object_new_string(res->peer) : NULL);
+        /* Only while DRBD holds the I/O: the key's absence is "no". */
+        if (res->suspended)
+                json_object_object_add(obj, "suspended", json_object_new_string(res->suspended));
         for (guint i = 0; i < res->volumes->len; i++) {
                 const DgVolumeState *v = &g_array_index(res->volumes, DgVolumeState, i);
                 json_object *vo = json_object_new_object();

@@ -416,6 +416,33 @@ static void test_sync_wait(void **unused)
         fake_file("sleep", NULL);
 }
 
+/* "suspended:" says whether DRBD holds the I/O: a reason sets it, "no"
+ * clears it, garbage is a warning that leaves it as it was. */
+static void test_suspended_and_minor(void **unused)
+{
+        static const char *const lines[] = { RES84, CONN84, DEV84, PEER84, "exists -", NULL };
+        g_autoptr(DgState) state = feed_all(lines);
+        g_autofree char *warning = NULL;
+        const DgResourceState *res = dg_state_lookup(state, "r0");
+        int vol = -1;
+
+        assert_null(res->suspended);
+        dg_state_feed_line(state, "change resource name:r0 suspended:fencing", NULL);
+        assert_string_equal(res->suspended, "fencing");
+        dg_state_feed_line(state, "change resource name:r0 suspended:user,fencing", NULL);
+        assert_string_equal(res->suspended, "user,fencing");
+        dg_state_feed_line(state, "change resource name:r0 suspended:a;b", &warning);
+        assert_non_null(warning);
+        assert_string_equal(res->suspended, "user,fencing");
+        dg_state_feed_line(state, "change resource name:r0 suspended:no", NULL);
+        assert_null(res->suspended);
+
+        assert_ptr_equal(dg_state_lookup_minor(state, 0, &vol), res);
+        assert_int_equal(vol, 0);
+        assert_null(dg_state_lookup_minor(state, 1, NULL));
+        assert_null(dg_state_lookup_minor(state, -1, NULL));
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -427,6 +454,7 @@ int main(void)
                 cmocka_unit_test(test_warnings),
                 cmocka_unit_test(test_done),
                 cmocka_unit_test(test_json),
+                cmocka_unit_test(test_suspended_and_minor),
                 cmocka_unit_test_setup_teardown(test_snapshot, fake_setup, fake_teardown),
                 cmocka_unit_test_setup_teardown(test_watch_restarts, fake_setup, fake_teardown),
                 cmocka_unit_test_setup_teardown(test_sync_wait, fake_setup, fake_teardown),

@@ -313,6 +313,34 @@ OcfGuestParams *ocf_guest_params_parse(const OcfActionSpec *action, OcfGetenvFun
         return g_steal_pointer(&p);
 }
 
+/* ---- a guest held by DRBD ------------------------------------------------------ */
+
+char *ocf_guest_frozen_by_drbd(const char *guest, const DgState *drbd, const int *minors,
+                               guint n_minors)
+{
+        g_autoptr(GString) held = NULL;
+
+        for (guint i = 0; drbd && i < n_minors; i++) {
+                const DgResourceState *res = dg_state_lookup_minor(drbd, minors[i], NULL);
+                if (!res || !res->suspended)
+                        continue;
+                if (!held)
+                        held = g_string_new(NULL);
+                else
+                        g_string_append(held, ", ");
+                g_string_append_printf(held, "disk %u on %s (minor %d, I/O suspended: %s)", i, res->name,
+                                       minors[i], res->suspended);
+        }
+        if (!held)
+                return NULL;
+        return g_strdup_printf("guest %s: QEMU does not answer because DRBD holds its I/O: %s. Not a "
+                               "failure of the guest, and a restart could not help: QEMU cannot exit "
+                               "while its I/O waits. It runs on when DRBD resumes the I/O (the fence-peer "
+                               "handler's proof, or hamgrd's later look); 'hactl status' says why it is "
+                               "held and the way out",
+                               guest, held->str);
+}
+
 /* ---- state -> exit code ------------------------------------------------------- */
 
 OcfExit ocf_guest_state_exit(const HvGuestStatus *st, char **ret_message, gboolean *ret_warning)

@@ -16,6 +16,7 @@
 
 #include <glib.h>
 
+#include "dg.h"
 #include "hv.h"
 
 G_BEGIN_DECLS
@@ -174,6 +175,21 @@ gboolean ocf_guest_check_local(const OcfGuestParams *params, GError **error);
  */
 OcfExit ocf_guest_state_exit(const HvGuestStatus *status, char **ret_message,
                              gboolean *ret_warning);
+
+/**
+ * ocf_guest_frozen_by_drbd:
+ * Whether a guest whose QEMU does not answer is held by DRBD, not hung: one
+ * of its disks (@minors: the DRBD minor of each disk, -1 for a disk that is
+ * not a DRBD device) belongs to a resource of @drbd whose I/O DRBD keeps
+ * suspended, as it does while the fence-peer handler has not answered or
+ * has answered without a proof. QEMU then waits in the kernel on the device
+ * (aio=native submits in its main loop) and can neither answer QMP nor
+ * exit, so a restart could not help and its failed stop would fence this
+ * node; once the I/O resumes the guest runs on. Returns (transfer full) the
+ * message monitor logs as a warning, or NULL when no disk is suspended.
+ */
+char *ocf_guest_frozen_by_drbd(const char *guest, const DgState *drbd, const int *minors,
+                               guint n_minors);
 
 /* ---- meta-data ------------------------------------------------------------ */
 

@@ -10,6 +10,8 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -126,6 +128,41 @@ static HvConnect *connect_hv(const OcfGuestParams *p, GError **error)
 
 /* ---- monitor ---------------------------------------------------------------------- */
 
+/* DRBD's block major (linux/major.h: DRBD_MAJOR). */
+#define OCF_DRBD_MAJOR 147
+
+/* Asked only when QEMU does not answer: is DRBD holding its disks' I/O?
+ * stat() of a device node does no I/O, so this never waits on the
+ * suspended device itself. */
+static char *frozen_by_drbd(const char *guest, const HvGuestDef *def)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(DgState) drbd = NULL;
+        g_autofree int *minors = NULL;
+        gboolean any = FALSE;
+
+        if (!def || !def->n_disks)
+                return NULL;
+        minors = g_new(int, def->n_disks);
+        for (guint i = 0; i < def->n_disks; i++) {
+                struct stat sb;
+                minors[i] = -1;
+                if (stat(def->disks[i].path, &sb) == 0 && S_ISBLK(sb.st_mode) &&
+                    major(sb.st_rdev) == OCF_DRBD_MAJOR) {
+                        minors[i] = (int)minor(sb.st_rdev);
+                        any = TRUE;
+                }
+        }
+        if (!any)
+                return NULL;
+        drbd = dg_state_snapshot(&error);
+        if (!drbd) {
+                g_warning("guest %s: whether DRBD holds its I/O is unknown: %s", guest, error->message);
+                return NULL;
+        }
+        return ocf_guest_frozen_by_drbd(guest, drbd, minors, def->n_disks);
+}
+
 static OcfExit run_monitor(HvConnect *conn, const OcfGuestParams *p)
 {
         g_autoptr(GError) error = NULL;
@@ -143,6 +180,15 @@ static OcfExit run_monitor(HvConnect *conn, const OcfGuestParams *p)
                 g_clear_pointer(&st, hv_guest_status_free);
                 if (!hv_guest_get_status(conn, p->name, &st, &error))
                         return report("monitor", error);
+                if (st->state == HV_STATE_UNKNOWN && st->pid) {
+                        /* A guest DRBD holds is no failure: asked at once,
+                         * so the answer comes long before the timeout. */
+                        g_autofree char *held = frozen_by_drbd(p->name, st->def ? st->def : p->def);
+                        if (held) {
+                                g_warning("%s", held);
+                                return OCF_SUCCESS;
+                        }
+                }
                 if (st->state != HV_STATE_UNKNOWN || pk_now_ms() >= deadline)
                         break;
                 g_debug("guest %s: state unknown (%s); asking again", p->name, st->reason);

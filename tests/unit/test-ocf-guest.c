@@ -131,6 +131,31 @@ static void test_find_qemu_ignores_others(void **state)
         assert_int_equal(ocf_guest_find_qemu("/nonexistent/rundir", "no-such-guest"), 0);
 }
 
+/* A guest whose QEMU does not answer is held, not hung, only when one of
+ * its own disks is on a resource whose I/O DRBD keeps suspended. */
+static void test_frozen_by_drbd(void **unused)
+{
+        static const char *const lines[] = {
+                "exists resource name:pk-web-root role:Primary suspended:fencing write-ordering:flush",
+                "exists device name:pk-web-root volume:0 minor:20 disk:UpToDate size:131032 read:0 written:0 al-writes:8 bm-writes:0 upper-pending:0 lower-pending:0 al-suspended:no blocked:no",
+                "exists resource name:pk-db-root role:Primary suspended:no write-ordering:flush",
+                "exists device name:pk-db-root volume:0 minor:21 disk:UpToDate size:131032 read:0 written:0 al-writes:8 bm-writes:0 upper-pending:0 lower-pending:0 al-suspended:no blocked:no",
+                "exists -", NULL };
+        g_autoptr(DgState) drbd = dg_state_new();
+        const int web[] = { -1, 20 }, db[] = { 21 }, other[] = { -1, 7 };
+        g_autofree char *msg = NULL;
+
+        for (guint i = 0; lines[i]; i++)
+                dg_state_feed_line(drbd, lines[i], NULL);
+        msg = ocf_guest_frozen_by_drbd("web", drbd, web, G_N_ELEMENTS(web));
+        assert_non_null(msg);
+        assert_non_null(strstr(msg, "disk 1 on pk-web-root (minor 20, I/O suspended: fencing)"));
+        assert_non_null(strstr(msg, "hactl status"));
+        assert_null(ocf_guest_frozen_by_drbd("db", drbd, db, G_N_ELEMENTS(db)));
+        assert_null(ocf_guest_frozen_by_drbd("x", drbd, other, G_N_ELEMENTS(other)));
+        assert_null(ocf_guest_frozen_by_drbd("web", NULL, web, G_N_ELEMENTS(web)));
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -141,6 +166,7 @@ int main(void)
                 cmocka_unit_test(test_shutdown_timeout),
                 cmocka_unit_test(test_monitor_patience),
                 cmocka_unit_test(test_find_qemu_ignores_others),
+                cmocka_unit_test(test_frozen_by_drbd),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

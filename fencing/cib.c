@@ -4,7 +4,7 @@
  * manager returned, so the logic is tested without a cluster.
  */
 #include "fen.h"
-#include "ham-internal.h"
+#include "ham-xml.h"
 #include "ham-pcmk.h"
 
 #include <libxml/parser.h>

@@ -12,7 +12,6 @@
 #include <sys/stat.h>
 
 #include "ham.h"
-#include "ham-internal.h"
 #include "ham-pcmk.h"
 #include "ham-guest.h"
 

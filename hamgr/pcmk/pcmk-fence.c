@@ -6,7 +6,7 @@
  * are tested without a cluster.
  */
 #include "ham.h"
-#include "ham-internal.h"
+#include "ham-xml.h"
 #include "ham-pcmk.h"
 #include "pcmk-internal.h"
 

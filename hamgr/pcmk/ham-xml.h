@@ -1,28 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /**
- * @file ham-internal.h
- * @brief libhamgr internals shared between its source files and its tests.
+ * @file ham-xml.h
+ * @brief The Pacemaker module's XML helpers (libxml2 only, no cluster
+ * needed): the CIB, crm_mon's and the fencer's XML are read through them.
  */
 #pragma once
 
 #include <glib.h>
 #include <libxml/tree.h>
 
-#include "ham.h"
-
 G_BEGIN_DECLS
-
-/** ham_secret_valid: 16..64 characters of [A-Za-z0-9+/=_-] (DRBD's shared-secret). */
-gboolean ham_secret_valid(const char *secret);
-
-/** ham_node_n_links: how many cluster addresses @node has. */
-guint ham_node_n_links(const HamNode *node);
-
-/** ham_secret_generate: a fresh DRBD secret from /dev/urandom. (transfer full). */
-char *ham_secret_generate(GError **error);
-
-/** ham_authkey_generate: HAM_AUTHKEY_LEN bytes from /dev/urandom. (transfer full). */
-GBytes *ham_authkey_generate(GError **error);
 
 /**
  * ham_xml_parse:

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hactl cluster init|join: plan (pure), then execute. */
 #include "ham.h"
-#include "ham-internal.h"
 #include "ham-pcmk.h"
 #include "pk.h"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The pure rules: QMP events → guest view, guest view / DRBD → health. */
-#include "daemon.h"
+#include "ham-health.h"
 
 #include <string.h>
 #include <time.h>

@@ -6,7 +6,7 @@
  * node ever carries the other library's private bookkeeping.
  */
 #include "ham.h"
-#include "ham-internal.h"
+#include "ham-xml.h"
 #include "ham-pcmk.h"
 #include "pcmk-internal.h"
 #include "pk.h"

@@ -4,7 +4,7 @@
  * volumes and plan; the fencing rule; guests read back from the CIB.
  */
 #include "ham-guest.h"
-#include "ham-internal.h"
+#include "ham-xml.h"
 #include "ham-pcmk.h"
 #include "ham-timeline.h"
 #include "dg.h"

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* corosync.conf, rendered from plastik.conf. */
 #include "ham.h"
-#include "ham-internal.h"
 
 static void render_node(GString *s, const HamNode *node)
 {

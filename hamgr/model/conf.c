@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* plastik.conf: names, addresses and the node-local configuration file. */
 #include "ham.h"
-#include "ham-internal.h"
 #include "pk.h"
 
 #include <arpa/inet.h>

@@ -8,7 +8,7 @@
 #include "ham.h"
 #include "ham-api.h"
 #include "ham-guest.h"
-#include "ham-internal.h"
+#include "ham-xml.h"
 #include "ham-pcmk.h"
 #include "ham-pcmk-notify.h"
 #include "ham-status.h"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The CIB as hamgrd reports it: pure, libxml2 only (ham-pcmk-notify.h). */
-#include "ham-internal.h"
+#include "ham-xml.h"
 #include "ham-pcmk-notify.h"
 #include "ham-pcmk.h"
 #include "pk.h"

@@ -12,7 +12,7 @@
  * and every minor and port in use.
  */
 #include "ham.h"
-#include "ham-internal.h"
+#include "ham-xml.h"
 #include "ham-pcmk.h"
 #include "ham-timeline.h"
 #include "hv.h"

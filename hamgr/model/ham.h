@@ -484,4 +484,18 @@ gboolean ham_frozen_clear(const char *dir, const char *resource, GError **error)
 /** ham_frozen_list: the resources with a record in @dir, unsorted. (transfer full) */
 GPtrArray *ham_frozen_list(const char *dir);
 
+/* ---- secrets --------------------------------------------------------- */
+
+/** ham_secret_valid: 16..64 characters of [A-Za-z0-9+/=_-] (DRBD's shared-secret). */
+gboolean ham_secret_valid(const char *secret);
+
+/** ham_node_n_links: how many cluster addresses @node has. */
+guint ham_node_n_links(const HamNode *node);
+
+/** ham_secret_generate: a fresh DRBD secret from /dev/urandom. (transfer full). */
+char *ham_secret_generate(GError **error);
+
+/** ham_authkey_generate: HAM_AUTHKEY_LEN bytes from /dev/urandom. (transfer full). */
+GBytes *ham_authkey_generate(GError **error);
+
 G_END_DECLS

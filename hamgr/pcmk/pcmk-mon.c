@@ -6,7 +6,7 @@
  * rather than the CIB status section, whose meaning needs the scheduler.
  */
 #include "ham.h"
-#include "ham-internal.h"
+#include "ham-xml.h"
 #include "pk.h"
 
 #include <stdlib.h>

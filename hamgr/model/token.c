@@ -4,7 +4,6 @@
  * administrator copies from one terminal to the other.
  */
 #include "ham.h"
-#include "ham-internal.h"
 #include "pk.h"
 
 #include <errno.h>

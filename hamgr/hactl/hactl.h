@@ -46,6 +46,9 @@ typedef struct {
 } CmdArgs;
 
 /** hactl_usage_error: prints "hactl: MESSAGE" and the hint; returns EXIT_USAGE. */
+/** hactl_parse_args: @argv (after the command words) against @spec into @a; EXIT_OK or a usage error. */
+int hactl_parse_args(int argc, char **argv, const CmdSpec *spec, CmdArgs *a);
+
 int hactl_usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
 /** hactl_report: prints @error and returns its exit code (HAM_ERROR, HAM_API_ERROR). */

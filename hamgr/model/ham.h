@@ -360,6 +360,14 @@ HamGuestSpec *ham_guest_spec_from_json(json_object *obj, GError **error);
 #define HAM_NUMBER_NONE G_MAXUINT
 
 /**
+ * ham_guest_spec_check:
+ * @spec is complete and sane before it is written anywhere: a guest name, a
+ * definition, at least one volume, each with a volume name, a size, a minor
+ * and a port in range. HAM_ERROR_INVALID naming the field.
+ */
+gboolean ham_guest_spec_check(const HamGuestSpec *spec, GError **error);
+
+/**
  * ham_alloc_minor_port:
  * The lowest free minor and the lowest free port given the volumes that
  * exist (@used: HamVolume*). HAM_ERROR_INVALID when the range is exhausted.

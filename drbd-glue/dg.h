@@ -35,6 +35,7 @@ typedef enum {
         DG_ERROR_COMMAND,   /**< drbdadm/drbdsetup/LVM failed; carries its stderr */
         DG_ERROR_UNSAFE,    /**< refused because it could lose data; says why */
         DG_ERROR_PARSE,     /**< output of LVM/DRBD not of the expected form */
+        DG_ERROR_BUSY,      /**< another tool is changing the volume on this node */
 } DgError;
 
 /* ---- names --------------------------------------------------------------- */
@@ -536,6 +537,33 @@ DgPlan *dg_plan_split_brain(const DgSite *site, const DgVolumeDef *def,
  */
 DgPlan *dg_plan_force_current(const DgSite *site, const DgVolumeDef *def,
                               const DgFacts *facts, const char *snapshot, GError **error);
+
+/* ---- one writer per volume ---------------------------------------------------- */
+
+/**
+ * DgLock: the right to change one volume on this node. Every tool that
+ * changes a volume (dgctl, hactl, hamgrd) takes it before it gathers the
+ * facts its plan is made from and keeps it until the plan has run, so no
+ * two plans act on the same state. It is flock(2) on @dir/locks/RESOURCE
+ * (@dir NULL: PK_RUNDIR): the kernel drops it when its holder exits.
+ */
+typedef struct DgLock DgLock;
+
+/**
+ * dg_lock_volume:
+ * Takes @resource's lock, waiting up to @timeout_ms (0: not at all).
+ * DG_ERROR_BUSY naming the holder (program and pid) when the time runs
+ * out; DG_ERROR_INVALID for a name that is not a plastik resource's.
+ * (transfer full): dg_lock_release().
+ */
+DgLock *dg_lock_volume(const char *dir, const char *resource, gint64 timeout_ms, GError **error);
+void dg_lock_release(DgLock *lock);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DgLock, dg_lock_release)
+
+/* How long a tool waits for a volume another tool is changing: longer than
+ * any one plan runs (creating an LV and its metadata, bringing a resource
+ * up), short enough that a hung holder is reported, not waited for. */
+#define DG_LOCK_WAIT_MS 120000
 
 /** Progress of dg_plan_execute(): called before each step. */
 typedef void (*DgProgressFunc)(guint index, guint total, const DgStep *step,

@@ -283,10 +283,27 @@ static gboolean build_def(const DgSite *site, CmdArgs *a, gboolean need_ids, DgV
  * inactive (dg_facts_gather()); that changes the node, if not its data, so
  * it is said, dry run or not.
  */
+/*
+ * One writer per volume on this node (dg_lock_volume()): hamgrd's worker
+ * and hactl take the same lock. A dgctl run changes one volume, so the lock
+ * is taken with its facts and held until the run ends (the process's exit
+ * drops it), except while `volume sync --wait` only watches.
+ */
+static DgLock *held;
+
 static gboolean gather(const DgSite *site, const DgVolumeDef *def, DgFacts *facts, GError **error)
 {
         g_autofree char *res = NULL;
 
+        if (!held) {
+                g_autofree char *name = dg_resource_name(def->guest, def->volume, NULL);
+                if (!(held = dg_lock_volume(NULL, name, 0, NULL))) {
+                        fprintf(stderr, "dgctl: %s is being changed by another program on this node; "
+                                "waiting up to %d s\n", name, DG_LOCK_WAIT_MS / 1000);
+                        if (!(held = dg_lock_volume(NULL, name, DG_LOCK_WAIT_MS, error)))
+                                return FALSE;
+                }
+        }
         if (!dg_facts_gather(site, def, facts, error))
                 return FALSE;
         if (facts->lv_activated) {
@@ -573,6 +590,8 @@ static int cmd_sync(const DgSite *site, CmdArgs *a)
                        def.guest, def.volume);
                 return EXIT_OK;
         }
+        /* Watching changes nothing: hamgrd may act on the volume meanwhile. */
+        g_clear_pointer(&held, dg_lock_release);
         if (!dg_sync_wait(res, a->given & OPT_TIMEOUT ? (gint64)a->timeout * 1000 : -1, print_sync,
                           GINT_TO_POINTER(tty), &error)) {
                 if (tty)

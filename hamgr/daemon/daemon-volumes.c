@@ -242,6 +242,14 @@ static void job_push(HamVolumes *v, Job *j)
 
 /* ---- worker side (the only thread that runs LVM and DRBD) ---------------------- */
 
+/* One writer per volume on this node: hactl and dgctl take the same lock
+ * (dg_lock_volume()). Held from the facts to the end of the plan. */
+static DgLock *lock_volume(const DgVolumeDef *def, GError **error)
+{
+        g_autofree char *res = dg_resource_name(def->guest, def->volume, NULL);
+        return dg_lock_volume(NULL, res, DG_LOCK_WAIT_MS, error);
+}
+
 /* dg_facts_gather() activates the volume's LV when a boot left it inactive;
  * the job notes it and job_done() logs it. */
 static gboolean gather(Job *j, const DgVolumeDef *def, DgFacts *facts, GError **error)
@@ -255,6 +263,7 @@ static gboolean gather(Job *j, const DgVolumeDef *def, DgFacts *facts, GError **
         return TRUE;
 }
 
+/* The caller holds the volume's lock (lock_volume()). */
 static gboolean ensure_one(Job *j, const DgVolumeDef *def, gboolean only_missing,
                            gboolean *ret_created, gboolean *ret_ran, GError **error)
 {
@@ -282,8 +291,9 @@ static gboolean remove_one(Job *j, const DgVolumeDef *def, GError **error)
         const DgSite *site = j->site;
         DgFacts facts;
         g_autoptr(DgPlan) plan = NULL;
+        g_autoptr(DgLock) lock = lock_volume(def, error);
 
-        if (!gather(j, def, &facts, error))
+        if (!lock || !gather(j, def, &facts, error))
                 return FALSE;
         plan = dg_plan_remove(site, def, &facts, error);
         if (!plan)
@@ -379,9 +389,10 @@ static void job_run(gpointer data, gpointer pool_data)
                         const DgVolumeDef *def = j->defs->pdata[i];
                         gboolean created = FALSE, ran = FALSE;
                         DgFacts facts;
+                        g_autoptr(DgLock) lock = lock_volume(def, &error);
                         /* On the undo list BEFORE it is made: a plan that fails
                          * halfway leaves parts an abort must take away. */
-                        if (!gather(j, def, &facts, &error)) {
+                        if (!lock || !gather(j, def, &facts, &error)) {
                                 j->ok = FALSE;
                                 break;
                         }
@@ -430,7 +441,8 @@ static void job_run(gpointer data, gpointer pool_data)
                         const DgVolumeDef *def = j->defs->pdata[i];
                         gboolean created = FALSE, ran = FALSE;
                         g_autofree char *res = dg_resource_name(def->guest, def->volume, NULL);
-                        if (!ensure_one(j, def, TRUE, &created, &ran, &e)) {
+                        g_autoptr(DgLock) lock = lock_volume(def, &e);
+                        if (!lock || !ensure_one(j, def, TRUE, &created, &ran, &e)) {
                                 j->ok = FALSE;
                                 g_ptr_array_add(j->done, g_strdup_printf("%s: failed: %s", res,
                                                                          e->message));

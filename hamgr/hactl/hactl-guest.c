@@ -227,6 +227,20 @@ static gint64 image_probe(const char *path, const char **ret_format, gboolean *r
         return size;
 }
 
+/* One writer per volume on this node (dg_lock_volume()): hamgrd's worker
+ * and dgctl take the same lock. Waiting for it is said, so a busy volume
+ * does not look like a hang. */
+static DgLock *lock_volume(const char *resource, GError **error)
+{
+        DgLock *lock = dg_lock_volume(NULL, resource, 0, NULL);
+
+        if (lock)
+                return lock;
+        fprintf(stderr, "hactl: %s is being changed by another program on this node; waiting up to %d s\n",
+                resource, DG_LOCK_WAIT_MS / 1000);
+        return dg_lock_volume(NULL, resource, DG_LOCK_WAIT_MS, error);
+}
+
 /* Gathering activates the volume's LV when a boot left it inactive
  * (dg_facts_gather()); that is said, like every other step done here. */
 static gboolean gather_facts(const DgSite *site, const DgVolumeDef *def, DgFacts *facts, GError **error)
@@ -286,8 +300,10 @@ static gboolean run_dg(const DgSite *site, const DgVolumeDef *def, gboolean prom
 {
         DgFacts facts = { 0 };
         g_autoptr(DgPlan) plan = NULL;
+        g_autofree char *res = dg_resource_name(def->guest, def->volume, NULL);
+        g_autoptr(DgLock) lock = lock_volume(res, error);
 
-        if (!gather_facts(site, def, &facts, error))
+        if (!lock || !gather_facts(site, def, &facts, error))
                 return FALSE;
         /* force: the volume is fresh (Inconsistent on both nodes); this node
          * becomes the source of the initial full sync (dgctl(8), promote). */
@@ -812,6 +828,7 @@ typedef struct {
         DgPlan *plan;
         char *constraint;
         char *snapshot;
+        DgLock *lock;   /**< held from gathering the facts until the plan ran */
 } LossVolume;
 
 static void loss_volume_free(gpointer p)
@@ -821,6 +838,7 @@ static void loss_volume_free(gpointer p)
         g_clear_pointer(&lv->plan, dg_plan_free);
         g_free(lv->constraint);
         g_free(lv->snapshot);
+        g_clear_pointer(&lv->lock, dg_lock_release);
         g_free(lv);
 }
 
@@ -907,7 +925,8 @@ static int cmd_accept_loss(CmdArgs *a)
                 clone = g_strdup_printf("drbd-%s-clone", res);
                 lv->constraint = ham_fence_constraint_id(res, clone);
                 lv->snapshot = dg_snapshot_name("acceptloss", res, now);
-                if (!dg_facts_gather(site, &lv->def, &facts, &error) ||
+                if (!(lv->lock = lock_volume(res, &error)) ||
+                    !dg_facts_gather(site, &lv->def, &facts, &error) ||
                     !(lv->plan = dg_plan_force_current(site, &lv->def, &facts, lv->snapshot, &error)))
                         goto fail;
         }
@@ -1044,7 +1063,7 @@ static int cmd_split_brain(CmdArgs *a)
                 if (!(sb = dg_split_brain_read(NULL, res, &error)) && error)
                         goto fail;
                 recorded |= sb != NULL;
-                if (!dg_facts_gather(site, &lv->def, &facts, &error))
+                if (!(lv->lock = lock_volume(res, &error)) || !dg_facts_gather(site, &lv->def, &facts, &error))
                         goto fail;
                 if ((discard && !sb) || facts.conn == DG_CONN_CONNECTED)
                         continue; /* no split brain of this volume to resolve here */

@@ -831,6 +831,14 @@ typedef struct {
         DgLock *lock;   /**< held from gathering the facts until the plan ran */
 } LossVolume;
 
+/* The plans ran: what follows only waits, and must not keep hamgrd from
+ * the volumes. */
+static void release_locks(GPtrArray *vols)
+{
+        for (guint i = 0; i < vols->len; i++)
+                g_clear_pointer(&((LossVolume *)vols->pdata[i])->lock, dg_lock_release);
+}
+
 static void loss_volume_free(gpointer p)
 {
         LossVolume *lv = p;
@@ -972,6 +980,7 @@ static int cmd_accept_loss(CmdArgs *a)
                 if (dg_plan_length(lv->plan) > 0)
                         g_string_append_printf(done, "%s%s", done->len ? ", " : "", lv->snapshot);
         }
+        release_locks(vols);
         {
                 g_autofree char *msg = g_strdup_printf(
                         "guest %s: the loss is accepted on %s: what only %s's copy held is given up; the copies "

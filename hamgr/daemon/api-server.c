@@ -2,6 +2,7 @@
 /* The API server: a root-only unix socket served from a GMainContext. */
 #include "ham-api.h"
 #include "pk.h"
+#include "ham-api-server.h"
 
 #include <errno.h>
 #include <string.h>

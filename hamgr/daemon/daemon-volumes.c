@@ -25,6 +25,7 @@
 #include "ham-status.h"
 #include "ham-txn.h"
 #include "pk.h"
+#include "ham-api-server.h"
 
 #include <string.h>
 #include <time.h>

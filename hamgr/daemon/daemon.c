@@ -9,6 +9,7 @@
 #include "ham-pcmk-notify.h"
 #include "pk.h"
 #include "pk-config.h"
+#include "ham-api-server.h"
 
 #include <errno.h>
 #include <fcntl.h>

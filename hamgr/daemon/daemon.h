@@ -17,6 +17,7 @@
 #include "ham-health.h"
 #include "ham-txn.h"
 #include "hv.h"
+#include "ham-api-server.h"
 
 G_BEGIN_DECLS
 

@@ -2,6 +2,7 @@
 /* The API client hactl uses: one request, one answer, with a deadline. */
 #include "ham-api.h"
 #include "pk.h"
+#include "ham-api-client.h"
 
 #include <errno.h>
 #include <poll.h>

@@ -3,6 +3,7 @@
 #include "ham.h"
 #include "ham-pcmk.h"
 #include "pk.h"
+#include "ham-cluster.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>

@@ -15,6 +15,7 @@
 #include "dg.h"
 #include "hv.h"
 #include "pk.h"
+#include "ham-api-client.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -11,6 +11,7 @@
 #include "ham.h"
 #include "hv.h"
 #include "pk.h"
+#include "ham-api-client.h"
 
 #include <stdio.h>
 #include <string.h>

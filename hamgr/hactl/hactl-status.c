@@ -6,6 +6,8 @@
 #include "ham-api.h"
 #include "ham-status.h"
 #include "pk.h"
+#include "ham-api-client.h"
+#include "hactl.h"
 
 #include <stdio.h>
 

@@ -7,6 +7,7 @@
 #include "hactl.h"
 #include "pk.h"
 #include "pk-config.h"
+#include "ham-cluster.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -63,6 +63,17 @@ const char *hactl_opt(CmdArgs *a, const char *name);
 const char *hactl_arg(CmdArgs *a, guint i);
 
 /** hactl_guest: runs `hactl guest …` (hactl-guest.c). */
+/* ---- hactl status and verify (hactl-status.c) ---- */
+
+/**
+ * ham_hactl_status / ham_hactl_verify: ask hamgrd at @socket (NULL: the
+ * default) and print the table (or the JSON model with @json). Return the
+ * exit code: 0, HAM_EXIT_DEGRADED, HAM_EXIT_ERRORS, or 1 when hamgrd did
+ * not answer (the reason is on stderr).
+ */
+int ham_hactl_status(const char *socket, gboolean json);
+int ham_hactl_verify(const char *socket, gboolean json);
+
 int hactl_guest(CmdArgs *a);
 
 /**

@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "ham.h"
+#include "ham-pcmk.h"
 
 G_BEGIN_DECLS
 

@@ -193,15 +193,4 @@ char *ham_verify_render(json_object *result);
 /** ham_verify_exit_code: 0 clean, HAM_EXIT_DEGRADED warnings only, HAM_EXIT_ERRORS. */
 int ham_verify_exit_code(json_object *result);
 
-/* ---- the hactl commands (hactl-status.c) ----------------------------------------- */
-
-/**
- * ham_hactl_status / ham_hactl_verify: ask hamgrd at @socket (NULL: the
- * default) and print the table (or the JSON model with @json). Return the
- * exit code: 0, HAM_EXIT_DEGRADED, HAM_EXIT_ERRORS, or 1 when hamgrd did
- * not answer (the reason is on stderr).
- */
-int ham_hactl_status(const char *socket, gboolean json);
-int ham_hactl_verify(const char *socket, gboolean json);
-
 G_END_DECLS

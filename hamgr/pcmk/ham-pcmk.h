@@ -2,7 +2,7 @@
 /**
  * @file ham-pcmk.h
  * @brief The Pacemaker module: every call into Pacemaker's libraries lives
- * in hamgr/pcmk*.c behind this header, so a port to another Pacemaker
+ * in hamgr/pcmk/ behind this header, so a port to another Pacemaker
  * release touches one place.
  *
  * Connections use libcib (the CIB manager's IPC) as a command client; all
@@ -18,6 +18,85 @@
 #include "ham.h"
 
 G_BEGIN_DECLS
+
+/* ---- volumes as stored in the CIB (pure, libxml2; pcmk-cib.c) ------------------ */
+
+/**
+ * ham_cib_volumes_parse:
+ * Every plastik volume in a CIB (the whole CIB, or its configuration or
+ * resources section): the ocf:linbit:drbd primitives carrying a
+ * "plastik-volume" meta attribute set. A malformed set is an error naming the
+ * primitive and the attribute. (transfer full): GPtrArray of HamVolume*,
+ * sorted by guest then volume.
+ */
+GPtrArray *ham_cib_volumes_parse(const char *xml, gsize len, GError **error);
+
+/* ---- Pacemaker's view (crm_mon --output-as=xml) ----------------------------------- */
+
+typedef struct {
+        char *name;
+        char *id;
+        gboolean online, standby, standby_onfail, maintenance, pending, unclean,
+                 shutdown, is_dc;
+        guint resources_running;
+} HamMonNode;
+
+typedef struct {
+        char *id;             /**< the primitive */
+        char *clone;          /**< the clone or group it belongs to, or NULL */
+        char *agent;          /**< "ocf:linbit:drbd", "stonith:fence_ipmilan" */
+        char *role;           /**< Started, Stopped, Promoted, Unpromoted... */
+        char *node;           /**< where it is active, or NULL */
+        gboolean active, failed, managed, blocked, orphaned;
+} HamMonResource;
+
+typedef struct {
+        char *op_key, *node, *exitstatus, *exitreason, *task, *last_rc_change;
+        int exitcode;
+} HamMonFailure;
+
+typedef struct {
+        gboolean connected;     /**< FALSE: crm_mon could not reach the cluster */
+        char *error;            /**< crm_mon's reason when not connected */
+        char *dc;               /**< DC's name or NULL */
+        gboolean quorate;
+        char *last_change;      /**< "Fri Nov 27 19:29:04 2026" as crm_mon prints it */
+        char *last_change_by;   /**< user/client/origin */
+        gboolean stonith_enabled;
+        gboolean maintenance_mode;
+        GPtrArray *nodes;       /**< HamMonNode* */
+        GPtrArray *resources;   /**< HamMonResource*, one per instance */
+        GPtrArray *failures;    /**< HamMonFailure* */
+} HamMonStatus;
+
+void ham_mon_status_free(HamMonStatus *st);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamMonStatus, ham_mon_status_free)
+
+/**
+ * ham_crm_mon_parse:
+ * Parses `crm_mon -1 --output-as=xml` (pacemaker-result api-version 2.x).
+ * A "Not connected" result parses to connected=FALSE with crm_mon's reason.
+ * Unknown elements and attributes are ignored; missing required ones are
+ * HAM_ERROR_PARSE naming the element. (transfer full).
+ */
+HamMonStatus *ham_crm_mon_parse(const char *xml, gsize len, GError **error);
+
+/** ham_mon_status_to_json: (transfer full) for --json output. */
+json_object *ham_mon_status_to_json(const HamMonStatus *st);
+
+/** ham_mon_node_find: the node named @name or NULL. (transfer none). */
+const HamMonNode *ham_mon_node_find(const HamMonStatus *st, const char *name);
+
+/** ham_mon_node_state: "online", "standby", "maintenance", "offline", "unclean", "pending". */
+const char *ham_mon_node_state(const HamMonNode *node);
+
+/**
+ * ham_crm_mon_run:
+ * Runs `crm_mon -1 --output-as=xml` and parses it. (transfer full).
+ */
+HamMonStatus *ham_crm_mon_run(GError **error);
+
+/* ---- the CIB manager (libcib) --------------------------------------------------- */
 
 typedef struct HamPcmk HamPcmk;
 

@@ -8,6 +8,7 @@
 #include "ham.h"
 #include "ham-xml.h"
 #include "pk.h"
+#include "ham-pcmk.h"
 
 #include <stdlib.h>
 #include <string.h>

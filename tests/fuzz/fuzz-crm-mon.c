@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "ham.h"
+#include "ham-pcmk.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ham-guest.h"
+#include "ham-pcmk.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -12,6 +12,7 @@
  */
 #include "ham-api.h"
 #include "pk.h"
+#include "ham-api-client.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -18,6 +18,8 @@
 
 #include "ham-api.h"
 #include "pk.h"
+#include "ham-api-server.h"
+#include "ham-api-client.h"
 
 typedef struct {
         char *dir, *path;

@@ -14,6 +14,7 @@
 #include "ham.h"
 #include "ham-pcmk.h"
 #include "ham-guest.h"
+#include "ham-cluster.h"
 
 static HamConf *sample_conf(void)
 {

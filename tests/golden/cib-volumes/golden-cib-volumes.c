@@ -4,6 +4,7 @@
  * defines and the next free minor and port out, or the error.
  */
 #include "ham.h"
+#include "ham-pcmk.h"
 
 #include <stdio.h>
 

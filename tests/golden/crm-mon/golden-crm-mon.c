@@ -2,6 +2,7 @@
 /* Golden driver: crm_mon --output-as=xml in, the parsed view as JSON out. */
 #include "ham.h"
 #include "pk.h"
+#include "ham-pcmk.h"
 
 #include <stdio.h>
 

@@ -7,6 +7,7 @@
  */
 #include "ham-guest.h"
 #include "pk.h"
+#include "ham-pcmk.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -5,6 +5,7 @@
  * record of it step by step.
  */
 #include "hactl.h"
+#include "ham-status.h"
 #include "ham-api.h"
 #include "ham-pcmk.h"
 #include "ham-timeline.h"
@@ -68,98 +69,23 @@ static const char *get_s(json_object *o, const char *key)
         return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
 
-static int refuse(int code, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static int refuse(int code, const char *fmt, ...)
+/* hactl's exit code for each of drill's refusals (hactl(8), EXIT STATUS). */
+static int drill_exit_code(HamDrillVerdict verdict)
 {
-        va_list ap;
-        va_start(ap, fmt);
-        g_autofree char *msg = g_strdup_vprintf(fmt, ap);
-        va_end(ap);
-        fprintf(stderr, "hactl: drill refused: %s\n", msg);
-        return code;
+        switch (verdict) {
+        case HAM_DRILL_GO: return EXIT_OK;
+        case HAM_DRILL_NOT_READY: return EXIT_FAIL;
+        case HAM_DRILL_NO_CIB: return EXIT_PCMK;
+        case HAM_DRILL_NO_GUEST: return EXIT_NOT_FOUND;
+        case HAM_DRILL_NOT_RUNNING: return EXIT_DRILL_NOT_RUNNING;
+        case HAM_DRILL_WRONG_NODE: return EXIT_DRILL_WRONG_NODE;
+        case HAM_DRILL_DEGRADED: return EXIT_DRILL_DEGRADED;
+        case HAM_DRILL_NO_FENCING: return EXIT_UNSAFE;
+        case HAM_DRILL_DRBD: return EXIT_DRILL_DRBD;
+        }
+        return EXIT_FAIL;
 }
 
-/* The DRBD state of @res as @node's hamgrd last reported it. */
-static json_object *drbd_fact(json_object *facts, const char *node, const char *res)
-{
-        json_object *list = get(get(facts, node), "drbd");
-        for (size_t i = 0; list && i < json_object_array_length(list); i++) {
-                json_object *d = json_object_array_get_idx(list, i);
-                if (g_strcmp0(get_s(d, "name"), res) == 0)
-                        return d;
-        }
-        return NULL;
-}
-
-/*
- * Every reason not to power a node off, from one cluster-status answer:
- * the guest must run on the other node, which must be online, with every
- * volume UpToDate on both sides and a fencing device for it. @ret_node:
- * the node that will be powered off (transfer full).
- */
-static int drill_check(json_object *st, const char *guest, char **ret_node)
-{
-        const char *local = get_s(st, "local");
-        json_object *cib = get(st, "cib"), *g = NULL, *on, *devs;
-        const char *node;
-
-        if (!local)
-                return refuse(EXIT_FAIL, "hamgrd does not know this node's name yet "
-                              "(corosync not connected); try again in a moment");
-        if (!cib)
-                return refuse(EXIT_PCMK, "hamgrd has not read the CIB yet (is pacemaker running?)");
-        for (size_t i = 0; get(cib, "guests") && i < json_object_array_length(get(cib, "guests")); i++) {
-                json_object *x = json_object_array_get_idx(get(cib, "guests"), i);
-                if (g_strcmp0(get_s(x, "name"), guest) == 0)
-                        g = x;
-        }
-        if (!g)
-                return refuse(EXIT_NOT_FOUND, "no guest %s in the cluster (hactl guest list)", guest);
-        on = get(g, "running_on");
-        if (!on || json_object_array_length(on) != 1)
-                return refuse(EXIT_DRILL_NOT_RUNNING, "guest %s is not running on exactly one node; "
-                              "start it first (hactl guest start %s)", guest, guest);
-        node = json_object_get_string(json_object_array_get_idx(on, 0));
-        if (g_strcmp0(node, local) == 0) {
-                json_object *nodes = get(st, "nodes");
-                const char *other = NULL;
-                for (size_t i = 0; nodes && i < json_object_array_length(nodes); i++)
-                        if (g_strcmp0(get_s(json_object_array_get_idx(nodes, i), "name"), local))
-                                other = get_s(json_object_array_get_idx(nodes, i), "name");
-                return refuse(EXIT_DRILL_WRONG_NODE, "run drill on %s: this node would be powered off",
-                              other ? other : "the other node");
-        }
-        for (size_t i = 0; get(st, "nodes") && i < json_object_array_length(get(st, "nodes")); i++) {
-                json_object *n = json_object_array_get_idx(get(st, "nodes"), i);
-                if (g_strcmp0(get_s(n, "name"), node) == 0 &&
-                    !(json_object_get_boolean(get(n, "member")) &&
-                      json_object_get_boolean(get(n, "online"))))
-                        return refuse(EXIT_DRILL_DEGRADED, "%s is offline: the cluster is degraded "
-                                      "already (hactl status)", node);
-        }
-        if (!json_object_get_boolean(get(cib, "stonith_enabled")))
-                return refuse(EXIT_UNSAFE, "fencing is disabled (stonith-enabled=false): nothing "
-                              "would power %s off", node);
-        devs = get(cib, "fencing");
-        if (!devs || json_object_array_length(devs) == 0)
-                return refuse(EXIT_UNSAFE, "no fencing device is configured; add one for %s "
-                              "(hactl fence add)", node);
-        for (size_t i = 0; get(g, "volumes") && i < json_object_array_length(get(g, "volumes")); i++) {
-                const char *res = get_s(json_object_array_get_idx(get(g, "volumes"), i), "resource");
-                json_object *here = drbd_fact(get(st, "facts"), local, res);
-                json_object *there = drbd_fact(get(st, "facts"), node, res);
-                if (!res || !here || !there ||
-                    g_strcmp0(get_s(here, "disk"), "UpToDate") ||
-                    g_strcmp0(get_s(here, "peer_disk"), "UpToDate") ||
-                    g_strcmp0(get_s(there, "disk"), "UpToDate"))
-                        return refuse(EXIT_DRILL_DRBD, "volume %s of %s is not UpToDate on both "
-                                      "nodes (here: %s, on %s: %s); wait for the sync (hactl status)",
-                                      res ? res : "?", guest, here ? get_s(here, "disk") : "unknown",
-                                      node, there ? get_s(there, "disk") : "unknown");
-        }
-        *ret_node = g_strdup(node);
-        return EXIT_OK;
-}
 
 typedef struct {
         char *node;
@@ -224,13 +150,13 @@ int hactl_drill(CmdArgs *a)
         g_autoptr(json_object) st = NULL, hist0 = NULL, args = json_object_new_object();
         g_autoptr(json_object) record = NULL;
         g_autoptr(GHashTable) before = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-        g_autofree char *node = NULL;
+        g_autofree char *node = NULL, *reason = NULL;
+        HamDrillVerdict verdict;
         guint64 timeout = 300;
         gint64 requested_ms, deadline;
         gboolean shown[8] = { FALSE }, closed = FALSE, fence_reported = FALSE;
         FenceJob job = { 0 };
         GThread *thread;
-        int rc;
 
         if (!hv_guest_name_valid(guest))
                 return hactl_usage_error("drill: \"%s\" is not a guest name ([a-z][a-z0-9-]{0,31})", guest);
@@ -238,8 +164,11 @@ int hactl_drill(CmdArgs *a)
                 return hactl_usage_error("drill --timeout %s: must be 10..3600 seconds", timeout_s);
         if (!ham_api_call(NULL, "cluster-status", NULL, &st, &error))
                 return hactl_report(error);
-        if ((rc = drill_check(st, guest, &node)) != EXIT_OK)
-                return rc;
+        verdict = ham_drill_check(st, guest, &node, &reason);
+        if (verdict != HAM_DRILL_GO) {
+                fprintf(stderr, "hactl: drill refused: %s\n", reason);
+                return drill_exit_code(verdict);
+        }
         if (!hactl_opt(a, "yes")) {
                 char line[128] = "";
                 if (!isatty(STDIN_FILENO)) {

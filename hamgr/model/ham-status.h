@@ -193,4 +193,33 @@ char *ham_verify_render(json_object *result);
 /** ham_verify_exit_code: 0 clean, HAM_EXIT_DEGRADED warnings only, HAM_EXIT_ERRORS. */
 int ham_verify_exit_code(json_object *result);
 
+/* ---- hactl drill's preconditions (drill.c) --------------------------------- */
+
+/** What drill's preconditions say; hactl maps each to an exit code. */
+typedef enum {
+        HAM_DRILL_GO,          /**< power @ret_node off */
+        HAM_DRILL_NOT_READY,   /**< hamgrd does not know this node's name yet */
+        HAM_DRILL_NO_CIB,      /**< hamgrd has not read the CIB */
+        HAM_DRILL_NO_GUEST,    /**< no such guest */
+        HAM_DRILL_NOT_RUNNING, /**< the guest runs on no node, or on two */
+        HAM_DRILL_WRONG_NODE,  /**< run on the node that would be powered off */
+        HAM_DRILL_DEGRADED,    /**< the guest's node is offline already */
+        HAM_DRILL_NO_FENCING,  /**< nothing would power the node off */
+        HAM_DRILL_DRBD,        /**< a volume is not UpToDate on both nodes */
+} HamDrillVerdict;
+
+/**
+ * ham_drill_check:
+ * Every reason not to power a node off for a drill of @guest, from one
+ * cluster-status answer @status: the guest must run on the other node,
+ * which must be online, with every volume UpToDate on both sides and a
+ * fencing device for it. HAM_DRILL_GO with @ret_node (transfer full) the
+ * node to power off, or the first refusal with @ret_reason (transfer full)
+ * saying why and what to do.
+ */
+HamDrillVerdict ham_drill_check(json_object *status, const char *guest, char **ret_node, char **ret_reason);
+
+/** ham_drill_verdict_name: "go", "not-running", "no-fencing"... Static. */
+const char *ham_drill_verdict_name(HamDrillVerdict verdict);
+
 G_END_DECLS

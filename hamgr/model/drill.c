@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * hactl drill's preconditions (ham-status.h): every reason not to power a
+ * node off, judged from one cluster-status answer. Pure; golden-tested in
+ * tests/golden/ham-drill. hactl maps each verdict to its exit code.
+ */
+#include "ham-status.h"
+#include "pk.h"
+
+#include <stdarg.h>
+
+static json_object *get(json_object *o, const char *key)
+{
+        return o && json_object_is_type(o, json_type_object) ? json_object_object_get(o, key) : NULL;
+}
+
+static const char *get_s(json_object *o, const char *key)
+{
+        json_object *v = get(o, key);
+        return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+static HamDrillVerdict refuse(char **ret_reason, HamDrillVerdict verdict, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static HamDrillVerdict refuse(char **ret_reason, HamDrillVerdict verdict, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        *ret_reason = g_strdup_vprintf(fmt, ap);
+        va_end(ap);
+        return verdict;
+}
+
+/* The DRBD state of @res as @node's hamgrd last reported it. */
+static json_object *drbd_fact(json_object *facts, const char *node, const char *res)
+{
+        json_object *list = get(get(facts, node), "drbd");
+        for (size_t i = 0; list && i < json_object_array_length(list); i++) {
+                json_object *d = json_object_array_get_idx(list, i);
+                if (g_strcmp0(get_s(d, "name"), res) == 0)
+                        return d;
+        }
+        return NULL;
+}
+
+const char *ham_drill_verdict_name(HamDrillVerdict verdict)
+{
+        static const char *const names[] = {
+                [HAM_DRILL_GO] = "go",
+                [HAM_DRILL_NOT_READY] = "not-ready",
+                [HAM_DRILL_NO_CIB] = "no-cib",
+                [HAM_DRILL_NO_GUEST] = "no-guest",
+                [HAM_DRILL_NOT_RUNNING] = "not-running",
+                [HAM_DRILL_WRONG_NODE] = "wrong-node",
+                [HAM_DRILL_DEGRADED] = "degraded",
+                [HAM_DRILL_NO_FENCING] = "no-fencing",
+                [HAM_DRILL_DRBD] = "drbd",
+        };
+        return (guint)verdict < G_N_ELEMENTS(names) && names[verdict] ? names[verdict] : "?";
+}
+
+HamDrillVerdict ham_drill_check(json_object *st, const char *guest, char **ret_node, char **ret_reason)
+{
+        const char *local = get_s(st, "local");
+        json_object *cib = get(st, "cib"), *g = NULL, *on, *devs;
+        const char *node;
+
+        if (!local)
+                return refuse(ret_reason, HAM_DRILL_NOT_READY, "hamgrd does not know this node's name yet "
+                              "(corosync not connected); try again in a moment");
+        if (!cib)
+                return refuse(ret_reason, HAM_DRILL_NO_CIB, "hamgrd has not read the CIB yet (is pacemaker running?)");
+        for (size_t i = 0; get(cib, "guests") && i < json_object_array_length(get(cib, "guests")); i++) {
+                json_object *x = json_object_array_get_idx(get(cib, "guests"), i);
+                if (g_strcmp0(get_s(x, "name"), guest) == 0)
+                        g = x;
+        }
+        if (!g)
+                return refuse(ret_reason, HAM_DRILL_NO_GUEST, "no guest %s in the cluster (hactl guest list)", guest);
+        on = get(g, "running_on");
+        if (!on || json_object_array_length(on) != 1)
+                return refuse(ret_reason, HAM_DRILL_NOT_RUNNING, "guest %s is not running on exactly one node; "
+                              "start it first (hactl guest start %s)", guest, guest);
+        node = json_object_get_string(json_object_array_get_idx(on, 0));
+        if (g_strcmp0(node, local) == 0) {
+                json_object *nodes = get(st, "nodes");
+                const char *other = NULL;
+                for (size_t i = 0; nodes && i < json_object_array_length(nodes); i++)
+                        if (g_strcmp0(get_s(json_object_array_get_idx(nodes, i), "name"), local))
+                                other = get_s(json_object_array_get_idx(nodes, i), "name");
+                return refuse(ret_reason, HAM_DRILL_WRONG_NODE, "run drill on %s: this node would be powered off",
+                              other ? other : "the other node");
+        }
+        for (size_t i = 0; get(st, "nodes") && i < json_object_array_length(get(st, "nodes")); i++) {
+                json_object *n = json_object_array_get_idx(get(st, "nodes"), i);
+                if (g_strcmp0(get_s(n, "name"), node) == 0 &&
+                    !(json_object_get_boolean(get(n, "member")) &&
+                      json_object_get_boolean(get(n, "online"))))
+                        return refuse(ret_reason, HAM_DRILL_DEGRADED, "%s is offline: the cluster is degraded "
+                                      "already (hactl status)", node);
+        }
+        if (!json_object_get_boolean(get(cib, "stonith_enabled")))
+                return refuse(ret_reason, HAM_DRILL_NO_FENCING, "fencing is disabled (stonith-enabled=false): nothing "
+                              "would power %s off", node);
+        devs = get(cib, "fencing");
+        if (!devs || json_object_array_length(devs) == 0)
+                return refuse(ret_reason, HAM_DRILL_NO_FENCING, "no fencing device is configured; add one for %s "
+                              "(hactl fence add)", node);
+        for (size_t i = 0; get(g, "volumes") && i < json_object_array_length(get(g, "volumes")); i++) {
+                const char *res = get_s(json_object_array_get_idx(get(g, "volumes"), i), "resource");
+                json_object *here = drbd_fact(get(st, "facts"), local, res);
+                json_object *there = drbd_fact(get(st, "facts"), node, res);
+                if (!res || !here || !there ||
+                    g_strcmp0(get_s(here, "disk"), "UpToDate") ||
+                    g_strcmp0(get_s(here, "peer_disk"), "UpToDate") ||
+                    g_strcmp0(get_s(there, "disk"), "UpToDate"))
+                        return refuse(ret_reason, HAM_DRILL_DRBD, "volume %s of %s is not UpToDate on both "
+                                      "nodes (here: %s, on %s: %s); wait for the sync (hactl status)",
+                                      res ? res : "?", guest, here ? get_s(here, "disk") : "unknown",
+                                      node, there ? get_s(there, "disk") : "unknown");
+        }
+        *ret_node = g_strdup(node);
+        return HAM_DRILL_GO;
+}

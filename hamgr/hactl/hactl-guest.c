@@ -1174,8 +1174,10 @@ static int cmd_remove(CmdArgs *a)
         const char *name = hactl_arg(a, 0);
         View v = { 0 };
         HamGuestInfo *g;
-        gboolean in_cib, frozen;
-        guint wait_s;
+        HamGuestRemoveFacts facts = { 0 };
+        HamGuestRemoveStep steps[HAM_REMOVE_N_STEPS];
+        gboolean in_cib;
+        guint wait_s, n_steps;
         gint64 start;
         int rc = EXIT_OK;
 
@@ -1200,43 +1202,51 @@ static int cmd_remove(CmdArgs *a)
                         return EXIT_OK;
                 }
         }
-        in_cib = g != NULL;
-        frozen = in_cib && ham_pacemaker_frozen(v.cib, strlen(v.cib));
-        if (frozen)
+        facts.in_cib = in_cib = g != NULL;
+        facts.has_config = g && g->config;
+        facts.pcmk_frozen = in_cib && ham_pacemaker_frozen(v.cib, strlen(v.cib));
+        if (facts.pcmk_frozen)
                 fprintf(stderr, "hactl: Pacemaker starts and stops nothing while no fence device is "
                         "configured; removing guest %s's CIB objects without stopping them\n", name);
-        if (g && g->config && !frozen) {
-                fprintf(stderr, "hactl: stopping guest %s\n", name);
-                if (!ham_pcmk_guest_target_role(v.pcmk, name, "Stopped", &error) ||
-                    !wait_guest(&v, name, "waiting for the guest to stop", wait_s, is_stopped, NULL, &error))
-                        goto fail;
-        }
-        if (in_cib && !frozen) {
-                /* The DRBD clones are stopped while they are still configured:
-                 * an orphaned instance is stopped without its parameters, the
-                 * drbd agent's stop fails, and Pacemaker fences a failed stop. */
-                fprintf(stderr, "hactl: stopping guest %s's DRBD resources\n", name);
-                if (!ham_pcmk_guest_volumes_target_role(v.pcmk, name, "Stopped", &error))
-                        goto fail;
-                start = pk_now_ms();
-                for (;;) {
-                        g_autoptr(HamMonStatus) mon = ham_crm_mon_run(NULL);
-                        if (!volumes_active(mon, name))
-                                break;
-                        if (pk_now_ms() - start > (gint64)wait_s * 1000) {
-                                g_set_error(&error, HAM_ERROR, HAM_ERROR_TIMEOUT,
-                                            "guest %s's DRBD resources still run after %u s; once crm_mon -1 shows "
-                                            "them stopped, run hactl guest remove %s --yes again", name, wait_s, name);
+        n_steps = ham_guest_remove_plan(&facts, steps);
+        /* The last step, the volumes, is hamgrd's answer below. */
+        for (guint i = 0; i < n_steps && steps[i] != HAM_REMOVE_VOLUMES; i++) {
+                switch (steps[i]) {
+                case HAM_REMOVE_STOP_GUEST:
+                        fprintf(stderr, "hactl: stopping guest %s\n", name);
+                        if (!ham_pcmk_guest_target_role(v.pcmk, name, "Stopped", &error) ||
+                            !wait_guest(&v, name, "waiting for the guest to stop", wait_s, is_stopped, NULL, &error))
                                 goto fail;
+                        break;
+                case HAM_REMOVE_STOP_VOLUMES:
+                        fprintf(stderr, "hactl: stopping guest %s's DRBD resources\n", name);
+                        if (!ham_pcmk_guest_volumes_target_role(v.pcmk, name, "Stopped", &error))
+                                goto fail;
+                        start = pk_now_ms();
+                        for (;;) {
+                                g_autoptr(HamMonStatus) mon = ham_crm_mon_run(NULL);
+                                if (!volumes_active(mon, name))
+                                        break;
+                                if (pk_now_ms() - start > (gint64)wait_s * 1000) {
+                                        g_set_error(&error, HAM_ERROR, HAM_ERROR_TIMEOUT,
+                                                    "guest %s's DRBD resources still run after %u s; once crm_mon -1 "
+                                                    "shows them stopped, run hactl guest remove %s --yes again",
+                                                    name, wait_s, name);
+                                        goto fail;
+                                }
+                                g_usleep(POLL_MS * 1000);
                         }
-                        g_usleep(POLL_MS * 1000);
-                }
-        }
-        if (in_cib) {
-                if (!ham_pcmk_guest_remove(v.pcmk, name, &error)) {
-                        if (!g_error_matches(error, HAM_ERROR, HAM_ERROR_NOT_FOUND))
-                                goto fail;
-                        g_clear_error(&error);
+                        break;
+                case HAM_REMOVE_CIB_OBJECTS:
+                        if (!ham_pcmk_guest_remove(v.pcmk, name, &error)) {
+                                if (!g_error_matches(error, HAM_ERROR, HAM_ERROR_NOT_FOUND))
+                                        goto fail;
+                                g_clear_error(&error);
+                        }
+                        break;
+                case HAM_REMOVE_VOLUMES:
+                case HAM_REMOVE_N_STEPS:
+                        break;
                 }
         }
         args = json_object_new_object();

@@ -178,4 +178,31 @@ HamGuestInfo *ham_guest_info_find(GPtrArray *guests, const char *name);
 /** ham_cib_move_id: "cli-prefer-guest-NAME" (crm_resource --move's name). (transfer full). */
 char *ham_cib_move_id(const char *guest);
 
+/* ---- guest remove (guest-remove.c) ---------------------------------------------- */
+
+/** What the CIB holds of a guest being removed. */
+typedef struct {
+        gboolean in_cib;      /**< the CIB has objects of the guest */
+        gboolean has_config;  /**< among them its guest primitive (not only volumes left) */
+        gboolean pcmk_frozen; /**< Pacemaker starts and stops nothing (no fence device) */
+} HamGuestRemoveFacts;
+
+typedef enum {
+        HAM_REMOVE_STOP_GUEST,   /**< target-role Stopped; wait until it is stopped */
+        HAM_REMOVE_STOP_VOLUMES, /**< the DRBD clones' target-role Stopped; wait until none runs */
+        HAM_REMOVE_CIB_OBJECTS,  /**< the guest's objects out of the CIB */
+        HAM_REMOVE_VOLUMES,      /**< hamgrd removes the volumes on both nodes */
+        HAM_REMOVE_N_STEPS
+} HamGuestRemoveStep;
+
+/**
+ * ham_guest_remove_plan:
+ * The steps of `hactl guest remove` in their order (guest-remove.c says
+ * why this order); fills @steps and returns how many.
+ */
+guint ham_guest_remove_plan(const HamGuestRemoveFacts *facts, HamGuestRemoveStep steps[HAM_REMOVE_N_STEPS]);
+
+/** ham_guest_remove_step_name: one line saying what the step does. Static. */
+const char *ham_guest_remove_step_name(HamGuestRemoveStep step);
+
 G_END_DECLS

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /**
  * @file hactl.h
- * @brief What hactl.c shares with the command files of hactl (hactl-guest.c,
- * hactl-fence.c): exit codes, the parsed command line and the reporting helpers.
+ * @brief hactl's private header: exit codes, a command's spec and parsed
+ * command line, the helpers of cli.c every command file uses, and the
+ * commands' entry points hactl.c dispatches to.
  */
 #pragma once
 

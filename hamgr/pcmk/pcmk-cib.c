@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A guest's objects in the CIB, built and read back with libxml2 only: pure,
- * so golden files pin the exact XML. Pacemaker's libraries are used in
- * pcmk.c alone.
+ * so golden files pin the exact XML. Pacemaker's libraries are called
+ * from pcmk.c (libcib), pcmk-notify.c (libcib's notifications) and
+ * pcmk-fence.c (libstonithd), never from here.
  *
  * A volume's definition lives on its ocf:linbit:drbd primitive in a meta
  * attribute set "<primitive id>-plastik-volume" (plastik-guest,

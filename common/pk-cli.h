@@ -131,7 +131,8 @@ gboolean pk_cli_flag(const PkCliCmd *cmd, const char *name);
 /** pk_cli_opt_all: every value of --@name in order, NULL-terminated (empty
  * when not given). (transfer none) */
 const char *const *pk_cli_opt_all(const PkCliCmd *cmd, const char *name);
-/** pk_cli_global: the value of the global option --@name, or NULL. */
+/** pk_cli_global: the value of the global option --@name ("" for a flag),
+ * or NULL. A global option may be given again; the last one counts. */
 const char *pk_cli_global(const PkCliCmd *cmd, const char *name);
 /** pk_cli_arg: positional argument @i or NULL. (transfer none) */
 const char *pk_cli_arg(const PkCliCmd *cmd, guint i);

@@ -368,9 +368,11 @@ static void append_options(GString *s, const PkCliOption *options)
                         g_string_append_printf(name, "-%c, ", o->short_name);
                 g_string_append_printf(name, "--%s%s%s", o->name, o->value ? " " : "", o->value ? o->value : "");
                 if (name->len + 2 < HELP_COLUMN - 1)
-                        g_string_append_printf(s, "  %-*s %s\n", HELP_COLUMN - 3, name->str, o->help);
+                        g_string_append_printf(s, "  %-*s ", HELP_COLUMN - 3, name->str);
                 else
-                        g_string_append_printf(s, "  %s\n%*s%s\n", name->str, HELP_COLUMN, "", o->help);
+                        g_string_append_printf(s, "  %s\n%*s", name->str, HELP_COLUMN, "");
+                append_wrapped(s, o->help, HELP_COLUMN, HELP_COLUMN);
+                g_string_append_c(s, '\n');
         }
 }
 

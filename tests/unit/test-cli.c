@@ -266,14 +266,17 @@ static void test_wrapping(void **state)
         static const PkCliOption many[] = {
                 { "alpha-option", "VALUE", "a" }, { "beta-option", "VALUE", "b" },
                 { "gamma-option", "VALUE", "c" }, { "delta-option", "VALUE", "d" },
-                { "epsilon-option", "VALUE", "e" }, { NULL },
+                { "epsilon-option", "VALUE", "e, with a help line long enough to need a second line of "
+                                             "its own in the help" },
+                { NULL },
         };
         static const PkCliVerb one[] = {
                 { "make", NULL, "NAME", 1, 1, NULL, many, "make a thing with many options" },
         };
         static const PkCli c = { "prog", "1", NULL, one, 1, NULL };
-        g_autofree char *help = pk_cli_help(&c);
-        g_auto(GStrv) lines = g_strsplit(help, "\n", -1);
+        g_autofree char *help = pk_cli_help(&c), *verb_help = pk_cli_verb_help(&c, &one[0]);
+        g_autofree char *both = g_strconcat(help, verb_help, NULL);
+        g_auto(GStrv) lines = g_strsplit(both, "\n", -1);
 
         for (char **l = lines; *l; l++) {
                 assert_true(strlen(*l) <= 79);
@@ -281,6 +284,8 @@ static void test_wrapping(void **state)
                 assert_int_equal(strchr(*l, '[') ? 1 : 0, strchr(*l, ']') ? 1 : 0);
         }
         assert_non_null(strstr(help, "[--epsilon-option VALUE]"));
+        /* A long help goes on at the help's column. */
+        assert_non_null(strstr(verb_help, "\n                                "));
 }
 
 static void test_list_commands(void **state)

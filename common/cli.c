@@ -6,6 +6,13 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The options every program takes, handled by pk_cli_parse() itself. */
+static const PkCliOption builtin[] = {
+        { "help", NULL, "this help; after a command, its options", 0, 'h' },
+        { "version", NULL, "print the version" },
+        { NULL },
+};
+
 #define HELP_WIDTH 79
 #define HELP_COLUMN 32 /* where a summary starts beside a short usage */
 
@@ -403,8 +410,7 @@ char *pk_cli_help(const PkCli *cli)
         }
         g_string_append(s, "\nOptions:\n");
         append_options(s, cli->global_options);
-        g_string_append_printf(s, "  %-*s %s\n", HELP_COLUMN - 3, "-h, --help", "this help; after a command, its options");
-        g_string_append_printf(s, "  %-*s %s\n", HELP_COLUMN - 3, "--version", "print the version");
+        append_options(s, builtin);
         if (cli->epilogue)
                 g_string_append_printf(s, "\n%s", cli->epilogue);
         return g_string_free(s, FALSE);
@@ -444,9 +450,6 @@ char *pk_cli_list_commands(const PkCli *cli)
 
 static char *list_options(const PkCli *cli)
 {
-        static const PkCliOption builtin[] = {
-                { "help", NULL, NULL, 0, 'h' }, { "version", NULL, NULL, 0, 0 }, { NULL },
-        };
         GString *s = g_string_new(NULL);
 
         for (const PkCliOption *list[] = { cli->global_options, builtin }, **l = list; l < list + 2; l++)
@@ -536,7 +539,8 @@ gboolean pk_cli_handle(const PkCli *cli, int argc, char **argv, PkCliCmd *cmd, i
                 break;
         case PK_CLI_LIST_COMMANDS:
                 if (!pk_cli_check(cli, &error)) {
-                        fprintf(stderr, "%s: the command table is inconsistent: %s\n", cli->program, error->message);
+                        fprintf(stderr, "%s: the command table is inconsistent: %s\n", cli->program,
+                                error->message);
                         *ret_rc = 1;
                         return FALSE;
                 }

@@ -30,18 +30,6 @@ enum {
  * definition; they use the smallest valid size, which nothing reads. */
 #define PLACEHOLDER_SIZE (G_GUINT64_CONSTANT(4) << 20)
 
-static int usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
-static int usage_error(const char *fmt, ...)
-{
-        va_list ap;
-        int rc;
-
-        va_start(ap, fmt);
-        rc = pk_cli_usage_errorv("dgctl", fmt, ap);
-        va_end(ap);
-        return rc;
-}
-
 static int report(GError *error)
 {
         fprintf(stderr, "dgctl: %s\n", error->message);
@@ -171,7 +159,7 @@ static int usage_verb(const CmdArgs *a, const char *fmt, ...)
         va_start(ap, fmt);
         msg = g_strdup_vprintf(fmt, ap);
         va_end(ap);
-        return usage_error("%s; usage: %s", msg, usage);
+        return pk_cli_usage_error("dgctl", "%s; usage: %s", msg, usage);
 }
 
 static int parse_number(const CmdArgs *a, const char *opt, guint64 max, guint *ret)
@@ -395,8 +383,8 @@ static int cmd_simple(const DgSite *site, CmdArgs *a, const char *what)
                         return EXIT_NOT_FOUND;
                 }
                 if (!(pk_cli_flag(a->cmd, "yes") || pk_cli_flag(a->cmd, "dry-run")))
-                        return usage_error("volume remove destroys the data of %s on this node; add --yes "
-                                           "(or --dry-run to see the plan)", res);
+                        return pk_cli_usage_error("dgctl", "volume remove destroys the data of %s on this "
+                                                  "node; add --yes (or --dry-run to see the plan)", res);
                 plan = dg_plan_remove(site, &def, &facts, &error);
                 done = g_strdup_printf("volume %s removed from this node", res);
         } else if (g_str_equal(what, "primary")) {

@@ -30,18 +30,6 @@ enum {
 #define DEFAULT_SHUTDOWN_TIMEOUT 60
 #define CONSOLE_ESCAPE 0x1d /* Ctrl-] */
 
-static int usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
-static int usage_error(const char *fmt, ...)
-{
-        va_list ap;
-        int rc;
-
-        va_start(ap, fmt);
-        rc = pk_cli_usage_errorv("hvctl", fmt, ap);
-        va_end(ap);
-        return rc;
-}
-
 static int report(GError *error)
 {
         fprintf(stderr, "hvctl: %s\n", error->message);
@@ -116,8 +104,8 @@ static int take_values(PkCliCmd *cmd, CmdArgs *a)
         a->cmd = cmd;
         a->json = pk_cli_flag(cmd, "json");
         if (v && !g_ascii_string_to_unsigned(v, 10, 0, 86400, &t, NULL))
-                return usage_error("%s: --timeout needs a number of seconds between 0 and 86400 (got \"%s\")",
-                                   cmd->verb->group, v);
+                return pk_cli_usage_error("hvctl", "%s: --timeout needs a number of seconds between 0 and 86400 "
+                                          "(got \"%s\")", cmd->verb->group, v);
         a->has_timeout = v != NULL;
         a->timeout = v ? (guint)t : 0;
         return EXIT_OK;
@@ -268,9 +256,10 @@ static int cmd_qmp(HvConnect *conn, CmdArgs *a)
         if (arg(a, 2)) {
                 args = pk_json_parse(arg(a, 2), -1, "JSON-ARGS", &error);
                 if (!args)
-                        return usage_error("qmp: %s", error->message);
+                        return pk_cli_usage_error("hvctl", "qmp: %s", error->message);
                 if (!json_object_is_type(args, json_type_object))
-                        return usage_error("qmp: JSON-ARGS must be a JSON object like '{\"device\": \"disk0\"}'");
+                        return pk_cli_usage_error("hvctl", "qmp: JSON-ARGS must be a JSON object like "
+                                                  "'{\"device\": \"disk0\"}'");
         }
         qmp = hv_guest_open_qmp(conn, arg(a, 0), &error);
         if (!qmp || !hv_qmp_execute(qmp, arg(a, 1), args, 30000, &ret, &error))

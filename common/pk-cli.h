@@ -23,7 +23,8 @@
  * shell completion) two hidden listings: --list-commands prints one line per
  * verb, "WORDS<TAB>ARGS<TAB>OPTIONS" (options space-separated, "--name" for
  * a flag, "--name=VALUE" for a value, "..." after a repeatable one), and
- * --list-options prints the global options one per line.
+ * --list-options prints the options taken before the command (the
+ * program's and --help, --version) one per line, in the same form.
  */
 #pragma once
 
@@ -104,7 +105,10 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PkCliCmd, pk_cli_cmd_clear)
 
 /**
  * pk_cli_parse:
- * @argv: the whole command line, argv[0] the program.
+ * @argv: the whole command line, argv[0] the program; @ret keeps pointers
+ *   into it.
+ * @ret: (out): a zeroed PkCliCmd; clear it with pk_cli_cmd_clear() even
+ *   when the parse fails.
  *
  * Global options, then the verb's words, then its options and arguments in
  * any order. Refuses (PK_ERROR_USAGE) an unknown command or option, a

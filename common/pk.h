@@ -25,6 +25,7 @@ GQuark pk_error_quark(void);
 typedef enum {
         PK_ERROR_FAILED,
         PK_ERROR_INVALID_DATA, /**< input is not of the expected form */
+        PK_ERROR_USAGE,        /**< a command line the program does not take (pk-cli.h) */
 } PkError;
 
 /* ---- logging ---------------------------------------------------------- */

@@ -3,6 +3,7 @@
 #include "dg.h"
 #include "dg-volume-internal.h"
 #include "pk.h"
+#include "pk-cli.h"
 #include "pk-config.h"
 
 #include <stdio.h>
@@ -29,52 +30,6 @@ enum {
  * definition; they use the smallest valid size, which nothing reads. */
 #define PLACEHOLDER_SIZE (G_GUINT64_CONSTANT(4) << 20)
 
-static const char usage_text[] =
-        "Usage: dgctl [--site FILE] [--node NAME] [--verbose] COMMAND [ARGS]\n"
-        "\n"
-        "Commands:\n"
-        "  volume create GUEST VOLUME --size S --minor M --port P [--dry-run]\n"
-        "  volume grow GUEST VOLUME --size S [--dry-run]\n"
-        "  volume remove GUEST VOLUME --yes [--dry-run]\n"
-        "  volume primary GUEST VOLUME [--force] [--dry-run]\n"
-        "  volume secondary GUEST VOLUME [--dry-run]\n"
-        "  volume down GUEST VOLUME [--dry-run]\n"
-        "  volume render GUEST VOLUME [--minor M --port P]\n"
-        "  volume sync GUEST VOLUME [--wait] [--timeout S]\n"
-        "  volume split-brain GUEST VOLUME --discard-here|--keep-here [--dry-run]\n"
-        "  lv list [--json]\n"
-        "  vg show [--json]\n"
-        "  status [--json]\n"
-        "\n"
-        "create: make the LV, write the .res, create DRBD metadata, bring it up (idempotent);\n"
-        "grow: grow the LV and DRBD; remove: down, wipe metadata, remove .res and LV;\n"
-        "primary: promote (refuses data that is not UpToDate; --force only starts a new\n"
-        "volume's initial sync); sync: start a new volume's full sync from this node and\n"
-        "with --wait show its progress; split-brain: resolve a split brain, on the node\n"
-        "whose copy is given up first (--discard-here: demote, keep it in an LVM snapshot,\n"
-        "reconnect to be overwritten), then on the other (--keep-here: reconnect).\n"
-        "Minor and port of an existing volume are read\n"
-        "from its .res file. --dry-run prints the exact commands and changes nothing.\n"
-        "\n"
-        "The site file (default " DEFAULT_SITE ") names both nodes, their replication\n"
-        "addresses and volume groups; see dgctl(8).\n"
-        "\n"
-        "Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid argument or site file, 4 not found,\n"
-        "5 exists already, 6 no space in the volume group, 7 refused as unsafe, 8 LVM or DRBD\n"
-        "command failed.\n";
-
-static int usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
-static int usage_error(const char *fmt, ...)
-{
-        va_list ap;
-        va_start(ap, fmt);
-        fputs("dgctl: ", stderr);
-        vfprintf(stderr, fmt, ap);
-        fputs("\nTry 'dgctl --help'.\n", stderr);
-        va_end(ap);
-        return EXIT_USAGE;
-}
-
 static int report(GError *error)
 {
         fprintf(stderr, "dgctl: %s\n", error->message);
@@ -97,134 +52,141 @@ static void print_json(json_object *obj)
         printf("%s\n", text);
 }
 
-/* A command: its words, the options it takes, its positional arguments. */
-enum {
-        OPT_SIZE = 1 << 0,
-        OPT_MINOR = 1 << 1,
-        OPT_PORT = 1 << 2,
-        OPT_DRY_RUN = 1 << 3,
-        OPT_YES = 1 << 4,
-        OPT_FORCE = 1 << 5,
-        OPT_WAIT = 1 << 6,
-        OPT_TIMEOUT = 1 << 7,
-        OPT_JSON = 1 << 8,
-        OPT_DISCARD_HERE = 1 << 9,
-        OPT_KEEP_HERE = 1 << 10,
+#define OPT_DRY_RUN { "dry-run", NULL, "print the plan with the exact commands, change nothing" }
+#define OPT_JSON { "json", NULL, "print JSON instead of text" }
+/* Every volume command but create reads minor and port from the volume's
+ * .res file; they are given only when that file is gone. */
+#define OPT_MINOR { "minor", "M", "the DRBD minor, 0..1048575 (default: from the .res file)" }
+#define OPT_PORT { "port", "P", "the replication port (default: from the .res file)" }
+
+static const PkCliOption global_opts[] = {
+        { "site", "FILE", "the site file (default " DEFAULT_SITE ")" },
+        { "node", "NAME", "this node's name (default: uname -n)" },
+        { "verbose", NULL, "also print debug messages, among them every LVM command", 0, 'v' },
+        { NULL },
+};
+static const PkCliOption create_opts[] = {
+        { "size", "S", "the usable size: 64M, 3G, 1.5GiB" },
+        { "minor", "M", "the DRBD minor, 0..1048575, unique cluster-wide" },
+        { "port", "P", "the replication TCP port, unique cluster-wide" },
+        OPT_DRY_RUN,
+        { NULL },
+};
+static const PkCliOption grow_opts[] = {
+        { "size", "S", "the new usable size" }, OPT_MINOR, OPT_PORT, OPT_DRY_RUN, { NULL },
+};
+static const PkCliOption remove_opts[] = {
+        { "yes", NULL, "destroy this node's copy of the data" }, OPT_MINOR, OPT_PORT, OPT_DRY_RUN, { NULL },
+};
+static const PkCliOption primary_opts[] = {
+        { "force", NULL, "only to start a new volume's initial sync" }, OPT_MINOR, OPT_PORT, OPT_DRY_RUN,
+        { NULL },
+};
+static const PkCliOption plain_opts[] = { OPT_MINOR, OPT_PORT, OPT_DRY_RUN, { NULL } };
+static const PkCliOption render_opts[] = { OPT_MINOR, OPT_PORT, { NULL } };
+static const PkCliOption sync_opts[] = {
+        { "wait", NULL, "show the progress until both nodes are UpToDate" },
+        { "timeout", "SECONDS", "with --wait: give up after SECONDS (exit 1)" },
+        OPT_MINOR,
+        OPT_PORT,
+        { NULL },
+};
+static const PkCliOption split_brain_opts[] = {
+        { "discard-here", NULL, "this node's copy is given up (first, on its node)" },
+        { "keep-here", NULL, "this node's copy is kept (then, on the other node)" },
+        OPT_DRY_RUN,
+        OPT_MINOR,
+        OPT_PORT,
+        { NULL },
+};
+static const PkCliOption json_opts[] = { OPT_JSON, { NULL } };
+
+static const PkCliVerb verbs[] = {
+        { "volume", "create", "GUEST VOLUME", 2, 2, "--size S --minor M --port P", create_opts,
+          "make the LV, write the .res, create DRBD metadata, bring it up" },
+        { "volume", "grow", "GUEST VOLUME", 2, 2, "--size S", grow_opts, "grow the LV and DRBD" },
+        { "volume", "remove", "GUEST VOLUME", 2, 2, "--yes", remove_opts,
+          "down, wipe metadata, remove the .res and the LV" },
+        { "volume", "primary", "GUEST VOLUME", 2, 2, NULL, primary_opts,
+          "promote (refuses data that is not UpToDate)" },
+        { "volume", "secondary", "GUEST VOLUME", 2, 2, NULL, plain_opts, "demote" },
+        { "volume", "down", "GUEST VOLUME", 2, 2, NULL, plain_opts, "take the DRBD resource down" },
+        { "volume", "render", "GUEST VOLUME", 2, 2, NULL, render_opts, "print the volume's .res file" },
+        { "volume", "sync", "GUEST VOLUME", 2, 2, NULL, sync_opts,
+          "start a new volume's full sync from this node" },
+        { "volume", "split-brain", "GUEST VOLUME", 2, 2, "--discard-here|--keep-here", split_brain_opts,
+          "resolve a split brain, this node's side" },
+        { "lv", "list", "", 0, 0, NULL, json_opts, "plastik's LVs in this node's volume group" },
+        { "vg", "show", "", 0, 0, NULL, json_opts, "this node's volume group" },
+        { "status", NULL, "", 0, 0, NULL, json_opts, "the DRBD state of plastik's resources" },
 };
 
-typedef struct {
-        const char *group, *name;
-        guint opts;
-        guint n_args;
-        const char *usage;
-} CmdSpec;
-
-static const CmdSpec commands[] = {
-        { "volume", "create", OPT_SIZE | OPT_MINOR | OPT_PORT | OPT_DRY_RUN, 2,
-          "volume create GUEST VOLUME --size S --minor M --port P [--dry-run]" },
-        { "volume", "grow", OPT_SIZE | OPT_MINOR | OPT_PORT | OPT_DRY_RUN, 2,
-          "volume grow GUEST VOLUME --size S [--dry-run]" },
-        { "volume", "remove", OPT_MINOR | OPT_PORT | OPT_DRY_RUN | OPT_YES, 2,
-          "volume remove GUEST VOLUME --yes [--dry-run]" },
-        { "volume", "primary", OPT_MINOR | OPT_PORT | OPT_DRY_RUN | OPT_FORCE, 2,
-          "volume primary GUEST VOLUME [--force] [--dry-run]" },
-        { "volume", "secondary", OPT_MINOR | OPT_PORT | OPT_DRY_RUN, 2,
-          "volume secondary GUEST VOLUME [--dry-run]" },
-        { "volume", "down", OPT_MINOR | OPT_PORT | OPT_DRY_RUN, 2, "volume down GUEST VOLUME [--dry-run]" },
-        { "volume", "render", OPT_MINOR | OPT_PORT, 2, "volume render GUEST VOLUME [--minor M --port P]" },
-        { "volume", "sync", OPT_MINOR | OPT_PORT | OPT_WAIT | OPT_TIMEOUT, 2,
-          "volume sync GUEST VOLUME [--wait] [--timeout SECONDS]" },
-        { "volume", "split-brain", OPT_MINOR | OPT_PORT | OPT_DRY_RUN | OPT_DISCARD_HERE | OPT_KEEP_HERE, 2,
-          "volume split-brain GUEST VOLUME --discard-here|--keep-here [--dry-run]" },
-        { "lv", "list", OPT_JSON, 0, "lv list [--json]" },
-        { "vg", "show", OPT_JSON, 0, "vg show [--json]" },
-        { "status", NULL, OPT_JSON, 0, "status [--json]" },
+static const PkCli cli = {
+        .program = "dgctl",
+        .version = PK_VERSION,
+        .global_options = global_opts,
+        .verbs = verbs,
+        .n_verbs = G_N_ELEMENTS(verbs),
+        .epilogue =
+                "Minor and port of an existing volume are read from its .res file: give --minor\n"
+                "and --port only when it is gone. --dry-run prints the exact commands and changes\n"
+                "nothing. primary --force only starts a new volume's initial sync. split-brain runs\n"
+                "first on the node whose copy is given up (--discard-here: demote, keep it in an LVM\n"
+                "snapshot, reconnect to be overwritten), then on the other (--keep-here: reconnect).\n"
+                "\n"
+                "The site file (default " DEFAULT_SITE ") names both nodes, their replication\n"
+                "addresses and volume groups; see dgctl(8).\n"
+                "\n"
+                "Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid argument or site file, 4 not found,\n"
+                "5 exists already, 6 no space in the volume group, 7 refused as unsafe, 8 LVM or DRBD\n"
+                "command failed.\n",
 };
 
+/* What a volume command reads from the options. */
 typedef struct {
-        guint given;
+        PkCliCmd *cmd;
         const char *size;
-        guint minor, port, timeout;
-        GPtrArray *args;
+        guint minor, port, timeout; /* when given */
 } CmdArgs;
 
-static const struct {
-        const char *name;
-        guint flag;
-        gboolean value;
-} options[] = {
-        { "--size", OPT_SIZE, TRUE },
-        { "--minor", OPT_MINOR, TRUE },
-        { "--port", OPT_PORT, TRUE },
-        { "--timeout", OPT_TIMEOUT, TRUE },
-        { "--dry-run", OPT_DRY_RUN, FALSE },
-        { "--yes", OPT_YES, FALSE },
-        { "--force", OPT_FORCE, FALSE },
-        { "--wait", OPT_WAIT, FALSE },
-        { "--json", OPT_JSON, FALSE },
-        { "--discard-here", OPT_DISCARD_HERE, FALSE },
-        { "--keep-here", OPT_KEEP_HERE, FALSE },
-};
-
-static int parse_number(const CmdSpec *spec, const char *opt, const char *v, guint64 max, guint *ret)
+/* "MESSAGE; usage: dgctl VERB …" */
+static int usage_verb(const CmdArgs *a, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static int usage_verb(const CmdArgs *a, const char *fmt, ...)
 {
+        g_autofree char *usage = pk_cli_verb_usage(&cli, a->cmd->verb), *msg = NULL;
+        va_list ap;
+
+        va_start(ap, fmt);
+        msg = g_strdup_vprintf(fmt, ap);
+        va_end(ap);
+        return pk_cli_usage_error("dgctl", "%s; usage: %s", msg, usage);
+}
+
+static int parse_number(const CmdArgs *a, const char *opt, guint64 max, guint *ret)
+{
+        const char *v = pk_cli_opt(a->cmd, opt);
         guint64 n;
 
+        if (!v)
+                return EXIT_OK;
         if (!g_ascii_string_to_unsigned(v, 10, 0, max, &n, NULL))
-                return usage_error("%s needs a number between 0 and %" G_GUINT64_FORMAT " (got \"%s\"); usage: dgctl %s",
-                                   opt, max, v, spec->usage);
+                return usage_verb(a, "--%s needs a number between 0 and %" G_GUINT64_FORMAT " (got \"%s\")", opt,
+                                  max, v);
         *ret = (guint)n;
         return EXIT_OK;
 }
 
-static int parse_cmd_args(int argc, char **argv, const CmdSpec *spec, CmdArgs *a)
+/* The numbers among the options, checked before anything is read. */
+static int take_values(PkCliCmd *cmd, CmdArgs *a)
 {
-        a->args = g_ptr_array_new();
-        for (int i = 0; i < argc; i++) {
-                const char *s = argv[i];
-                const char *eq = strchr(s, '=');
-                g_autofree char *name = eq ? g_strndup(s, (gsize)(eq - s)) : g_strdup(s);
-                guint k;
-                int rc;
+        int rc;
 
-                if (!g_str_has_prefix(s, "--")) {
-                        g_ptr_array_add(a->args, (gpointer)s);
-                        continue;
-                }
-                for (k = 0; k < G_N_ELEMENTS(options); k++)
-                        if (g_str_equal(name, options[k].name) && (spec->opts & options[k].flag))
-                                break;
-                if (k == G_N_ELEMENTS(options))
-                        return usage_error("unknown option \"%s\"; usage: dgctl %s", s, spec->usage);
-                a->given |= options[k].flag;
-                if (!options[k].value) {
-                        if (eq)
-                                return usage_error("%s takes no value; usage: dgctl %s", name, spec->usage);
-                        continue;
-                }
-                const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-                if (!v)
-                        return usage_error("%s needs a value; usage: dgctl %s", name, spec->usage);
-                switch (options[k].flag) {
-                case OPT_SIZE: a->size = v; rc = EXIT_OK; break;
-                case OPT_MINOR: rc = parse_number(spec, name, v, 1048575, &a->minor); break;
-                case OPT_PORT: rc = parse_number(spec, name, v, 65535, &a->port); break;
-                default: rc = parse_number(spec, name, v, 86400 * 7, &a->timeout); break;
-                }
-                if (rc != EXIT_OK)
-                        return rc;
-        }
-        if (a->args->len < spec->n_args)
-                return usage_error("missing argument; usage: dgctl %s", spec->usage);
-        if (a->args->len > spec->n_args)
-                return usage_error("unexpected argument \"%s\"; usage: dgctl %s",
-                                   (const char *)g_ptr_array_index(a->args, spec->n_args), spec->usage);
-        return EXIT_OK;
-}
-
-static const char *arg(CmdArgs *a, guint i)
-{
-        return i < a->args->len ? g_ptr_array_index(a->args, i) : NULL;
+        a->cmd = cmd;
+        a->size = pk_cli_opt(cmd, "size");
+        if ((rc = parse_number(a, "minor", 1048575, &a->minor)) != EXIT_OK ||
+            (rc = parse_number(a, "port", 65535, &a->port)) != EXIT_OK)
+                return rc;
+        return parse_number(a, "timeout", 86400 * 7, &a->timeout);
 }
 
 /*
@@ -235,19 +197,19 @@ static const char *arg(CmdArgs *a, guint i)
 static gboolean build_def(const DgSite *site, CmdArgs *a, gboolean need_ids, DgVolumeDef *def,
                           gboolean *ret_from_res, GError **error)
 {
-        g_autofree char *res = dg_resource_name(arg(a, 0), arg(a, 1), error);
+        g_autofree char *res = dg_resource_name(pk_cli_arg(a->cmd, 0), pk_cli_arg(a->cmd, 1), error);
         gboolean from_res = FALSE;
 
         if (!res)
                 return FALSE;
-        def->guest = g_strdup(arg(a, 0));
-        def->volume = g_strdup(arg(a, 1));
+        def->guest = g_strdup(pk_cli_arg(a->cmd, 0));
+        def->volume = g_strdup(pk_cli_arg(a->cmd, 1));
         def->size = PLACEHOLDER_SIZE;
         if (a->size && !dg_size_parse(a->size, "--size", &def->size, error))
                 return FALSE;
         def->minor = a->minor;
         def->port = a->port;
-        if (!(a->given & OPT_MINOR) || !(a->given & OPT_PORT)) {
+        if (!pk_cli_flag(a->cmd, "minor") || !pk_cli_flag(a->cmd, "port")) {
                 g_autofree char *path = dg_res_path(site, def), *text = NULL;
                 g_autoptr(GError) e = NULL;
                 guint minor, port;
@@ -267,9 +229,9 @@ static gboolean build_def(const DgSite *site, CmdArgs *a, gboolean need_ids, DgV
                                     e->message);
                         return FALSE;
                 }
-                if (!(a->given & OPT_MINOR))
+                if (!pk_cli_flag(a->cmd, "minor"))
                         def->minor = minor;
-                if (!(a->given & OPT_PORT))
+                if (!pk_cli_flag(a->cmd, "port"))
                         def->port = port;
                 from_res = TRUE;
         }
@@ -386,12 +348,9 @@ static int cmd_create(const DgSite *site, CmdArgs *a, gboolean grow)
         gboolean from_res = FALSE;
 
         if (!a->size)
-                return usage_error("--size is required; usage: dgctl %s",
-                                   grow ? "volume grow GUEST VOLUME --size S" :
-                                          "volume create GUEST VOLUME --size S --minor M --port P");
-        if (!grow && (!(a->given & OPT_MINOR) || !(a->given & OPT_PORT)))
-                return usage_error("--minor and --port are required; usage: dgctl volume create GUEST VOLUME "
-                                   "--size S --minor M --port P [--dry-run]");
+                return usage_verb(a, "--size is required");
+        if (!grow && (!pk_cli_flag(a->cmd, "minor") || !pk_cli_flag(a->cmd, "port")))
+                return usage_verb(a, "--minor and --port are required");
         if (!build_def(site, a, grow, &def, &from_res, &error) || !gather(site, &def, &facts, &error))
                 return report(error);
         res = dg_resource_name(def.guest, def.volume, NULL);
@@ -421,7 +380,7 @@ static int cmd_create(const DgSite *site, CmdArgs *a, gboolean grow)
         dev = g_strdup_printf("/dev/drbd%u", def.minor);
         done = grow ? g_strdup_printf("volume %s grown (takes effect once both nodes' LVs have grown)", res)
                     : g_strdup_printf("volume %s is up as %s", res, dev);
-        return run_plan(site, &def, plan, a->given & OPT_DRY_RUN, done);
+        return run_plan(site, &def, plan, pk_cli_flag(a->cmd, "dry-run"), done);
 }
 
 static int cmd_simple(const DgSite *site, CmdArgs *a, const char *what)
@@ -440,13 +399,13 @@ static int cmd_simple(const DgSite *site, CmdArgs *a, const char *what)
                         fprintf(stderr, "dgctl: volume %s does not exist on this node\n", res);
                         return EXIT_NOT_FOUND;
                 }
-                if (!(a->given & (OPT_YES | OPT_DRY_RUN)))
-                        return usage_error("volume remove destroys the data of %s on this node; add --yes "
-                                           "(or --dry-run to see the plan)", res);
+                if (!(pk_cli_flag(a->cmd, "yes") || pk_cli_flag(a->cmd, "dry-run")))
+                        return pk_cli_usage_error("dgctl", "volume remove destroys the data of %s on this "
+                                                  "node; add --yes (or --dry-run to see the plan)", res);
                 plan = dg_plan_remove(site, &def, &facts, &error);
                 done = g_strdup_printf("volume %s removed from this node", res);
         } else if (g_str_equal(what, "primary")) {
-                plan = dg_plan_promote(site, &def, &facts, a->given & OPT_FORCE, &error);
+                plan = dg_plan_promote(site, &def, &facts, pk_cli_flag(a->cmd, "force"), &error);
                 done = g_strdup_printf("volume %s is Primary here", res);
         } else if (g_str_equal(what, "secondary")) {
                 plan = dg_plan_demote(site, &def, &facts, &error);
@@ -457,7 +416,7 @@ static int cmd_simple(const DgSite *site, CmdArgs *a, const char *what)
         }
         if (!plan)
                 return report(error);
-        return run_plan(site, &def, plan, a->given & OPT_DRY_RUN, done);
+        return run_plan(site, &def, plan, pk_cli_flag(a->cmd, "dry-run"), done);
 }
 
 /*
@@ -475,15 +434,14 @@ static int cmd_split_brain(const DgSite *site, CmdArgs *a)
         g_autoptr(DgPlan) plan = NULL;
         g_autoptr(DgSplitBrain) sb = NULL;
         g_autofree char *res = NULL, *snapshot = NULL, *done = NULL, *peer_cmd = NULL;
-        gboolean discard = a->given & OPT_DISCARD_HERE, dry_run = a->given & OPT_DRY_RUN;
+        gboolean discard = pk_cli_flag(a->cmd, "discard-here"), dry_run = pk_cli_flag(a->cmd, "dry-run");
         const DgNode *peer;
         DgFacts facts;
         int rc;
 
-        if (!!(a->given & OPT_DISCARD_HERE) == !!(a->given & OPT_KEEP_HERE))
-                return usage_error("say which copy this node's is: --discard-here (its writes since the split are "
-                                   "given up) or --keep-here; usage: dgctl volume split-brain GUEST VOLUME "
-                                   "--discard-here|--keep-here [--dry-run]");
+        if (pk_cli_flag(a->cmd, "discard-here") == pk_cli_flag(a->cmd, "keep-here"))
+                return usage_verb(a, "say which copy this node's is: --discard-here (its writes since the split "
+                                  "are given up) or --keep-here");
         if (!build_def(site, a, TRUE, &def, NULL, &error) || !gather(site, &def, &facts, &error))
                 return report(error);
         res = dg_resource_name(def.guest, def.volume, NULL);
@@ -585,14 +543,14 @@ static int cmd_sync(const DgSite *site, CmdArgs *a)
         } else if (facts.disk != DG_DISK_UPTODATE) {
                 fprintf(stderr, "dgctl: %s: this node is the sync target; the peer has the data\n", res);
         }
-        if (!(a->given & OPT_WAIT)) {
+        if (!pk_cli_flag(a->cmd, "wait")) {
                 printf("volume %s: sync running; follow it with 'dgctl volume sync %s %s --wait'\n", res,
                        def.guest, def.volume);
                 return EXIT_OK;
         }
         /* Watching changes nothing: hamgrd may act on the volume meanwhile. */
         g_clear_pointer(&held, dg_lock_release);
-        if (!dg_sync_wait(res, a->given & OPT_TIMEOUT ? (gint64)a->timeout * 1000 : -1, print_sync,
+        if (!dg_sync_wait(res, pk_cli_flag(a->cmd, "timeout") ? (gint64)a->timeout * 1000 : -1, print_sync,
                           GINT_TO_POINTER(tty), &error)) {
                 if (tty)
                         fputc('\n', stderr);
@@ -632,11 +590,11 @@ static int cmd_lv_list(const DgSite *site, CmdArgs *a)
 
         if (!lvs)
                 return report(error);
-        if (!(a->given & OPT_JSON))
+        if (!pk_cli_flag(a->cmd, "json"))
                 printf("%-40s %-20s %-16s %12s %s\n", "LV", "GUEST", "VOLUME", "SIZE", "STATE");
         for (guint i = 0; i < lvs->len; i++)
-                lv_to_row(g_ptr_array_index(lvs, i), arr, a->given & OPT_JSON);
-        if (a->given & OPT_JSON)
+                lv_to_row(g_ptr_array_index(lvs, i), arr, pk_cli_flag(a->cmd, "json"));
+        if (pk_cli_flag(a->cmd, "json"))
                 print_json(arr);
         return EXIT_OK;
 }
@@ -649,7 +607,7 @@ static int cmd_vg_show(const DgSite *site, CmdArgs *a)
 
         if (!dg_vg_get(dg_site_local(site)->vg, &vg, &error))
                 return report(error);
-        if (a->given & OPT_JSON) {
+        if (pk_cli_flag(a->cmd, "json")) {
                 g_autoptr(json_object) o = json_object_new_object();
                 json_object_object_add(o, "vg", json_object_new_string(vg.vg));
                 json_object_object_add(o, "size", json_object_new_int64((gint64)vg.size));
@@ -676,7 +634,7 @@ static int cmd_status(CmdArgs *a)
         if (!state)
                 return report(error);
         names = dg_state_names(state);
-        if (!(a->given & OPT_JSON))
+        if (!pk_cli_flag(a->cmd, "json"))
                 printf("%-40s %-10s %-14s %-13s %-13s %s\n", "RESOURCE", "ROLE", "CONNECTION", "DISK", "PEER-DISK",
                        "SYNC");
         for (guint i = 0; i < names->len; i++) {
@@ -685,7 +643,7 @@ static int cmd_status(CmdArgs *a)
 
                 if (!rs || !dg_resource_name_parse(name, NULL, NULL))
                         continue; /* not one of ours */
-                if (a->given & OPT_JSON) {
+                if (pk_cli_flag(a->cmd, "json")) {
                         json_object_array_add(arr, dg_resource_state_to_json(rs));
                         continue;
                 }
@@ -695,7 +653,7 @@ static int cmd_status(CmdArgs *a)
                 printf("%-40s %-10s %-14s %-13s %-13s %s\n", name, dg_role_name(rs->role), dg_conn_name(rs->conn),
                        v ? dg_disk_name(v->disk) : "-", v ? dg_disk_name(v->peer_disk) : "-", sync);
         }
-        if (a->given & OPT_JSON)
+        if (pk_cli_flag(a->cmd, "json"))
                 print_json(arr);
         return EXIT_OK;
 }
@@ -704,70 +662,34 @@ int main(int argc, char **argv)
 {
         g_autoptr(GError) error = NULL;
         g_autoptr(DgSite) site = NULL;
-        const char *site_path = DEFAULT_SITE, *node = NULL;
-        const CmdSpec *spec = NULL;
+        g_auto(PkCliCmd) cmd = { 0 };
+        const char *site_path, *group, *name;
         CmdArgs a = { 0 };
-        gboolean verbose = FALSE;
-        int i = 1, rc;
+        int rc;
 
-        for (; i < argc && argv[i][0] == '-'; i++) {
-                if (g_str_equal(argv[i], "--help") || g_str_equal(argv[i], "-h")) {
-                        fputs(usage_text, stdout);
-                        return EXIT_OK;
-                } else if (g_str_equal(argv[i], "--version")) {
-                        printf("dgctl %s\n", PK_VERSION);
-                        return EXIT_OK;
-                } else if (g_str_equal(argv[i], "--verbose") || g_str_equal(argv[i], "-v")) {
-                        verbose = TRUE;
-                } else if (g_str_equal(argv[i], "--site") && i + 1 < argc) {
-                        site_path = argv[++i];
-                } else if (g_str_equal(argv[i], "--node") && i + 1 < argc) {
-                        node = argv[++i];
-                } else {
-                        return usage_error("unknown option \"%s\"", argv[i]);
-                }
-        }
-        pk_log_init("dgctl", verbose);
-        if (i >= argc)
-                return usage_error("no command given");
-        for (guint k = 0; k < G_N_ELEMENTS(commands) && !spec; k++) {
-                const CmdSpec *c = &commands[k];
-                if (!g_str_equal(c->group, argv[i]))
-                        continue;
-                if (!c->name)
-                        spec = c;
-                else if (i + 1 < argc && g_str_equal(c->name, argv[i + 1]))
-                        spec = c;
-        }
-        if (!spec)
-                return usage_error("unknown command \"%s%s%s\"", argv[i], i + 1 < argc ? " " : "",
-                                   i + 1 < argc ? argv[i + 1] : "");
-        i += spec->name ? 2 : 1;
-        rc = parse_cmd_args(argc - i, argv + i, spec, &a);
-        if (rc != EXIT_OK)
-                goto out;
-        if (!g_str_equal(spec->group, "status") && !(site = dg_site_load(site_path, node, &error))) {
-                rc = report(error);
-                goto out;
-        }
-        if (g_str_equal(spec->group, "status"))
-                rc = cmd_status(&a);
-        else if (g_str_equal(spec->group, "lv"))
-                rc = cmd_lv_list(site, &a);
-        else if (g_str_equal(spec->group, "vg"))
-                rc = cmd_vg_show(site, &a);
-        else if (g_str_equal(spec->name, "create") || g_str_equal(spec->name, "grow"))
-                rc = cmd_create(site, &a, g_str_equal(spec->name, "grow"));
-        else if (g_str_equal(spec->name, "render"))
-                rc = cmd_render(site, &a);
-        else if (g_str_equal(spec->name, "sync"))
-                rc = cmd_sync(site, &a);
-        else if (g_str_equal(spec->name, "split-brain"))
-                rc = cmd_split_brain(site, &a);
-        else
-                rc = cmd_simple(site, &a, spec->name);
-out:
-        if (a.args)
-                g_ptr_array_unref(a.args);
-        return rc;
+        if (!pk_cli_handle(&cli, argc, argv, &cmd, &rc))
+                return rc;
+        pk_log_init("dgctl", pk_cli_global(&cmd, "verbose") != NULL);
+        if ((rc = take_values(&cmd, &a)) != EXIT_OK)
+                return rc;
+        group = cmd.verb->group;
+        name = cmd.verb->name;
+        if (g_str_equal(group, "status"))
+                return cmd_status(&a);
+        site_path = pk_cli_global(&cmd, "site") ? pk_cli_global(&cmd, "site") : DEFAULT_SITE;
+        if (!(site = dg_site_load(site_path, pk_cli_global(&cmd, "node"), &error)))
+                return report(error);
+        if (g_str_equal(group, "lv"))
+                return cmd_lv_list(site, &a);
+        if (g_str_equal(group, "vg"))
+                return cmd_vg_show(site, &a);
+        if (g_str_equal(name, "create") || g_str_equal(name, "grow"))
+                return cmd_create(site, &a, g_str_equal(name, "grow"));
+        if (g_str_equal(name, "render"))
+                return cmd_render(site, &a);
+        if (g_str_equal(name, "sync"))
+                return cmd_sync(site, &a);
+        if (g_str_equal(name, "split-brain"))
+                return cmd_split_brain(site, &a);
+        return cmd_simple(site, &a, name);
 }

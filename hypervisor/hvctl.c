@@ -2,6 +2,7 @@
 /* hvctl: run and inspect guests on this node (see hvctl(1)). */
 #include "hv.h"
 #include "pk.h"
+#include "pk-cli.h"
 #include "pk-config.h"
 
 #include <errno.h>
@@ -29,35 +30,6 @@ enum {
 #define DEFAULT_SHUTDOWN_TIMEOUT 60
 #define CONSOLE_ESCAPE 0x1d /* Ctrl-] */
 
-static const char usage_text[] =
-        "Usage: hvctl [--rundir DIR] [--verbose] COMMAND [ARGS]\n"
-        "\n"
-        "Commands:\n"
-        "  start FILE.json              start the guest the file defines\n"
-        "  list [--json]                list guests and their states\n"
-        "  status NAME [--json]         show a guest's state\n"
-        "  shutdown NAME [--timeout S]  ACPI power-off; destroy after S seconds (default 60)\n"
-        "  destroy NAME                 stop the guest at once\n"
-        "  pause|resume|reset NAME      pause, resume or hard-reset the guest\n"
-        "  console NAME                 attach to the serial console (Ctrl-] detaches)\n"
-        "  qmp NAME COMMAND [JSON-ARGS] run a QMP command and print its answer\n"
-        "  validate FILE.json           check a definition and print it with defaults\n"
-        "\n"
-        "Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid definition or argument,\n"
-        "4 guest not running, 5 guest already running, 6 timeout, 7 QEMU refused the command.\n";
-
-static int usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
-static int usage_error(const char *fmt, ...)
-{
-        va_list ap;
-        va_start(ap, fmt);
-        fputs("hvctl: ", stderr);
-        vfprintf(stderr, fmt, ap);
-        fputs("\nTry 'hvctl --help'.\n", stderr);
-        va_end(ap);
-        return EXIT_USAGE;
-}
-
 static int report(GError *error)
 {
         fprintf(stderr, "hvctl: %s\n", error->message);
@@ -80,68 +52,68 @@ static void print_json(json_object *obj)
         printf("%s\n", text);
 }
 
-/* A command: its flags, how many positional arguments, its usage line. */
-typedef struct {
-        const char *name;
-        gboolean json, timeout;
-        guint n_min, n_max;
-        const char *usage;
-} CmdSpec;
+static const PkCliOption global_opts[] = {
+        { "rundir", "DIR", "runtime directory (default /run/plastik or $PLASTIK_RUNDIR)" },
+        { "verbose", NULL, "also print debug messages", 0, 'v' },
+        { NULL },
+};
+static const PkCliOption json_opts[] = { { "json", NULL, "print JSON instead of text" }, { NULL } };
+static const PkCliOption shutdown_opts[] = {
+        { "timeout", "SECONDS", "destroy the guest after SECONDS (default 60)" },
+        { NULL },
+};
+static const PkCliOption no_opts[] = { { NULL } };
 
-static const CmdSpec commands[] = {
-        { "start", FALSE, FALSE, 1, 1, "start FILE.json" },
-        { "validate", FALSE, FALSE, 1, 1, "validate FILE.json" },
-        { "list", TRUE, FALSE, 0, 0, "list [--json]" },
-        { "status", TRUE, FALSE, 1, 1, "status NAME [--json]" },
-        { "shutdown", FALSE, TRUE, 1, 1, "shutdown NAME [--timeout SECONDS]" },
-        { "destroy", FALSE, FALSE, 1, 1, "destroy NAME" },
-        { "pause", FALSE, FALSE, 1, 1, "pause NAME" },
-        { "resume", FALSE, FALSE, 1, 1, "resume NAME" },
-        { "reset", FALSE, FALSE, 1, 1, "reset NAME" },
-        { "console", FALSE, FALSE, 1, 1, "console NAME" },
-        { "qmp", FALSE, FALSE, 2, 3, "qmp NAME COMMAND [JSON-ARGS]" },
+static const PkCliVerb verbs[] = {
+        { "start", NULL, "FILE.json", 1, 1, NULL, no_opts, "start the guest the file defines" },
+        { "list", NULL, "", 0, 0, NULL, json_opts, "list guests and their states" },
+        { "status", NULL, "NAME", 1, 1, NULL, json_opts, "show a guest's state" },
+        { "shutdown", NULL, "NAME", 1, 1, NULL, shutdown_opts, "ACPI power-off; destroy after the timeout" },
+        { "destroy", NULL, "NAME", 1, 1, NULL, no_opts, "stop the guest at once" },
+        { "pause", NULL, "NAME", 1, 1, NULL, no_opts, "pause the guest's virtual CPUs" },
+        { "resume", NULL, "NAME", 1, 1, NULL, no_opts, "resume the guest's virtual CPUs" },
+        { "reset", NULL, "NAME", 1, 1, NULL, no_opts, "hard-reset the guest" },
+        { "console", NULL, "NAME", 1, 1, NULL, no_opts, "attach to the serial console (Ctrl-] detaches)" },
+        { "qmp", NULL, "NAME COMMAND [JSON-ARGS]", 2, 3, NULL, no_opts, "run a QMP command and print its answer" },
+        { "validate", NULL, "FILE.json", 1, 1, NULL, no_opts, "check a definition and print it with defaults" },
 };
 
-/* Parses the flags a command allows out of argv; the rest are positional. */
+static const PkCli cli = {
+        .program = "hvctl",
+        .version = PK_VERSION,
+        .global_options = global_opts,
+        .verbs = verbs,
+        .n_verbs = G_N_ELEMENTS(verbs),
+        .epilogue = "Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid definition or argument,\n"
+                    "4 guest not running, 5 guest already running, 6 timeout, 7 QEMU refused the command.\n",
+};
+
+/* What the commands read from the command line. */
 typedef struct {
+        PkCliCmd *cmd;
         gboolean json;
         gboolean has_timeout;
         guint timeout;
-        GPtrArray *args;
 } CmdArgs;
 
-static int parse_cmd_args(int argc, char **argv, const CmdSpec *spec, CmdArgs *a)
+static int take_values(PkCliCmd *cmd, CmdArgs *a)
 {
-        a->args = g_ptr_array_new();
-        for (int i = 1; i < argc; i++) {
-                const char *s = argv[i];
-                if (spec->json && g_str_equal(s, "--json")) {
-                        a->json = TRUE;
-                } else if (spec->timeout && (g_str_equal(s, "--timeout") || g_str_has_prefix(s, "--timeout="))) {
-                        const char *v = strchr(s, '=') ? strchr(s, '=') + 1 : (i + 1 < argc ? argv[++i] : NULL);
-                        guint64 t;
-                        if (!v || !g_ascii_string_to_unsigned(v, 10, 0, 86400, &t, NULL))
-                                return usage_error("%s: --timeout needs a number of seconds between 0 and 86400 (got \"%s\")",
-                                                   spec->name, v ? v : "");
-                        a->has_timeout = TRUE;
-                        a->timeout = (guint)t;
-                } else if (g_str_has_prefix(s, "--")) {
-                        return usage_error("%s: unknown option \"%s\"; usage: hvctl %s", spec->name, s, spec->usage);
-                } else {
-                        g_ptr_array_add(a->args, (gpointer)s);
-                }
-        }
-        if (a->args->len < spec->n_min)
-                return usage_error("%s: missing argument; usage: hvctl %s", spec->name, spec->usage);
-        if (a->args->len > spec->n_max)
-                return usage_error("%s: unexpected argument \"%s\"; usage: hvctl %s", spec->name,
-                                   (const char *)g_ptr_array_index(a->args, spec->n_max), spec->usage);
+        const char *v = pk_cli_opt(cmd, "timeout");
+        guint64 t;
+
+        a->cmd = cmd;
+        a->json = pk_cli_flag(cmd, "json");
+        if (v && !g_ascii_string_to_unsigned(v, 10, 0, 86400, &t, NULL))
+                return pk_cli_usage_error("hvctl", "%s: --timeout needs a number of seconds between 0 and 86400 "
+                                          "(got \"%s\")", cmd->verb->group, v);
+        a->has_timeout = v != NULL;
+        a->timeout = v ? (guint)t : 0;
         return EXIT_OK;
 }
 
 static const char *arg(CmdArgs *a, guint i)
 {
-        return i < a->args->len ? g_ptr_array_index(a->args, i) : NULL;
+        return pk_cli_arg(a->cmd, i);
 }
 
 static int cmd_start(HvConnect *conn, CmdArgs *a)
@@ -284,9 +256,10 @@ static int cmd_qmp(HvConnect *conn, CmdArgs *a)
         if (arg(a, 2)) {
                 args = pk_json_parse(arg(a, 2), -1, "JSON-ARGS", &error);
                 if (!args)
-                        return usage_error("qmp: %s", error->message);
+                        return pk_cli_usage_error("hvctl", "qmp: %s", error->message);
                 if (!json_object_is_type(args, json_type_object))
-                        return usage_error("qmp: JSON-ARGS must be a JSON object like '{\"device\": \"disk0\"}'");
+                        return pk_cli_usage_error("hvctl", "qmp: JSON-ARGS must be a JSON object like "
+                                                  "'{\"device\": \"disk0\"}'");
         }
         qmp = hv_guest_open_qmp(conn, arg(a, 0), &error);
         if (!qmp || !hv_qmp_execute(qmp, arg(a, 1), args, 30000, &ret, &error))
@@ -374,69 +347,35 @@ int main(int argc, char **argv)
 {
         g_autoptr(GError) error = NULL;
         g_autoptr(HvConnect) conn = NULL;
+        g_auto(PkCliCmd) cmd = { 0 };
         HvConnectOptions opts = { 0 };
         CmdArgs a = { 0 };
-        gboolean verbose = FALSE;
-        const char *cmd;
-        int i = 1, rc;
+        const char *name;
+        int rc;
 
-        for (; i < argc && argv[i][0] == '-'; i++) {
-                if (g_str_equal(argv[i], "--help") || g_str_equal(argv[i], "-h")) {
-                        fputs(usage_text, stdout);
-                        return EXIT_OK;
-                } else if (g_str_equal(argv[i], "--version")) {
-                        printf("hvctl %s\n", PK_VERSION);
-                        return EXIT_OK;
-                } else if (g_str_equal(argv[i], "--verbose") || g_str_equal(argv[i], "-v")) {
-                        verbose = TRUE;
-                } else if (g_str_equal(argv[i], "--rundir") && i + 1 < argc) {
-                        opts.rundir = argv[++i];
-                } else {
-                        return usage_error("unknown option \"%s\"", argv[i]);
-                }
-        }
-        pk_log_init("hvctl", verbose);
-        if (i >= argc)
-                return usage_error("no command given");
-        cmd = argv[i];
-        argc -= i;
-        argv += i;
-
-        const CmdSpec *spec = NULL;
-        for (gsize t = 0; t < G_N_ELEMENTS(commands); t++)
-                if (g_str_equal(cmd, commands[t].name))
-                        spec = &commands[t];
-        if (!spec)
-                return usage_error("unknown command \"%s\"", cmd);
-        rc = parse_cmd_args(argc, argv, spec, &a);
-        if (rc != EXIT_OK)
-                goto out;
-
-        if (g_str_equal(cmd, "validate")) {
-                rc = cmd_validate(&a);
-                goto out;
-        }
+        if (!pk_cli_handle(&cli, argc, argv, &cmd, &rc))
+                return rc;
+        pk_log_init("hvctl", pk_cli_global(&cmd, "verbose") != NULL);
+        if ((rc = take_values(&cmd, &a)) != EXIT_OK)
+                return rc;
+        name = cmd.verb->group;
+        if (g_str_equal(name, "validate"))
+                return cmd_validate(&a);
+        opts.rundir = pk_cli_global(&cmd, "rundir");
         conn = hv_connect_open(NULL, &opts, &error);
-        if (!conn) {
-                rc = report(error);
-                goto out;
-        }
-        if (g_str_equal(cmd, "start"))
-                rc = cmd_start(conn, &a);
-        else if (g_str_equal(cmd, "list"))
-                rc = cmd_list(conn, &a);
-        else if (g_str_equal(cmd, "status"))
-                rc = cmd_status(conn, &a);
-        else if (g_str_equal(cmd, "shutdown"))
-                rc = cmd_shutdown(conn, &a);
-        else if (g_str_equal(cmd, "console"))
-                rc = cmd_console(conn, &a);
-        else if (g_str_equal(cmd, "qmp"))
-                rc = cmd_qmp(conn, &a);
-        else
-                rc = cmd_simple(conn, cmd, &a);
-out:
-        if (a.args)
-                g_ptr_array_free(a.args, TRUE);
-        return rc;
+        if (!conn)
+                return report(error);
+        if (g_str_equal(name, "start"))
+                return cmd_start(conn, &a);
+        if (g_str_equal(name, "list"))
+                return cmd_list(conn, &a);
+        if (g_str_equal(name, "status"))
+                return cmd_status(conn, &a);
+        if (g_str_equal(name, "shutdown"))
+                return cmd_shutdown(conn, &a);
+        if (g_str_equal(name, "console"))
+                return cmd_console(conn, &a);
+        if (g_str_equal(name, "qmp"))
+                return cmd_qmp(conn, &a);
+        return cmd_simple(conn, name, &a);
 }

@@ -8,26 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define FENCE_USAGE                                                                           \
-        "hactl fence add NAME --agent AGENT --node NODE [--param K=V]... [--dry-run]\n"      \
-        "       hactl fence list [--json]\n"                                                  \
-        "       hactl fence remove NAME\n"                                                    \
-        "       hactl fence test NODE [--timeout S]\n"                                        \
-        "       hactl fence NODE --yes [--off] [--timeout S]"
-
-static int fence_usage(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
-static int fence_usage(const char *fmt, ...)
-{
-        va_list ap;
-
-        va_start(ap, fmt);
-        fputs("hactl: fence: ", stderr);
-        vfprintf(stderr, fmt, ap);
-        fputs("\nUsage: " FENCE_USAGE "\n", stderr);
-        va_end(ap);
-        return EXIT_USAGE;
-}
-
 static int report(GError *error)
 {
         fprintf(stderr, "hactl: %s\n", error->message);
@@ -43,72 +23,19 @@ static int report(GError *error)
         }
 }
 
-typedef struct {
-        GPtrArray *args;   /* positional (transfer none) */
-        GPtrArray *params; /* --param values, NULL-terminated (transfer none) */
-        const char *agent, *node, *timeout;
-        gboolean json, yes, off, dry_run;
-} FenceArgs;
-
-/* Options are few and --param repeats, so fence has its own small parser. */
-static int parse(int argc, char **argv, FenceArgs *a)
+static int timeout_of(PkCliCmd *a, int dflt, int *ret)
 {
-        for (int i = 0; i < argc; i++) {
-                const char *s = argv[i];
-                const char **value = NULL;
-                gboolean *flag = NULL;
-                const char *name = s + 2;
-
-                if (!g_str_has_prefix(s, "--")) {
-                        g_ptr_array_add(a->args, (gpointer)s);
-                        continue;
-                }
-                if (g_str_equal(name, "json"))
-                        flag = &a->json;
-                else if (g_str_equal(name, "yes"))
-                        flag = &a->yes;
-                else if (g_str_equal(name, "off"))
-                        flag = &a->off;
-                else if (g_str_equal(name, "dry-run"))
-                        flag = &a->dry_run;
-                else if (g_str_equal(name, "agent"))
-                        value = &a->agent;
-                else if (g_str_equal(name, "node"))
-                        value = &a->node;
-                else if (g_str_equal(name, "timeout"))
-                        value = &a->timeout;
-                else if (!g_str_equal(name, "param"))
-                        return fence_usage("unknown option \"%s\"", s);
-                if (flag) {
-                        *flag = TRUE;
-                        continue;
-                }
-                if (i + 1 >= argc || !*argv[i + 1])
-                        return fence_usage("%s needs a value", s);
-                if (value) {
-                        if (*value)
-                                return fence_usage("%s is given twice", s);
-                        *value = argv[++i];
-                } else {
-                        g_ptr_array_add(a->params, argv[++i]);
-                }
-        }
-        g_ptr_array_add(a->params, NULL);
-        return EXIT_OK;
-}
-
-static int timeout_of(const FenceArgs *a, int dflt, int *ret)
-{
+        const char *v = pk_cli_opt(a, "timeout");
         char *end = NULL;
         guint64 t;
 
-        if (!a->timeout) {
+        if (!v) {
                 *ret = dflt;
                 return EXIT_OK;
         }
-        t = g_ascii_strtoull(a->timeout, &end, 10);
+        t = g_ascii_strtoull(v, &end, 10);
         if (!end || *end || t < 5 || t > 600)
-                return fence_usage("--timeout \"%s\": give whole seconds from 5 to 600", a->timeout);
+                return hactl_usage_error("fence: --timeout \"%s\": give whole seconds from 5 to 600", v);
         *ret = (int)t;
         return EXIT_OK;
 }
@@ -120,46 +47,44 @@ static char *query_cib(GError **error)
         return pcmk ? ham_pcmk_query_xml(pcmk, NULL, error) : NULL;
 }
 
-static int cmd_add(FenceArgs *a)
+static int cmd_add(PkCliCmd *a)
 {
-        const char *name = g_ptr_array_index(a->args, 1);
-        const char *const *params = (const char *const *)a->params->pdata;
+        const char *name = pk_cli_arg(a, 0), *agent = pk_cli_opt(a, "agent"), *node = pk_cli_opt(a, "node");
+        const char *const *params = pk_cli_opt_all(a, "param");
         g_autofree char *path = NULL, *meta = NULL, *err = NULL, *prim = NULL, *loc = NULL;
         g_autoptr(GError) error = NULL;
         g_autoptr(HamPcmk) pcmk = NULL;
         int status = 0;
 
-        if (a->args->len != 2)
-                return fence_usage("add takes one NAME");
-        if (!a->agent || !a->node)
-                return fence_usage("add needs --agent AGENT and --node NODE");
+        if (!agent || !node)
+                return hactl_usage_error("fence add: needs --agent AGENT and --node NODE");
         /* Names are checked before an agent is looked up by them. */
-        if (!ham_cib_fence_build(name, a->agent, a->node, params, &prim, &loc, &error))
+        if (!ham_cib_fence_build(name, agent, node, params, &prim, &loc, &error))
                 return report(error);
-        path = g_build_filename("/usr/sbin", a->agent, NULL);
+        path = g_build_filename("/usr/sbin", agent, NULL);
         if (!g_file_test(path, G_FILE_TEST_IS_EXECUTABLE)) {
                 fprintf(stderr, "hactl: fence agent %s is not installed (no %s): install fence-agents "
-                                "or check the name (ls /usr/sbin/fence_*)\n", a->agent, path);
+                                "or check the name (ls /usr/sbin/fence_*)\n", agent, path);
                 return EXIT_NOT_FOUND;
         }
         const char *argv[] = { path, "-o", "metadata", NULL };
         if (!pk_spawn_sync(argv, &meta, &err, &status, &error) ||
-            !pk_spawn_check(a->agent, status, err, &error))
+            !pk_spawn_check(agent, status, err, &error))
                 return report(error);
-        if (!ham_fence_params_check(a->agent, meta, strlen(meta), params, &error))
+        if (!ham_fence_params_check(agent, meta, strlen(meta), params, &error))
                 return report(error);
-        if (a->dry_run) {
+        if (pk_cli_flag(a, "dry-run")) {
                 printf("%s\n%s\n", prim, loc);
                 return EXIT_OK;
         }
         pcmk = ham_pcmk_connect("hactl", &error);
         if (!pcmk || !ham_pcmk_fence_add(pcmk, prim, loc, name, &error))
                 return report(error);
-        printf("fence device %s (%s) added for %s\n", name, a->agent, a->node);
+        printf("fence device %s (%s) added for %s\n", name, agent, node);
         return EXIT_OK;
 }
 
-static int cmd_list(FenceArgs *a)
+static int cmd_list(PkCliCmd *a)
 {
         g_autoptr(GError) error = NULL;
         g_autofree char *cib = NULL;
@@ -167,13 +92,11 @@ static int cmd_list(FenceArgs *a)
         g_autofree char *reason = NULL;
         gboolean ok;
 
-        if (a->args->len != 1)
-                return fence_usage("list takes no argument");
         cib = query_cib(&error);
         if (!cib || !(devs = ham_fence_devices(cib, strlen(cib), &error)))
                 return report(error);
         ok = ham_fencing_configured(cib, strlen(cib), &reason);
-        if (a->json) {
+        if (pk_cli_flag(a, "json")) {
                 json_object *o = json_object_new_object(), *arr = json_object_new_array();
                 for (guint i = 0; i < devs->len; i++) {
                         HamFenceDevice *d = devs->pdata[i];
@@ -203,17 +126,15 @@ static int cmd_list(FenceArgs *a)
         return EXIT_OK;
 }
 
-static int cmd_remove(FenceArgs *a)
+static int cmd_remove(PkCliCmd *a)
 {
         g_autoptr(GError) error = NULL;
         g_autoptr(HamPcmk) pcmk = NULL;
 
-        if (a->args->len != 2)
-                return fence_usage("remove takes one NAME");
         pcmk = ham_pcmk_connect("hactl", &error);
-        if (!pcmk || !ham_pcmk_fence_remove(pcmk, g_ptr_array_index(a->args, 1), &error))
+        if (!pcmk || !ham_pcmk_fence_remove(pcmk, pk_cli_arg(a, 0), &error))
                 return report(error);
-        printf("fence device %s removed\n", (const char *)g_ptr_array_index(a->args, 1));
+        printf("fence device %s removed\n", pk_cli_arg(a, 0));
         return EXIT_OK;
 }
 
@@ -234,9 +155,9 @@ static gboolean hosts_cover(const char *hosts, const char *node)
         return FALSE;
 }
 
-static int cmd_test(FenceArgs *a)
+static int cmd_test(PkCliCmd *a)
 {
-        const char *node = g_ptr_array_index(a->args, 1);
+        const char *node = pk_cli_arg(a, 0);
         g_autoptr(GError) error = NULL;
         g_autofree char *cib = NULL;
         g_autoptr(GPtrArray) devs = NULL;
@@ -244,8 +165,6 @@ static int cmd_test(FenceArgs *a)
         guint tried = 0, passed = 0;
         int timeout, rc;
 
-        if (a->args->len != 2)
-                return fence_usage("test takes one NODE");
         if ((rc = timeout_of(a, 60, &timeout)) != EXIT_OK)
                 return rc;
         cib = query_cib(&error);
@@ -276,18 +195,16 @@ static int cmd_test(FenceArgs *a)
         return passed == tried ? EXIT_OK : EXIT_FAIL;
 }
 
-static int cmd_fence_node(FenceArgs *a)
+static int cmd_fence_node(PkCliCmd *a)
 {
-        const char *node = g_ptr_array_index(a->args, 0);
-        const char *action = a->off ? "off" : "reboot";
+        const char *node = pk_cli_arg(a, 0);
+        const char *action = pk_cli_flag(a, "off") ? "off" : "reboot";
         g_autoptr(GError) error = NULL;
         g_autoptr(HamFencer) f = NULL;
         int timeout, rc;
         gint64 t0;
 
-        if (a->args->len != 1)
-                return fence_usage("unexpected argument \"%s\"", (const char *)g_ptr_array_index(a->args, 1));
-        if (!a->yes) {
+        if (!pk_cli_flag(a, "yes")) {
                 fprintf(stderr, "hactl: fencing %s cuts its power (%s): every guest on it stops at once. "
                                 "Add --yes to do it.\n", node, action);
                 return EXIT_USAGE;
@@ -305,36 +222,17 @@ static int cmd_fence_node(FenceArgs *a)
         return EXIT_OK;
 }
 
-int hactl_fence(int argc, char **argv)
+int hactl_fence(PkCliCmd *a)
 {
-        FenceArgs a = { .args = g_ptr_array_new(), .params = g_ptr_array_new() };
-        const char *what;
-        int rc;
+        const char *what = a->verb->name;
 
-        rc = parse(argc, argv, &a);
-        if (rc != EXIT_OK)
-                goto out;
-        if (a.args->len == 0) {
-                rc = fence_usage("which one?");
-                goto out;
-        }
-        what = g_ptr_array_index(a.args, 0);
-        if (a.params->len > 1 && !g_str_equal(what, "add")) {
-                rc = fence_usage("--param is for fence add only");
-                goto out;
-        }
+        if (!what)
+                return cmd_fence_node(a);
         if (g_str_equal(what, "add"))
-                rc = cmd_add(&a);
-        else if (g_str_equal(what, "list"))
-                rc = cmd_list(&a);
-        else if (g_str_equal(what, "remove"))
-                rc = cmd_remove(&a);
-        else if (g_str_equal(what, "test"))
-                rc = cmd_test(&a);
-        else
-                rc = cmd_fence_node(&a);
-out:
-        g_ptr_array_free(a.args, TRUE);
-        g_ptr_array_free(a.params, TRUE);
-        return rc;
+                return cmd_add(a);
+        if (g_str_equal(what, "list"))
+                return cmd_list(a);
+        if (g_str_equal(what, "remove"))
+                return cmd_remove(a);
+        return cmd_test(a);
 }

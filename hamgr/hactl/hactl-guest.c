@@ -49,10 +49,10 @@ static void catch_interrupts(gboolean on)
         sigaction(SIGHUP, &sa, NULL);
 }
 
-static gboolean wait_s_of(CmdArgs *a, guint *ret, int *rc)
+static gboolean wait_s_of(PkCliCmd *a, guint *ret, int *rc)
 {
         guint64 t = DEFAULT_WAIT_S;
-        const char *v = hactl_opt(a, "timeout");
+        const char *v = pk_cli_opt(a, "timeout");
 
         if (v && !g_ascii_string_to_unsigned(v, 10, 1, 86400, &t, NULL)) {
                 *rc = hactl_usage_error("--timeout needs a number of seconds between 1 and 86400 (got \"%s\")", v);
@@ -387,7 +387,7 @@ static gint64 json_int(json_object *o, const char *key)
                 ? json_object_get_int64(v) : -1;
 }
 
-static int cmd_create(CmdArgs *a)
+static int cmd_create(PkCliCmd *a)
 {
         g_autoptr(GError) error = NULL;
         g_autoptr(HamConf) conf = NULL;
@@ -399,20 +399,20 @@ static int cmd_create(CmdArgs *a)
         g_auto(DgVolumeDef) def = { 0 };
         View v = { 0 };
         HamGuestCreateOpts o = {
-                .name = hactl_arg(a, 0),
-                .memory = hactl_opt(a, "memory"),
-                .vcpus = hactl_opt(a, "vcpus"),
-                .disk = hactl_opt(a, "disk"),
-                .image = hactl_opt(a, "image"),
-                .kernel = hactl_opt(a, "kernel"),
-                .initrd = hactl_opt(a, "initrd"),
-                .cmdline = hactl_opt(a, "cmdline"),
-                .config_path = hactl_opt(a, "config"),
-                .prefer = hactl_opt(a, "prefer"),
-                .priority = hactl_opt(a, "priority"),
-                .probe = hactl_opt(a, "probe"),
-                .without_fencing = hactl_opt(a, "without-fencing") != NULL,
-                .no_wait_sync = hactl_opt(a, "no-wait-sync") != NULL,
+                .name = pk_cli_arg(a, 0),
+                .memory = pk_cli_opt(a, "memory"),
+                .vcpus = pk_cli_opt(a, "vcpus"),
+                .disk = pk_cli_opt(a, "disk"),
+                .image = pk_cli_opt(a, "image"),
+                .kernel = pk_cli_opt(a, "kernel"),
+                .initrd = pk_cli_opt(a, "initrd"),
+                .cmdline = pk_cli_opt(a, "cmdline"),
+                .config_path = pk_cli_opt(a, "config"),
+                .prefer = pk_cli_opt(a, "prefer"),
+                .priority = pk_cli_opt(a, "priority"),
+                .probe = pk_cli_opt(a, "probe"),
+                .without_fencing = pk_cli_opt(a, "without-fencing") != NULL,
+                .no_wait_sync = pk_cli_opt(a, "no-wait-sync") != NULL,
         };
         HamGuestCreateEnv env = { .image_size = -1 };
         json_object *vols, *vol;
@@ -453,7 +453,7 @@ static int cmd_create(CmdArgs *a)
         view_free(&v);
         if (!plan)
                 return hactl_report(error);
-        if (hactl_opt(a, "dry-run")) {
+        if (pk_cli_opt(a, "dry-run")) {
                 g_autofree char *text = ham_guest_create_plan_to_string(plan);
                 fputs(text, stdout);
                 return EXIT_OK;
@@ -604,7 +604,7 @@ abort:
 
 /* ---- list, show ---------------------------------------------------------------------------- */
 
-static int cmd_list(CmdArgs *a)
+static int cmd_list(PkCliCmd *a)
 {
         g_autoptr(GError) error = NULL;
         View v = { 0 };
@@ -613,7 +613,7 @@ static int cmd_list(CmdArgs *a)
                 view_free(&v);
                 return hactl_report(error);
         }
-        if (hactl_opt(a, "json")) {
+        if (pk_cli_opt(a, "json")) {
                 g_autoptr(json_object) arr = json_object_new_array();
                 for (guint i = 0; i < v.guests->len; i++)
                         json_object_array_add(arr, ham_guest_info_to_json(v.guests->pdata[i]));
@@ -657,18 +657,18 @@ static json_object *guest_blocked(const View *v, const char *name)
         return NULL;
 }
 
-static int cmd_show(CmdArgs *a)
+static int cmd_show(PkCliCmd *a)
 {
         g_autoptr(GError) error = NULL;
         View v = { 0 };
         const HamGuestInfo *g;
 
-        if (!view_read(&v, &error) || !(g = view_guest(&v, hactl_arg(a, 0), &error))) {
+        if (!view_read(&v, &error) || !(g = view_guest(&v, pk_cli_arg(a, 0), &error))) {
                 view_free(&v);
                 return hactl_report(error);
         }
         g_autoptr(json_object) blocked = guest_blocked(&v, g->name);
-        if (hactl_opt(a, "json")) {
+        if (pk_cli_opt(a, "json")) {
                 g_autoptr(json_object) o = ham_guest_info_to_json(g);
                 json_object_object_add(o, "blocked", json_object_get(blocked));
                 hactl_print_json(o);
@@ -709,11 +709,11 @@ static int cmd_show(CmdArgs *a)
 
 /* ---- start, stop, move ---------------------------------------------------------------------- */
 
-static int cmd_start_stop(CmdArgs *a)
+static int cmd_start_stop(PkCliCmd *a)
 {
         g_autoptr(GError) error = NULL;
-        gboolean start = g_str_equal(a->spec->name, "start");
-        const char *name = hactl_arg(a, 0);
+        gboolean start = g_str_equal(a->verb->name, "start");
+        const char *name = pk_cli_arg(a, 0);
         g_autofree char *fencing = NULL;
         View v = { 0 };
         guint wait_s;
@@ -723,7 +723,7 @@ static int cmd_start_stop(CmdArgs *a)
                 return rc;
         if (!view_read(&v, &error) || !view_guest(&v, name, &error))
                 goto fail;
-        if (start && !hactl_opt(a, "without-fencing")) {
+        if (start && !pk_cli_opt(a, "without-fencing")) {
                 if (!ham_cib_fencing_problem(v.cib, strlen(v.cib), &fencing, &error))
                         goto fail;
                 if (fencing) {
@@ -737,7 +737,7 @@ static int cmd_start_stop(CmdArgs *a)
         }
         if (!ham_pcmk_guest_target_role(v.pcmk, name, start ? "Started" : "Stopped", &error))
                 goto fail;
-        if (hactl_opt(a, "no-wait")) {
+        if (pk_cli_opt(a, "no-wait")) {
                 printf("guest %s: %s requested\n", name, start ? "start" : "stop");
                 view_free(&v);
                 return EXIT_OK;
@@ -760,11 +760,11 @@ fail:
         return hactl_report(error);
 }
 
-static int cmd_move(CmdArgs *a)
+static int cmd_move(PkCliCmd *a)
 {
         g_autoptr(GError) error = NULL, e2 = NULL;
         g_autoptr(HamConf) conf = NULL;
-        const char *name = hactl_arg(a, 0), *to = hactl_arg(a, 1);
+        const char *name = pk_cli_arg(a, 0), *to = pk_cli_arg(a, 1);
         g_autofree char *id = ham_cib_move_id(name), *gid = ham_cib_guest_id(name), *from = NULL;
         View v = { 0 };
         HamGuestInfo *g;
@@ -863,7 +863,7 @@ static void loss_volume_free(gpointer p)
  * unclean): forcing a copy current while the other node may still run the
  * guest would make two writers.
  */
-static int cmd_accept_loss(CmdArgs *a)
+static int cmd_accept_loss(PkCliCmd *a)
 {
         g_autoptr(GError) error = NULL;
         g_autoptr(HamConf) conf = NULL;
@@ -871,7 +871,7 @@ static int cmd_accept_loss(CmdArgs *a)
         g_autoptr(json_object) blocked = NULL;
         g_autoptr(GPtrArray) vols = g_ptr_array_new_with_free_func(loss_volume_free);
         g_autoptr(GString) done = g_string_new(NULL);
-        const char *name = hactl_arg(a, 0), *current, *outdated;
+        const char *name = pk_cli_arg(a, 0), *current, *outdated;
         const HamMonNode *peer = NULL;
         gint64 now = g_get_real_time() / 1000;
         guint wait_s, n = 0;
@@ -954,11 +954,11 @@ static int cmd_accept_loss(CmdArgs *a)
                 }
         }
         printf("  %u. Pacemaker promotes the copies here and starts the guest\n", ++n);
-        if (hactl_opt(a, "dry-run")) {
+        if (pk_cli_opt(a, "dry-run")) {
                 view_free(&v);
                 return EXIT_OK;
         }
-        if (!hactl_opt(a, "yes")) {
+        if (!pk_cli_opt(a, "yes")) {
                 char line[64] = "";
                 if (!isatty(STDIN_FILENO)) {
                         view_free(&v);
@@ -994,7 +994,7 @@ static int cmd_accept_loss(CmdArgs *a)
                 syslog(LOG_WARNING, "%s", msg);
                 closelog();
         }
-        if (hactl_opt(a, "no-wait")) {
+        if (pk_cli_opt(a, "no-wait")) {
                 view_free(&v);
                 return EXIT_OK;
         }
@@ -1025,15 +1025,15 @@ fail:
  * on purpose. Volumes without a record here are left alone when
  * discarding; keeping connects every StandAlone volume of the guest.
  */
-static int cmd_split_brain(CmdArgs *a)
+static int cmd_split_brain(PkCliCmd *a)
 {
         g_autoptr(GError) error = NULL;
         g_autoptr(HamConf) conf = NULL;
         g_autoptr(DgSite) site = NULL;
         g_autoptr(GPtrArray) vols = g_ptr_array_new_with_free_func(loss_volume_free);
         g_autoptr(GString) done = g_string_new(NULL);
-        const char *name = hactl_arg(a, 0);
-        gboolean discard = hactl_opt(a, "discard-here") != NULL, recorded = FALSE;
+        const char *name = pk_cli_arg(a, 0);
+        gboolean discard = pk_cli_opt(a, "discard-here") != NULL, recorded = FALSE;
         gint64 now = g_get_real_time() / 1000;
         guint n = 0;
         View v = { 0 };
@@ -1041,7 +1041,7 @@ static int cmd_split_brain(CmdArgs *a)
 
         if (!hv_guest_name_valid(name))
                 return hactl_usage_error("guest split-brain: \"%s\" is not a guest name", name);
-        if (discard == (hactl_opt(a, "keep-here") != NULL))
+        if (discard == (pk_cli_opt(a, "keep-here") != NULL))
                 return hactl_usage_error("guest split-brain: say which copy this node's is: --discard-here (its "
                                          "writes since the split are given up) or --keep-here");
         if (!(conf = load_conf(&error)))
@@ -1105,7 +1105,7 @@ static int cmd_split_brain(CmdArgs *a)
                 view_free(&v);
                 return EXIT_OK;
         }
-        if (hactl_opt(a, "dry-run")) {
+        if (pk_cli_opt(a, "dry-run")) {
                 view_free(&v);
                 return EXIT_OK;
         }
@@ -1167,11 +1167,11 @@ static gboolean volumes_active(const HamMonStatus *mon, const char *name)
         return FALSE;
 }
 
-static int cmd_remove(CmdArgs *a)
+static int cmd_remove(PkCliCmd *a)
 {
         g_autoptr(GError) error = NULL;
         g_autoptr(json_object) args = NULL, res = NULL;
-        const char *name = hactl_arg(a, 0);
+        const char *name = pk_cli_arg(a, 0);
         View v = { 0 };
         HamGuestInfo *g;
         HamGuestRemoveFacts facts = { 0 };
@@ -1190,7 +1190,7 @@ static int cmd_remove(CmdArgs *a)
         /* Not in the CIB: volumes may still be left from a removal that was
          * cut short; hamgrd says whether there are any. */
         g = ham_guest_info_find(v.guests, name);
-        if (!hactl_opt(a, "yes")) {
+        if (!pk_cli_opt(a, "yes")) {
                 if (!isatty(STDIN_FILENO)) {
                         view_free(&v);
                         return hactl_usage_error("guest remove: not on a terminal; give --yes to remove guest %s "
@@ -1296,9 +1296,9 @@ fail:
         return hactl_report(error);
 }
 
-int hactl_guest(CmdArgs *a)
+int hactl_guest(PkCliCmd *a)
 {
-        const char *cmd = a->spec->name;
+        const char *cmd = a->verb->name;
 
         if (g_str_equal(cmd, "create"))
                 return cmd_create(a);

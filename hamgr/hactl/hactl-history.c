@@ -26,9 +26,9 @@ static json_object *history_call(json_object *args, GError **error)
         return result;
 }
 
-int hactl_history(CmdArgs *a)
+int hactl_history(PkCliCmd *a)
 {
-        const char *guest = hactl_arg(a, 0), *limit = hactl_opt(a, "limit");
+        const char *guest = pk_cli_arg(a, 0), *limit = pk_cli_opt(a, "limit");
         g_autoptr(json_object) args = json_object_new_object();
         g_autoptr(json_object) result = NULL;
         g_autoptr(GError) error = NULL;
@@ -47,7 +47,7 @@ int hactl_history(CmdArgs *a)
         result = history_call(args, &error);
         if (!result)
                 return hactl_report(error);
-        if (hactl_opt(a, "json")) {
+        if (pk_cli_opt(a, "json")) {
                 hactl_print_json(result);
         } else {
                 g_autofree char *text = ham_timeline_format(result);
@@ -142,10 +142,10 @@ static json_object *find_record(json_object *hist, const char *node, gint64 sinc
         return NULL;
 }
 
-int hactl_drill(CmdArgs *a)
+int hactl_drill(PkCliCmd *a)
 {
-        const char *guest = hactl_arg(a, 0), *timeout_s = hactl_opt(a, "timeout");
-        gboolean json = hactl_opt(a, "json") != NULL;
+        const char *guest = pk_cli_arg(a, 0), *timeout_s = pk_cli_opt(a, "timeout");
+        gboolean json = pk_cli_opt(a, "json") != NULL;
         g_autoptr(GError) error = NULL;
         g_autoptr(json_object) st = NULL, hist0 = NULL, args = json_object_new_object();
         g_autoptr(json_object) record = NULL;
@@ -169,7 +169,7 @@ int hactl_drill(CmdArgs *a)
                 fprintf(stderr, "hactl: drill refused: %s\n", reason);
                 return drill_exit_code(verdict);
         }
-        if (!hactl_opt(a, "yes")) {
+        if (!pk_cli_opt(a, "yes")) {
                 char line[128] = "";
                 if (!isatty(STDIN_FILENO)) {
                         fprintf(stderr, "hactl: drill powers %s off (every guest on it stops at once); "

@@ -6,6 +6,7 @@
 #include "ham-status.h"
 #include "hactl.h"
 #include "pk.h"
+#include "pk-cli.h"
 #include "pk-config.h"
 #include "ham-cluster.h"
 
@@ -17,106 +18,176 @@
 
 #define DEFAULT_TIMEOUT 300
 
-static const char usage_text[] =
-        "Usage: hactl [--verbose] COMMAND [ARGS]\n"
-        "\n"
-        "Commands:\n"
-        "  cluster init OPTIONS         set up the cluster on the first node; prints the join token\n"
-        "  cluster join --token-file F  join the second node with the token init wrote (F, or - for stdin)\n"
-        "  cluster show [--json]        this node's configuration, membership and node states\n"
-        "  status [--json]              nodes, fencing, guests and their volumes on both nodes\n"
-        "  verify [--json]              check the cluster's configuration on both nodes\n"
-        "  history [GUEST] [--json] [--limit N]  the failovers hamgrd recorded, step by step\n"
-        "  drill GUEST [--yes] [--timeout S] [--json]  power the guest's node off, follow its failover\n"
-        "  node list [--json]           the nodes as Pacemaker sees them\n"
-        "  node standby|online NODE     move every resource off NODE / let it run resources again\n"
-        "  node maintenance|unmaintenance NODE  stop / resume managing the resources on NODE\n"
-        "  guest create NAME OPTIONS    a replicated guest: volumes on both nodes, sync, CIB resources\n"
-        "  guest list [--json]          the guests, where they run, their state and health\n"
-        "  guest show NAME [--json]     a guest's definition, volumes, placement and constraints\n"
-        "  guest start|stop NAME        let Pacemaker run / stop the guest [--no-wait] [--timeout S]\n"
-        "  guest move NAME [NODE]       move the guest to NODE (default: the other node)\n"
-        "  guest remove NAME [--yes]    stop the guest, remove it and its volumes on both nodes\n"
-        "  guest accept-loss NAME [--dry-run] [--yes]  run a blocked guest on its outdated copy here\n"
-        "  guest split-brain NAME --discard-here|--keep-here [--dry-run]  resolve a split brain, this side\n"
-        "  fence add NAME --agent AGENT --node NODE [--param K=V]... [--dry-run]  a STONITH device for NODE\n"
-        "  fence list [--json]          the fence devices\n"
-        "  fence remove NAME            remove a fence device\n"
-        "  fence test NODE              run the status action of NODE's devices through the fencer\n"
-        "  fence NODE --yes [--off]     really fence NODE (reboot; --off: power off)\n"
-        "\n"
-        "cluster init: --name NAME --node-address ADDR[,ADDR2] --replication-address ADDR --vg VG\n"
-        "  --peer-name NAME --peer-address ADDR[,ADDR2] [--peer-replication-address ADDR]\n"
-        "  [--peer-vg VG] [--dry-run] [--timeout S]\n"
-        "cluster join: [--node-address ADDR[,ADDR2]] [--replication-address ADDR] [--vg VG]\n"
-        "  [--dry-run] [--timeout S]\n"
-        "guest create: NAME --memory MIB --disk SIZE [--vcpus N] (--image FILE | --kernel FILE\n"
-        "  [--initrd FILE] [--cmdline TEXT]) [--prefer NODE] [--no-wait-sync] [--without-fencing]\n"
-        "  [--dry-run] [--timeout S]\n"
-        "\n"
-        "Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid argument, configuration or token,\n"
-        "4 this node is set up differently, 5 Pacemaker unreachable or refused, 6 timeout,\n"
-        "7 no such node or guest, 10 refused as unsafe (no fencing, see --without-fencing;\n"
-        "accept-loss: the guest is not blocked or the other node not cleanly down).\n"
-        "status: 8 degraded, 9 a problem needs action; verify: 8 warnings only, 9 errors.\n"
-        "drill refused: 10 no fencing, 11 run on the other node, 12 the guest's node is offline,\n"
-        "13 a volume not UpToDate on both nodes, 14 the guest is not running.\n";
+#define OPT_JSON { "json", NULL, "print JSON instead of text" }
+#define OPT_DRY_RUN { "dry-run", NULL, "print the plan and change nothing" }
+#define OPT_YES { "yes", NULL, "do it without asking" }
 
-static const char *const init_opts[] = {
-        "name=", "node-address=", "replication-address=", "vg=", "peer-name=", "peer-address=",
-        "peer-replication-address=", "peer-vg=", "token-file=", "print-token", "dry-run", "timeout=", NULL,
+static const PkCliOption global_opts[] = {
+        { "verbose", NULL, "also print debug messages", 0, 'v' },
+        { NULL },
 };
-static const char *const join_opts[] = {
-        "token-file=", "node-address=", "replication-address=", "vg=", "dry-run", "timeout=", NULL,
+static const PkCliOption init_opts[] = {
+        { "name", "NAME", "the cluster's name" },
+        { "node-address", "ADDR[,ADDR2]", "this node's address on each cluster network" },
+        { "replication-address", "ADDR", "where this node's DRBD listens" },
+        { "vg", "VG", "this node's volume group" },
+        { "peer-name", "NAME", "the other node's name (its uname -n)" },
+        { "peer-address", "ADDR[,ADDR2]", "the other node's address on each cluster network" },
+        { "peer-replication-address", "ADDR", "the other node's DRBD address (default: its first address)" },
+        { "peer-vg", "VG", "the other node's volume group (default: this node's)" },
+        { "token-file", "FILE", "write the join token there (default /etc/plastik/join-token)" },
+        { "print-token", NULL, "print the join token on standard output instead" },
+        OPT_DRY_RUN,
+        { "timeout", "S", "bound each wait (default 300 s)" },
+        { NULL },
 };
-static const char *const json_opts[] = { "json", NULL };
-static const char *const guest_create_opts[] = {
-        "memory=", "vcpus=", "disk=", "image=", "kernel=", "initrd=", "cmdline=", "config=", "prefer=", "priority=", "probe=",
-        "no-wait-sync", "without-fencing", "dry-run", "timeout=", NULL,
+static const PkCliOption join_opts[] = {
+        { "token-file", "FILE|-", "the join token cluster init wrote (- for standard input)" },
+        { "node-address", "ADDR[,ADDR2]", "must match what init was given for this node" },
+        { "replication-address", "ADDR", "must match what init was given for this node" },
+        { "vg", "VG", "must match what init was given for this node" },
+        OPT_DRY_RUN,
+        { "timeout", "S", "bound each wait (default 300 s)" },
+        { NULL },
 };
-static const char *const guest_start_opts[] = { "no-wait", "timeout=", "without-fencing", NULL };
-static const char *const guest_wait_opts[] = { "no-wait", "timeout=", NULL };
-static const char *const guest_move_opts[] = { "timeout=", NULL };
-static const char *const guest_remove_opts[] = { "yes", "timeout=", NULL };
-static const char *const guest_accept_loss_opts[] = { "yes", "dry-run", "no-wait", "timeout=", NULL };
-static const char *const guest_split_brain_opts[] = { "discard-here", "keep-here", "dry-run", NULL };
-static const char *const no_opts[] = { NULL };
-static const char *const history_opts[] = { "json", "limit=", NULL };
-static const char *const drill_opts[] = { "yes", "timeout=", "json", NULL };
+static const PkCliOption json_opts[] = { OPT_JSON, { NULL } };
+static const PkCliOption guest_create_opts[] = {
+        { "memory", "MIB", "memory in MiB, or a size such as 1G" },
+        { "vcpus", "N", "virtual CPUs, 1..255 (default 1)" },
+        { "disk", "SIZE", "the size of the replicated volume root" },
+        { "image", "FILE", "a raw or qcow2 image written onto the disk" },
+        { "kernel", "FILE", "boot this kernel from the host" },
+        { "initrd", "FILE", "with --kernel: its initrd" },
+        { "cmdline", "TEXT", "with --kernel: its command line" },
+        { "config", "FILE", "the whole guest definition (as hvctl takes it)" },
+        { "prefer", "NODE", "the node the guest prefers" },
+        { "priority", "N", "0..1000000 (default 10): weight in the fence race" },
+        { "probe", "ADDR:PORT", "the service hamgrd connects to after a failover" },
+        { "no-wait-sync", NULL, "let the initial sync go on in the background" },
+        { "without-fencing", NULL, "create it although fencing is not configured" },
+        OPT_DRY_RUN,
+        { "timeout", "S", "wait at most S seconds for the guest to run (default 300)" },
+        { NULL },
+};
+static const PkCliOption guest_start_opts[] = {
+        { "no-wait", NULL, "do not wait until it runs" },
+        { "timeout", "S", "wait at most S seconds (default 300)" },
+        { "without-fencing", NULL, "start it although fencing is not configured" },
+        { NULL },
+};
+static const PkCliOption guest_stop_opts[] = {
+        { "no-wait", NULL, "do not wait until it is stopped" },
+        { "timeout", "S", "wait at most S seconds (default 300)" },
+        { NULL },
+};
+static const PkCliOption guest_move_opts[] = {
+        { "timeout", "S", "wait at most S seconds (default 300)" },
+        { NULL },
+};
+static const PkCliOption guest_remove_opts[] = {
+        OPT_YES,
+        { "timeout", "S", "wait at most S seconds for each stop (default 300)" },
+        { NULL },
+};
+static const PkCliOption guest_accept_loss_opts[] = {
+        OPT_DRY_RUN,
+        OPT_YES,
+        { "no-wait", NULL, "do not wait until the guest runs" },
+        { "timeout", "S", "wait at most S seconds (default 300)" },
+        { NULL },
+};
+static const PkCliOption guest_split_brain_opts[] = {
+        { "discard-here", NULL, "this node's copy is given up (first, on its node)" },
+        { "keep-here", NULL, "this node's copy is kept (then, on the other node)" },
+        OPT_DRY_RUN,
+        { NULL },
+};
+static const PkCliOption no_opts[] = { { NULL } };
+static const PkCliOption history_opts[] = {
+        OPT_JSON,
+        { "limit", "N", "only the last N failovers (1..100)" },
+        { NULL },
+};
+static const PkCliOption drill_opts[] = {
+        { "yes", NULL, "do not ask for the name of the node to power off" },
+        { "timeout", "S", "wait at most S seconds for the guest here (default 300)" },
+        OPT_JSON,
+        { NULL },
+};
+static const PkCliOption fence_add_opts[] = {
+        { "agent", "AGENT", "the fence agent (/usr/sbin/fence_*)" },
+        { "node", "NODE", "the node the device fences" },
+        { "param", "K=V", "a parameter of the agent", PK_CLI_REPEAT },
+        { "dry-run", NULL, "print the CIB objects instead of adding them" },
+        { NULL },
+};
+static const PkCliOption fence_test_opts[] = {
+        { "timeout", "S", "seconds for each device's status action, 5..600 (default 60)" },
+        { NULL },
+};
+static const PkCliOption fence_node_opts[] = {
+        { "yes", NULL, "really fence the node" },
+        { "off", NULL, "power off instead of reboot" },
+        { "timeout", "S", "seconds until the fencer confirms, 5..600 (default 120)" },
+        { NULL },
+};
 
-static const CmdSpec commands[] = {
-        { "cluster", "init", init_opts, 0, 0,
-          "cluster init --name NAME --node-address ADDR[,ADDR2] --replication-address ADDR --vg VG "
-          "--peer-name NAME --peer-address ADDR[,ADDR2] [--peer-replication-address ADDR] [--peer-vg VG] "
-          "[--token-file FILE | --print-token] [--dry-run] [--timeout S]" },
-        { "cluster", "join", join_opts, 0, 1,
-          "cluster join --token-file FILE|- [--node-address ADDR[,ADDR2]] [--replication-address ADDR] [--vg VG] "
-          "[--dry-run] [--timeout S]" },
-        { "cluster", "show", json_opts, 0, 0, "cluster show [--json]" },
-        { "node", "list", json_opts, 0, 0, "node list [--json]" },
-        { "node", "standby", no_opts, 1, 1, "node standby NODE" },
-        { "node", "online", no_opts, 1, 1, "node online NODE" },
-        { "node", "maintenance", no_opts, 1, 1, "node maintenance NODE" },
-        { "node", "unmaintenance", no_opts, 1, 1, "node unmaintenance NODE" },
-        /* One-word commands: name NULL. */
-        { "status", NULL, json_opts, 0, 0, "status [--json]" },
-        { "verify", NULL, json_opts, 0, 0, "verify [--json]" },
-        { "history", NULL, history_opts, 0, 1, "history [GUEST] [--json] [--limit N]" },
-        { "drill", NULL, drill_opts, 1, 1, "drill GUEST [--yes] [--timeout S] [--json]" },
-        { "guest", "create", guest_create_opts, 1, 1,
-          "guest create NAME --disk SIZE (--memory MIB [--vcpus N] | --config FILE) [--image FILE] "
-          "[--kernel FILE [--initrd FILE] [--cmdline TEXT]] [--prefer NODE] [--priority N] [--probe ADDR:PORT] [--no-wait-sync] [--without-fencing] "
-          "[--dry-run] [--timeout S]" },
-        { "guest", "list", json_opts, 0, 0, "guest list [--json]" },
-        { "guest", "show", json_opts, 1, 1, "guest show NAME [--json]" },
-        { "guest", "start", guest_start_opts, 1, 1, "guest start NAME [--no-wait] [--timeout S] [--without-fencing]" },
-        { "guest", "stop", guest_wait_opts, 1, 1, "guest stop NAME [--no-wait] [--timeout S]" },
-        { "guest", "move", guest_move_opts, 1, 2, "guest move NAME [NODE] [--timeout S]" },
-        { "guest", "remove", guest_remove_opts, 1, 1, "guest remove NAME [--yes] [--timeout S]" },
-        { "guest", "accept-loss", guest_accept_loss_opts, 1, 1,
-          "guest accept-loss NAME [--dry-run] [--yes] [--no-wait] [--timeout S]" },
-        { "guest", "split-brain", guest_split_brain_opts, 1, 1,
-          "guest split-brain NAME --discard-here|--keep-here [--dry-run]" },
+static const PkCliVerb verbs[] = {
+        { "cluster", "init", "", 0, 0,
+          "--name NAME --node-address ADDR[,ADDR2] --replication-address ADDR --vg VG --peer-name NAME "
+          "--peer-address ADDR[,ADDR2] [--token-file FILE | --print-token]",
+          init_opts, "set up the cluster on the first node; writes the join token" },
+        { "cluster", "join", "", 0, 1, "--token-file FILE|-", join_opts,
+          "join the second node with the token init wrote" },
+        { "cluster", "show", "", 0, 0, NULL, json_opts, "this node's configuration, membership and node states" },
+        { "status", NULL, "", 0, 0, NULL, json_opts, "nodes, fencing, guests and their volumes on both nodes" },
+        { "verify", NULL, "", 0, 0, NULL, json_opts, "check the cluster's configuration on both nodes" },
+        { "history", NULL, "[GUEST]", 0, 1, NULL, history_opts, "the failovers hamgrd recorded, step by step" },
+        { "drill", NULL, "GUEST", 1, 1, NULL, drill_opts, "power the guest's node off, follow its failover" },
+        { "node", "list", "", 0, 0, NULL, json_opts, "the nodes as Pacemaker sees them" },
+        { "node", "standby", "NODE", 1, 1, NULL, no_opts, "move every resource off NODE" },
+        { "node", "online", "NODE", 1, 1, NULL, no_opts, "let NODE run resources again" },
+        { "node", "maintenance", "NODE", 1, 1, NULL, no_opts, "stop managing the resources on NODE" },
+        { "node", "unmaintenance", "NODE", 1, 1, NULL, no_opts, "manage the resources on NODE again" },
+        { "guest", "create", "NAME", 1, 1,
+          "--disk SIZE (--memory MIB [--vcpus N] | --config FILE) [--image FILE] "
+          "[--kernel FILE [--initrd FILE] [--cmdline TEXT]]",
+          guest_create_opts, "a replicated guest: volumes on both nodes, sync, CIB resources" },
+        { "guest", "list", "", 0, 0, NULL, json_opts, "the guests, where they run, their state and health" },
+        { "guest", "show", "NAME", 1, 1, NULL, json_opts,
+          "a guest's definition, volumes, placement and constraints" },
+        { "guest", "start", "NAME", 1, 1, NULL, guest_start_opts, "let Pacemaker run the guest" },
+        { "guest", "stop", "NAME", 1, 1, NULL, guest_stop_opts, "let Pacemaker stop the guest" },
+        { "guest", "move", "NAME [NODE]", 1, 2, NULL, guest_move_opts,
+          "move the guest to NODE (default: the other node)" },
+        { "guest", "remove", "NAME", 1, 1, NULL, guest_remove_opts,
+          "stop the guest, remove it and its volumes on both nodes" },
+        { "guest", "accept-loss", "NAME", 1, 1, NULL, guest_accept_loss_opts,
+          "run a blocked guest on its outdated copy here" },
+        { "guest", "split-brain", "NAME", 1, 1, "--discard-here|--keep-here", guest_split_brain_opts,
+          "resolve a split brain of the guest's volumes, this side" },
+        { "fence", "add", "NAME", 1, 1, "--agent AGENT --node NODE", fence_add_opts, "a STONITH device for NODE" },
+        { "fence", "list", "", 0, 0, NULL, json_opts, "the fence devices" },
+        { "fence", "remove", "NAME", 1, 1, NULL, no_opts, "remove a fence device" },
+        { "fence", "test", "NODE", 1, 1, NULL, fence_test_opts,
+          "run the status action of NODE's devices through the fencer" },
+        { "fence", NULL, "NODE", 1, 1, "--yes", fence_node_opts, "really fence NODE (reboot; --off: power off)" },
+};
+
+static const PkCli cli = {
+        .program = "hactl",
+        .version = PK_VERSION,
+        .global_options = global_opts,
+        .verbs = verbs,
+        .n_verbs = G_N_ELEMENTS(verbs),
+        .epilogue =
+                "Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid argument, configuration or token,\n"
+                "4 this node is set up differently, 5 Pacemaker unreachable or refused, 6 timeout,\n"
+                "7 no such node or guest, 10 refused as unsafe (no fencing, see --without-fencing;\n"
+                "accept-loss: the guest is not blocked or the other node not cleanly down).\n"
+                "status: 8 degraded, 9 a problem needs action; verify: 8 warnings only, 9 errors.\n"
+                "drill refused: 10 no fencing, 11 run on the other node, 12 the guest's node is offline,\n"
+                "13 a volume not UpToDate on both nodes, 14 the guest is not running.\n",
 };
 
 static char *this_node_name(void)
@@ -171,18 +242,18 @@ static int check_local(const HamNode *node, gboolean need_vg)
         return EXIT_OK;
 }
 
-static guint timeout_of(CmdArgs *a, int *rc)
+static guint timeout_of(PkCliCmd *a, int *rc)
 {
         guint64 t = DEFAULT_TIMEOUT;
 
         *rc = EXIT_OK;
-        if (hactl_opt(a, "timeout") && !g_ascii_string_to_unsigned(hactl_opt(a, "timeout"), 10, 1, 86400, &t, NULL))
+        if (pk_cli_opt(a, "timeout") && !g_ascii_string_to_unsigned(pk_cli_opt(a, "timeout"), 10, 1, 86400, &t, NULL))
                 *rc = hactl_usage_error("--timeout needs a number of seconds between 1 and 86400 (got \"%s\")",
-                                  hactl_opt(a, "timeout"));
+                                  pk_cli_opt(a, "timeout"));
         return (guint)t;
 }
 
-static int run_plan(HamSetupMode mode, CmdArgs *a, const HamNodeState *have, const HamConf *want,
+static int run_plan(HamSetupMode mode, PkCliCmd *a, const HamNodeState *have, const HamConf *want,
                     GBytes *authkey, guint *ret_changed)
 {
         g_autoptr(GError) error = NULL;
@@ -194,7 +265,7 @@ static int run_plan(HamSetupMode mode, CmdArgs *a, const HamNodeState *have, con
                 return rc;
         if (!plan)
                 return hactl_report(error);
-        if (hactl_opt(a, "dry-run")) {
+        if (pk_cli_opt(a, "dry-run")) {
                 printf("plan for %s (cluster %s):\n", want->local.name, want->cluster_name);
                 for (guint i = 0; i < plan->len; i++) {
                         const HamStep *s = plan->pdata[i];
@@ -207,10 +278,18 @@ static int run_plan(HamSetupMode mode, CmdArgs *a, const HamNodeState *have, con
         return EXIT_OK;
 }
 
+/* "cluster init: --name is required; usage: hactl cluster init …" */
+static int usage_required(PkCliCmd *a, const char *option)
+{
+        g_autofree char *words = pk_cli_verb_words(a->verb), *usage = pk_cli_verb_usage(&cli, a->verb);
+
+        return hactl_usage_error("%s: --%s is required; usage: %s", words, option, usage);
+}
+
 /* Where cluster init leaves the token unless told otherwise. */
 #define HACTL_TOKEN_FILE "/etc/plastik/join-token"
 
-static int cmd_init(CmdArgs *a)
+static int cmd_init(PkCliCmd *a)
 {
         static const char *const required[] = {
                 "name", "node-address", "replication-address", "vg", "peer-name", "peer-address", NULL,
@@ -225,24 +304,24 @@ static int cmd_init(CmdArgs *a)
         int rc;
 
         for (const char *const *r = required; *r; r++)
-                if (!hactl_opt(a, *r))
-                        return hactl_usage_error("cluster init: --%s is required; usage: hactl %s", *r, a->spec->usage);
-        if (hactl_opt(a, "token-file") && hactl_opt(a, "print-token"))
+                if (!pk_cli_opt(a, *r))
+                        return usage_required(a, *r);
+        if (pk_cli_opt(a, "token-file") && pk_cli_opt(a, "print-token"))
                 return hactl_usage_error("cluster init: give --token-file FILE or --print-token, not both");
-        want->cluster_name = g_strdup(hactl_opt(a, "name"));
+        want->cluster_name = g_strdup(pk_cli_opt(a, "name"));
         want->local.name = this_node_name();
         want->local.nodeid = 1;
-        want->local.replication_address = g_strdup(hactl_opt(a, "replication-address"));
-        want->local.vg = g_strdup(hactl_opt(a, "vg"));
-        want->peer.name = g_strdup(hactl_opt(a, "peer-name"));
+        want->local.replication_address = g_strdup(pk_cli_opt(a, "replication-address"));
+        want->local.vg = g_strdup(pk_cli_opt(a, "vg"));
+        want->peer.name = g_strdup(pk_cli_opt(a, "peer-name"));
         want->peer.nodeid = 2;
-        want->peer.vg = g_strdup(hactl_opt(a, "peer-vg") ? hactl_opt(a, "peer-vg") : hactl_opt(a, "vg"));
-        if ((rc = parse_addresses("node-address", hactl_opt(a, "node-address"), &want->local)) != EXIT_OK ||
-            (rc = parse_addresses("peer-address", hactl_opt(a, "peer-address"), &want->peer)) != EXIT_OK)
+        want->peer.vg = g_strdup(pk_cli_opt(a, "peer-vg") ? pk_cli_opt(a, "peer-vg") : pk_cli_opt(a, "vg"));
+        if ((rc = parse_addresses("node-address", pk_cli_opt(a, "node-address"), &want->local)) != EXIT_OK ||
+            (rc = parse_addresses("peer-address", pk_cli_opt(a, "peer-address"), &want->peer)) != EXIT_OK)
                 return rc;
         /* The first cluster network carries replication unless told otherwise. */
-        want->peer.replication_address = g_strdup(hactl_opt(a, "peer-replication-address") ?
-                                                  hactl_opt(a, "peer-replication-address") : want->peer.addresses[0]);
+        want->peer.replication_address = g_strdup(pk_cli_opt(a, "peer-replication-address") ?
+                                                  pk_cli_opt(a, "peer-replication-address") : want->peer.addresses[0]);
 
         if (!ham_node_state_read(&have, &error))
                 return hactl_report(error);
@@ -261,7 +340,7 @@ static int cmd_init(CmdArgs *a)
         if (rc == EXIT_OK)
                 rc = run_plan(HAM_SETUP_INIT, a, &have, want, authkey, &changed);
         ham_node_state_clear(&have);
-        if (rc != EXIT_OK || hactl_opt(a, "dry-run"))
+        if (rc != EXIT_OK || pk_cli_opt(a, "dry-run"))
                 return rc;
         token->conf = ham_conf_copy(want);
         token->authkey = g_bytes_ref(authkey);
@@ -274,13 +353,13 @@ static int cmd_init(CmdArgs *a)
         else
                 fprintf(stderr, "hactl: cluster %s initialized on %s\n", want->cluster_name, want->local.name);
         /* Printed only when asked (a pipe to the other node), else a file. */
-        if (hactl_opt(a, "print-token")) {
+        if (pk_cli_opt(a, "print-token")) {
                 fprintf(stderr, "hactl: now run on %s: hactl cluster join --token-file - with the token below on "
                         "its standard input; it holds the cluster's keys: keep it private\n", want->peer.name);
                 printf("%s\n", text);
                 return EXIT_OK;
         }
-        const char *path = hactl_opt(a, "token-file") ? hactl_opt(a, "token-file") : HACTL_TOKEN_FILE;
+        const char *path = pk_cli_opt(a, "token-file") ? pk_cli_opt(a, "token-file") : HACTL_TOKEN_FILE;
         g_autofree char *line = g_strconcat(text, "\n", NULL);
         /* 0600 from the start: the token carries the cluster's secrets. */
         if (!pk_file_write_atomic(path, line, strlen(line), 0600, &error))
@@ -295,22 +374,21 @@ static int cmd_init(CmdArgs *a)
  * secret): never an argument, which every local user reads in
  * /proc/PID/cmdline and the shell keeps in its history. A file (only its
  * owner should read it) or standard input ("-"). (transfer full) */
-static char *read_token(CmdArgs *a, int *ret_rc)
+static char *read_token(PkCliCmd *a, int *ret_rc)
 {
-        const char *path = hactl_opt(a, "token-file");
+        const char *path = pk_cli_opt(a, "token-file");
         g_autoptr(GError) error = NULL;
         char *text = NULL;
         struct stat st;
 
-        if (hactl_arg(a, 0)) {
+        if (pk_cli_arg(a, 0)) {
                 *ret_rc = hactl_usage_error("cluster join: the token is not taken as an argument (every local user "
                                             "could read it in /proc, and it would stay in the shell's history); "
                                             "give --token-file FILE, or --token-file - and the token on standard input");
                 return NULL;
         }
         if (!path) {
-                *ret_rc = hactl_usage_error("cluster join: --token-file FILE|- is required; usage: hactl %s",
-                                            a->spec->usage);
+                *ret_rc = usage_required(a, "token-file");
                 return NULL;
         }
         if (g_str_equal(path, "-")) {
@@ -340,7 +418,7 @@ static int mismatch(const char *option, const char *given, const char *want, con
         return EXIT_INVALID;
 }
 
-static int cmd_join(CmdArgs *a)
+static int cmd_join(PkCliCmd *a)
 {
         g_autoptr(GError) error = NULL;
         g_autoptr(HamToken) token = NULL;
@@ -362,10 +440,10 @@ static int cmd_join(CmdArgs *a)
                         me, want->local.name, want->local.name, want->peer.name, me);
                 return EXIT_INVALID;
         }
-        if (hactl_opt(a, "node-address")) {
+        if (pk_cli_opt(a, "node-address")) {
                 HamNode given = { 0 };
                 g_autofree char *g = NULL, *w = NULL;
-                if ((rc = parse_addresses("node-address", hactl_opt(a, "node-address"), &given)) != EXIT_OK)
+                if ((rc = parse_addresses("node-address", pk_cli_opt(a, "node-address"), &given)) != EXIT_OK)
                         return rc;
                 g = g_strjoinv(",", given.addresses);
                 w = g_strjoinv(",", want->local.addresses);
@@ -373,18 +451,18 @@ static int cmd_join(CmdArgs *a)
                 if (!g_str_equal(g, w))
                         return mismatch("node-address", g, w, want->peer.name);
         }
-        if (hactl_opt(a, "replication-address") && !g_str_equal(hactl_opt(a, "replication-address"), want->local.replication_address))
-                return mismatch("replication-address", hactl_opt(a, "replication-address"),
+        if (pk_cli_opt(a, "replication-address") && !g_str_equal(pk_cli_opt(a, "replication-address"), want->local.replication_address))
+                return mismatch("replication-address", pk_cli_opt(a, "replication-address"),
                                 want->local.replication_address, want->peer.name);
-        if (hactl_opt(a, "vg") && !g_str_equal(hactl_opt(a, "vg"), want->local.vg))
-                return mismatch("vg", hactl_opt(a, "vg"), want->local.vg, want->peer.name);
+        if (pk_cli_opt(a, "vg") && !g_str_equal(pk_cli_opt(a, "vg"), want->local.vg))
+                return mismatch("vg", pk_cli_opt(a, "vg"), want->local.vg, want->peer.name);
         if ((rc = check_local(&want->local, TRUE)) != EXIT_OK)
                 return rc;
         if (!ham_node_state_read(&have, &error))
                 return hactl_report(error);
         rc = run_plan(HAM_SETUP_JOIN, a, &have, want, token->authkey, &changed);
         ham_node_state_clear(&have);
-        if (rc != EXIT_OK || hactl_opt(a, "dry-run"))
+        if (rc != EXIT_OK || pk_cli_opt(a, "dry-run"))
                 return rc;
         if (changed == 0)
                 printf("%s is already a member of cluster %s; both nodes are online\n", me, want->cluster_name);
@@ -420,7 +498,7 @@ static void print_node(const char *label, const HamNode *n, const HamMonStatus *
                addrs, n->replication_address, n->vg);
 }
 
-static int cmd_show(CmdArgs *a)
+static int cmd_show(PkCliCmd *a)
 {
         g_autoptr(GError) error = NULL;
         g_autoptr(HamConf) conf = ham_conf_load(HAM_CONF_PATH, &error);
@@ -441,7 +519,7 @@ static int cmd_show(CmdArgs *a)
         if (pk_spawn_sync(qargv, &qout, &qerr, NULL, NULL))
                 have_q = ham_quorum_parse(qout, &quorate, &members);
         mon = ham_crm_mon_run(NULL);
-        if (g_hash_table_contains(a->opts, "json")) {
+        if (pk_cli_flag(a, "json")) {
                 g_autoptr(json_object) o = json_object_new_object();
                 json_object_object_add(o, "cluster", json_object_new_string(conf->cluster_name));
                 json_object_object_add(o, "node", node_json(&conf->local));
@@ -475,7 +553,7 @@ static int cmd_show(CmdArgs *a)
         return EXIT_OK;
 }
 
-static int cmd_node_list(CmdArgs *a)
+static int cmd_node_list(PkCliCmd *a)
 {
         g_autoptr(GError) error = NULL;
         g_autoptr(HamMonStatus) mon = ham_crm_mon_run(&error);
@@ -486,7 +564,7 @@ static int cmd_node_list(CmdArgs *a)
                 fprintf(stderr, "hactl: pacemaker is not reachable: %s\n", mon->error);
                 return EXIT_PCMK;
         }
-        if (g_hash_table_contains(a->opts, "json")) {
+        if (pk_cli_flag(a, "json")) {
                 g_autoptr(json_object) o = ham_mon_status_to_json(mon);
                 json_object *nodes = NULL;
                 json_object_object_get_ex(o, "nodes", &nodes);
@@ -502,11 +580,11 @@ static int cmd_node_list(CmdArgs *a)
         return EXIT_OK;
 }
 
-static int cmd_node_attr(CmdArgs *a)
+static int cmd_node_attr(PkCliCmd *a)
 {
         g_autoptr(GError) error = NULL;
         g_autoptr(HamPcmk) pcmk = NULL;
-        const char *cmd = a->spec->name, *node = hactl_arg(a, 0);
+        const char *cmd = a->verb->name, *node = pk_cli_arg(a, 0);
         const char *attr = strstr(cmd, "maintenance") ? "maintenance" : "standby";
         gboolean on = g_str_equal(cmd, "standby") || g_str_equal(cmd, "maintenance");
         g_autofree char *id = NULL;
@@ -530,80 +608,29 @@ static int cmd_node_attr(CmdArgs *a)
 
 int main(int argc, char **argv)
 {
-        CmdArgs a = { 0 };
-        gboolean verbose = FALSE;
-        const CmdSpec *spec = NULL;
-        int i = 1, rc;
+        g_auto(PkCliCmd) a = { 0 };
+        const char *group, *name;
+        int rc;
 
-        for (; i < argc && argv[i][0] == '-'; i++) {
-                if (g_str_equal(argv[i], "--help") || g_str_equal(argv[i], "-h")) {
-                        fputs(usage_text, stdout);
-                        return EXIT_OK;
-                } else if (g_str_equal(argv[i], "--version")) {
-                        printf("hactl %s\n", PK_VERSION);
-                        return EXIT_OK;
-                } else if (g_str_equal(argv[i], "--verbose") || g_str_equal(argv[i], "-v")) {
-                        verbose = TRUE;
-                } else {
-                        return hactl_usage_error("unknown option \"%s\"", argv[i]);
-                }
-        }
-        pk_log_init("hactl", verbose);
-        if (i >= argc)
-                return hactl_usage_error("no command given");
-        /* fence has its own parser: --param repeats and "fence NODE" has no
-         * subcommand word. */
-        if (g_str_equal(argv[i], "fence"))
-                return hactl_fence(argc - i - 1, argv + i + 1);
-        for (gsize t = 0; t < G_N_ELEMENTS(commands); t++) {
-                if (!commands[t].name && g_str_equal(argv[i], commands[t].group)) {
-                        spec = &commands[t];
-                        i--;  /* its arguments start right after it */
-                        break;
-                }
-        }
-        if (!spec && i + 1 >= argc) {
-                for (gsize t = 0; t < G_N_ELEMENTS(commands); t++)
-                        if (commands[t].name && g_str_equal(argv[i], commands[t].group))
-                                return hactl_usage_error("%s: which one? (e.g. hactl %s)", argv[i], commands[t].usage);
-                return hactl_usage_error("unknown command \"%s\"", argv[i]);
-        }
-        for (gsize t = 0; !spec && t < G_N_ELEMENTS(commands); t++)
-                if (commands[t].name && g_str_equal(argv[i], commands[t].group) &&
-                    g_str_equal(argv[i + 1], commands[t].name))
-                        spec = &commands[t];
-        if (!spec)
-                return hactl_usage_error("unknown command \"%s %s\"", argv[i], argv[i + 1]);
-        rc = hactl_parse_args(argc - i - 2, argv + i + 2, spec, &a);
-        if (rc != EXIT_OK)
-                goto out;
-
-        if (!spec->name && g_str_equal(spec->group, "history")) {
-                rc = hactl_history(&a);
-        } else if (!spec->name && g_str_equal(spec->group, "drill")) {
-                rc = hactl_drill(&a);
-        } else if (!spec->name) {
-                gboolean json = g_hash_table_contains(a.opts, "json");
-                rc = g_str_equal(spec->group, "status") ? ham_hactl_status(NULL, json) :
-                                                          ham_hactl_verify(NULL, json);
-        } else if (g_str_equal(spec->group, "cluster")) {
-                if (g_str_equal(spec->name, "init"))
-                        rc = cmd_init(&a);
-                else if (g_str_equal(spec->name, "join"))
-                        rc = cmd_join(&a);
-                else
-                        rc = cmd_show(&a);
-        } else if (g_str_equal(spec->group, "guest")) {
-                rc = hactl_guest(&a);
-        } else if (g_str_equal(spec->name, "list")) {
-                rc = cmd_node_list(&a);
-        } else {
-                rc = cmd_node_attr(&a);
-        }
-out:
-        if (a.opts)
-                g_hash_table_unref(a.opts);
-        if (a.args)
-                g_ptr_array_free(a.args, TRUE);
-        return rc;
+        if (!pk_cli_handle(&cli, argc, argv, &a, &rc))
+                return rc;
+        pk_log_init("hactl", pk_cli_global(&a, "verbose") != NULL);
+        group = a.verb->group;
+        name = a.verb->name;
+        if (g_str_equal(group, "fence"))
+                return hactl_fence(&a);
+        if (g_str_equal(group, "guest"))
+                return hactl_guest(&a);
+        if (g_str_equal(group, "history"))
+                return hactl_history(&a);
+        if (g_str_equal(group, "drill"))
+                return hactl_drill(&a);
+        if (g_str_equal(group, "status"))
+                return ham_hactl_status(NULL, pk_cli_flag(&a, "json"));
+        if (g_str_equal(group, "verify"))
+                return ham_hactl_verify(NULL, pk_cli_flag(&a, "json"));
+        if (g_str_equal(group, "cluster"))
+                return g_str_equal(name, "init") ? cmd_init(&a) : g_str_equal(name, "join") ? cmd_join(&a)
+                                                                                            : cmd_show(&a);
+        return g_str_equal(name, "list") ? cmd_node_list(&a) : cmd_node_attr(&a);
 }

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /**
  * @file hactl.h
- * @brief hactl's private header: exit codes, a command's spec and parsed
- * command line, the helpers of cli.c every command file uses, and the
- * commands' entry points hactl.c dispatches to.
+ * @brief hactl's private header: exit codes, the reporting helpers every
+ * command file uses, and the commands' entry points hactl.c dispatches to;
+ * the command line is common's (pk-cli.h), its table in hactl.c.
  */
 #pragma once
 
 #include <glib.h>
 #include <json-c/json.h>
+
+#include "pk-cli.h"
 
 G_BEGIN_DECLS
 
@@ -31,25 +33,7 @@ enum {
         EXIT_DRILL_NOT_RUNNING = 14, /**< the guest runs nowhere (or in two places) */
 };
 
-/** A command: its words, the options it takes ("name=" takes a value), how
- * many positional arguments, its usage line. */
-typedef struct {
-        const char *group, *name;
-        const char *const *options;
-        guint n_min, n_max;
-        const char *usage;
-} CmdSpec;
-
-typedef struct {
-        const CmdSpec *spec;
-        GHashTable *opts; /**< option name (without "--" and "=") -> value ("" for flags) */
-        GPtrArray *args;
-} CmdArgs;
-
 /** hactl_usage_error: prints "hactl: MESSAGE" and the hint; returns EXIT_USAGE. */
-/** hactl_parse_args: @argv (after the command words) against @spec into @a; EXIT_OK or a usage error. */
-int hactl_parse_args(int argc, char **argv, const CmdSpec *spec, CmdArgs *a);
-
 int hactl_usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
 /** hactl_report: prints @error and returns its exit code (HAM_ERROR, HAM_API_ERROR). */
@@ -57,11 +41,6 @@ int hactl_report(GError *error);
 
 /** hactl_print_json: @obj pretty on stdout (transfer none). */
 void hactl_print_json(json_object *obj);
-
-/** hactl_opt: the value of --@name ("" for a flag) or NULL. (transfer none). */
-const char *hactl_opt(CmdArgs *a, const char *name);
-/** hactl_arg: positional argument @i or NULL. (transfer none). */
-const char *hactl_arg(CmdArgs *a, guint i);
 
 /** hactl_guest: runs `hactl guest …` (hactl-guest.c). */
 /* ---- hactl status and verify (hactl-status.c) ---- */
@@ -75,17 +54,13 @@ const char *hactl_arg(CmdArgs *a, guint i);
 int ham_hactl_status(const char *socket, gboolean json);
 int ham_hactl_verify(const char *socket, gboolean json);
 
-int hactl_guest(CmdArgs *a);
+int hactl_guest(PkCliCmd *a);
 
-/**
- * hactl_fence:
- * `hactl fence add|list|remove|test|NODE …` (hactl-fence.c): @argv starts
- * after "fence". Returns an exit code.
- */
-int hactl_fence(int argc, char **argv);
+/** hactl_fence: `hactl fence add|list|remove|test|NODE …` (hactl-fence.c). */
+int hactl_fence(PkCliCmd *a);
 
 /** hactl_history, hactl_drill: `hactl history`, `hactl drill` (hactl-history.c). */
-int hactl_history(CmdArgs *a);
-int hactl_drill(CmdArgs *a);
+int hactl_history(PkCliCmd *a);
+int hactl_drill(PkCliCmd *a);
 
 G_END_DECLS

@@ -425,13 +425,6 @@ static xmlNode *configuration_of(xmlNode *root)
         return ham_xml_is(root, "cib") ? ham_xml_child(root, "configuration") : root;
 }
 
-static gboolean false_value(const char *v)
-{
-        return v && (g_ascii_strcasecmp(v, "false") == 0 || g_ascii_strcasecmp(v, "no") == 0 ||
-                     g_ascii_strcasecmp(v, "off") == 0 || g_str_equal(v, "0") ||
-                     g_ascii_strcasecmp(v, "n") == 0 || g_ascii_strcasecmp(v, "f") == 0);
-}
-
 gboolean ham_cib_fencing_problem(const char *xml, gsize len, char **ret_problem, GError **error)
 {
         g_autoptr(xmlDoc) doc = ham_xml_parse(xml, len, "the CIB", error);
@@ -446,7 +439,7 @@ gboolean ham_cib_fencing_problem(const char *xml, gsize len, char **ret_problem,
                         g_autofree char *name = ham_xml_prop(nv, "name");
                         g_autofree char *value = ham_xml_prop(nv, "value");
                         if (ham_xml_is(nv, "nvpair") && g_strcmp0(name, "stonith-enabled") == 0 &&
-                            false_value(value)) {
+                            !ham_pcmk_bool_option(value, TRUE)) {
                                 *ret_problem = g_strdup("the cluster property stonith-enabled is false");
                                 return TRUE;
                         }

@@ -135,8 +135,7 @@ gboolean ham_fencing_configured(const char *cib_xml, gsize len, char **ret_reaso
                 }
         if (nv) {
                 g_autofree char *v = ham_xml_prop(nv, "value");
-                if (v && (g_ascii_strcasecmp(v, "false") == 0 || g_ascii_strcasecmp(v, "no") == 0 ||
-                          g_ascii_strcasecmp(v, "off") == 0 || g_str_equal(v, "0"))) {
+                if (!ham_pcmk_bool_option(v, TRUE)) {
                         if (ret_reason)
                                 *ret_reason = g_strdup("fencing is disabled (stonith-enabled=false): "
                                                        "set stonith-enabled=true (crm_attribute "

@@ -137,8 +137,7 @@ json_object *ham_pcmk_cib_view(xmlNode *cib)
         }
         json_object_object_add(view, "dc", string_or_null(dc));
         json_object_object_add(view, "have_quorum",
-                               json_object_new_boolean(truthy(have_quorum, "true") ||
-                                                       g_strcmp0(have_quorum, "1") == 0));
+                               json_object_new_boolean(ham_pcmk_is_true(have_quorum)));
         if (admin_epoch && epoch && num_updates) {
                 g_autofree char *e = g_strdup_printf("%s:%s:%s", admin_epoch, epoch, num_updates);
                 json_object_object_add(view, "epoch", json_object_new_string(e));
@@ -149,12 +148,6 @@ json_object *ham_pcmk_cib_view(xmlNode *cib)
 }
 
 /* ---- resources, constraints and where they run ------------------------------ */
-
-static gboolean true_value(const char *s)
-{
-        return s && (g_ascii_strcasecmp(s, "true") == 0 || g_ascii_strcasecmp(s, "on") == 0 ||
-                     g_ascii_strcasecmp(s, "yes") == 0 || g_str_equal(s, "1"));
-}
 
 /* (transfer full) the value of nvpair @name in any @set_name child of @n. */
 static char *nvpair_in(xmlNode *n, const char *set_name, const char *name)
@@ -394,8 +387,8 @@ json_object *ham_pcmk_cib_resources(xmlNode *cib)
 
         json_object_object_add(o, "configured", json_object_new_boolean(config != NULL));
         json_object_object_add(o, "stonith_enabled",
-                               json_object_new_boolean(!stonith || true_value(stonith)));
-        json_object_object_add(o, "maintenance_mode", json_object_new_boolean(true_value(maint)));
+                               json_object_new_boolean(ham_pcmk_bool_option(stonith, TRUE)));
+        json_object_object_add(o, "maintenance_mode", json_object_new_boolean(ham_pcmk_is_true(maint)));
         for (xmlNode *n = child(child(config, "nodes"), "node"); n; n = n->next) {
                 if (!is_element(n, "node"))
                         continue;
@@ -405,8 +398,8 @@ json_object *ham_pcmk_cib_resources(xmlNode *cib)
                 if (!uname)
                         continue;
                 json_object *x = json_object_new_object();
-                json_object_object_add(x, "standby", json_object_new_boolean(true_value(standby)));
-                json_object_object_add(x, "maintenance", json_object_new_boolean(true_value(nmaint)));
+                json_object_object_add(x, "standby", json_object_new_boolean(ham_pcmk_is_true(standby)));
+                json_object_object_add(x, "maintenance", json_object_new_boolean(ham_pcmk_is_true(nmaint)));
                 json_object_object_add(nodes, uname, x);
         }
         json_object_object_add(o, "nodes", nodes);

@@ -4,6 +4,7 @@
  * volumes and plan; the fencing rule; guests read back from the CIB.
  */
 #include "ham-guest.h"
+#include "ham-health.h"
 #include "ham-xml.h"
 #include "ham-pcmk.h"
 #include "ham-timeline.h"
@@ -597,7 +598,7 @@ static void add_status(HamGuestInfo *g, const HamMonStatus *mon)
 
 static void add_health(HamGuestInfo *g, xmlNode *status)
 {
-        g_autofree char *attr = g_strdup_printf("plastik-guest-%s", g->name);
+        g_autofree char *attr = ham_health_attr_guest(g->name);
 
         if (!g->node)
                 return;

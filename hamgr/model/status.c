@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hactl status: hamgrd's cache → the status model and its table (ham-status.h). Pure. */
+#include "ham-health.h"
 #include "ham-status.h"
 #include "pk.h"
 
@@ -465,7 +466,7 @@ json_object *ham_status_build(json_object *input)
                 json_object *vols = json_object_new_array();
 
                 if (node) {
-                        g_autofree char *attr = g_strdup_printf("plastik-guest-%s", name);
+                        g_autofree char *attr = ham_health_attr_guest(name);
                         health = get_s(get(find_by_name(nodes, node), "attributes"), attr);
                 }
                 json_object_object_add(x, "name", str_or_null(name));

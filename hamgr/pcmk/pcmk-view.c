@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The CIB as hamgrd reports it: pure, libxml2 only (ham-pcmk-notify.h). */
 #include "ham-xml.h"
+#include "ham-health.h"
 #include "ham-pcmk-notify.h"
 #include "ham-pcmk.h"
 #include "pk.h"
@@ -64,7 +65,7 @@ static json_object *node_attributes(xmlNode *state)
                                 continue;
                         g_autofree char *name = prop(nv, "name");
                         g_autofree char *value = prop(nv, "value");
-                        if (name && g_str_has_prefix(name, "plastik-"))
+                        if (name && g_str_has_prefix(name, HAM_ATTR_PREFIX))
                                 json_object_object_add(attrs, name, string_or_null(value));
                 }
         }

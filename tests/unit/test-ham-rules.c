@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Unit tests of the rules hamgr keeps once: Pacemaker's booleans. */
+/* Unit tests of the rules hamgr keeps once: Pacemaker's booleans, the
+ * health attributes' names. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "ham.h"
+#include "ham-health.h"
 #include "ham-xml.h"
 
 /* Pacemaker's crm_str_to_boolean(): these ten, in any case, and no other. */
@@ -70,11 +72,31 @@ static void test_pcmk_bool_xml(void **state)
         assert_false(ham_xml_prop_bool(x, "missing"));
 }
 
+/* The names hamgrd publishes are the names hactl reads back (status,
+ * guest list), and the CIB view keeps them by HAM_ATTR_PREFIX. */
+static void test_health_attr_names(void **state)
+{
+        g_autofree char *g = ham_health_attr_guest("web1");
+        g_autofree char *d = ham_health_attr_drbd("pk-web1-root");
+        (void)state;
+
+        assert_string_equal(g, "plastik-guest-web1");
+        assert_string_equal(d, "plastik-health-drbd-pk-web1-root");
+        assert_true(g_str_has_prefix(g, HAM_ATTR_GUEST_PREFIX));
+        assert_true(g_str_has_prefix(d, HAM_ATTR_DRBD_PREFIX));
+        assert_true(g_str_has_prefix(HAM_ATTR_GUEST_PREFIX, HAM_ATTR_PREFIX));
+        assert_true(g_str_has_prefix(HAM_ATTR_DRBD_PREFIX, HAM_ATTR_PREFIX));
+        /* Neither prefix may take the other's attributes for its own. */
+        assert_false(g_str_has_prefix(d, HAM_ATTR_GUEST_PREFIX));
+        assert_false(g_str_has_prefix(g, HAM_ATTR_DRBD_PREFIX));
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_pcmk_bool_spellings),
                 cmocka_unit_test(test_pcmk_bool_xml),
+                cmocka_unit_test(test_health_attr_names),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

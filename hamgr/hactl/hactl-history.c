@@ -98,8 +98,20 @@ static json_object *drbd_fact(json_object *facts, const char *node, const char *
  */
 static int drill_check(json_object *st, const char *guest, char **ret_node)
 {
+        /* Why fencing would not power the node off: text before and after its name. */
+        static const char *const unsafe[][2] = {
+                [HAM_FENCING_DISABLED] = { "fencing is disabled (stonith-enabled=false): nothing would "
+                                           "power ", " off" },
+                [HAM_FENCING_NO_DEVICE] = { "no fencing device is configured; add one for ",
+                                            " (hactl fence add)" },
+                [HAM_FENCING_ALL_STOPPED] = { "every fencing device is stopped (target-role Stopped): "
+                                              "nothing would power ", " off" },
+                [HAM_FENCING_NOT_COVERED] = { "no running fencing device fences ",
+                                              "; add one for it (hactl fence add)" },
+        };
+        HamFencing fencing;
         const char *local = get_s(st, "local");
-        json_object *cib = get(st, "cib"), *g = NULL, *on, *devs;
+        json_object *cib = get(st, "cib"), *g = NULL, *on;
         const char *node;
 
         if (!local)
@@ -136,13 +148,9 @@ static int drill_check(json_object *st, const char *guest, char **ret_node)
                         return refuse(EXIT_DRILL_DEGRADED, "%s is offline: the cluster is degraded "
                                       "already (hactl status)", node);
         }
-        if (!json_object_get_boolean(get(cib, "stonith_enabled")))
-                return refuse(EXIT_UNSAFE, "fencing is disabled (stonith-enabled=false): nothing "
-                              "would power %s off", node);
-        devs = get(cib, "fencing");
-        if (!devs || json_object_array_length(devs) == 0)
-                return refuse(EXIT_UNSAFE, "no fencing device is configured; add one for %s "
-                              "(hactl fence add)", node);
+        fencing = ham_fencing_judge_view(cib, node);
+        if (fencing != HAM_FENCING_USABLE)
+                return refuse(EXIT_UNSAFE, "%s%s%s", unsafe[fencing][0], node, unsafe[fencing][1]);
         for (size_t i = 0; get(g, "volumes") && i < json_object_array_length(get(g, "volumes")); i++) {
                 const char *res = get_s(json_object_array_get_idx(get(g, "volumes"), i), "resource");
                 json_object *here = drbd_fact(get(st, "facts"), local, res);

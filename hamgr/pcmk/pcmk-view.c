@@ -375,20 +375,19 @@ json_object *ham_pcmk_cib_resources(xmlNode *cib)
         g_autoptr(json_object) lrm = NULL;
         g_autoptr(GPtrArray) prims = g_ptr_array_new();
         g_autoptr(GPtrArray) parents = g_ptr_array_new();
-        g_autofree char *stonith = NULL, *maint = NULL;
+        g_autofree char *maint = NULL;
         xmlNode *config = NULL, *constraints, *props;
 
         if (is_element(cib, "cib"))
                 config = child(cib, "configuration");
         props = child(config, "crm_config");
-        stonith = nvpair_in(props, "cluster_property_set", "stonith-enabled");
         maint = nvpair_in(props, "cluster_property_set", "maintenance-mode");
         constraints = child(config, "constraints");
         lrm = lrm_states(is_element(cib, "cib") ? child(cib, "status") : NULL);
 
         json_object_object_add(o, "configured", json_object_new_boolean(config != NULL));
         json_object_object_add(o, "stonith_enabled",
-                               json_object_new_boolean(ham_pcmk_bool_option(stonith, TRUE)));
+                               json_object_new_boolean(ham_cib_stonith_enabled(config)));
         json_object_object_add(o, "maintenance_mode", json_object_new_boolean(ham_pcmk_is_true(maint)));
         for (xmlNode *n = child(child(config, "nodes"), "node"); n; n = n->next) {
                 if (!is_element(n, "node"))
@@ -418,10 +417,15 @@ json_object *ham_pcmk_cib_resources(xmlNode *cib)
                 if (!id)
                         continue;
                 if (g_strcmp0(cls, "stonith") == 0) {
+                        g_autoptr(HamFenceDevice) d = ham_fence_device_read(p);
                         json_object *x = json_object_new_object();
                         json_object_object_add(x, "id", json_object_new_string(id));
                         json_object_object_add(x, "agent", string_or_null(type));
                         json_object_object_add(x, "target_role", string_or_null(role));
+                        /* What ham_fencing_judge_view() needs: the device as the
+                         * Pacemaker module reads it, so the model judges facts. */
+                        json_object_object_add(x, "hosts", string_or_null(d ? d->hosts : NULL));
+                        json_object_object_add(x, "stopped", json_object_new_boolean(d && d->stopped));
                         json_object_object_add(x, "running_on", nodes_in(lrm, id, "Started", NULL));
                         json_object_array_add(fencing, x);
                 } else if (g_strcmp0(cls, "ocf") == 0 && g_strcmp0(provider, "linbit") == 0 &&

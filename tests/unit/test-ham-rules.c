@@ -20,42 +20,32 @@
 /* Pacemaker's crm_str_to_boolean(): these ten, in any case, and no other. */
 static void test_pcmk_bool_spellings(void **state)
 {
-        static const char *const yes[] = { "true", "TRUE", "True", "on", "ON", "yes", "Yes",
-                                           "y", "Y", "1", NULL };
-        static const char *const no[] = { "false", "FALSE", "off", "Off", "no", "NO", "n", "N",
-                                          "0", NULL };
-        static const char *const neither[] = { "", "t", "f", "T", "F", "2", "-1", "01", "10",
-                                               " true", "true ", "enabled", "disabled", "ja",
-                                               "nein", "yess", "tru", "o", NULL };
+        static const struct {
+                const char *s;
+                int want; /* 1 true, 0 false, -1 not a boolean */
+        } cases[] = {
+                { "true", 1 }, { "TRUE", 1 }, { "True", 1 }, { "on", 1 }, { "ON", 1 },
+                { "yes", 1 }, { "Yes", 1 }, { "y", 1 }, { "Y", 1 }, { "1", 1 },
+                { "false", 0 }, { "FALSE", 0 }, { "off", 0 }, { "Off", 0 }, { "no", 0 },
+                { "NO", 0 }, { "n", 0 }, { "N", 0 }, { "0", 0 },
+                { "", -1 }, { "t", -1 }, { "f", -1 }, { "T", -1 }, { "F", -1 }, { "2", -1 },
+                { "-1", -1 }, { "01", -1 }, { "10", -1 }, { " true", -1 }, { "true ", -1 },
+                { "enabled", -1 }, { "disabled", -1 }, { "ja", -1 }, { "nein", -1 },
+                { "yess", -1 }, { "tru", -1 }, { "o", -1 }, { NULL, -1 },
+        };
         (void)state;
 
-        for (int i = 0; yes[i]; i++) {
-                gboolean v = FALSE;
-                assert_true(ham_pcmk_str_to_bool(yes[i], &v));
-                assert_true(v);
-                assert_true(ham_pcmk_is_true(yes[i]));
-                assert_true(ham_pcmk_bool_option(yes[i], FALSE));
-        }
-        for (int i = 0; no[i]; i++) {
-                gboolean v = TRUE;
-                assert_true(ham_pcmk_str_to_bool(no[i], &v));
-                assert_false(v);
-                assert_false(ham_pcmk_is_true(no[i]));
-                assert_false(ham_pcmk_bool_option(no[i], TRUE));
-        }
-        for (int i = 0; neither[i]; i++) {
+        for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
                 gboolean v = 42;
-                assert_false(ham_pcmk_str_to_bool(neither[i], &v));
-                assert_int_equal(v, 42); /* left alone */
-                assert_false(ham_pcmk_is_true(neither[i]));
+                gboolean parsed = ham_pcmk_str_to_bool(cases[i].s, &v);
+
+                assert_int_equal(parsed, cases[i].want >= 0);
+                assert_int_equal(v, parsed ? cases[i].want : 42); /* left alone when refused */
+                assert_int_equal(ham_pcmk_is_true(cases[i].s), cases[i].want == 1);
                 /* An option Pacemaker cannot read takes its default. */
-                assert_true(ham_pcmk_bool_option(neither[i], TRUE));
-                assert_false(ham_pcmk_bool_option(neither[i], FALSE));
+                assert_int_equal(ham_pcmk_bool_option(cases[i].s, TRUE), cases[i].want != 0);
+                assert_int_equal(ham_pcmk_bool_option(cases[i].s, FALSE), cases[i].want == 1);
         }
-        assert_false(ham_pcmk_str_to_bool(NULL, NULL));
-        assert_false(ham_pcmk_is_true(NULL));
-        assert_true(ham_pcmk_bool_option(NULL, TRUE));
-        assert_false(ham_pcmk_bool_option(NULL, FALSE));
 }
 
 /* The XML helper reads through the same parser. */

@@ -138,8 +138,8 @@ static void forget_stale(Daemon *d)
                 if (g_strcmp0(json_object_get_string(json_object_object_get(n, "name")), local))
                         continue;
                 json_object_object_foreach(json_object_object_get(n, "attributes"), name, val) {
-                        gboolean guest = g_str_has_prefix(name, HAM_ATTR_PREFIX "guest-");
-                        gboolean drbd = g_str_has_prefix(name, HAM_ATTR_PREFIX "health-drbd-");
+                        gboolean guest = g_str_has_prefix(name, HAM_ATTR_GUEST_PREFIX);
+                        gboolean drbd = g_str_has_prefix(name, HAM_ATTR_DRBD_PREFIX);
                         if ((guest && d->guests) ||
                             (drbd && d->drbd_state && dg_state_complete(d->drbd_state)))
                                 ham_attrd_forget(d->attrd, name, json_object_get_string(val));

@@ -4,6 +4,7 @@
  * volumes and plan; the fencing rule; guests read back from the CIB.
  */
 #include "ham-guest.h"
+#include "ham-health.h"
 #include "ham-xml.h"
 #include "ham-pcmk.h"
 #include "ham-timeline.h"
@@ -404,58 +405,33 @@ char *ham_guest_create_plan_to_string(const HamGuestCreatePlan *plan)
 
 /* ---- fencing ------------------------------------------------------------------------ */
 
-static gboolean has_stonith_primitive(xmlNode *node)
-{
-        for (xmlNode *c = node ? node->children : NULL; c; c = c->next) {
-                if (c->type != XML_ELEMENT_NODE)
-                        continue;
-                if (ham_xml_is(c, "primitive")) {
-                        g_autofree char *cls = ham_xml_prop(c, "class");
-                        if (g_strcmp0(cls, "stonith") == 0)
-                                return TRUE;
-                } else if (has_stonith_primitive(c)) {
-                        return TRUE;
-                }
-        }
-        return FALSE;
-}
-
 static xmlNode *configuration_of(xmlNode *root)
 {
         return ham_xml_is(root, "cib") ? ham_xml_child(root, "configuration") : root;
 }
 
-static gboolean false_value(const char *v)
-{
-        return v && (g_ascii_strcasecmp(v, "false") == 0 || g_ascii_strcasecmp(v, "no") == 0 ||
-                     g_ascii_strcasecmp(v, "off") == 0 || g_str_equal(v, "0") ||
-                     g_ascii_strcasecmp(v, "n") == 0 || g_ascii_strcasecmp(v, "f") == 0);
-}
-
 gboolean ham_cib_fencing_problem(const char *xml, gsize len, char **ret_problem, GError **error)
 {
         g_autoptr(xmlDoc) doc = ham_xml_parse(xml, len, "the CIB", error);
-        xmlNode *conf, *crm;
 
         if (!doc)
                 return FALSE;
-        conf = configuration_of(xmlDocGetRootElement(doc));
-        crm = ham_xml_child(conf, "crm_config");
-        for (xmlNode *set = crm ? crm->children : NULL; set; set = set->next)
-                for (xmlNode *nv = set->children; nv; nv = nv->next) {
-                        g_autofree char *name = ham_xml_prop(nv, "name");
-                        g_autofree char *value = ham_xml_prop(nv, "value");
-                        if (ham_xml_is(nv, "nvpair") && g_strcmp0(name, "stonith-enabled") == 0 &&
-                            false_value(value)) {
-                                *ret_problem = g_strdup("the cluster property stonith-enabled is false");
-                                return TRUE;
-                        }
-                }
-        if (!has_stonith_primitive(ham_xml_child(conf, "resources"))) {
+        switch (ham_cib_fencing(configuration_of(xmlDocGetRootElement(doc)), NULL)) {
+        case HAM_FENCING_DISABLED:
+                *ret_problem = g_strdup("the cluster property stonith-enabled is false");
+                break;
+        case HAM_FENCING_NO_DEVICE:
                 *ret_problem = g_strdup("no fence device is configured: the CIB has no primitive of class stonith");
-                return TRUE;
+                break;
+        case HAM_FENCING_ALL_STOPPED:
+                *ret_problem = g_strdup("every fence device is stopped (target-role Stopped): "
+                                        "Pacemaker runs none of them");
+                break;
+        case HAM_FENCING_USABLE:
+        case HAM_FENCING_NOT_COVERED: /* not asked for a node */
+                *ret_problem = NULL;
+                break;
         }
-        *ret_problem = NULL;
         return TRUE;
 }
 
@@ -604,7 +580,7 @@ static void add_status(HamGuestInfo *g, const HamMonStatus *mon)
 
 static void add_health(HamGuestInfo *g, xmlNode *status)
 {
-        g_autofree char *attr = g_strdup_printf("plastik-guest-%s", g->name);
+        g_autofree char *attr = ham_health_attr_guest(g->name);
 
         if (!g->node)
                 return;

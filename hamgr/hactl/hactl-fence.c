@@ -138,23 +138,6 @@ static int cmd_remove(PkCliCmd *a)
         return EXIT_OK;
 }
 
-static gboolean hosts_cover(const char *hosts, const char *node)
-{
-        g_auto(GStrv) list = NULL;
-
-        if (!hosts)
-                return TRUE;
-        list = g_strsplit_set(hosts, " ,;", -1);
-        for (char **h = list; *h; h++) {
-                char *colon = strchr(*h, ':'); /* pcmk_host_map "node:port" */
-                if (colon)
-                        *colon = '\0';
-                if (g_str_equal(*h, node))
-                        return TRUE;
-        }
-        return FALSE;
-}
-
 static int cmd_test(PkCliCmd *a)
 {
         const char *node = pk_cli_arg(a, 0);
@@ -177,7 +160,7 @@ static int cmd_test(PkCliCmd *a)
                 HamFenceDevice *d = devs->pdata[i];
                 g_autoptr(GError) e = NULL;
                 gint64 t0 = pk_now_ms();
-                if (d->stopped || !hosts_cover(d->hosts, node))
+                if (!ham_fence_device_can_fence(d, node))
                         continue;
                 tried++;
                 if (ham_fencer_status(f, d->id, node, timeout, &e)) {

@@ -131,8 +131,8 @@ gboolean ham_memory_parse(const char *text, guint *ret_mib, GError **error);
 /**
  * ham_cib_fencing_problem:
  * Reads a CIB (the whole one or its configuration section): NULL when
- * STONITH is enabled (stonith-enabled not false: Pacemaker's default is
- * true) and at least one primitive of class "stonith" exists; else the
+ * fencing is usable (ham_cib_fencing(): stonith-enabled not false, at
+ * least one stonith primitive whose target-role is not Stopped); else the
  * reason, e.g. "no fence device is configured". @ret_problem:
  * (transfer full) (nullable). FALSE only when the XML does not parse.
  */

@@ -4,6 +4,7 @@
  * node off, judged from one cluster-status answer. Pure; golden-tested in
  * tests/golden/ham-drill. hactl maps each verdict to its exit code.
  */
+#include "ham-fencing.h"
 #include "ham-status.h"
 #include "pk.h"
 
@@ -60,8 +61,20 @@ const char *ham_drill_verdict_name(HamDrillVerdict verdict)
 
 HamDrillVerdict ham_drill_check(json_object *st, const char *guest, char **ret_node, char **ret_reason)
 {
+        /* Why fencing would not power the node off: text before and after its name. */
+        static const char *const unsafe[][2] = {
+                [HAM_FENCING_DISABLED] = { "fencing is disabled (stonith-enabled=false): nothing would "
+                                           "power ", " off" },
+                [HAM_FENCING_NO_DEVICE] = { "no fencing device is configured; add one for ",
+                                            " (hactl fence add)" },
+                [HAM_FENCING_ALL_STOPPED] = { "every fencing device is stopped (target-role Stopped): "
+                                              "nothing would power ", " off" },
+                [HAM_FENCING_NOT_COVERED] = { "no running fencing device fences ",
+                                              "; add one for it (hactl fence add)" },
+        };
+        HamFencing fencing;
         const char *local = get_s(st, "local");
-        json_object *cib = get(st, "cib"), *g = NULL, *on, *devs;
+        json_object *cib = get(st, "cib"), *g = NULL, *on;
         const char *node;
 
         if (!local)
@@ -98,13 +111,10 @@ HamDrillVerdict ham_drill_check(json_object *st, const char *guest, char **ret_n
                         return refuse(ret_reason, HAM_DRILL_DEGRADED, "%s is offline: the cluster is degraded "
                                       "already (hactl status)", node);
         }
-        if (!json_object_get_boolean(get(cib, "stonith_enabled")))
-                return refuse(ret_reason, HAM_DRILL_NO_FENCING, "fencing is disabled (stonith-enabled=false): nothing "
-                              "would power %s off", node);
-        devs = get(cib, "fencing");
-        if (!devs || json_object_array_length(devs) == 0)
-                return refuse(ret_reason, HAM_DRILL_NO_FENCING, "no fencing device is configured; add one for %s "
-                              "(hactl fence add)", node);
+        fencing = ham_fencing_judge_view(cib, node);
+        if (fencing != HAM_FENCING_USABLE)
+                return refuse(ret_reason, HAM_DRILL_NO_FENCING, "%s%s%s", unsafe[fencing][0], node,
+                              unsafe[fencing][1]);
         for (size_t i = 0; get(g, "volumes") && i < json_object_array_length(get(g, "volumes")); i++) {
                 const char *res = get_s(json_object_array_get_idx(get(g, "volumes"), i), "resource");
                 json_object *here = drbd_fact(get(st, "facts"), local, res);

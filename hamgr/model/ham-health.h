@@ -54,12 +54,20 @@ const char *ham_health_guest(const HamGuestView *g);
  */
 const char *ham_health_drbd(const DgResourceState *res);
 
-/** ham_health_attr_guest / _drbd: the attribute names. (transfer full). */
+/**
+ * ham_health_attr_guest / _drbd: the attribute names, HAM_ATTR_GUEST_PREFIX
+ * or HAM_ATTR_DRBD_PREFIX and the name. The only place they are spelled:
+ * hamgrd writes them, hactl status and hactl guest list read them back.
+ * (transfer full).
+ */
 char *ham_health_attr_guest(const char *guest);
 char *ham_health_attr_drbd(const char *resource);
 
-/** The prefix of every attribute hamgrd owns. */
+/** The prefix of every attribute hamgrd owns (the CIB view keeps only these). */
 #define HAM_ATTR_PREFIX "plastik-"
+/** The prefixes of a guest's and of a DRBD resource's health attribute. */
+#define HAM_ATTR_GUEST_PREFIX HAM_ATTR_PREFIX "guest-"
+#define HAM_ATTR_DRBD_PREFIX HAM_ATTR_PREFIX "health-drbd-"
 
 json_object *ham_guest_view_to_json(const HamGuestView *g);
 

@@ -142,12 +142,12 @@ const char *ham_health_drbd(const DgResourceState *res)
 
 char *ham_health_attr_guest(const char *guest)
 {
-        return g_strconcat(HAM_ATTR_PREFIX "guest-", guest, NULL);
+        return g_strconcat(HAM_ATTR_GUEST_PREFIX, guest, NULL);
 }
 
 char *ham_health_attr_drbd(const char *resource)
 {
-        return g_strconcat(HAM_ATTR_PREFIX "health-drbd-", resource, NULL);
+        return g_strconcat(HAM_ATTR_DRBD_PREFIX, resource, NULL);
 }
 
 json_object *ham_guest_view_to_json(const HamGuestView *g)

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hactl status: hamgrd's cache → the status model and its table (ham-status.h). Pure. */
+#include "ham-fencing.h"
+#include "ham-health.h"
 #include "ham-status.h"
 #include "pk.h"
 
@@ -432,14 +434,24 @@ json_object *ham_status_build(json_object *input)
                 }
         }
 
-        gboolean stonith = cib ? get_b(cib, "stonith_enabled") : TRUE;
+        HamFencing fencing_ok = cib ? ham_fencing_judge_view(cib, NULL) : HAM_FENCING_USABLE;
+        gboolean stonith = fencing_ok != HAM_FENCING_DISABLED;
         json_object *devs = get(cib, "fencing");
-        if (cib && !stonith)
+        if (fencing_ok == HAM_FENCING_DISABLED)
                 problem(&p, TRUE, "fencing disabled (stonith-enabled=false): a lost node cannot "
                         "be fenced, so its guests cannot move; see hactl verify");
-        else if (cib && len_of(devs) == 0)
+        else if (fencing_ok == HAM_FENCING_NO_DEVICE)
                 problem(&p, TRUE, "no fencing device configured: a lost node cannot be fenced; "
                         "see hactl verify");
+        else if (fencing_ok == HAM_FENCING_ALL_STOPPED)
+                problem(&p, TRUE, "every fencing device is stopped (target-role Stopped): a lost "
+                        "node cannot be fenced; see hactl verify");
+        for (size_t i = 0; fencing_ok == HAM_FENCING_USABLE && i < len_of(nodes); i++) {
+                const char *name = get_s(json_object_array_get_idx(nodes, i), "name");
+                if (name && ham_fencing_judge_view(cib, name) == HAM_FENCING_NOT_COVERED)
+                        problem(&p, TRUE, "no running fencing device fences %s (pcmk_host_list): "
+                                "if %s is lost it cannot be fenced; see hactl fence list", name, name);
+        }
         for (size_t i = 0; i < len_of(devs); i++) {
                 json_object *d = json_object_array_get_idx(devs, i);
                 json_object *x = json_object_new_object();
@@ -465,7 +477,7 @@ json_object *ham_status_build(json_object *input)
                 json_object *vols = json_object_new_array();
 
                 if (node) {
-                        g_autofree char *attr = g_strdup_printf("plastik-guest-%s", name);
+                        g_autofree char *attr = ham_health_attr_guest(name);
                         health = get_s(get(find_by_name(nodes, node), "attributes"), attr);
                 }
                 json_object_object_add(x, "name", str_or_null(name));

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hactl verify: facts of both nodes + CIB → findings (ham-status.h). Pure. */
+#include "ham-fencing.h"
 #include "ham-status.h"
 #include "pk.h"
 
@@ -233,7 +234,8 @@ json_object *ham_verify(json_object *input)
         guint errors = 0, warnings = 0;
 
         /* Fencing: Pacemaker's half. */
-        if (cib && !json_object_get_boolean(get(cib, "stonith_enabled")))
+        HamFencing fencing = cib ? ham_fencing_judge_view(cib, NULL) : HAM_FENCING_USABLE;
+        if (fencing == HAM_FENCING_DISABLED)
                 add(out, F_STONITH_DISABLED, "crm_config:stonith-enabled", "cluster property "
                     "stonith-enabled is false: a lost node is never fenced and its guests never "
                     "move; once a fencing device works, run crm_attribute -t crm_config -n "
@@ -243,14 +245,23 @@ json_object *ham_verify(json_object *input)
                 add(out, F_NO_FENCING_DEVICE, "resources", "no fencing device (a stonith "
                     "primitive) in the CIB: add one per node, e.g. fence_ipmilan pointed at the "
                     "node's BMC with pcmk_host_list=NODE (hactl(8), FENCING)");
+        else if (fencing == HAM_FENCING_ALL_STOPPED)
+                add(out, F_NO_FENCING_DEVICE, "resources", "every fencing device has target-role "
+                    "Stopped, and Pacemaker runs none of them: a lost node is never fenced; start "
+                    "one (crm_resource -r ID --meta -d target-role)");
         for (size_t i = 0; i < len_of(devs); i++) {
                 json_object *d = json_object_array_get_idx(devs, i);
-                const char *role = get_s(d, "target_role");
-                if (role && g_ascii_strcasecmp(role, "Stopped") == 0)
+                if (json_object_get_boolean(get(d, "stopped")))
                         add(out, F_FENCING_DEVICE_STOPPED, get_s(d, "id"), "fencing device %s "
                             "has target-role Stopped: start it (crm_resource -r %s --meta -d "
                             "target-role)", get_s(d, "id"), get_s(d, "id"));
         }
+        for (int k = 0; k < 2 && fencing == HAM_FENCING_USABLE; k++)
+                if (nodes[k] && ham_fencing_judge_view(cib, nodes[k]) == HAM_FENCING_NOT_COVERED)
+                        add(out, F_NO_FENCING_DEVICE, nodes[k], "no running fencing device fences "
+                            "%s (their pcmk_host_list names other nodes): if %s is lost it is never "
+                            "fenced; add one (hactl fence add NAME --agent AGENT --node %s)",
+                            nodes[k], nodes[k], nodes[k]);
 
         /* Each node's own configuration. */
         for (int k = 0; k < 2; k++) {

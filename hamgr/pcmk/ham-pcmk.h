@@ -16,6 +16,7 @@
 #include <libxml/tree.h>
 
 #include "ham.h"
+#include "ham-fencing.h"
 
 G_BEGIN_DECLS
 
@@ -288,9 +289,9 @@ char *ham_xml_to_string(xmlNode *node);
 
 /**
  * ham_fencing_configured:
- * Pure, over the whole CIB as XML text: TRUE when fencing is configured and
- * enabled — stonith-enabled is not false and at least one stonith-class
- * primitive exists whose target-role is not Stopped. Otherwise FALSE with
+ * Pure, over the whole CIB as XML text: TRUE when fencing is usable
+ * (ham_cib_fencing() for some node: stonith-enabled is not false and at
+ * least one stonith-class primitive's target-role is not Stopped). Otherwise FALSE with
  * @ret_reason (transfer full) (optional) saying what is missing and how to
  * fix it ("hactl fence add …"). A CIB that does not parse is "not
  * configured" with the parse error as reason. For `hactl verify` and the
@@ -308,15 +309,29 @@ gboolean ham_fencing_configured(const char *cib_xml, gsize len, char **ret_reaso
  */
 gboolean ham_pacemaker_frozen(const char *cib_xml, gsize len);
 
-/** A fence device as hactl shows it. */
-typedef struct {
-        char *id, *agent;
-        char *hosts;     /**< pcmk_host_list or pcmk_host_map, or NULL */
-        gboolean stopped; /**< target-role Stopped */
-} HamFenceDevice;
+/**
+ * ham_fence_device_read:
+ * Pure: @primitive as a fence device (id, agent, pcmk_host_list or else
+ * pcmk_host_map, target-role Stopped), or NULL when it is not a primitive
+ * of class stonith. (transfer full).
+ */
+HamFenceDevice *ham_fence_device_read(xmlNode *primitive);
 
-void ham_fence_device_free(HamFenceDevice *d);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamFenceDevice, ham_fence_device_free)
+/**
+ * ham_cib_stonith_enabled:
+ * Pure: the cluster option stonith-enabled of a CIB's <configuration> as
+ * Pacemaker's scheduler reads it: true unless a cluster_property_set sets
+ * it to a false spelling (ham_pcmk_bool_option()).
+ */
+gboolean ham_cib_stonith_enabled(xmlNode *configuration);
+
+/**
+ * ham_cib_fencing:
+ * Pure: ham_fencing_judge() over a CIB's <configuration>: its
+ * stonith-enabled and every stonith primitive under <resources>, for
+ * @node (NULL: for some node).
+ */
+HamFencing ham_cib_fencing(xmlNode *configuration, const char *node);
 
 /**
  * ham_fence_devices:

@@ -22,8 +22,40 @@ xmlDoc *ham_xml_parse(const char *xml, gsize len, const char *what, GError **err
 /** ham_xml_prop: attribute @name of @node, or NULL. (transfer full): g_free(). */
 char *ham_xml_prop(const xmlNode *node, const char *name);
 
-/** ham_xml_prop_bool: "true"/"1"/"yes"/"on" → TRUE. */
+/** ham_xml_prop_bool: attribute @name read as Pacemaker reads a boolean (ham_pcmk_is_true()). */
 gboolean ham_xml_prop_bool(const xmlNode *node, const char *name);
+
+/**
+ * ham_pcmk_str_to_bool:
+ * A boolean as Pacemaker spells it, the one parser for every boolean
+ * plastik reads from the CIB, crm_mon or the fencer. Pacemaker's own
+ * crm_str_to_boolean() (lib/common/strings.c, the same from 2.0 to 3.0)
+ * takes "true", "on", "yes", "y" and "1" as TRUE and "false", "off", "no",
+ * "n" and "0" as FALSE, ignoring case and nothing else: no "t" or "f", no
+ * other numbers, no blanks. Reading more or less than it would make
+ * plastik judge a cluster differently from the cluster itself.
+ * Returns TRUE and sets @ret for those ten spellings; FALSE for anything
+ * else (NULL included), leaving @ret alone.
+ */
+gboolean ham_pcmk_str_to_bool(const char *value, gboolean *ret);
+
+/**
+ * ham_pcmk_is_true:
+ * Pacemaker's crm_is_true(): TRUE only for a true spelling; NULL, a false
+ * spelling and anything unknown are FALSE. For attributes whose absence
+ * means false (crm_mon's flags, have-quorum, maintenance-mode, standby).
+ */
+gboolean ham_pcmk_is_true(const char *value);
+
+/**
+ * ham_pcmk_bool_option:
+ * A boolean cluster option (crm_config) as Pacemaker's scheduler takes it:
+ * @value when it is a boolean spelling, else @def — unset, and also when
+ * set to something that is not a boolean (Pacemaker then logs "Using
+ * default value for cluster option ... because ... is invalid" and uses
+ * the default). So stonith-enabled=maybe means fencing is on.
+ */
+gboolean ham_pcmk_bool_option(const char *value, gboolean def);
 
 /** ham_xml_is: @node is an element called @name. */
 gboolean ham_xml_is(const xmlNode *node, const char *name);

@@ -71,8 +71,42 @@ gboolean ham_xml_prop_bool(const xmlNode *node, const char *name)
 {
         g_autofree char *v = ham_xml_prop(node, name);
 
-        return v && (g_ascii_strcasecmp(v, "true") == 0 || g_str_equal(v, "1") ||
-                     g_ascii_strcasecmp(v, "yes") == 0 || g_ascii_strcasecmp(v, "on") == 0);
+        return ham_pcmk_is_true(v);
+}
+
+gboolean ham_pcmk_str_to_bool(const char *value, gboolean *ret)
+{
+        static const char *const yes[] = { "true", "on", "yes", "y", "1", NULL };
+        static const char *const no[] = { "false", "off", "no", "n", "0", NULL };
+
+        if (!value)
+                return FALSE;
+        for (int i = 0; yes[i]; i++)
+                if (g_ascii_strcasecmp(value, yes[i]) == 0) {
+                        *ret = TRUE;
+                        return TRUE;
+                }
+        for (int i = 0; no[i]; i++)
+                if (g_ascii_strcasecmp(value, no[i]) == 0) {
+                        *ret = FALSE;
+                        return TRUE;
+                }
+        return FALSE;
+}
+
+gboolean ham_pcmk_is_true(const char *value)
+{
+        gboolean v = FALSE;
+
+        return ham_pcmk_str_to_bool(value, &v) && v;
+}
+
+gboolean ham_pcmk_bool_option(const char *value, gboolean def)
+{
+        gboolean v = def;
+
+        ham_pcmk_str_to_bool(value, &v);
+        return v;
 }
 
 gboolean ham_xml_is(const xmlNode *node, const char *name)

@@ -46,35 +46,65 @@ static char *meta_value(xmlNode *prim, const char *set_tag, const char *name)
         return NULL;
 }
 
+HamFenceDevice *ham_fence_device_read(xmlNode *primitive)
+{
+        g_autofree char *klass = ham_xml_prop(primitive, "class");
+        g_autofree char *role = NULL;
+        HamFenceDevice *d;
+
+        if (!ham_xml_is(primitive, "primitive") || g_strcmp0(klass, "stonith") != 0)
+                return NULL;
+        d = g_new0(HamFenceDevice, 1);
+        role = meta_value(primitive, "meta_attributes", "target-role");
+        d->id = ham_xml_prop(primitive, "id");
+        d->agent = ham_xml_prop(primitive, "type");
+        d->hosts = meta_value(primitive, "instance_attributes", "pcmk_host_list");
+        if (!d->hosts)
+                d->hosts = meta_value(primitive, "instance_attributes", "pcmk_host_map");
+        /* Pacemaker reads roles without regard to case. */
+        d->stopped = role && g_ascii_strcasecmp(role, "Stopped") == 0;
+        return d;
+}
+
 static void collect_stonith(xmlNode *node, GPtrArray *out)
 {
         for (xmlNode *c = node; c; c = c->next) {
+                HamFenceDevice *d;
+
                 if (c->type != XML_ELEMENT_NODE)
                         continue;
-                g_autofree char *klass = ham_xml_prop(c, "class");
-                if (ham_xml_is(c, "primitive") && g_strcmp0(klass, "stonith") == 0) {
-                        HamFenceDevice *d = g_new0(HamFenceDevice, 1);
-                        g_autofree char *role = meta_value(c, "meta_attributes", "target-role");
-                        d->id = ham_xml_prop(c, "id");
-                        d->agent = ham_xml_prop(c, "type");
-                        d->hosts = meta_value(c, "instance_attributes", "pcmk_host_list");
-                        if (!d->hosts)
-                                d->hosts = meta_value(c, "instance_attributes", "pcmk_host_map");
-                        d->stopped = role && g_ascii_strcasecmp(role, "Stopped") == 0;
+                if ((d = ham_fence_device_read(c)))
                         g_ptr_array_add(out, d);
-                }
                 collect_stonith(c->children, out);
         }
 }
 
-void ham_fence_device_free(HamFenceDevice *d)
+gboolean ham_cib_stonith_enabled(xmlNode *configuration)
 {
-        if (!d)
-                return;
-        g_free(d->id);
-        g_free(d->agent);
-        g_free(d->hosts);
-        g_free(d);
+        xmlNode *crm = ham_xml_child(configuration, "crm_config");
+
+        /* Pacemaker reads cluster options from the cluster_property_sets
+         * only; plastik writes one set, so the first value found is it. */
+        for (xmlNode *s = crm ? crm->children : NULL; s; s = s->next) {
+                if (!ham_xml_is(s, "cluster_property_set"))
+                        continue;
+                for (xmlNode *p = s->children; p; p = p->next) {
+                        g_autofree char *n = ham_xml_prop(p, "name");
+                        if (ham_xml_is(p, "nvpair") && g_strcmp0(n, "stonith-enabled") == 0) {
+                                g_autofree char *v = ham_xml_prop(p, "value");
+                                return ham_pcmk_bool_option(v, TRUE);
+                        }
+                }
+        }
+        return TRUE;
+}
+
+HamFencing ham_cib_fencing(xmlNode *configuration, const char *node)
+{
+        g_autoptr(GPtrArray) devs = g_ptr_array_new_with_free_func((GDestroyNotify)ham_fence_device_free);
+
+        collect_stonith(ham_xml_child(configuration, "resources"), devs);
+        return ham_fencing_judge(ham_cib_stonith_enabled(configuration), devs, node);
 }
 
 static xmlNode *cib_configuration(xmlDoc *doc, GError **error)
@@ -101,65 +131,46 @@ GPtrArray *ham_fence_devices(const char *cib_xml, gsize len, GError **error)
 
 gboolean ham_pacemaker_frozen(const char *cib_xml, gsize len)
 {
-        g_autofree char *reason = NULL;
-        g_autoptr(GPtrArray) devs = NULL;
+        g_autoptr(xmlDoc) doc = ham_xml_parse(cib_xml, len, "the CIB", NULL);
+        xmlNode *conf = doc ? cib_configuration(doc, NULL) : NULL;
 
-        /* Configured: not frozen. Disabled: Pacemaker acts without fencing. */
-        if (ham_fencing_configured(cib_xml, len, &reason) || g_str_has_prefix(reason, "fencing is disabled") ||
-            g_str_has_prefix(reason, "the CIB cannot be read"))
-                return FALSE;
-        devs = ham_fence_devices(cib_xml, len, NULL);
-        return devs && devs->len == 0;
+        /* Pacemaker's own test: stonith enabled and no stonith primitive
+         * defined at all; a stopped device is defined. */
+        return conf && ham_cib_fencing(conf, NULL) == HAM_FENCING_NO_DEVICE;
 }
 
 gboolean ham_fencing_configured(const char *cib_xml, gsize len, char **ret_reason)
 {
         g_autoptr(GError) error = NULL;
         g_autoptr(xmlDoc) doc = ham_xml_parse(cib_xml, len, "the CIB", &error);
-        g_autoptr(GPtrArray) devs = NULL;
         xmlNode *conf = doc ? cib_configuration(doc, &error) : NULL;
-        xmlNode *crm, *nv = NULL;
-        guint usable = 0;
+        const char *reason = NULL;
 
         if (!conf) {
                 if (ret_reason)
                         *ret_reason = g_strdup_printf("the CIB cannot be read: %s", error->message);
                 return FALSE;
         }
-        crm = ham_xml_child(conf, "crm_config");
-        for (xmlNode *s = crm ? crm->children : NULL; s && !nv; s = s->next)
-                for (xmlNode *p = s->children; p && !nv; p = p->next) {
-                        g_autofree char *n = ham_xml_prop(p, "name");
-                        if (ham_xml_is(p, "nvpair") && g_strcmp0(n, "stonith-enabled") == 0)
-                                nv = p;
-                }
-        if (nv) {
-                g_autofree char *v = ham_xml_prop(nv, "value");
-                if (v && (g_ascii_strcasecmp(v, "false") == 0 || g_ascii_strcasecmp(v, "no") == 0 ||
-                          g_ascii_strcasecmp(v, "off") == 0 || g_str_equal(v, "0"))) {
-                        if (ret_reason)
-                                *ret_reason = g_strdup("fencing is disabled (stonith-enabled=false): "
-                                                       "set stonith-enabled=true (crm_attribute "
-                                                       "--name stonith-enabled --update true)");
-                        return FALSE;
-                }
+        switch (ham_cib_fencing(conf, NULL)) {
+        case HAM_FENCING_USABLE:
+        case HAM_FENCING_NOT_COVERED: /* not asked for a node */
+                return TRUE;
+        case HAM_FENCING_DISABLED:
+                reason = "fencing is disabled (stonith-enabled=false): set stonith-enabled=true "
+                         "(crm_attribute --name stonith-enabled --update true)";
+                break;
+        case HAM_FENCING_ALL_STOPPED:
+                reason = "every fence device is stopped (target-role Stopped): start one or add "
+                         "another with hactl fence add";
+                break;
+        case HAM_FENCING_NO_DEVICE:
+                reason = "no fence device is configured: add one per node with hactl fence add NAME "
+                         "--agent AGENT --node NODE --param …";
+                break;
         }
-        devs = g_ptr_array_new_with_free_func((GDestroyNotify)ham_fence_device_free);
-        collect_stonith(ham_xml_child(conf, "resources"), devs);
-        for (guint i = 0; i < devs->len; i++)
-                if (!((HamFenceDevice *)devs->pdata[i])->stopped)
-                        usable++;
-        if (usable == 0) {
-                if (ret_reason)
-                        *ret_reason = g_strdup(devs->len ? "every fence device is stopped (target-role "
-                                                           "Stopped): start one or add another with "
-                                                           "hactl fence add"
-                                                         : "no fence device is configured: add one per node "
-                                                           "with hactl fence add NAME --agent AGENT "
-                                                           "--node NODE --param …");
-                return FALSE;
-        }
-        return TRUE;
+        if (ret_reason)
+                *ret_reason = g_strdup(reason);
+        return FALSE;
 }
 
 static gboolean param_name_ok(const char *s)

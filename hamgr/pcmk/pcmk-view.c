@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The CIB as hamgrd reports it: pure, libxml2 only (ham-pcmk-notify.h). */
 #include "ham-xml.h"
+#include "ham-health.h"
 #include "ham-pcmk-notify.h"
 #include "ham-pcmk.h"
 #include "pk.h"
@@ -64,7 +65,7 @@ static json_object *node_attributes(xmlNode *state)
                                 continue;
                         g_autofree char *name = prop(nv, "name");
                         g_autofree char *value = prop(nv, "value");
-                        if (name && g_str_has_prefix(name, "plastik-"))
+                        if (name && g_str_has_prefix(name, HAM_ATTR_PREFIX))
                                 json_object_object_add(attrs, name, string_or_null(value));
                 }
         }
@@ -137,8 +138,7 @@ json_object *ham_pcmk_cib_view(xmlNode *cib)
         }
         json_object_object_add(view, "dc", string_or_null(dc));
         json_object_object_add(view, "have_quorum",
-                               json_object_new_boolean(truthy(have_quorum, "true") ||
-                                                       g_strcmp0(have_quorum, "1") == 0));
+                               json_object_new_boolean(ham_pcmk_is_true(have_quorum)));
         if (admin_epoch && epoch && num_updates) {
                 g_autofree char *e = g_strdup_printf("%s:%s:%s", admin_epoch, epoch, num_updates);
                 json_object_object_add(view, "epoch", json_object_new_string(e));
@@ -149,12 +149,6 @@ json_object *ham_pcmk_cib_view(xmlNode *cib)
 }
 
 /* ---- resources, constraints and where they run ------------------------------ */
-
-static gboolean true_value(const char *s)
-{
-        return s && (g_ascii_strcasecmp(s, "true") == 0 || g_ascii_strcasecmp(s, "on") == 0 ||
-                     g_ascii_strcasecmp(s, "yes") == 0 || g_str_equal(s, "1"));
-}
 
 /* (transfer full) the value of nvpair @name in any @set_name child of @n. */
 static char *nvpair_in(xmlNode *n, const char *set_name, const char *name)
@@ -381,21 +375,20 @@ json_object *ham_pcmk_cib_resources(xmlNode *cib)
         g_autoptr(json_object) lrm = NULL;
         g_autoptr(GPtrArray) prims = g_ptr_array_new();
         g_autoptr(GPtrArray) parents = g_ptr_array_new();
-        g_autofree char *stonith = NULL, *maint = NULL;
+        g_autofree char *maint = NULL;
         xmlNode *config = NULL, *constraints, *props;
 
         if (is_element(cib, "cib"))
                 config = child(cib, "configuration");
         props = child(config, "crm_config");
-        stonith = nvpair_in(props, "cluster_property_set", "stonith-enabled");
         maint = nvpair_in(props, "cluster_property_set", "maintenance-mode");
         constraints = child(config, "constraints");
         lrm = lrm_states(is_element(cib, "cib") ? child(cib, "status") : NULL);
 
         json_object_object_add(o, "configured", json_object_new_boolean(config != NULL));
         json_object_object_add(o, "stonith_enabled",
-                               json_object_new_boolean(!stonith || true_value(stonith)));
-        json_object_object_add(o, "maintenance_mode", json_object_new_boolean(true_value(maint)));
+                               json_object_new_boolean(ham_cib_stonith_enabled(config)));
+        json_object_object_add(o, "maintenance_mode", json_object_new_boolean(ham_pcmk_is_true(maint)));
         for (xmlNode *n = child(child(config, "nodes"), "node"); n; n = n->next) {
                 if (!is_element(n, "node"))
                         continue;
@@ -405,8 +398,8 @@ json_object *ham_pcmk_cib_resources(xmlNode *cib)
                 if (!uname)
                         continue;
                 json_object *x = json_object_new_object();
-                json_object_object_add(x, "standby", json_object_new_boolean(true_value(standby)));
-                json_object_object_add(x, "maintenance", json_object_new_boolean(true_value(nmaint)));
+                json_object_object_add(x, "standby", json_object_new_boolean(ham_pcmk_is_true(standby)));
+                json_object_object_add(x, "maintenance", json_object_new_boolean(ham_pcmk_is_true(nmaint)));
                 json_object_object_add(nodes, uname, x);
         }
         json_object_object_add(o, "nodes", nodes);
@@ -424,10 +417,15 @@ json_object *ham_pcmk_cib_resources(xmlNode *cib)
                 if (!id)
                         continue;
                 if (g_strcmp0(cls, "stonith") == 0) {
+                        g_autoptr(HamFenceDevice) d = ham_fence_device_read(p);
                         json_object *x = json_object_new_object();
                         json_object_object_add(x, "id", json_object_new_string(id));
                         json_object_object_add(x, "agent", string_or_null(type));
                         json_object_object_add(x, "target_role", string_or_null(role));
+                        /* What ham_fencing_judge_view() needs: the device as the
+                         * Pacemaker module reads it, so the model judges facts. */
+                        json_object_object_add(x, "hosts", string_or_null(d ? d->hosts : NULL));
+                        json_object_object_add(x, "stopped", json_object_new_boolean(d && d->stopped));
                         json_object_object_add(x, "running_on", nodes_in(lrm, id, "Started", NULL));
                         json_object_array_add(fencing, x);
                 } else if (g_strcmp0(cls, "ocf") == 0 && g_strcmp0(provider, "linbit") == 0 &&

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* "Fencing is usable", once (ham-fencing.h). Pure. */
+#include "ham-fencing.h"
+
+#include <string.h>
+
+void ham_fence_device_free(HamFenceDevice *d)
+{
+        if (!d)
+                return;
+        g_free(d->id);
+        g_free(d->agent);
+        g_free(d->hosts);
+        g_free(d);
+}
+
+gboolean ham_fence_device_can_fence(const HamFenceDevice *d, const char *node)
+{
+        g_auto(GStrv) list = NULL;
+
+        if (d->stopped)
+                return FALSE;
+        if (!node || !d->hosts)
+                return TRUE;
+        /* Pacemaker splits both lists on blanks, commas and semicolons. */
+        list = g_strsplit_set(d->hosts, " \t,;", -1);
+        for (char **h = list; *h; h++) {
+                char *colon = strchr(*h, ':'); /* pcmk_host_map "node:port" */
+                if (colon)
+                        *colon = '\0';
+                if (g_str_equal(*h, node))
+                        return TRUE;
+        }
+        return FALSE;
+}
+
+HamFencing ham_fencing_judge(gboolean stonith_enabled, GPtrArray *devices, const char *node)
+{
+        gboolean running = FALSE;
+
+        if (!stonith_enabled)
+                return HAM_FENCING_DISABLED;
+        if (!devices || devices->len == 0)
+                return HAM_FENCING_NO_DEVICE;
+        for (guint i = 0; i < devices->len; i++)
+                if (ham_fence_device_can_fence(devices->pdata[i], NULL))
+                        running = TRUE;
+        if (!running)
+                return HAM_FENCING_ALL_STOPPED;
+        for (guint i = 0; i < devices->len; i++)
+                if (ham_fence_device_can_fence(devices->pdata[i], node))
+                        return HAM_FENCING_USABLE;
+        return HAM_FENCING_NOT_COVERED;
+}
+
+static const char *str_of(json_object *o, const char *key)
+{
+        json_object *v = json_object_object_get(o, key);
+
+        return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+HamFencing ham_fencing_judge_view(json_object *cib, const char *node)
+{
+        g_autoptr(GPtrArray) devs = g_ptr_array_new_with_free_func((GDestroyNotify)ham_fence_device_free);
+        json_object *enabled = json_object_object_get(cib, "stonith_enabled");
+        json_object *arr = json_object_object_get(cib, "fencing");
+
+        for (size_t i = 0; arr && json_object_is_type(arr, json_type_array) &&
+                           i < json_object_array_length(arr); i++) {
+                json_object *x = json_object_array_get_idx(arr, i);
+                HamFenceDevice *d = g_new0(HamFenceDevice, 1);
+                d->id = g_strdup(str_of(x, "id"));
+                d->agent = g_strdup(str_of(x, "agent"));
+                d->hosts = g_strdup(str_of(x, "hosts"));
+                d->stopped = json_object_get_boolean(json_object_object_get(x, "stopped"));
+                g_ptr_array_add(devs, d);
+        }
+        return ham_fencing_judge(enabled ? json_object_get_boolean(enabled) : TRUE, devs, node);
+}

@@ -318,11 +318,29 @@ typedef struct {
         GArray *volumes;         /**< DgVolumeState, ordered by volume */
 } DgResourceState;
 
-/** Names as DRBD prints them ("UpToDate", "SyncSource"...). */
+/**
+ * Names as DRBD prints them ("UpToDate", "SyncSource"...): the one table of
+ * DRBD's state words in plastik; fencing and hamgr name and parse states
+ * with these. (transfer none); "invalid" for a value outside the enum.
+ */
 const char *dg_role_name(DgRole role);
 const char *dg_disk_name(DgDiskState disk);
 const char *dg_conn_name(DgConnState conn);
 const char *dg_repl_name(DgReplState repl);
+
+/**
+ * dg_role_from_name, dg_disk_from_name, dg_conn_from_name, dg_repl_from_name:
+ * Parse a state as drbdsetup or drbdadm prints it (exact case). DRBD's own
+ * "unknown" spellings ("Unknown", "DUnknown") give the *_UNKNOWN value and
+ * TRUE; so do the DRBD 8.4 spellings events2 passes through
+ * ("WFConnection", "WFReportParams"; connection states in a peer device's
+ * replication field mean Off). FALSE for anything else, leaving @ret
+ * untouched.
+ */
+gboolean dg_role_from_name(const char *name, DgRole *ret);
+gboolean dg_disk_from_name(const char *name, DgDiskState *ret);
+gboolean dg_conn_from_name(const char *name, DgConnState *ret);
+gboolean dg_repl_from_name(const char *name, DgReplState *ret);
 
 /**
  * DgState: the model of every resource on this node, fed line by line from

@@ -9,12 +9,6 @@
 
 G_BEGIN_DECLS
 
-/** dg_node_name_valid: a node name as `uname -n` prints it. */
-gboolean dg_node_name_valid(const char *name);
-
-/** dg_vg_name_valid: an LVM volume group name we can pass to lvm2_run(). */
-gboolean dg_vg_name_valid(const char *vg);
-
 /** dg_address_is_ipv6: TRUE for an IPv6 literal. */
 gboolean dg_address_is_ipv6(const char *address);
 

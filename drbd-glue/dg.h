@@ -39,6 +39,79 @@ typedef enum {
 
 /* ---- names --------------------------------------------------------------- */
 
+/*
+ * Identifiers. Each kind has one validator, used by every component that
+ * reads one (plastik.conf, the site file, hamgrd's API and CPG messages, the
+ * fence handlers); the *_RULE strings say the rule in error messages.
+ */
+
+#define DG_NODE_NAME_MAX 63
+#define DG_NODE_NAME_RULE "[A-Za-z0-9][A-Za-z0-9._-]{0,62}"
+
+/**
+ * dg_node_name_valid:
+ * A node name: DG_NODE_NAME_RULE, a host name as `uname -n` prints it.
+ * corosync's nodelist, Pacemaker's node uname and DRBD's "on NAME" sections
+ * are all matched against `uname -n`, so the node name is the host name;
+ * plastik takes its portable form (one DNS label of RFC 1123, letters,
+ * digits, '-', plus '.' and '_' which host names in the wild carry), at
+ * most 63 characters, starting with a letter or digit. The cluster name
+ * of plastik.conf follows the same rule.
+ */
+gboolean dg_node_name_valid(const char *name);
+
+#define DG_LVM_NAME_MAX 127
+#define DG_LVM_NAME_RULE "1-127 of [A-Za-z0-9+_.-], not starting with '-', not \".\" or \"..\""
+
+/**
+ * dg_vg_name_valid, dg_lv_name_valid:
+ * LVM's rule for volume group and logical volume names (lvm(8), "VALID
+ * NAMES"): DG_LVM_NAME_RULE (LVM's NAME_LEN is 128 with the NUL). LVM also
+ * reserves some LV name parts ("_mlog", "_rimage"..., the prefixes
+ * "snapshot" and "pvmove"); it refuses those itself with a message of its
+ * own, and they cannot reach a command line unquoted, so they are not
+ * checked here. lvm2_run() splits its command line at blanks: nothing
+ * that passes can change the command.
+ */
+gboolean dg_vg_name_valid(const char *vg);
+gboolean dg_lv_name_valid(const char *lv);
+
+#define DG_RES_NAME_MAX 128
+#define DG_RES_NAME_RULE "1-128 of [A-Za-z0-9_.+-]"
+
+/**
+ * dg_res_name_valid:
+ * A DRBD resource name, plastik's or anybody's: DG_RES_NAME_RULE. DRBD
+ * itself refuses only empty names, '/', blanks and control characters
+ * (and 8.4's netlink carries 128 bytes); plastik takes the subset that
+ * passes unquoted through drbdadm, a .res file, CIB ids and logs, which
+ * every resource named as LVM names its LVs fits in. Plain words of a .res
+ * file (a fencing policy) are bounded by the same rule.
+ * Plastik's own resources are narrower: dg_resource_name_parse().
+ */
+gboolean dg_res_name_valid(const char *name);
+
+/**
+ * dg_address_valid:
+ * An IPv4 or IPv6 literal as inet_pton(3) reads it, without a port and
+ * without brackets; no host names (a replication or cluster address must
+ * not depend on a resolver while the network is failing).
+ */
+gboolean dg_address_valid(const char *address);
+
+#define DG_SECRET_MIN 16
+#define DG_SECRET_MAX 64
+#define DG_SECRET_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-"
+
+/**
+ * dg_secret_valid:
+ * DRBD's shared-secret (cram-hmac-alg sha256) as plastik writes it:
+ * DG_SECRET_MIN to DG_SECRET_MAX of DG_SECRET_CHARS (base64 and base64url
+ * text). It sits in a quoted string of every .res file: no quotes, blanks
+ * or backslashes, and long enough not to be guessed.
+ */
+gboolean dg_secret_valid(const char *secret);
+
 #define DG_VOLUME_NAME_MAX 16
 
 /** dg_volume_name_valid: TRUE when @volume matches [a-z][a-z0-9]{0,15}. */

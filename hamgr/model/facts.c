@@ -91,29 +91,7 @@ static gboolean fail(GError **error, const char *fmt, ...)
         return FALSE;
 }
 
-static gboolean node_valid(const char *s)
-{
-        gsize n = strlen(s);
-        if (n == 0 || n > 64)
-                return FALSE;
-        for (gsize i = 0; i < n; i++)
-                if (!g_ascii_isalnum(s[i]) && !strchr("._-", s[i]))
-                        return FALSE;
-        return TRUE;
-}
-
-static gboolean item_name_valid(const char *s)
-{
-        gsize n = strlen(s);
-        if (n == 0 || n > 128)
-                return FALSE;
-        for (gsize i = 0; i < n; i++)
-                if (!g_ascii_isalnum(s[i]) && !strchr("_.+-", s[i]))
-                        return FALSE;
-        return TRUE;
-}
-
-static gboolean version_valid(const char *s)
+gboolean ham_version_valid(const char *s)
 {
         gsize n = strlen(s);
         if (n == 0 || n > 64)
@@ -227,7 +205,9 @@ static gboolean get_split_brain_handler(json_object *obj, const char *path, HamF
         return TRUE;
 }
 
-#define NAME_RULE "a name of 1-128 of [A-Za-z0-9_.+-]"
+#define NAME_RULE "a DRBD resource name: " DG_RES_NAME_RULE
+#define LV_RULE "an LV name: " DG_LVM_NAME_RULE
+#define WORD_RULE "a word of " DG_RES_NAME_RULE
 #define STATE_RULE "a DRBD state name (letters only)"
 
 /* The record's own codec validates it; its errors ("split-brain record:
@@ -276,7 +256,7 @@ static gboolean parse_drbd(json_object *o, const char *path, HamFacts *f, GError
         HamFactsDrbd *d = g_new0(HamFactsDrbd, 1);
         json_object *v;
         g_ptr_array_add(f->drbd, d);
-        if (!get_str(o, path, "name", item_name_valid, NAME_RULE, FALSE, &d->name, error) ||
+        if (!get_str(o, path, "name", dg_res_name_valid, NAME_RULE, FALSE, &d->name, error) ||
             !get_str(o, path, "role", letters_valid, STATE_RULE, FALSE, &d->role, error) ||
             !get_str(o, path, "peer_role", letters_valid, STATE_RULE, FALSE, &d->peer_role, error) ||
             !get_str(o, path, "conn", letters_valid, STATE_RULE, FALSE, &d->conn, error) ||
@@ -298,12 +278,12 @@ static gboolean parse_res(json_object *o, const char *path, HamFacts *f, GError 
 {
         HamFactsRes *r = g_new0(HamFactsRes, 1);
         g_ptr_array_add(f->res, r);
-        return get_str(o, path, "name", item_name_valid, NAME_RULE, FALSE, &r->name, error) &&
+        return get_str(o, path, "name", dg_res_name_valid, NAME_RULE, FALSE, &r->name, error) &&
                get_str(o, path, "sha256", sha256_valid, "64 lower-case hex digits", FALSE,
                        &r->sha256, error) &&
                get_str(o, path, "protocol", protocol_valid, "A, B or C", TRUE, &r->protocol,
                        error) &&
-               get_str(o, path, "fencing", item_name_valid, NAME_RULE, TRUE, &r->fencing,
+               get_str(o, path, "fencing", dg_res_name_valid, WORD_RULE, TRUE, &r->fencing,
                        error) &&
                get_bool(o, path, "fence_peer", &r->fence_peer, error) &&
                get_bool(o, path, "unfence_peer", &r->unfence_peer, error) &&
@@ -315,7 +295,7 @@ static gboolean parse_lv(json_object *o, const char *path, HamFacts *f, GError *
         HamFactsLv *l = g_new0(HamFactsLv, 1);
         gint64 size;
         g_ptr_array_add(f->lvs, l);
-        if (!get_str(o, path, "name", item_name_valid, NAME_RULE, FALSE, &l->name, error) ||
+        if (!get_str(o, path, "name", dg_lv_name_valid, LV_RULE, FALSE, &l->name, error) ||
             !get_int(o, path, "size", 0, &size, error))
                 return FALSE;
         l->size = (guint64)size;
@@ -359,18 +339,18 @@ HamFacts *ham_facts_from_json(json_object *obj, GError **error)
                 fail(error, "facts: must be an object (got %s)", pk_json_type_name(obj));
                 return NULL;
         }
-        if (!get_str(obj, "", "node", node_valid, "a node name: 1-64 of [A-Za-z0-9._-]", FALSE,
+        if (!get_str(obj, "", "node", dg_node_name_valid, "a node name: " DG_NODE_NAME_RULE, FALSE,
                      &f->node, error) ||
             !get_int(obj, "", "seq", 0, &seq, error) ||
             !get_int(obj, "", "at", 0, &at, error) ||
             !get(obj, "", "versions", json_type_object, FALSE, &versions, error) ||
-            !get_str(versions, "versions.", "plastik", version_valid, "a version", TRUE,
+            !get_str(versions, "versions.", "plastik", ham_version_valid, "a version", TRUE,
                      &f->v_plastik, error) ||
-            !get_str(versions, "versions.", "drbd", version_valid, "a version", TRUE,
+            !get_str(versions, "versions.", "drbd", ham_version_valid, "a version", TRUE,
                      &f->v_drbd, error) ||
-            !get_str(versions, "versions.", "pacemaker", version_valid, "a version", TRUE,
+            !get_str(versions, "versions.", "pacemaker", ham_version_valid, "a version", TRUE,
                      &f->v_pacemaker, error) ||
-            !get_str(versions, "versions.", "corosync", version_valid, "a version", TRUE,
+            !get_str(versions, "versions.", "corosync", ham_version_valid, "a version", TRUE,
                      &f->v_corosync, error) ||
             !get(obj, "", "two_node", json_type_boolean, TRUE, &v, error))
                 return NULL;
@@ -565,7 +545,7 @@ void ham_res_facts_scan(const char *text, HamFactsRes *res)
                 if (g_str_equal(k, "protocol") && protocol_valid(v)) {
                         g_free(res->protocol);
                         res->protocol = g_strdup(v);
-                } else if (g_str_equal(k, "fencing") && item_name_valid(v)) {
+                } else if (g_str_equal(k, "fencing") && dg_res_name_valid(v)) {
                         g_free(res->fencing);
                         res->fencing = g_strdup(v);
                 } else if (g_str_equal(k, "fence-peer")) {

@@ -93,6 +93,15 @@ HamFacts *ham_facts_from_json(json_object *obj, GError **error);
 json_object *ham_facts_to_json(const HamFacts *f);
 
 /**
+ * ham_version_valid:
+ * A program's version as a peer reports it (plastik's, DRBD's, Pacemaker's,
+ * corosync's, and plastik's in the CPG hello): 1 to 64 printable characters
+ * without blanks. Distributions add '+', '~' and ':' ("2.1.5-1+deb12u1"),
+ * so nothing narrower.
+ */
+gboolean ham_version_valid(const char *s);
+
+/**
  * ham_state_msg_parse:
  * A `state` message from a peer: at most HAM_CPG_MAX_MESSAGE bytes, no NUL,
  * a JSON object with "v" == HAM_STATE_VERSION, "type" == "state" and the

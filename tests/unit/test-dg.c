@@ -30,6 +30,102 @@ static void test_volume_names(void **state)
         assert_false(dg_volume_name_valid("Root"));
 }
 
+static void test_node_names(void **state)
+{
+        g_autofree char *max = g_strnfill(DG_NODE_NAME_MAX, 'n');
+        g_autofree char *over = g_strnfill(DG_NODE_NAME_MAX + 1, 'n');
+
+        assert_true(dg_node_name_valid("node1"));
+        assert_true(dg_node_name_valid("n1.example.org"));
+        assert_true(dg_node_name_valid("Node_2"));
+        assert_true(dg_node_name_valid("7"));
+        assert_true(dg_node_name_valid(max));
+        assert_false(dg_node_name_valid(over));
+        assert_false(dg_node_name_valid(""));
+        assert_false(dg_node_name_valid(NULL));
+        /* Read before by the CPG and API parsers and the fence handler: */
+        assert_false(dg_node_name_valid("-node"));
+        assert_false(dg_node_name_valid(".node"));
+        assert_false(dg_node_name_valid("_node"));
+        assert_false(dg_node_name_valid("node:1"));
+        assert_false(dg_node_name_valid("my node"));
+        assert_false(dg_node_name_valid("node/1"));
+}
+
+static void test_lvm_names(void **state)
+{
+        g_autofree char *max = g_strnfill(DG_LVM_NAME_MAX, 'v');
+        g_autofree char *over = g_strnfill(DG_LVM_NAME_MAX + 1, 'v');
+
+        assert_true(dg_vg_name_valid("vg_0.x+y"));
+        assert_true(dg_vg_name_valid("plastik"));
+        assert_true(dg_vg_name_valid("a-"));
+        assert_true(dg_vg_name_valid(max));
+        assert_false(dg_vg_name_valid(over));
+        assert_false(dg_vg_name_valid(""));
+        assert_false(dg_vg_name_valid(NULL));
+        assert_false(dg_vg_name_valid("."));
+        assert_false(dg_vg_name_valid(".."));
+        assert_false(dg_vg_name_valid("-vg"));
+        assert_false(dg_vg_name_valid("vg/x"));
+        assert_false(dg_vg_name_valid("vg x"));
+        assert_true(dg_lv_name_valid("pk-web1-root"));
+        assert_true(dg_lv_name_valid("splitbrain-pk-web1-root-20260101-120000"));
+        assert_true(dg_lv_name_valid(max));
+        assert_false(dg_lv_name_valid(over));
+        assert_false(dg_lv_name_valid("-lv"));
+        assert_false(dg_lv_name_valid(".."));
+        assert_false(dg_lv_name_valid("lv;rm"));
+}
+
+static void test_res_names(void **state)
+{
+        g_autofree char *max = g_strnfill(DG_RES_NAME_MAX, 'r');
+        g_autofree char *over = g_strnfill(DG_RES_NAME_MAX + 1, 'r');
+
+        assert_true(dg_res_name_valid("pk-web1-root"));
+        assert_true(dg_res_name_valid("r0"));
+        assert_true(dg_res_name_valid("backup+2.data_x"));
+        assert_true(dg_res_name_valid("resource-and-stonith"));
+        assert_true(dg_res_name_valid(max));
+        assert_false(dg_res_name_valid(over));
+        assert_false(dg_res_name_valid(""));
+        assert_false(dg_res_name_valid(NULL));
+        assert_false(dg_res_name_valid("pk-a/../b"));
+        assert_false(dg_res_name_valid("pk-a;rm -rf"));
+        assert_false(dg_res_name_valid("r:0"));
+        assert_false(dg_res_name_valid("r\n0"));
+}
+
+static void test_addresses(void **state)
+{
+        assert_true(dg_address_valid("10.99.0.1"));
+        assert_true(dg_address_valid("fd00::1"));
+        assert_true(dg_address_valid("::ffff:10.0.0.1"));
+        assert_false(dg_address_valid("10.99.0.256"));
+        assert_false(dg_address_valid("10.99.0.1:7789"));
+        assert_false(dg_address_valid("[fd00::1]"));
+        assert_false(dg_address_valid("node1"));
+        assert_false(dg_address_valid(""));
+        assert_false(dg_address_valid(NULL));
+}
+
+static void test_secrets(void **state)
+{
+        g_autofree char *max = g_strnfill(DG_SECRET_MAX, 's');
+        g_autofree char *over = g_strnfill(DG_SECRET_MAX + 1, 's');
+
+        assert_true(dg_secret_valid("0123456789abcdef"));
+        assert_true(dg_secret_valid("AZaz09+/=_-AZaz09+/=_-"));
+        assert_true(dg_secret_valid(max));
+        assert_false(dg_secret_valid(over));
+        assert_false(dg_secret_valid("0123456789abcde"));
+        assert_false(dg_secret_valid(NULL));
+        assert_false(dg_secret_valid("0123456789abcdef\""));
+        assert_false(dg_secret_valid("0123456789 abcdef"));
+        assert_false(dg_secret_valid("0123456789abcdef\\"));
+}
+
 static void test_resource_names(void **state)
 {
         g_autoptr(GError) error = NULL;
@@ -406,6 +502,11 @@ int main(void)
                 cmocka_unit_test(test_split_brain_record),
                 cmocka_unit_test(test_volume_names),
                 cmocka_unit_test(test_resource_names),
+                cmocka_unit_test(test_node_names),
+                cmocka_unit_test(test_lvm_names),
+                cmocka_unit_test(test_res_names),
+                cmocka_unit_test(test_secrets),
+                cmocka_unit_test(test_addresses),
                 cmocka_unit_test(test_sizes),
                 cmocka_unit_test(test_size_format),
                 cmocka_unit_test(test_lv_size_for),

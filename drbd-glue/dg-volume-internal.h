@@ -33,13 +33,6 @@ char *dg_lv_path(const DgNode *node, const char *res);
 gboolean dg_lvm_run(const char *const *argv, char **ret_report, GError **error);
 
 /**
- * dg_res_parse_ids:
- * The minor and port of a .res file dg_res_render() wrote, so commands on an
- * existing volume need not repeat them. PARSE error for anything else.
- */
-gboolean dg_res_parse_ids(const char *text, guint *ret_minor, guint *ret_port, GError **error);
-
-/**
  * dg_lv_activate_argv:
  * The LVM command dg_lv_activate() runs: lvchange --activate y VG/NAME
  * (without the leading "lvm"). (transfer full): g_strfreev().

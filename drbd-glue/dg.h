@@ -242,6 +242,56 @@ char *dg_res_render(const DgSite *site, const DgVolumeDef *def, GError **error);
 /** dg_res_path: RES_DIR/pk-GUEST-VOLUME.res. (transfer full). */
 char *dg_res_path(const DgSite *site, const DgVolumeDef *def);
 
+/** The minor and the port numbers a resource of a .res file claims. */
+typedef struct {
+        char *name;      /**< the resource's name as written */
+        GArray *minors;  /**< guint, each once, in order: "device /dev/drbdN",
+                              "device ... minor N" (both when both are given) */
+        GArray *ports;   /**< guint, each once, in order: "address [AF] ADDR:PORT;",
+                              "floating [AF] ADDR:PORT;" of every host */
+} DgResClaims;
+
+/**
+ * What plastik reads back from a `.res` file, its own or anybody's: the
+ * settings verify compares, and every minor and port the file's resources
+ * claim (drbdadm refuses a resource whose minor or port another file has).
+ */
+typedef struct {
+        char *protocol;          /**< "A", "B", "C", or NULL when not set */
+        char *fencing;           /**< the fencing policy (a word of
+                                      DG_RES_NAME_RULE), or NULL */
+        gboolean fence_peer;     /**< a fence-peer handler is set */
+        gboolean unfence_peer;   /**< after-resync-target (8.4) or unfence-peer */
+        gboolean split_brain;    /**< a split-brain handler is set */
+        GPtrArray *resources;    /**< DgResClaims*, in order, one per
+                                      "resource NAME {" block */
+} DgResFile;
+
+void dg_res_file_free(DgResFile *file);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DgResFile, dg_res_file_free)
+
+/**
+ * dg_res_file_parse:
+ * Pure, and never fails: reads DRBD configuration text (8.4 or 9 syntax) as
+ * drbdadm tokenizes it: words, quoted strings, '{', '}', ';', comments from
+ * '#' to the end of the line. A statement is a key right after '{', '}' or
+ * ';' and the words up to the next of those. Settings count wherever they
+ * stand (the last one wins); minors and ports only inside a resource block,
+ * numbers out of range (minor > 1048575, port 0 or > 65535) are skipped.
+ * Whatever it cannot read it skips, so a file someone else wrote gives what
+ * it has. (transfer full): dg_res_file_free().
+ */
+DgResFile *dg_res_file_parse(const char *text);
+
+/**
+ * dg_res_parse_ids:
+ * The minor and port of a .res file dg_res_render() wrote, so commands on an
+ * existing volume need not repeat them: its first resource's first minor and
+ * first port (dg_res_file_parse()). PARSE error when it has no resource or
+ * either number is missing; @ret_minor and @ret_port are set on success only.
+ */
+gboolean dg_res_parse_ids(const char *text, guint *ret_minor, guint *ret_port, GError **error);
+
 /* ---- LVM (liblvm2cmd) ---------------------------------------------------- */
 
 typedef struct {

@@ -113,8 +113,12 @@ gboolean dg_address_valid(const char *address);
 gboolean dg_secret_valid(const char *secret);
 
 #define DG_VOLUME_NAME_MAX 16
+#define DG_VOLUME_NAME_RULE "[a-z][a-z0-9]{0,15}"
 
-/** dg_volume_name_valid: TRUE when @volume matches [a-z][a-z0-9]{0,15}. */
+/**
+ * dg_volume_name_valid: TRUE when @volume matches DG_VOLUME_NAME_RULE (a
+ * guest's volume, e.g. "root"; no '-', so "pk-GUEST-VOLUME" splits again).
+ */
 gboolean dg_volume_name_valid(const char *volume);
 
 /**

@@ -80,13 +80,13 @@ char *dg_resource_name(const char *guest, const char *volume, GError **error)
 {
         if (!hv_guest_name_valid(guest)) {
                 g_set_error(error, DG_ERROR, DG_ERROR_INVALID,
-                            "\"%s\" is not a guest name: names match [a-z][a-z0-9-]{0,31}",
+                            "\"%s\" is not a guest name: names match " HV_GUEST_NAME_RULE,
                             guest ? guest : "");
                 return NULL;
         }
         if (!dg_volume_name_valid(volume)) {
                 g_set_error(error, DG_ERROR, DG_ERROR_INVALID,
-                            "\"%s\" is not a volume name: names match [a-z][a-z0-9]{0,15} (no '-')",
+                            "\"%s\" is not a volume name: names match " DG_VOLUME_NAME_RULE " (no '-')",
                             volume ? volume : "");
                 return NULL;
         }

@@ -63,7 +63,7 @@ typedef struct {
 
 static const ArgSpec guest_args[] = {
         { "name", json_type_string, TRUE, hv_guest_name_valid,
-          "a guest name: [a-z][a-z0-9-]{0,31}" },
+          "a guest name: " HV_GUEST_NAME_RULE },
         { NULL },
 };
 
@@ -79,13 +79,13 @@ static const char *plain_string(json_object *obj);
 
 static const ArgSpec guest_name_args[] = {
         { "guest", json_type_string, TRUE, hv_guest_name_valid,
-          "a guest name: [a-z][a-z0-9-]{0,31}" },
+          "a guest name: " HV_GUEST_NAME_RULE },
         { NULL },
 };
 
 static const ArgSpec prepare_args[] = {
         { "guest", json_type_string, TRUE, hv_guest_name_valid,
-          "a guest name: [a-z][a-z0-9-]{0,31}" },
+          "a guest name: " HV_GUEST_NAME_RULE },
         { "volumes", json_type_array, TRUE, NULL,
           "[{\"volume\": NAME, \"size\": BYTES}, ...]" },
         { NULL },
@@ -108,7 +108,7 @@ static const ArgSpec commit_args[] = {
 
 static const ArgSpec history_args[] = {
         { "guest", json_type_string, FALSE, hv_guest_name_valid,
-          "a guest name: [a-z][a-z0-9-]{0,31}" },
+          "a guest name: " HV_GUEST_NAME_RULE },
         { "limit", json_type_int, FALSE, NULL, "an integer 1..100" },
         { NULL },
 };
@@ -161,7 +161,7 @@ static gboolean check_prepare(json_object *args, GError **error)
                     !json_object_is_type(name, json_type_string) || !plain_string(name) ||
                     !dg_volume_name_valid(json_object_get_string(name)))
                         return invalid(error, "args.volumes[%zu].volume: must be a volume "
-                                       "name: [a-z][a-z0-9]{0,15}", i);
+                                       "name: " DG_VOLUME_NAME_RULE, i);
                 if (!json_object_object_get_ex(v, "size", &size) ||
                     !json_object_is_type(size, json_type_int) ||
                     json_object_get_int64(size) <= 0 ||
@@ -201,7 +201,7 @@ static gboolean check_commit(json_object *args, GError **error)
         if (!json_object_object_get_ex(g, "name", &v) || !json_object_is_type(v, json_type_string) ||
             !plain_string(v) || !hv_guest_name_valid(json_object_get_string(v)))
                 return invalid(error, "args.guest.name: must be a guest name: "
-                               "[a-z][a-z0-9-]{0,31}");
+                               HV_GUEST_NAME_RULE);
         if (!json_object_object_get_ex(g, "config", &v) || !json_object_is_type(v, json_type_object))
                 return invalid(error, "args.guest.config: must be the guest definition "
                                "(a JSON object, as hvctl define takes it)");

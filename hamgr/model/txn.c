@@ -147,7 +147,7 @@ static gboolean parse_volumes(json_object *obj, HamCpgMsg *m, GError **error)
                 }
                 m->n_volumes++;
                 vol->volume = get_string(v, path, "volume", dg_volume_name_valid,
-                                         "a volume name: [a-z][a-z0-9]{0,15}", error);
+                                         "a volume name: " DG_VOLUME_NAME_RULE, error);
                 if (!vol->volume ||
                     !get_uint(v, path, "size", 1, G_MAXINT64, &vol->size, error) ||
                     !get_uint(v, path, "minor", 0, 1048575, &minor, error) ||
@@ -250,13 +250,13 @@ HamCpgMsg *ham_cpg_msg_parse(const char *data, gsize len, GError **error)
         switch (m->type) {
         case HAM_CPG_PREPARE:
                 m->guest = get_string(obj, "", "guest", hv_guest_name_valid,
-                                      "a guest name: [a-z][a-z0-9-]{0,31}", error);
+                                      "a guest name: " HV_GUEST_NAME_RULE, error);
                 if (!m->guest || !parse_volumes(obj, m, error))
                         return NULL;
                 break;
         case HAM_CPG_REMOVE:
                 m->guest = get_string(obj, "", "guest", hv_guest_name_valid,
-                                      "a guest name: [a-z][a-z0-9-]{0,31}", error);
+                                      "a guest name: " HV_GUEST_NAME_RULE, error);
                 if (!m->guest)
                         return NULL;
                 break;

@@ -11,19 +11,6 @@ G_BEGIN_DECLS
 
 /* ---- DRBD state names ------------------------------------------------------ */
 
-/**
- * dg_role_from_name, dg_disk_from_name, dg_conn_from_name, dg_repl_from_name:
- * Parse a state as drbdsetup prints it. DRBD's own "unknown" spellings
- * ("Unknown", "DUnknown") give the *_UNKNOWN value and TRUE; so do the DRBD
- * 8.4 spellings events2 passes through ("WFConnection", "WFReportParams";
- * connection states in a peer device's replication field mean Off).
- * FALSE for anything else, leaving @ret untouched.
- */
-gboolean dg_role_from_name(const char *name, DgRole *ret);
-gboolean dg_disk_from_name(const char *name, DgDiskState *ret);
-gboolean dg_conn_from_name(const char *name, DgConnState *ret);
-gboolean dg_repl_from_name(const char *name, DgReplState *ret);
-
 /** dg_repl_is_resync: SyncSource, SyncTarget and their paused forms. */
 gboolean dg_repl_is_resync(DgReplState repl);
 

@@ -9,12 +9,6 @@
 
 G_BEGIN_DECLS
 
-/** dg_node_name_valid: a node name as `uname -n` prints it. */
-gboolean dg_node_name_valid(const char *name);
-
-/** dg_vg_name_valid: an LVM volume group name we can pass to lvm2_run(). */
-gboolean dg_vg_name_valid(const char *vg);
-
 /** dg_address_is_ipv6: TRUE for an IPv6 literal. */
 gboolean dg_address_is_ipv6(const char *address);
 
@@ -37,13 +31,6 @@ char *dg_lv_path(const DgNode *node, const char *res);
  * Errors carry what LVM logged as errors (DG_ERROR_COMMAND).
  */
 gboolean dg_lvm_run(const char *const *argv, char **ret_report, GError **error);
-
-/**
- * dg_res_parse_ids:
- * The minor and port of a .res file dg_res_render() wrote, so commands on an
- * existing volume need not repeat them. PARSE error for anything else.
- */
-gboolean dg_res_parse_ids(const char *text, guint *ret_minor, guint *ret_port, GError **error);
 
 /**
  * dg_lv_activate_argv:

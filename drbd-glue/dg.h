@@ -40,9 +40,86 @@ typedef enum {
 
 /* ---- names --------------------------------------------------------------- */
 
-#define DG_VOLUME_NAME_MAX 16
+/*
+ * Identifiers. Each kind has one validator, used by every component that
+ * reads one (plastik.conf, the site file, hamgrd's API and CPG messages, the
+ * fence handlers); the *_RULE strings say the rule in error messages.
+ */
 
-/** dg_volume_name_valid: TRUE when @volume matches [a-z][a-z0-9]{0,15}. */
+#define DG_NODE_NAME_MAX 63
+#define DG_NODE_NAME_RULE "[A-Za-z0-9][A-Za-z0-9._-]{0,62}"
+
+/**
+ * dg_node_name_valid:
+ * A node name: DG_NODE_NAME_RULE, a host name as `uname -n` prints it.
+ * corosync's nodelist, Pacemaker's node uname and DRBD's "on NAME" sections
+ * are all matched against `uname -n`, so the node name is the host name;
+ * plastik takes its portable form (one DNS label of RFC 1123, letters,
+ * digits, '-', plus '.' and '_' which host names in the wild carry), at
+ * most 63 characters, starting with a letter or digit. The cluster name
+ * of plastik.conf follows the same rule.
+ */
+gboolean dg_node_name_valid(const char *name);
+
+#define DG_LVM_NAME_MAX 127
+#define DG_LVM_NAME_RULE "1-127 of [A-Za-z0-9+_.-], not starting with '-', not \".\" or \"..\""
+
+/**
+ * dg_vg_name_valid, dg_lv_name_valid:
+ * LVM's rule for volume group and logical volume names (lvm(8), "VALID
+ * NAMES"): DG_LVM_NAME_RULE (LVM's NAME_LEN is 128 with the NUL). LVM also
+ * reserves some LV name parts ("_mlog", "_rimage"..., the prefixes
+ * "snapshot" and "pvmove"); it refuses those itself with a message of its
+ * own, and they cannot reach a command line unquoted, so they are not
+ * checked here. lvm2_run() splits its command line at blanks: nothing
+ * that passes can change the command.
+ */
+gboolean dg_vg_name_valid(const char *vg);
+gboolean dg_lv_name_valid(const char *lv);
+
+#define DG_RES_NAME_MAX 128
+#define DG_RES_NAME_RULE "1-128 of [A-Za-z0-9_.+-]"
+
+/**
+ * dg_res_name_valid:
+ * A DRBD resource name, plastik's or anybody's: DG_RES_NAME_RULE. DRBD
+ * itself refuses only empty names, '/', blanks and control characters
+ * (and 8.4's netlink carries 128 bytes); plastik takes the subset that
+ * passes unquoted through drbdadm, a .res file, CIB ids and logs, which
+ * every resource named as LVM names its LVs fits in. Plain words of a .res
+ * file (a fencing policy) are bounded by the same rule.
+ * Plastik's own resources are narrower: dg_resource_name_parse().
+ */
+gboolean dg_res_name_valid(const char *name);
+
+/**
+ * dg_address_valid:
+ * An IPv4 or IPv6 literal as inet_pton(3) reads it, without a port and
+ * without brackets; no host names (a replication or cluster address must
+ * not depend on a resolver while the network is failing).
+ */
+gboolean dg_address_valid(const char *address);
+
+#define DG_SECRET_MIN 16
+#define DG_SECRET_MAX 64
+#define DG_SECRET_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-"
+
+/**
+ * dg_secret_valid:
+ * DRBD's shared-secret (cram-hmac-alg sha256) as plastik writes it:
+ * DG_SECRET_MIN to DG_SECRET_MAX of DG_SECRET_CHARS (base64 and base64url
+ * text). It sits in a quoted string of every .res file: no quotes, blanks
+ * or backslashes, and long enough not to be guessed.
+ */
+gboolean dg_secret_valid(const char *secret);
+
+#define DG_VOLUME_NAME_MAX 16
+#define DG_VOLUME_NAME_RULE "[a-z][a-z0-9]{0,15}"
+
+/**
+ * dg_volume_name_valid: TRUE when @volume matches DG_VOLUME_NAME_RULE (a
+ * guest's volume, e.g. "root"; no '-', so "pk-GUEST-VOLUME" splits again).
+ */
 gboolean dg_volume_name_valid(const char *volume);
 
 /**
@@ -169,6 +246,56 @@ char *dg_res_render(const DgSite *site, const DgVolumeDef *def, GError **error);
 
 /** dg_res_path: RES_DIR/pk-GUEST-VOLUME.res. (transfer full). */
 char *dg_res_path(const DgSite *site, const DgVolumeDef *def);
+
+/** The minor and the port numbers a resource of a .res file claims. */
+typedef struct {
+        char *name;      /**< the resource's name as written */
+        GArray *minors;  /**< guint, each once, in order: "device /dev/drbdN",
+                              "device ... minor N" (both when both are given) */
+        GArray *ports;   /**< guint, each once, in order: "address [AF] ADDR:PORT;",
+                              "floating [AF] ADDR:PORT;" of every host */
+} DgResClaims;
+
+/**
+ * What plastik reads back from a `.res` file, its own or anybody's: the
+ * settings verify compares, and every minor and port the file's resources
+ * claim (drbdadm refuses a resource whose minor or port another file has).
+ */
+typedef struct {
+        char *protocol;          /**< "A", "B", "C", or NULL when not set */
+        char *fencing;           /**< the fencing policy (a word of
+                                      DG_RES_NAME_RULE), or NULL */
+        gboolean fence_peer;     /**< a fence-peer handler is set */
+        gboolean unfence_peer;   /**< after-resync-target (8.4) or unfence-peer */
+        gboolean split_brain;    /**< a split-brain handler is set */
+        GPtrArray *resources;    /**< DgResClaims*, in order, one per
+                                      "resource NAME {" block */
+} DgResFile;
+
+void dg_res_file_free(DgResFile *file);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DgResFile, dg_res_file_free)
+
+/**
+ * dg_res_file_parse:
+ * Pure, and never fails: reads DRBD configuration text (8.4 or 9 syntax) as
+ * drbdadm tokenizes it: words, quoted strings, '{', '}', ';', comments from
+ * '#' to the end of the line. A statement is a key right after '{', '}' or
+ * ';' and the words up to the next of those. Settings count wherever they
+ * stand (the last one wins); minors and ports only inside a resource block,
+ * numbers out of range (minor > 1048575, port 0 or > 65535) are skipped.
+ * Whatever it cannot read it skips, so a file someone else wrote gives what
+ * it has. (transfer full): dg_res_file_free().
+ */
+DgResFile *dg_res_file_parse(const char *text);
+
+/**
+ * dg_res_parse_ids:
+ * The minor and port of a .res file dg_res_render() wrote, so commands on an
+ * existing volume need not repeat them: its first resource's first minor and
+ * first port (dg_res_file_parse()). PARSE error when it has no resource or
+ * either number is missing; @ret_minor and @ret_port are set on success only.
+ */
+gboolean dg_res_parse_ids(const char *text, guint *ret_minor, guint *ret_port, GError **error);
 
 /* ---- LVM (liblvm2cmd) ---------------------------------------------------- */
 
@@ -319,11 +446,29 @@ typedef struct {
         GArray *volumes;         /**< DgVolumeState, ordered by volume */
 } DgResourceState;
 
-/** Names as DRBD prints them ("UpToDate", "SyncSource"...). */
+/**
+ * Names as DRBD prints them ("UpToDate", "SyncSource"...): the one table of
+ * DRBD's state words in plastik; fencing and hamgr name and parse states
+ * with these. (transfer none); "invalid" for a value outside the enum.
+ */
 const char *dg_role_name(DgRole role);
 const char *dg_disk_name(DgDiskState disk);
 const char *dg_conn_name(DgConnState conn);
 const char *dg_repl_name(DgReplState repl);
+
+/**
+ * dg_role_from_name, dg_disk_from_name, dg_conn_from_name, dg_repl_from_name:
+ * Parse a state as drbdsetup or drbdadm prints it (exact case). DRBD's own
+ * "unknown" spellings ("Unknown", "DUnknown") give the *_UNKNOWN value and
+ * TRUE; so do the DRBD 8.4 spellings events2 passes through
+ * ("WFConnection", "WFReportParams"; connection states in a peer device's
+ * replication field mean Off). FALSE for anything else, leaving @ret
+ * untouched.
+ */
+gboolean dg_role_from_name(const char *name, DgRole *ret);
+gboolean dg_disk_from_name(const char *name, DgDiskState *ret);
+gboolean dg_conn_from_name(const char *name, DgConnState *ret);
+gboolean dg_repl_from_name(const char *name, DgReplState *ret);
 
 /**
  * DgState: the model of every resource on this node, fed line by line from

@@ -274,7 +274,7 @@ static gboolean check_vg_name(const char *vg, GError **error)
 
 static gboolean check_lv_name(const char *name, GError **error)
 {
-        if (dg_vg_name_valid(name))
+        if (dg_lv_name_valid(name))
                 return TRUE;
         g_set_error(error, DG_ERROR, DG_ERROR_INVALID, "\"%s\" is not a logical volume name", name ? name : "");
         return FALSE;

@@ -11,6 +11,56 @@
 
 #define RES_PREFIX "pk-"
 
+/* One test for "every character is a letter, a digit or one of @extra". */
+static gboolean chars_valid(const char *s, const char *extra)
+{
+        for (; *s; s++)
+                if (!g_ascii_isalnum(*s) && !strchr(extra, *s))
+                        return FALSE;
+        return TRUE;
+}
+
+gboolean dg_node_name_valid(const char *name)
+{
+        size_t n = name ? strlen(name) : 0;
+
+        return n > 0 && n <= DG_NODE_NAME_MAX && g_ascii_isalnum(name[0]) && chars_valid(name, "._-");
+}
+
+static gboolean lvm_name_valid(const char *name)
+{
+        size_t n = name ? strlen(name) : 0;
+
+        /* "-x" would be read as an option, "." and ".." as directories
+         * under /dev/VG. */
+        return n > 0 && n <= DG_LVM_NAME_MAX && name[0] != '-' && !g_str_equal(name, ".") &&
+               !g_str_equal(name, "..") && chars_valid(name, "+_.-");
+}
+
+gboolean dg_vg_name_valid(const char *vg)
+{
+        return lvm_name_valid(vg);
+}
+
+gboolean dg_lv_name_valid(const char *lv)
+{
+        return lvm_name_valid(lv);
+}
+
+gboolean dg_res_name_valid(const char *name)
+{
+        size_t n = name ? strlen(name) : 0;
+
+        return n > 0 && n <= DG_RES_NAME_MAX && chars_valid(name, "_.+-");
+}
+
+gboolean dg_secret_valid(const char *secret)
+{
+        size_t n = secret ? strlen(secret) : 0;
+
+        return n >= DG_SECRET_MIN && n <= DG_SECRET_MAX && strspn(secret, DG_SECRET_CHARS) == n;
+}
+
 gboolean dg_volume_name_valid(const char *volume)
 {
         size_t n;
@@ -30,13 +80,13 @@ char *dg_resource_name(const char *guest, const char *volume, GError **error)
 {
         if (!hv_guest_name_valid(guest)) {
                 g_set_error(error, DG_ERROR, DG_ERROR_INVALID,
-                            "\"%s\" is not a guest name: names match [a-z][a-z0-9-]{0,31}",
+                            "\"%s\" is not a guest name: names match " HV_GUEST_NAME_RULE,
                             guest ? guest : "");
                 return NULL;
         }
         if (!dg_volume_name_valid(volume)) {
                 g_set_error(error, DG_ERROR, DG_ERROR_INVALID,
-                            "\"%s\" is not a volume name: names match [a-z][a-z0-9]{0,15} (no '-')",
+                            "\"%s\" is not a volume name: names match " DG_VOLUME_NAME_RULE " (no '-')",
                             volume ? volume : "");
                 return NULL;
         }

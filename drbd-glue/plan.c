@@ -371,13 +371,8 @@ DgPlan *dg_plan_remove(const DgSite *site, const DgVolumeDef *def, const DgFacts
  * activates and manages those). */
 static gboolean snapshot_name_valid(const char *name)
 {
-        if (!name || !*name || strlen(name) > 100 || name[0] == '-' || g_str_has_prefix(name, "pk-") ||
-            g_str_equal(name, ".") || g_str_equal(name, ".."))
-                return FALSE;
-        for (const char *p = name; *p; p++)
-                if (!g_ascii_isalnum(*p) && !strchr("+_.-", *p))
-                        return FALSE;
-        return TRUE;
+        /* 100: room for the VG's name in the device-mapper name. */
+        return dg_lv_name_valid(name) && strlen(name) <= 100 && !g_str_has_prefix(name, "pk-");
 }
 
 char *dg_snapshot_name(const char *prefix, const char *resource, gint64 when_ms)

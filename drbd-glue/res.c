@@ -112,41 +112,198 @@ char *dg_res_render(const DgSite *site, const DgVolumeDef *def, GError **error)
         return g_string_free(s, FALSE);
 }
 
-gboolean dg_res_parse_ids(const char *text, guint *ret_minor, guint *ret_port, GError **error)
+/* ---- reading ------------------------------------------------------------------ */
+
+#define MINOR_LAST 1048575
+
+/* Tokens of a DRBD config: words, with '{', '}' and ';' on their own;
+ * comments (# to end of line) dropped; quotes stripped. */
+static GPtrArray *res_tokens(const char *text)
 {
-        g_auto(GStrv) lines = g_strsplit(text ? text : "", "\n", -1);
-        gboolean have_minor = FALSE, have_port = FALSE;
-        guint minor = 0, port = 0;
+        GPtrArray *t = g_ptr_array_new_with_free_func(g_free);
+        const char *p = text;
 
-        /* Only our own rendering is read back: "device /dev/drbdN minor N;"
-         * and the first node's "address ipvX ...:PORT;". */
-        for (char **l = lines; *l; l++) {
-                const char *s = g_strchug(*l);
-                guint64 v;
-
-                if (!have_minor && g_str_has_prefix(s, "device ")) {
-                        const char *m = strstr(s, " minor ");
-                        g_autofree char *num = m ? g_strndup(m + 7, strcspn(m + 7, ";")) : NULL;
-                        if (!num || !g_ascii_string_to_unsigned(num, 10, 0, 1048575, &v, NULL))
-                                break;
-                        minor = (guint)v;
-                        have_minor = TRUE;
-                } else if (!have_port && g_str_has_prefix(s, "address ")) {
-                        const char *c = strrchr(s, ':');
-                        g_autofree char *num = c ? g_strndup(c + 1, strcspn(c + 1, ";")) : NULL;
-                        if (!num || !g_ascii_string_to_unsigned(num, 10, 1, 65535, &v, NULL))
-                                break;
-                        port = (guint)v;
-                        have_port = TRUE;
+        while (*p) {
+                if (g_ascii_isspace(*p)) {
+                        p++;
+                } else if (*p == '#') {
+                        while (*p && *p != '\n')
+                                p++;
+                } else if (strchr("{};", *p)) {
+                        g_ptr_array_add(t, g_strndup(p, 1));
+                        p++;
+                } else if (*p == '"') {
+                        const char *e = strchr(p + 1, '"');
+                        if (!e)
+                                e = p + strlen(p);
+                        g_ptr_array_add(t, g_strndup(p + 1, (gsize)(e - p - 1)));
+                        p = *e ? e + 1 : e;
+                } else {
+                        const char *s = p;
+                        while (*p && !g_ascii_isspace(*p) && !strchr("{};#\"", *p))
+                                p++;
+                        g_ptr_array_add(t, g_strndup(s, (gsize)(p - s)));
                 }
         }
-        if (!have_minor || !have_port) {
+        return t;
+}
+
+/* A token that is '{', '}' or ';'. A quoted "{" is one too, as drbdadm
+ * would not take it as a word either. */
+static gboolean is_punct(const char *token)
+{
+        return strchr("{};", *token) != NULL;
+}
+
+/* The number in "/dev/drbdN", or -1. */
+static gint64 device_minor(const char *t)
+{
+        const char *d = g_str_has_prefix(t, "/dev/drbd") ? t + strlen("/dev/drbd") : NULL;
+        guint64 n;
+
+        if (!d || !g_ascii_string_to_unsigned(d, 10, 0, MINOR_LAST, &n, NULL))
+                return -1;
+        return (gint64)n;
+}
+
+/* The port of "ADDR:PORT" or "[ADDR6]:PORT", or -1. */
+static gint64 address_port(const char *t)
+{
+        const char *c = strrchr(t, ':');
+        guint64 n;
+
+        if (!c || !g_ascii_string_to_unsigned(c + 1, 10, 1, 65535, &n, NULL))
+                return -1;
+        return (gint64)n;
+}
+
+static void add_once(GArray *numbers, gint64 n)
+{
+        if (n < 0)
+                return;
+        for (guint i = 0; i < numbers->len; i++)
+                if (g_array_index(numbers, guint, i) == (guint)n)
+                        return;
+        g_array_append_val(numbers, (guint){ (guint)n });
+}
+
+static void claims_free(gpointer p)
+{
+        DgResClaims *c = p;
+
+        g_free(c->name);
+        g_array_unref(c->minors);
+        g_array_unref(c->ports);
+        g_free(c);
+}
+
+void dg_res_file_free(DgResFile *file)
+{
+        if (!file)
+                return;
+        g_free(file->protocol);
+        g_free(file->fencing);
+        g_ptr_array_unref(file->resources);
+        g_free(file);
+}
+
+static void set_str(char **field, const char *value)
+{
+        g_free(*field);
+        *field = g_strdup(value);
+}
+
+/* One statement's key and the words after it (up to '{', '}' or ';'). */
+static void statement(DgResFile *f, DgResClaims *res, char **t, guint n)
+{
+        const char *k = t[0];
+
+        if (n > 1 && g_str_equal(k, "protocol") &&
+            (g_str_equal(t[1], "A") || g_str_equal(t[1], "B") || g_str_equal(t[1], "C")))
+                set_str(&f->protocol, t[1]);
+        else if (n > 1 && g_str_equal(k, "fencing") && dg_res_name_valid(t[1]))
+                set_str(&f->fencing, t[1]);
+        else if (n > 1 && g_str_equal(k, "fence-peer"))
+                f->fence_peer = TRUE;
+        else if (n > 1 && (g_str_equal(k, "after-resync-target") || g_str_equal(k, "unfence-peer")))
+                f->unfence_peer = TRUE;
+        else if (n > 1 && g_str_equal(k, "split-brain"))
+                f->split_brain = TRUE;
+        if (!res)
+                return;
+        /* "device /dev/drbdN [minor N];", "device minor N;" */
+        if (g_str_equal(k, "device")) {
+                for (guint j = 1; j < n; j++) {
+                        guint64 m;
+                        add_once(res->minors, device_minor(t[j]));
+                        if (g_str_equal(t[j], "minor") && j + 1 < n &&
+                            g_ascii_string_to_unsigned(t[j + 1], 10, 0, MINOR_LAST, &m, NULL))
+                                add_once(res->minors, (gint64)m);
+                }
+        }
+        /* "address [AF] ADDR:PORT;", "floating [AF] ADDR:PORT;" */
+        if (g_str_equal(k, "address") || g_str_equal(k, "floating"))
+                for (guint j = 1; j < n; j++)
+                        add_once(res->ports, address_port(t[j]));
+}
+
+DgResFile *dg_res_file_parse(const char *text)
+{
+        g_autoptr(GPtrArray) t = res_tokens(text ? text : "");
+        DgResFile *f = g_new0(DgResFile, 1);
+        DgResClaims *res = NULL;
+        int depth = 0, res_depth = -1;
+        char **tok = (char **)t->pdata;
+
+        f->resources = g_ptr_array_new_with_free_func(claims_free);
+        for (guint i = 0; i < t->len; i++) {
+                gboolean at_start = i == 0 || is_punct(tok[i - 1]);
+                guint n;
+
+                if (g_str_equal(tok[i], "{")) {
+                        depth++;
+                        continue;
+                }
+                if (g_str_equal(tok[i], "}")) {
+                        if (--depth <= res_depth) {
+                                res_depth = -1;
+                                res = NULL;
+                        }
+                        if (depth < 0)
+                                depth = 0;
+                        continue;
+                }
+                if (!at_start || is_punct(tok[i]))
+                        continue;
+                if (g_str_equal(tok[i], "resource") && !res && i + 2 < t->len &&
+                    g_str_equal(tok[i + 2], "{") && !is_punct(tok[i + 1])) {
+                        res = g_new0(DgResClaims, 1);
+                        res->name = g_strdup(tok[i + 1]);
+                        res->minors = g_array_new(FALSE, FALSE, sizeof(guint));
+                        res->ports = g_array_new(FALSE, FALSE, sizeof(guint));
+                        g_ptr_array_add(f->resources, res);
+                        res_depth = depth;
+                        continue;
+                }
+                for (n = 1; i + n < t->len && !is_punct(tok[i + n]); n++)
+                        ;
+                statement(f, res, tok + i, n);
+        }
+        return f;
+}
+
+gboolean dg_res_parse_ids(const char *text, guint *ret_minor, guint *ret_port, GError **error)
+{
+        g_autoptr(DgResFile) f = dg_res_file_parse(text);
+        const DgResClaims *res = f->resources->len ? f->resources->pdata[0] : NULL;
+
+        if (!res || !res->minors->len || !res->ports->len) {
                 g_set_error(error, DG_ERROR, DG_ERROR_PARSE,
                             "no \"device /dev/drbdN minor N;\" and \"address ...:PORT;\" lines of the form "
                             "plastik writes");
                 return FALSE;
         }
-        *ret_minor = minor;
-        *ret_port = port;
+        *ret_minor = g_array_index(res->minors, guint, 0);
+        *ret_port = g_array_index(res->ports, guint, 0);
         return TRUE;
 }

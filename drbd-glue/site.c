@@ -15,10 +15,6 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-#define SECRET_MIN 16
-#define SECRET_MAX 64
-#define NODE_NAME_MAX 63
-#define VG_NAME_MAX 127
 #define MINOR_MAX 1048575
 #define PORT_MIN 1024
 #define PORT_MAX 65535
@@ -74,39 +70,13 @@ static gboolean fail(GError **error, const char *origin, const char *group, cons
         return FALSE;
 }
 
-gboolean dg_node_name_valid(const char *name)
-{
-        size_t n = name ? strlen(name) : 0;
-
-        if (n == 0 || n > NODE_NAME_MAX || !g_ascii_isalnum(name[0]))
-                return FALSE;
-        for (size_t i = 0; i < n; i++)
-                if (!g_ascii_isalnum(name[i]) && name[i] != '-' && name[i] != '_' && name[i] != '.')
-                        return FALSE;
-        return TRUE;
-}
-
-gboolean dg_vg_name_valid(const char *vg)
-{
-        size_t n = vg ? strlen(vg) : 0;
-
-        /* LVM's own rule, minus names it reserves; lvm2_run() splits its
-         * command line at blanks, so nothing else may get through. */
-        if (n == 0 || n > VG_NAME_MAX || vg[0] == '-' || g_str_equal(vg, ".") || g_str_equal(vg, ".."))
-                return FALSE;
-        for (size_t i = 0; i < n; i++)
-                if (!g_ascii_isalnum(vg[i]) && !strchr("+_.-", vg[i]))
-                        return FALSE;
-        return TRUE;
-}
-
 gboolean dg_address_is_ipv6(const char *address)
 {
         struct in6_addr a6;
         return address && inet_pton(AF_INET6, address, &a6) == 1;
 }
 
-static gboolean address_valid(const char *address)
+gboolean dg_address_valid(const char *address)
 {
         struct in_addr a4;
         return address && (inet_pton(AF_INET, address, &a4) == 1 || dg_address_is_ipv6(address));
@@ -120,15 +90,18 @@ static gboolean check_secret(const char *s, const char *origin, GError **error)
 
         if (!s)
                 return fail(error, origin, "site", "secret",
-                            "is required: %d to %d characters of A-Z a-z 0-9 + / = _ -", SECRET_MIN, SECRET_MAX);
-        if (n < SECRET_MIN || n > SECRET_MAX)
+                            "is required: %d to %d characters of A-Z a-z 0-9 + / = _ -", DG_SECRET_MIN,
+                            DG_SECRET_MAX);
+        if (n < DG_SECRET_MIN || n > DG_SECRET_MAX)
                 return fail(error, origin, "site", "secret", "must be %d to %d characters long (got %zu)",
-                            SECRET_MIN, SECRET_MAX, n);
-        for (size_t i = 0; i < n; i++)
-                if (!g_ascii_isalnum(s[i]) && !strchr("+/=_-", s[i]))
-                        return fail(error, origin, "site", "secret",
-                                    "may contain only A-Z a-z 0-9 + / = _ - (found '%c' at position %zu)",
-                                    g_ascii_isprint(s[i]) ? s[i] : '?', i + 1);
+                            DG_SECRET_MIN, DG_SECRET_MAX, n);
+        if (!dg_secret_valid(s)) {
+                /* Say which character: the secret is long and pasted. */
+                size_t i = strspn(s, DG_SECRET_CHARS);
+                return fail(error, origin, "site", "secret",
+                            "may contain only A-Z a-z 0-9 + / = _ - (found '%c' at position %zu)",
+                            g_ascii_isprint(s[i]) ? s[i] : '?', i + 1);
+        }
         return TRUE;
 }
 
@@ -171,10 +144,10 @@ static gboolean validate(const DgSite *site, const char *origin, GError **error)
                 if (!dg_node_name_valid(n->name))
                         return fail(error, origin, group, NULL,
                                     "\"%s\" is not a node name: 1 to %d letters, digits, '-', '_' or '.', "
-                                    "as `uname -n` prints it", n->name ? n->name : "", NODE_NAME_MAX);
+                                    "as `uname -n` prints it", n->name ? n->name : "", DG_NODE_NAME_MAX);
                 if (!n->address)
                         return fail(error, origin, group, "address", "is required (the replication address)");
-                if (!address_valid(n->address))
+                if (!dg_address_valid(n->address))
                         return fail(error, origin, group, "address",
                                     "must be an IPv4 or IPv6 address without a port (got \"%s\")", n->address);
                 if (!n->vg)

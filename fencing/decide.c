@@ -21,7 +21,7 @@ static FenDecision decide_unfence(const FenSituation *s)
         if (!s->cib_reachable)
                 return d(FEN_ACT_NONE, FEN_EXIT_FAILED,
                          "the CIB cannot be reached: the constraint (if any) stays until the handler runs again");
-        if (s->disk != FEN_DISK_UPTODATE)
+        if (s->disk != DG_DISK_UPTODATE)
                 return d(FEN_ACT_NONE, FEN_EXIT_FAILED,
                          "this node's disk is not UpToDate after the resync: the constraint stays");
         switch (s->constraint) {
@@ -86,9 +86,9 @@ FenDecision fen_decide(const FenSituation *s)
         if (s->peer_primary)
                 return d(FEN_ACT_NONE, FEN_EXIT_PEER_PRIMARY,
                          "the peer is Primary: refusing to fence it, this node must not continue as Primary");
-        if (s->peer_disk == FEN_DISK_OUTDATED)
+        if (s->peer_disk == DG_DISK_OUTDATED)
                 return d(FEN_ACT_NONE, FEN_EXIT_PEER_OUTDATED, "the peer's disk is Outdated already");
-        if (s->peer_disk == FEN_DISK_INCONSISTENT)
+        if (s->peer_disk == DG_DISK_INCONSISTENT)
                 return d(FEN_ACT_NONE, FEN_EXIT_PEER_INCONSISTENT, "the peer's disk is Inconsistent");
 
         /* Reasons this node must not be the one that continues. */
@@ -96,7 +96,7 @@ FenDecision fen_decide(const FenSituation *s)
                 return d(FEN_ACT_NONE, FEN_EXIT_FAILED,
                          "the CIB cannot be reached: no constraint placed, I/O stays frozen until "
                          "pacemaker answers or an administrator acts");
-        if (s->disk != FEN_DISK_UPTODATE)
+        if (s->disk != DG_DISK_UPTODATE)
                 return d(FEN_ACT_NONE, FEN_EXIT_FAILED,
                          "this node's disk is not UpToDate: it must not be the survivor, no constraint placed");
         if (s->constraint == FEN_CONSTRAINT_PEER)
@@ -135,22 +135,6 @@ const char *fen_constraint_name(FenConstraint c)
 {
         static const char *const n[] = { "none", "here", "peer", "foreign" };
         return (guint)c < G_N_ELEMENTS(n) ? n[c] : "?";
-}
-
-static const char *const disk_names[] = { "DUnknown", "Diskless", "Inconsistent", "Outdated",
-                                          "Consistent", "UpToDate" };
-
-const char *fen_disk_name(FenDisk dk)
-{
-        return (guint)dk < G_N_ELEMENTS(disk_names) ? disk_names[dk] : "?";
-}
-
-FenDisk fen_disk_parse(const char *word)
-{
-        for (guint i = 0; word && i < G_N_ELEMENTS(disk_names); i++)
-                if (g_ascii_strcasecmp(word, disk_names[i]) == 0)
-                        return i;
-        return FEN_DISK_UNKNOWN;
 }
 
 const char *fen_peer_cib_name(FenPeerCib c)

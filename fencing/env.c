@@ -25,19 +25,6 @@ static const char *env_get(const char *const *envp, const char *name)
         return NULL;
 }
 
-/* Names become CIB ids and log text: DRBD's own name rules, kept narrow. */
-static gboolean name_ok(const char *s, gsize max)
-{
-        gsize n = s ? strlen(s) : 0;
-
-        if (n == 0 || n > max)
-                return FALSE;
-        for (const char *p = s; *p; p++)
-                if (!g_ascii_isalnum(*p) && !strchr("-_.", *p))
-                        return FALSE;
-        return TRUE;
-}
-
 FenEnv *fen_env_parse(const char *const *envp, GError **error)
 {
         g_autoptr(FenEnv) env = g_new0(FenEnv, 1);
@@ -51,9 +38,10 @@ FenEnv *fen_env_parse(const char *const *envp, GError **error)
                             "after-resync-target handler (or set DRBD_RESOURCE=pk-GUEST-VOL by hand)");
                 return NULL;
         }
-        if (!name_ok(res, 120)) {
+        /* Names become CIB ids and log text. */
+        if (!dg_res_name_valid(res)) {
                 g_set_error(error, FEN_ERROR, FEN_ERROR_INVALID,
-                            "DRBD_RESOURCE \"%s\" is not a valid resource name (letters, digits, - _ . only)",
+                            "DRBD_RESOURCE \"%s\" is not a valid resource name (" DG_RES_NAME_RULE ")",
                             res);
                 return NULL;
         }
@@ -83,7 +71,7 @@ FenEnv *fen_env_parse(const char *const *envp, GError **error)
         } else if (peer && *peer) {
                 env->peer = g_strdup(peer);
         }
-        if (env->peer && !name_ok(env->peer, 64)) {
+        if (env->peer && !dg_node_name_valid(env->peer)) {
                 g_set_error(error, FEN_ERROR, FEN_ERROR_INVALID,
                             "the peer name \"%s\" (DRBD_PEER/DRBD_PEERS) is not a valid node name",
                             env->peer);

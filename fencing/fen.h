@@ -18,6 +18,8 @@
 
 #include <glib.h>
 
+#include "dg.h"
+
 G_BEGIN_DECLS
 
 #define FEN_ERROR (fen_error_quark())
@@ -56,16 +58,6 @@ typedef enum {
         FEN_CONSTRAINT_PEER,    /**< the handler's shape, promotion allowed only on the peer */
         FEN_CONSTRAINT_FOREIGN, /**< the id is taken by something of another shape */
 } FenConstraint;
-
-/** The local or peer disk, in DRBD's words; UNKNOWN when not known. */
-typedef enum {
-        FEN_DISK_UNKNOWN,
-        FEN_DISK_DISKLESS,
-        FEN_DISK_INCONSISTENT,
-        FEN_DISK_OUTDATED,
-        FEN_DISK_CONSISTENT,
-        FEN_DISK_UPTODATE,
-} FenDisk;
 
 /** The peer's own copy of the CIB, asked of the peer (not this partition's copy). */
 typedef enum {
@@ -110,8 +102,8 @@ typedef struct {
         FenPeerCib peer_cib;
         FenFenced fenced;
         FenConstraint constraint; /**< in this node's copy of the CIB */
-        FenDisk disk;           /**< this node's disk */
-        FenDisk peer_disk;      /**< the peer's disk as DRBD last knew it */
+        DgDiskState disk;       /**< this node's disk (drbd-glue's model and names) */
+        DgDiskState peer_disk;  /**< the peer's disk as DRBD last knew it */
         gboolean peer_primary;  /**< DRBD knows the peer as Primary */
         gboolean timed_out;     /**< the handler's time is up: no more waiting */
 } FenSituation;
@@ -145,12 +137,9 @@ FenDecision fen_decide(const FenSituation *s);
 const char *fen_action_name(FenAction a);
 const char *fen_peer_name(FenPeer p);
 const char *fen_constraint_name(FenConstraint c);
-const char *fen_disk_name(FenDisk d);
 const char *fen_peer_cib_name(FenPeerCib c);
 const char *fen_fenced_name(FenFenced f);
 const char *fen_mode_name(FenMode m);
-/** fen_disk_parse: DRBD's disk state word ("UpToDate", "DUnknown"...) → FenDisk. */
-FenDisk fen_disk_parse(const char *word);
 
 /* ---- DRBD's environment ------------------------------------------------------------- */
 

@@ -83,6 +83,13 @@ static gboolean drbd_pair(const char *what, const char *res, char **ret_local, c
         return TRUE;
 }
 
+static gboolean is_primary(const char *role)
+{
+        DgRole r;
+
+        return dg_role_from_name(role, &r) && r == DG_ROLE_PRIMARY;
+}
+
 static char *node_name(void)
 {
         struct utsname u;
@@ -129,7 +136,7 @@ static void log_situation(const FenRun *r, const FenSituation *s)
             fen_mode_name(s->mode), s->cib_reachable ? "reachable" : "unreachable",
             s->quorate ? "yes" : "no", r->peer ? r->peer : "(unknown)", fen_peer_name(s->peer),
             fen_peer_cib_name(s->peer_cib), fen_fenced_name(s->fenced), fen_constraint_name(s->constraint),
-            fen_disk_name(s->disk), fen_disk_name(s->peer_disk), s->peer_primary ? ", peer Primary" : "",
+            dg_disk_name(s->disk), dg_disk_name(s->peer_disk), s->peer_primary ? ", peer Primary" : "",
             s->timed_out ? ", timed out" : "");
 }
 
@@ -218,16 +225,18 @@ static int gather(FenRun *r, FenSituation *s)
         for (int i = 0; i < 10; i++) {
                 g_autofree char *disk = NULL, *peer_disk = NULL;
                 if (drbd_pair("dstate", r->env->resource, &disk, &peer_disk)) {
-                        s->disk = fen_disk_parse(disk);
-                        s->peer_disk = fen_disk_parse(peer_disk);
+                        /* A word drbd-glue does not know stays unknown. */
+                        s->disk = s->peer_disk = DG_DISK_UNKNOWN;
+                        dg_disk_from_name(disk, &s->disk);
+                        dg_disk_from_name(peer_disk, &s->peer_disk);
                 }
-                if (mode == FEN_MODE_FENCE || s->disk == FEN_DISK_UPTODATE || !s->cib_reachable ||
+                if (mode == FEN_MODE_FENCE || s->disk == DG_DISK_UPTODATE || !s->cib_reachable ||
                     pk_now_ms() + 2000 > r->deadline)
                         break;
                 g_usleep(G_USEC_PER_SEC / 2);
         }
         if (drbd_pair("role", r->env->resource, &role, &peer_role)) {
-                s->peer_primary = g_str_equal(peer_role, "Primary");
+                s->peer_primary = is_primary(peer_role);
                 r->drbd_knows = TRUE;
         }
 
@@ -339,7 +348,7 @@ static gboolean still_frozen(const char *res)
 
         if (!drbd_pair("role", res, &role, &peer_role) || !drbd_pair("cstate", res, &cstate, &unused))
                 return TRUE; /* unknown: look with the decision, which refuses on its own */
-        if (g_str_equal(role, "Primary") && !g_str_equal(cstate, "Connected"))
+        if (is_primary(role) && !g_str_equal(cstate, dg_conn_name(DG_CONN_CONNECTED)))
                 return TRUE;
         say(LOG_INFO, "resume: nothing left frozen by the handler (role %s, connection %s): record removed",
             role, cstate);

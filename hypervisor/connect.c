@@ -80,7 +80,7 @@ static gboolean check_name(const char *name, GError **error)
         if (hv_guest_name_valid(name))
                 return TRUE;
         g_set_error(error, HV_ERROR, HV_ERROR_INVALID,
-                    "\"%s\" is not a guest name: names match [a-z][a-z0-9-]{0,31}", name ? name : "");
+                    "\"%s\" is not a guest name: names match " HV_GUEST_NAME_RULE, name ? name : "");
         return FALSE;
 }
 

@@ -374,7 +374,7 @@ HvGuestDef *hv_guest_def_from_json(json_object *obj, GError **error)
             !get_string(obj, "name", "name", TRUE, &name, error))
                 return NULL;
         if (!hv_guest_name_valid(name)) {
-                fail(error, "name", "must match [a-z][a-z0-9-]{0,31}: a lowercase letter, then up to 31 lowercase letters, digits or '-' (got \"%s\")",
+                fail(error, "name", "must match " HV_GUEST_NAME_RULE ": a lowercase letter, then up to 31 lowercase letters, digits or '-' (got \"%s\")",
                      name);
                 return NULL;
         }

@@ -23,8 +23,10 @@ G_BEGIN_DECLS
 
 /* ---- guest definition ------------------------------------------------------ */
 
-/** Longest guest name; names match [a-z][a-z0-9-]{0,31}. */
+/** Longest guest name; names match HV_GUEST_NAME_RULE. */
 #define HV_NAME_MAX 32
+/** The guest-name rule as error messages quote it. */
+#define HV_GUEST_NAME_RULE "[a-z][a-z0-9-]{0,31}"
 
 typedef enum { HV_ACCEL_AUTO, HV_ACCEL_KVM, HV_ACCEL_TCG } HvAccel;
 typedef enum {
@@ -93,7 +95,14 @@ HvGuestDef *hv_guest_def_from_file(const char *path, GError **error);
  */
 json_object *hv_guest_def_to_json(const HvGuestDef *def);
 
-/** hv_guest_name_valid: TRUE when @name matches [a-z][a-z0-9-]{0,31}. */
+/**
+ * hv_guest_name_valid:
+ * TRUE when @name matches HV_GUEST_NAME_RULE: the one guest-name rule of
+ * plastik. A guest's name is its QEMU -name, its run directory, part of
+ * its Pacemaker resource id and of its volumes' DRBD resource and LV names
+ * ("pk-GUEST-VOLUME", so at most 32 characters leave room in LVM's and
+ * DRBD's limits); lowercase so two guests never differ only in case.
+ */
 gboolean hv_guest_name_valid(const char *name);
 
 /** hv_accel_to_string / hv_accel_from_string ("auto", "kvm", "tcg"). */

@@ -238,7 +238,7 @@ OcfGuestParams *ocf_guest_params_parse(const OcfActionSpec *action, OcfGetenvFun
         }
         if (!hv_guest_name_valid(name)) {
                 fail(error, OCF_ERR_CONFIGURED,
-                     "parameter name: \"%s\" is not a guest name: names match [a-z][a-z0-9-]{0,31}", name);
+                     "parameter name: \"%s\" is not a guest name: names match " HV_GUEST_NAME_RULE, name);
                 return NULL;
         }
         p->name = g_strdup(name);

@@ -257,9 +257,9 @@ static HamFacts *gather(HamPeer *p, const DgState *drbd)
                 d->role = g_strdup(dg_role_name(r->role));
                 d->peer_role = g_strdup(dg_role_name(r->peer_role));
                 d->conn = g_strdup(dg_conn_name(r->conn));
-                d->disk = g_strdup(v ? dg_disk_name(v->disk) : "DUnknown");
-                d->peer_disk = g_strdup(v ? dg_disk_name(v->peer_disk) : "DUnknown");
-                d->repl = g_strdup(v ? dg_repl_name(v->repl) : "Off");
+                d->disk = g_strdup(dg_disk_name(v ? v->disk : DG_DISK_UNKNOWN));
+                d->peer_disk = g_strdup(dg_disk_name(v ? v->peer_disk : DG_DISK_UNKNOWN));
+                d->repl = g_strdup(dg_repl_name(v ? v->repl : DG_REPL_OFF));
                 d->done = v && v->done >= 0 && v->done <= 100 ? v->done : -1;
                 d->split_brain = split_brain_read(p, d->name);
                 d->frozen_since = frozen_read(d->name);

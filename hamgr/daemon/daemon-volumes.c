@@ -307,18 +307,10 @@ static gboolean remove_one(Job *j, const DgVolumeDef *def, GError **error)
 static void res_file_numbers(const char *path, guint *minor, guint *port)
 {
         g_autofree char *text = NULL;
-        const char *p;
 
-        if (!g_file_get_contents(path, &text, NULL, NULL))
-                return;
-        if ((p = strstr(text, " minor ")))
-                *minor = (guint)g_ascii_strtoull(p + 7, NULL, 10);
-        if ((p = strstr(text, "address ")) && (p = strchr(p, ';'))) {
-                const char *c = p;
-                while (c > text && g_ascii_isdigit(c[-1]))
-                        c--;
-                *port = (guint)g_ascii_strtoull(c, NULL, 10);
-        }
+        /* Left as they are when the file is gone or not plastik's form. */
+        if (g_file_get_contents(path, &text, NULL, NULL))
+                dg_res_parse_ids(text, minor, port, NULL);
 }
 
 /* Every minor and port this node's DRBD configuration uses (HamVolume*,

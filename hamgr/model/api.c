@@ -2,6 +2,7 @@
 /* The API's pure half: request validation and reply lines (ham-api.h). */
 #include "ham-api.h"
 #include "ham-timeline.h"
+#include "ham-txn.h"
 #include "dg.h"
 #include "hv.h"
 #include "pk.h"
@@ -60,27 +61,15 @@ typedef struct {
         gboolean (*check)(json_object *args, GError **error);
 } CmdSpec;
 
-/* DRBD resource names as drbdadm accepts them, with a length a person types. */
-static gboolean resource_name_valid(const char *s)
-{
-        gsize n = strlen(s);
-        if (n == 0 || n > 63)
-                return FALSE;
-        for (gsize i = 0; i < n; i++)
-                if (!g_ascii_isalnum(s[i]) && !strchr("_.-", s[i]))
-                        return FALSE;
-        return TRUE;
-}
-
 static const ArgSpec guest_args[] = {
         { "name", json_type_string, TRUE, hv_guest_name_valid,
-          "a guest name: [a-z][a-z0-9-]{0,31}" },
+          "a guest name: " HV_GUEST_NAME_RULE },
         { NULL },
 };
 
 static const ArgSpec volume_args[] = {
-        { "name", json_type_string, TRUE, resource_name_valid,
-          "a DRBD resource name: 1-63 of [A-Za-z0-9_.-]" },
+        { "name", json_type_string, TRUE, dg_res_name_valid,
+          "a DRBD resource name: " DG_RES_NAME_RULE },
         { NULL },
 };
 
@@ -88,40 +77,28 @@ static const ArgSpec no_args[] = { { NULL } };
 
 static const char *plain_string(json_object *obj);
 
-/* Transaction ids as hamgrd makes them: "NODE-SEQ". */
-static gboolean txn_id_valid(const char *s)
-{
-        gsize n = strlen(s);
-        if (n == 0 || n > 64)
-                return FALSE;
-        for (gsize i = 0; i < n; i++)
-                if (!g_ascii_isalnum(s[i]) && !strchr("._-:", s[i]))
-                        return FALSE;
-        return TRUE;
-}
-
 static const ArgSpec guest_name_args[] = {
         { "guest", json_type_string, TRUE, hv_guest_name_valid,
-          "a guest name: [a-z][a-z0-9-]{0,31}" },
+          "a guest name: " HV_GUEST_NAME_RULE },
         { NULL },
 };
 
 static const ArgSpec prepare_args[] = {
         { "guest", json_type_string, TRUE, hv_guest_name_valid,
-          "a guest name: [a-z][a-z0-9-]{0,31}" },
+          "a guest name: " HV_GUEST_NAME_RULE },
         { "volumes", json_type_array, TRUE, NULL,
           "[{\"volume\": NAME, \"size\": BYTES}, ...]" },
         { NULL },
 };
 
 static const ArgSpec txn_args[] = {
-        { "txn", json_type_string, TRUE, txn_id_valid,
+        { "txn", json_type_string, TRUE, ham_txn_id_valid,
           "the id guest-prepare returned" },
         { NULL },
 };
 
 static const ArgSpec commit_args[] = {
-        { "txn", json_type_string, TRUE, txn_id_valid,
+        { "txn", json_type_string, TRUE, ham_txn_id_valid,
           "the id guest-prepare returned" },
         { "guest", json_type_object, TRUE, NULL,
           "{\"name\", \"config\", \"prefer\", \"priority\"}" },
@@ -131,7 +108,7 @@ static const ArgSpec commit_args[] = {
 
 static const ArgSpec history_args[] = {
         { "guest", json_type_string, FALSE, hv_guest_name_valid,
-          "a guest name: [a-z][a-z0-9-]{0,31}" },
+          "a guest name: " HV_GUEST_NAME_RULE },
         { "limit", json_type_int, FALSE, NULL, "an integer 1..100" },
         { NULL },
 };
@@ -184,7 +161,7 @@ static gboolean check_prepare(json_object *args, GError **error)
                     !json_object_is_type(name, json_type_string) || !plain_string(name) ||
                     !dg_volume_name_valid(json_object_get_string(name)))
                         return invalid(error, "args.volumes[%zu].volume: must be a volume "
-                                       "name: [a-z][a-z0-9]{0,15}", i);
+                                       "name: " DG_VOLUME_NAME_RULE, i);
                 if (!json_object_object_get_ex(v, "size", &size) ||
                     !json_object_is_type(size, json_type_int) ||
                     json_object_get_int64(size) <= 0 ||
@@ -224,13 +201,13 @@ static gboolean check_commit(json_object *args, GError **error)
         if (!json_object_object_get_ex(g, "name", &v) || !json_object_is_type(v, json_type_string) ||
             !plain_string(v) || !hv_guest_name_valid(json_object_get_string(v)))
                 return invalid(error, "args.guest.name: must be a guest name: "
-                               "[a-z][a-z0-9-]{0,31}");
+                               HV_GUEST_NAME_RULE);
         if (!json_object_object_get_ex(g, "config", &v) || !json_object_is_type(v, json_type_object))
                 return invalid(error, "args.guest.config: must be the guest definition "
                                "(a JSON object, as hvctl define takes it)");
         if (json_object_object_get_ex(g, "prefer", &v) && v &&
             (!json_object_is_type(v, json_type_string) || !plain_string(v) ||
-             !resource_name_valid(json_object_get_string(v))))
+             !dg_node_name_valid(json_object_get_string(v))))
                 return invalid(error, "args.guest.prefer: must be a node name or null");
         if (json_object_object_get_ex(g, "priority", &v) &&
             (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0 ||

@@ -3,7 +3,6 @@
 #include "ham.h"
 #include "pk.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 
@@ -11,44 +10,12 @@ G_DEFINE_QUARK(ham-error-quark, ham_error)
 
 gboolean ham_name_valid(const char *name)
 {
-        if (!name || !g_ascii_isalnum(name[0]) || strlen(name) > HAM_NAME_MAX)
-                return FALSE;
-        for (const char *p = name; *p; p++)
-                if (!g_ascii_isalnum(*p) && *p != '.' && *p != '_' && *p != '-')
-                        return FALSE;
-        return TRUE;
+        return dg_node_name_valid(name);
 }
 
 gboolean ham_address_valid(const char *address)
 {
-        unsigned char buf[sizeof(struct in6_addr)];
-
-        return address && (inet_pton(AF_INET, address, buf) == 1 ||
-                           inet_pton(AF_INET6, address, buf) == 1);
-}
-
-gboolean ham_vg_name_valid(const char *vg)
-{
-        if (!vg || !*vg || strlen(vg) > 127 || vg[0] == '-' ||
-            g_str_equal(vg, ".") || g_str_equal(vg, ".."))
-                return FALSE;
-        for (const char *p = vg; *p; p++)
-                if (!g_ascii_isalnum(*p) && !strchr("+_.-", *p))
-                        return FALSE;
-        return TRUE;
-}
-
-/* The DRBD shared secret goes into every .res file (dg_site_load's rule). */
-gboolean ham_secret_valid(const char *secret)
-{
-        gsize n = secret ? strlen(secret) : 0;
-
-        if (n < 16 || n > 64)
-                return FALSE;
-        for (const char *p = secret; *p; p++)
-                if (!g_ascii_isalnum(*p) && !strchr("+/=_-", *p))
-                        return FALSE;
-        return TRUE;
+        return dg_address_valid(address);
 }
 
 void ham_node_clear(HamNode *node)
@@ -160,7 +127,7 @@ static gboolean node_validate(const HamNode *node, const char *what, const char 
                 return invalid(error, what, group, "replication-address",
                                "\"%s\" is not an IPv4 or IPv6 address",
                                node->replication_address ? node->replication_address : "");
-        if (!ham_vg_name_valid(node->vg))
+        if (!dg_vg_name_valid(node->vg))
                 return invalid(error, what, group, "vg", "\"%s\" is not a volume group name",
                                node->vg ? node->vg : "");
         return TRUE;
@@ -172,7 +139,7 @@ gboolean ham_conf_validate(const HamConf *conf, const char *what, GError **error
                 return invalid(error, what, "cluster", "name",
                                "\"%s\" is not a cluster name (letters, digits, '.', '_', '-'; at most %d characters)",
                                conf->cluster_name ? conf->cluster_name : "", HAM_NAME_MAX);
-        if (!ham_secret_valid(conf->drbd_secret))
+        if (!dg_secret_valid(conf->drbd_secret))
                 return invalid(error, what, "cluster", "drbd-secret",
                                "must be 16 to 64 characters of [A-Za-z0-9+/=_-]");
         if (!node_validate(&conf->local, what, "node", error) ||

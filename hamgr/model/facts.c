@@ -91,29 +91,7 @@ static gboolean fail(GError **error, const char *fmt, ...)
         return FALSE;
 }
 
-static gboolean node_valid(const char *s)
-{
-        gsize n = strlen(s);
-        if (n == 0 || n > 64)
-                return FALSE;
-        for (gsize i = 0; i < n; i++)
-                if (!g_ascii_isalnum(s[i]) && !strchr("._-", s[i]))
-                        return FALSE;
-        return TRUE;
-}
-
-static gboolean item_name_valid(const char *s)
-{
-        gsize n = strlen(s);
-        if (n == 0 || n > 128)
-                return FALSE;
-        for (gsize i = 0; i < n; i++)
-                if (!g_ascii_isalnum(s[i]) && !strchr("_.+-", s[i]))
-                        return FALSE;
-        return TRUE;
-}
-
-static gboolean version_valid(const char *s)
+gboolean ham_version_valid(const char *s)
 {
         gsize n = strlen(s);
         if (n == 0 || n > 64)
@@ -227,7 +205,9 @@ static gboolean get_split_brain_handler(json_object *obj, const char *path, HamF
         return TRUE;
 }
 
-#define NAME_RULE "a name of 1-128 of [A-Za-z0-9_.+-]"
+#define NAME_RULE "a DRBD resource name: " DG_RES_NAME_RULE
+#define LV_RULE "an LV name: " DG_LVM_NAME_RULE
+#define WORD_RULE "a word of " DG_RES_NAME_RULE
 #define STATE_RULE "a DRBD state name (letters only)"
 
 /* The record's own codec validates it; its errors ("split-brain record:
@@ -276,7 +256,7 @@ static gboolean parse_drbd(json_object *o, const char *path, HamFacts *f, GError
         HamFactsDrbd *d = g_new0(HamFactsDrbd, 1);
         json_object *v;
         g_ptr_array_add(f->drbd, d);
-        if (!get_str(o, path, "name", item_name_valid, NAME_RULE, FALSE, &d->name, error) ||
+        if (!get_str(o, path, "name", dg_res_name_valid, NAME_RULE, FALSE, &d->name, error) ||
             !get_str(o, path, "role", letters_valid, STATE_RULE, FALSE, &d->role, error) ||
             !get_str(o, path, "peer_role", letters_valid, STATE_RULE, FALSE, &d->peer_role, error) ||
             !get_str(o, path, "conn", letters_valid, STATE_RULE, FALSE, &d->conn, error) ||
@@ -298,12 +278,12 @@ static gboolean parse_res(json_object *o, const char *path, HamFacts *f, GError 
 {
         HamFactsRes *r = g_new0(HamFactsRes, 1);
         g_ptr_array_add(f->res, r);
-        return get_str(o, path, "name", item_name_valid, NAME_RULE, FALSE, &r->name, error) &&
+        return get_str(o, path, "name", dg_res_name_valid, NAME_RULE, FALSE, &r->name, error) &&
                get_str(o, path, "sha256", sha256_valid, "64 lower-case hex digits", FALSE,
                        &r->sha256, error) &&
                get_str(o, path, "protocol", protocol_valid, "A, B or C", TRUE, &r->protocol,
                        error) &&
-               get_str(o, path, "fencing", item_name_valid, NAME_RULE, TRUE, &r->fencing,
+               get_str(o, path, "fencing", dg_res_name_valid, WORD_RULE, TRUE, &r->fencing,
                        error) &&
                get_bool(o, path, "fence_peer", &r->fence_peer, error) &&
                get_bool(o, path, "unfence_peer", &r->unfence_peer, error) &&
@@ -315,7 +295,7 @@ static gboolean parse_lv(json_object *o, const char *path, HamFacts *f, GError *
         HamFactsLv *l = g_new0(HamFactsLv, 1);
         gint64 size;
         g_ptr_array_add(f->lvs, l);
-        if (!get_str(o, path, "name", item_name_valid, NAME_RULE, FALSE, &l->name, error) ||
+        if (!get_str(o, path, "name", dg_lv_name_valid, LV_RULE, FALSE, &l->name, error) ||
             !get_int(o, path, "size", 0, &size, error))
                 return FALSE;
         l->size = (guint64)size;
@@ -359,18 +339,18 @@ HamFacts *ham_facts_from_json(json_object *obj, GError **error)
                 fail(error, "facts: must be an object (got %s)", pk_json_type_name(obj));
                 return NULL;
         }
-        if (!get_str(obj, "", "node", node_valid, "a node name: 1-64 of [A-Za-z0-9._-]", FALSE,
+        if (!get_str(obj, "", "node", dg_node_name_valid, "a node name: " DG_NODE_NAME_RULE, FALSE,
                      &f->node, error) ||
             !get_int(obj, "", "seq", 0, &seq, error) ||
             !get_int(obj, "", "at", 0, &at, error) ||
             !get(obj, "", "versions", json_type_object, FALSE, &versions, error) ||
-            !get_str(versions, "versions.", "plastik", version_valid, "a version", TRUE,
+            !get_str(versions, "versions.", "plastik", ham_version_valid, "a version", TRUE,
                      &f->v_plastik, error) ||
-            !get_str(versions, "versions.", "drbd", version_valid, "a version", TRUE,
+            !get_str(versions, "versions.", "drbd", ham_version_valid, "a version", TRUE,
                      &f->v_drbd, error) ||
-            !get_str(versions, "versions.", "pacemaker", version_valid, "a version", TRUE,
+            !get_str(versions, "versions.", "pacemaker", ham_version_valid, "a version", TRUE,
                      &f->v_pacemaker, error) ||
-            !get_str(versions, "versions.", "corosync", version_valid, "a version", TRUE,
+            !get_str(versions, "versions.", "corosync", ham_version_valid, "a version", TRUE,
                      &f->v_corosync, error) ||
             !get(obj, "", "two_node", json_type_boolean, TRUE, &v, error))
                 return NULL;
@@ -514,160 +494,48 @@ gboolean ham_state_msg_is(const char *data, gsize len)
 
 /* ---- .res files ---------------------------------------------------------------- */
 
-/* Tokens of a DRBD config: words, with '{', '}' and ';' on their own;
- * comments (# to end of line) dropped; quotes stripped. */
-static GPtrArray *res_tokens(const char *text)
-{
-        GPtrArray *t = g_ptr_array_new_with_free_func(g_free);
-        const char *p = text;
-        while (*p) {
-                if (g_ascii_isspace(*p)) {
-                        p++;
-                } else if (*p == '#') {
-                        while (*p && *p != '\n')
-                                p++;
-                } else if (strchr("{};", *p)) {
-                        g_ptr_array_add(t, g_strndup(p, 1));
-                        p++;
-                } else if (*p == '"') {
-                        const char *e = strchr(p + 1, '"');
-                        if (!e)
-                                e = p + strlen(p);
-                        g_ptr_array_add(t, g_strndup(p + 1, (gsize)(e - p - 1)));
-                        p = *e ? e + 1 : e;
-                } else {
-                        const char *s = p;
-                        while (*p && !g_ascii_isspace(*p) && !strchr("{};#\"", *p))
-                                p++;
-                        g_ptr_array_add(t, g_strndup(s, (gsize)(p - s)));
-                }
-        }
-        return t;
-}
-
+/* drbd-glue reads the file (dg_res_file_parse()); these take what hamgr
+ * keeps of it. */
 void ham_res_facts_scan(const char *text, HamFactsRes *res)
 {
-        g_autoptr(GPtrArray) t = res_tokens(text);
-        g_clear_pointer(&res->protocol, g_free);
-        g_clear_pointer(&res->fencing, g_free);
-        res->fence_peer = res->unfence_peer = FALSE;
-        res->split_brain_handler = 0;
-        /* Statements are "key value... ;"; a key is a token right after
-         * '{', '}' or ';' (or the start). */
-        for (guint i = 0; i < t->len; i++) {
-                const char *k = t->pdata[i];
-                gboolean at_start = i == 0 || strchr("{};", *(char *)t->pdata[i - 1]);
-                if (!at_start || i + 1 >= t->len)
-                        continue;
-                const char *v = t->pdata[i + 1];
-                if (strchr("{};", *v))
-                        continue;
-                if (g_str_equal(k, "protocol") && protocol_valid(v)) {
-                        g_free(res->protocol);
-                        res->protocol = g_strdup(v);
-                } else if (g_str_equal(k, "fencing") && item_name_valid(v)) {
-                        g_free(res->fencing);
-                        res->fencing = g_strdup(v);
-                } else if (g_str_equal(k, "fence-peer")) {
-                        res->fence_peer = TRUE;
-                } else if (g_str_equal(k, "after-resync-target") || g_str_equal(k, "unfence-peer")) {
-                        res->unfence_peer = TRUE;
-                } else if (g_str_equal(k, "split-brain")) {
-                        res->split_brain_handler = 1;
-                }
-        }
+        g_autoptr(DgResFile) f = dg_res_file_parse(text);
+
+        g_free(res->protocol);
+        res->protocol = g_steal_pointer(&f->protocol);
+        g_free(res->fencing);
+        res->fencing = g_steal_pointer(&f->fencing);
+        res->fence_peer = f->fence_peer;
+        res->unfence_peer = f->unfence_peer;
+        res->split_brain_handler = f->split_brain ? 1 : 0;
 }
 
-/* The number in "/dev/drbdN", or -1. */
-static gint64 drbd_device_minor(const char *t)
-{
-        const char *d = g_str_has_prefix(t, "/dev/drbd") ? t + strlen("/dev/drbd") : NULL;
-        guint64 n;
-        if (!d || !g_ascii_string_to_unsigned(d, 10, 0, HAM_MINOR_LAST, &n, NULL))
-                return -1;
-        return (gint64)n;
-}
-
-/* The port of "ADDR:PORT" or "[ADDR6]:PORT", or -1. */
-static gint64 address_port(const char *t)
-{
-        const char *c = strrchr(t, ':');
-        guint64 n;
-        if (!c || !g_ascii_string_to_unsigned(c + 1, 10, 1, 65535, &n, NULL))
-                return -1;
-        return (gint64)n;
-}
-
-static void taken_add(GPtrArray *out, const char *res, gint64 minor, gint64 port)
+static void taken_add(GPtrArray *out, const char *res, guint minor, guint port)
 {
         for (guint i = 0; i < out->len; i++) {
                 const HamVolume *v = out->pdata[i];
-                if (g_str_equal(v->volume, res) &&
-                    (minor < 0 || v->minor == (guint)minor) && (port < 0 || v->port == (guint)port))
+                if (g_str_equal(v->volume, res) && v->minor == minor && v->port == port)
                         return;
         }
         HamVolume *v = g_new0(HamVolume, 1);
         v->volume = g_strdup(res);
-        v->minor = minor < 0 ? HAM_NUMBER_NONE : (guint)minor;
-        v->port = port < 0 ? HAM_NUMBER_NONE : (guint)port;
+        v->minor = minor;
+        v->port = port;
         g_ptr_array_add(out, v);
 }
 
 GPtrArray *ham_res_taken_scan(const char *text)
 {
-        g_autoptr(GPtrArray) t = res_tokens(text);
+        g_autoptr(DgResFile) f = dg_res_file_parse(text);
         GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)ham_volume_free);
-        g_autofree char *res = NULL;
-        int depth = 0, res_depth = -1;
 
-        for (guint i = 0; i < t->len; i++) {
-                const char *k = t->pdata[i];
-                gboolean at_start = i == 0 || strchr("{};", *(char *)t->pdata[i - 1]);
-                if (g_str_equal(k, "{")) {
-                        depth++;
-                        continue;
-                }
-                if (g_str_equal(k, "}")) {
-                        if (--depth <= res_depth) {
-                                res_depth = -1;
-                                g_clear_pointer(&res, g_free);
-                        }
-                        if (depth < 0)
-                                depth = 0;
-                        continue;
-                }
-                if (!at_start)
-                        continue;
-                if (g_str_equal(k, "resource") && i + 2 < t->len && !res &&
-                    g_str_equal(t->pdata[i + 2], "{") && !strchr("{};", *(char *)t->pdata[i + 1])) {
-                        res = g_strdup(t->pdata[i + 1]);
-                        res_depth = depth;
-                        continue;
-                }
-                if (!res)
-                        continue;
-                /* "device /dev/drbdN [minor N];", "device minor N;" */
-                if (g_str_equal(k, "device")) {
-                        for (guint j = i + 1; j < t->len && !strchr("{};", *(char *)t->pdata[j]); j++) {
-                                gint64 m = drbd_device_minor(t->pdata[j]);
-                                if (g_str_equal(t->pdata[j], "minor") && j + 1 < t->len) {
-                                        guint64 n;
-                                        if (g_ascii_string_to_unsigned(t->pdata[j + 1], 10, 0,
-                                                                       HAM_MINOR_LAST, &n, NULL))
-                                                m = (gint64)n;
-                                }
-                                if (m >= 0)
-                                        taken_add(out, res, m, -1);
-                        }
-                }
-                /* "address [AF] ADDR:PORT;", "floating [AF] ADDR:PORT;" */
-                if (g_str_equal(k, "address") || g_str_equal(k, "floating")) {
-                        for (guint j = i + 1; j < t->len && !strchr("{};", *(char *)t->pdata[j]); j++) {
-                                gint64 port = address_port(t->pdata[j]);
-                                if (port >= 0)
-                                        taken_add(out, res, -1, port);
-                        }
-                }
+        /* One entry per number (the other one HAM_NUMBER_NONE): each
+         * resource's minors, then its ports. */
+        for (guint i = 0; i < f->resources->len; i++) {
+                const DgResClaims *r = f->resources->pdata[i];
+                for (guint j = 0; j < r->minors->len; j++)
+                        taken_add(out, r->name, g_array_index(r->minors, guint, j), HAM_NUMBER_NONE);
+                for (guint j = 0; j < r->ports->len; j++)
+                        taken_add(out, r->name, HAM_NUMBER_NONE, g_array_index(r->ports, guint, j));
         }
         return out;
 }

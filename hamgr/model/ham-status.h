@@ -93,6 +93,15 @@ HamFacts *ham_facts_from_json(json_object *obj, GError **error);
 json_object *ham_facts_to_json(const HamFacts *f);
 
 /**
+ * ham_version_valid:
+ * A program's version as a peer reports it (plastik's, DRBD's, Pacemaker's,
+ * corosync's, and plastik's in the CPG hello): 1 to 64 printable characters
+ * without blanks. Distributions add '+', '~' and ':' ("2.1.5-1+deb12u1"),
+ * so nothing narrower.
+ */
+gboolean ham_version_valid(const char *s);
+
+/**
  * ham_state_msg_parse:
  * A `state` message from a peer: at most HAM_CPG_MAX_MESSAGE bytes, no NUL,
  * a JSON object with "v" == HAM_STATE_VERSION, "type" == "state" and the
@@ -106,9 +115,10 @@ gboolean ham_state_msg_is(const char *data, gsize len);
 
 /**
  * ham_res_facts_scan:
- * Pure: reads a `.res` file's text for verify: the protocol, the fencing
- * policy and whether fence-peer and after-resync-target/unfence-peer
- * handlers are set (comments skipped). Fills those fields of @res.
+ * Pure: what verify keeps of a `.res` file's text, as dg_res_file_parse()
+ * reads it: the protocol, the fencing policy and whether fence-peer,
+ * after-resync-target/unfence-peer and split-brain handlers are set.
+ * Fills those fields of @res.
  */
 void ham_res_facts_scan(const char *text, HamFactsRes *res);
 
@@ -116,8 +126,9 @@ void ham_res_facts_scan(const char *text, HamFactsRes *res);
  * ham_res_taken_scan:
  * Pure: the DRBD minors and ports a `.res` file's text uses, for every
  * resource in it (plastik's or not: drbdadm refuses a minor or port two
- * files claim). One HamVolume per number: guest NULL, volume the resource
- * name, the other number HAM_NUMBER_NONE. (transfer full).
+ * files claim), as dg_res_file_parse() reads them. One HamVolume per
+ * number: guest NULL, volume the resource name, the other number
+ * HAM_NUMBER_NONE. (transfer full).
  */
 GPtrArray *ham_res_taken_scan(const char *text);
 

@@ -83,6 +83,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamCpgMsg, ham_cpg_msg_free)
 
 const char *ham_cpg_type_name(HamCpgType type);
 
+#define HAM_TXN_ID_RULE "1-64 of [A-Za-z0-9._:-]"
+
+/**
+ * ham_txn_id_valid:
+ * A transaction id: HAM_TXN_ID_RULE. hamgrd makes them "NODE-SEQ" (a node
+ * name and a number); ':' is allowed for ids hamgr made before. The CPG
+ * messages and the local API (guest-commit, guest-abort) check them alike.
+ */
+gboolean ham_txn_id_valid(const char *s);
+
 /**
  * ham_cpg_msg_parse:
  * Validates a message from a peer: size, JSON object, "v" equal to

@@ -42,16 +42,15 @@ typedef enum {
 
 /**
  * ham_name_valid:
- * Cluster and node names: [A-Za-z0-9][A-Za-z0-9._-]{0,62} (a host name;
- * corosync and Pacemaker compare node names with `uname -n`).
+ * Cluster and node names: dg_node_name_valid()'s rule, DG_NODE_NAME_RULE
+ * (a host name; corosync and Pacemaker compare node names with `uname -n`).
  */
 gboolean ham_name_valid(const char *name);
 
-/** ham_address_valid: TRUE for an IPv4 or IPv6 literal (no host names). */
+/** ham_address_valid: dg_address_valid(): an IPv4 or IPv6 literal (no host names). */
 gboolean ham_address_valid(const char *address);
 
-/** ham_vg_name_valid: LVM's rule: [A-Za-z0-9+_.-]{1,127}, not "." or "..", no leading '-'. */
-gboolean ham_vg_name_valid(const char *vg);
+/* Volume group names: dg_vg_name_valid(). */
 
 /* ---- plastik.conf ------------------------------------------------------------- */
 
@@ -320,8 +319,7 @@ GPtrArray *ham_frozen_list(const char *dir);
 
 /* ---- secrets --------------------------------------------------------- */
 
-/** ham_secret_valid: 16..64 characters of [A-Za-z0-9+/=_-] (DRBD's shared-secret). */
-gboolean ham_secret_valid(const char *secret);
+/* The DRBD secret's rule: dg_secret_valid(). */
 
 /** ham_node_n_links: how many cluster addresses @node has. */
 guint ham_node_n_links(const HamNode *node);

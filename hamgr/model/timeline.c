@@ -620,14 +620,14 @@ gboolean ham_timeline_feed(HamTimeline *tl, const HamTlEvent *ev, GError **error
         if (need_node && (!ev->node || !ham_name_valid(ev->node)))
                 return invalid(error, ev, "node", "a node name: [A-Za-z0-9][A-Za-z0-9._-]{0,62}");
         if (need_guest && (!ev->guest || !hv_guest_name_valid(ev->guest)))
-                return invalid(error, ev, "guest", "a guest name: [a-z][a-z0-9-]{0,31}");
+                return invalid(error, ev, "guest", "a guest name: " HV_GUEST_NAME_RULE);
         if (ev->kind == HAM_TL_GUEST_BLOCKED && (!ev->resource || !dg_resource_name_parse(ev->resource, NULL, NULL)))
                 return invalid(error, ev, "resource", "a plastik DRBD resource name: pk-GUEST-VOLUME");
         for (guint i = 0; ev->guests && ev->guests[i]; i++) {
                 if (i >= HAM_TL_MAX_GUESTS)
                         return invalid(error, ev, "guests", "at most 256 guest names");
                 if (!hv_guest_name_valid(ev->guests[i]))
-                        return invalid(error, ev, "guests", "guest names: [a-z][a-z0-9-]{0,31}");
+                        return invalid(error, ev, "guests", "guest names: " HV_GUEST_NAME_RULE);
         }
 
         switch (ev->kind) {
@@ -919,7 +919,7 @@ static Record *record_from_json(json_object *o, const char *where, gboolean open
         if (!check_keys(o, where, keys, error) ||
             !read_str(o, "id", where, id_valid, "1-64 of [A-Za-z0-9-]", FALSE, &r->id, error) ||
             !read_str(o, "guest", where, hv_guest_name_valid,
-                      "a guest name: [a-z][a-z0-9-]{0,31}", FALSE, &r->guest, error) ||
+                      "a guest name: " HV_GUEST_NAME_RULE, FALSE, &r->guest, error) ||
             !read_str(o, "kind", where, kind_valid, "\"failover\" or \"recovery\"", FALSE,
                       &r->kind, error) ||
             !read_str(o, "from", where, ham_name_valid, "a node name or null", TRUE, &r->from, error) ||
@@ -1063,7 +1063,7 @@ HamTimeline *ham_timeline_from_json(json_object *obj, gint64 probe_timeout_ms,
                         if (!json_object_is_type(s, json_type_string) ||
                             !hv_guest_name_valid(json_object_get_string(s)) ||
                             strlen(json_object_get_string(s)) != (size_t)json_object_get_string_len(s)) {
-                                bad(error, gw, "guest names: [a-z][a-z0-9-]{0,31}");
+                                bad(error, gw, "guest names: " HV_GUEST_NAME_RULE);
                                 return NULL;
                         }
                         if (!ptr_array_has(n->guests, json_object_get_string(s)))

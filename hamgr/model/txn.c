@@ -2,6 +2,7 @@
 /* CPG messages and the coordinator's state machine (ham-txn.h): pure. */
 #include "ham-txn.h"
 #include "ham-api.h"
+#include "ham-status.h"
 #include "dg.h"
 #include "hv.h"
 #include "pk.h"
@@ -59,8 +60,7 @@ static HamCpgMsg *msg_copy(const HamCpgMsg *m)
 
 /* ---- parsing ------------------------------------------------------------- */
 
-/* A short printable token: node names, txn ids, versions. */
-static gboolean token_valid(const char *s)
+gboolean ham_txn_id_valid(const char *s)
 {
         gsize n = strlen(s);
         if (n == 0 || n > 64)
@@ -147,7 +147,7 @@ static gboolean parse_volumes(json_object *obj, HamCpgMsg *m, GError **error)
                 }
                 m->n_volumes++;
                 vol->volume = get_string(v, path, "volume", dg_volume_name_valid,
-                                         "a volume name: [a-z][a-z0-9]{0,15}", error);
+                                         "a volume name: " DG_VOLUME_NAME_RULE, error);
                 if (!vol->volume ||
                     !get_uint(v, path, "size", 1, G_MAXINT64, &vol->size, error) ||
                     !get_uint(v, path, "minor", 0, 1048575, &minor, error) ||
@@ -188,7 +188,7 @@ static gboolean parse_removed(json_object *obj, HamCpgMsg *m, GError **error)
                 json_object *v = json_object_array_get_idx(arr, i);
                 const char *s = json_object_get_string(v);
                 if (!json_object_is_type(v, json_type_string) ||
-                    (gsize)json_object_get_string_len(v) != strlen(s) || !token_valid(s)) {
+                    (gsize)json_object_get_string_len(v) != strlen(s) || !dg_res_name_valid(s)) {
                         g_set_error(error, HAM_API_ERROR, HAM_API_ERROR_INVALID,
                                     "removed[%zu]: must be a resource name", i);
                         return FALSE;
@@ -240,23 +240,23 @@ HamCpgMsg *ham_cpg_msg_parse(const char *data, gsize len, GError **error)
         }
         m->type = (HamCpgType)t;
         if (m->type == HAM_CPG_HELLO) {
-                m->version = get_string(obj, "", "version", token_valid, "a version", error);
+                m->version = get_string(obj, "", "version", ham_version_valid, "a version", error);
                 return m->version ? g_steal_pointer(&m) : NULL;
         }
-        m->txn = get_string(obj, "", "txn", token_valid,
-                            "a transaction id: 1-64 of [A-Za-z0-9._:-]", error);
+        m->txn = get_string(obj, "", "txn", ham_txn_id_valid, "a transaction id: " HAM_TXN_ID_RULE,
+                            error);
         if (!m->txn)
                 return NULL;
         switch (m->type) {
         case HAM_CPG_PREPARE:
                 m->guest = get_string(obj, "", "guest", hv_guest_name_valid,
-                                      "a guest name: [a-z][a-z0-9-]{0,31}", error);
+                                      "a guest name: " HV_GUEST_NAME_RULE, error);
                 if (!m->guest || !parse_volumes(obj, m, error))
                         return NULL;
                 break;
         case HAM_CPG_REMOVE:
                 m->guest = get_string(obj, "", "guest", hv_guest_name_valid,
-                                      "a guest name: [a-z][a-z0-9-]{0,31}", error);
+                                      "a guest name: " HV_GUEST_NAME_RULE, error);
                 if (!m->guest)
                         return NULL;
                 break;
@@ -264,7 +264,7 @@ HamCpgMsg *ham_cpg_msg_parse(const char *data, gsize len, GError **error)
         case HAM_CPG_PREPARED:
                 if (m->type == HAM_CPG_REMOVED && !parse_removed(obj, m, error))
                         return NULL;
-                m->node = get_string(obj, "", "node", token_valid, "a node name", error);
+                m->node = get_string(obj, "", "node", dg_node_name_valid, "a node name", error);
                 if (!m->node || !get_field(obj, "", "ok", json_type_boolean, &v, error))
                         return NULL;
                 m->ok = json_object_get_boolean(v);

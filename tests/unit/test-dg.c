@@ -30,6 +30,102 @@ static void test_volume_names(void **state)
         assert_false(dg_volume_name_valid("Root"));
 }
 
+static void test_node_names(void **state)
+{
+        g_autofree char *max = g_strnfill(DG_NODE_NAME_MAX, 'n');
+        g_autofree char *over = g_strnfill(DG_NODE_NAME_MAX + 1, 'n');
+
+        assert_true(dg_node_name_valid("node1"));
+        assert_true(dg_node_name_valid("n1.example.org"));
+        assert_true(dg_node_name_valid("Node_2"));
+        assert_true(dg_node_name_valid("7"));
+        assert_true(dg_node_name_valid(max));
+        assert_false(dg_node_name_valid(over));
+        assert_false(dg_node_name_valid(""));
+        assert_false(dg_node_name_valid(NULL));
+        /* Read before by the CPG and API parsers and the fence handler: */
+        assert_false(dg_node_name_valid("-node"));
+        assert_false(dg_node_name_valid(".node"));
+        assert_false(dg_node_name_valid("_node"));
+        assert_false(dg_node_name_valid("node:1"));
+        assert_false(dg_node_name_valid("my node"));
+        assert_false(dg_node_name_valid("node/1"));
+}
+
+static void test_lvm_names(void **state)
+{
+        g_autofree char *max = g_strnfill(DG_LVM_NAME_MAX, 'v');
+        g_autofree char *over = g_strnfill(DG_LVM_NAME_MAX + 1, 'v');
+
+        assert_true(dg_vg_name_valid("vg_0.x+y"));
+        assert_true(dg_vg_name_valid("plastik"));
+        assert_true(dg_vg_name_valid("a-"));
+        assert_true(dg_vg_name_valid(max));
+        assert_false(dg_vg_name_valid(over));
+        assert_false(dg_vg_name_valid(""));
+        assert_false(dg_vg_name_valid(NULL));
+        assert_false(dg_vg_name_valid("."));
+        assert_false(dg_vg_name_valid(".."));
+        assert_false(dg_vg_name_valid("-vg"));
+        assert_false(dg_vg_name_valid("vg/x"));
+        assert_false(dg_vg_name_valid("vg x"));
+        assert_true(dg_lv_name_valid("pk-web1-root"));
+        assert_true(dg_lv_name_valid("splitbrain-pk-web1-root-20260101-120000"));
+        assert_true(dg_lv_name_valid(max));
+        assert_false(dg_lv_name_valid(over));
+        assert_false(dg_lv_name_valid("-lv"));
+        assert_false(dg_lv_name_valid(".."));
+        assert_false(dg_lv_name_valid("lv;rm"));
+}
+
+static void test_res_names(void **state)
+{
+        g_autofree char *max = g_strnfill(DG_RES_NAME_MAX, 'r');
+        g_autofree char *over = g_strnfill(DG_RES_NAME_MAX + 1, 'r');
+
+        assert_true(dg_res_name_valid("pk-web1-root"));
+        assert_true(dg_res_name_valid("r0"));
+        assert_true(dg_res_name_valid("backup+2.data_x"));
+        assert_true(dg_res_name_valid("resource-and-stonith"));
+        assert_true(dg_res_name_valid(max));
+        assert_false(dg_res_name_valid(over));
+        assert_false(dg_res_name_valid(""));
+        assert_false(dg_res_name_valid(NULL));
+        assert_false(dg_res_name_valid("pk-a/../b"));
+        assert_false(dg_res_name_valid("pk-a;rm -rf"));
+        assert_false(dg_res_name_valid("r:0"));
+        assert_false(dg_res_name_valid("r\n0"));
+}
+
+static void test_addresses(void **state)
+{
+        assert_true(dg_address_valid("10.99.0.1"));
+        assert_true(dg_address_valid("fd00::1"));
+        assert_true(dg_address_valid("::ffff:10.0.0.1"));
+        assert_false(dg_address_valid("10.99.0.256"));
+        assert_false(dg_address_valid("10.99.0.1:7789"));
+        assert_false(dg_address_valid("[fd00::1]"));
+        assert_false(dg_address_valid("node1"));
+        assert_false(dg_address_valid(""));
+        assert_false(dg_address_valid(NULL));
+}
+
+static void test_secrets(void **state)
+{
+        g_autofree char *max = g_strnfill(DG_SECRET_MAX, 's');
+        g_autofree char *over = g_strnfill(DG_SECRET_MAX + 1, 's');
+
+        assert_true(dg_secret_valid("0123456789abcdef"));
+        assert_true(dg_secret_valid("AZaz09+/=_-AZaz09+/=_-"));
+        assert_true(dg_secret_valid(max));
+        assert_false(dg_secret_valid(over));
+        assert_false(dg_secret_valid("0123456789abcde"));
+        assert_false(dg_secret_valid(NULL));
+        assert_false(dg_secret_valid("0123456789abcdef\""));
+        assert_false(dg_secret_valid("0123456789 abcdef"));
+        assert_false(dg_secret_valid("0123456789abcdef\\"));
+}
+
 static void test_resource_names(void **state)
 {
         g_autoptr(GError) error = NULL;
@@ -260,6 +356,85 @@ static void test_volume_def(void **state)
         def_bad(64 << 20, 1, 70000, "port must be between 1024 and 65535");
 }
 
+static guint nth(GArray *numbers, guint i)
+{
+        return g_array_index(numbers, guint, i);
+}
+
+/* What verify (the settings) and hamgrd's allocation (minors and ports)
+ * read of a file plastik rendered. */
+static void test_res_file_rendered(void **state)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(DgSite) site = load(SITE_OK, "node1", &error);
+        DgVolumeDef def = { (char *)"web", (char *)"root", 64 << 20, 17, 7805 };
+        g_autofree char *text = dg_res_render(site, &def, &error);
+        g_autoptr(DgResFile) f = dg_res_file_parse(text);
+        const DgResClaims *r;
+
+        assert_string_equal(f->protocol, "C");
+        assert_string_equal(f->fencing, "resource-and-stonith");
+        assert_true(f->fence_peer);
+        assert_true(f->unfence_peer);
+        assert_true(f->split_brain);
+        assert_int_equal(f->resources->len, 1);
+        r = f->resources->pdata[0];
+        assert_string_equal(r->name, "pk-web-root");
+        assert_int_equal(r->minors->len, 1);
+        assert_int_equal(nth(r->minors, 0), 17);
+        assert_int_equal(r->ports->len, 1); /* both hosts' addresses: one port */
+        assert_int_equal(nth(r->ports, 0), 7805);
+}
+
+/* Anybody's file: settings outside a resource count, numbers only inside
+ * one, out-of-range numbers are skipped, comments and quotes as drbdadm
+ * reads them. */
+static void test_res_file_foreign(void **state)
+{
+        g_autoptr(DgResFile) f = dg_res_file_parse(
+                "# protocol B;\ncommon { net { protocol A; } }\n"
+                "resource \"r0\" {\n  disk { fencing resource-only; }\n"
+                "  handlers { split-brain \"/x.sh root\"; }\n"
+                "  on alpha { device /dev/drbd_r0 minor 3; address ipv6 [fd00::1]:7790; }\n"
+                "  on beta { device /dev/drbd4 minor 3; address 10.0.0.2:7790; }\n"
+                "  floating 10.0.1.1:7791;\n}\n"
+                "device /dev/drbd9; address 10.0.0.9:7999;\n"
+                "resource r1 { device minor 1048576; address 10.0.0.1:0; }\n"
+                "resource r2 { fencing \"a b\"; after-resync-target; }\n");
+        const DgResClaims *r;
+
+        assert_string_equal(f->protocol, "A");
+        assert_string_equal(f->fencing, "resource-only"); /* "a b" is no word */
+        assert_false(f->fence_peer);
+        assert_false(f->unfence_peer); /* a key without a value */
+        assert_true(f->split_brain);
+        assert_int_equal(f->resources->len, 3);
+        r = f->resources->pdata[0];
+        assert_string_equal(r->name, "r0");
+        assert_int_equal(r->minors->len, 2);
+        assert_int_equal(nth(r->minors, 0), 3);
+        assert_int_equal(nth(r->minors, 1), 4);
+        assert_int_equal(r->ports->len, 2);
+        assert_int_equal(nth(r->ports, 0), 7790);
+        assert_int_equal(nth(r->ports, 1), 7791);
+        r = f->resources->pdata[1];
+        assert_string_equal(r->name, "r1");
+        assert_int_equal(r->minors->len, 0);
+        assert_int_equal(r->ports->len, 0);
+}
+
+static void test_res_file_garbage(void **state)
+{
+        g_autoptr(DgResFile) empty = dg_res_file_parse("");
+        g_autoptr(DgResFile) null = dg_res_file_parse(NULL);
+        g_autoptr(DgResFile) junk = dg_res_file_parse("\"unterminated { ; } } } resource { protocol");
+
+        assert_int_equal(empty->resources->len, 0);
+        assert_int_equal(null->resources->len, 0);
+        assert_null(junk->protocol);
+        assert_int_equal(junk->resources->len, 0);
+}
+
 static void test_res_ids(void **state)
 {
         g_autoptr(GError) error = NULL;
@@ -406,6 +581,11 @@ int main(void)
                 cmocka_unit_test(test_split_brain_record),
                 cmocka_unit_test(test_volume_names),
                 cmocka_unit_test(test_resource_names),
+                cmocka_unit_test(test_node_names),
+                cmocka_unit_test(test_lvm_names),
+                cmocka_unit_test(test_res_names),
+                cmocka_unit_test(test_secrets),
+                cmocka_unit_test(test_addresses),
                 cmocka_unit_test(test_sizes),
                 cmocka_unit_test(test_size_format),
                 cmocka_unit_test(test_lv_size_for),
@@ -414,6 +594,9 @@ int main(void)
                 cmocka_unit_test(test_site_missing_file),
                 cmocka_unit_test(test_volume_def),
                 cmocka_unit_test(test_res_ids),
+                cmocka_unit_test(test_res_file_rendered),
+                cmocka_unit_test(test_res_file_foreign),
+                cmocka_unit_test(test_res_file_garbage),
                 cmocka_unit_test(test_render_refuses_bad_def),
                 cmocka_unit_test(test_lv_activate_argv),
                 cmocka_unit_test(test_lv_activate_bad_names),

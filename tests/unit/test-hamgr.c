@@ -15,6 +15,8 @@
 #include "ham-pcmk.h"
 #include "ham-guest.h"
 #include "ham-cluster.h"
+#include "ham-status.h"
+#include "ham-txn.h"
 
 static HamConf *sample_conf(void)
 {
@@ -37,6 +39,54 @@ static HamConf *sample_conf(void)
         return c;
 }
 
+/* The model's own identifiers, and the rules its parsers took from drbd-glue. */
+static void test_identifiers(void **state)
+{
+        g_autofree char *id64 = g_strnfill(64, 'a');
+        g_autofree char *id65 = g_strnfill(65, 'a');
+        g_autoptr(GError) error = NULL;
+        g_autoptr(HamCpgMsg) hello = NULL, removed = NULL, prepared = NULL;
+        const char *msg;
+
+        assert_true(ham_txn_id_valid("node1-7"));
+        assert_true(ham_txn_id_valid("n1.example.org-12"));
+        assert_true(ham_txn_id_valid("a:b"));
+        assert_true(ham_txn_id_valid(id64));
+        assert_false(ham_txn_id_valid(id65));
+        assert_false(ham_txn_id_valid(""));
+        assert_false(ham_txn_id_valid("node1 7"));
+        assert_false(ham_txn_id_valid("node1/7"));
+
+        assert_true(ham_version_valid("0.1.0"));
+        assert_true(ham_version_valid("2.1.5-1+deb12u1"));
+        assert_true(ham_version_valid("1:8.4.11~rc1"));
+        assert_true(ham_version_valid(id64));
+        assert_false(ham_version_valid(id65));
+        assert_false(ham_version_valid(""));
+        assert_false(ham_version_valid("0.1 beta"));
+
+        /* A distribution's version in the hello: the CPG parser took
+         * versions by the txn-id rule before and refused it. */
+        msg = "{\"v\":1,\"type\":\"hello\",\"version\":\"0.1.0+deb12u1\"}";
+        hello = ham_cpg_msg_parse(msg, strlen(msg), &error);
+        assert_non_null(hello);
+        assert_string_equal(hello->version, "0.1.0+deb12u1");
+
+        /* Node names in CPG messages follow the node-name rule ... */
+        msg = "{\"v\":1,\"type\":\"prepared\",\"txn\":\"node1-1\",\"node\":\"-node2\",\"ok\":true}";
+        prepared = ham_cpg_msg_parse(msg, strlen(msg), &error);
+        assert_null(prepared);
+        assert_non_null(strstr(error->message, "node: must be a node name"));
+        g_clear_error(&error);
+
+        /* ... and removed resources the resource-name rule. */
+        msg = "{\"v\":1,\"type\":\"removed\",\"txn\":\"node1-1\",\"node\":\"node2\",\"ok\":true,"
+              "\"removed\":[\"pk-web1-root\",\"backup+1\"]}";
+        removed = ham_cpg_msg_parse(msg, strlen(msg), &error);
+        assert_non_null(removed);
+        assert_string_equal(removed->removed[1], "backup+1");
+}
+
 static void test_names(void **state)
 {
         assert_true(ham_name_valid("node1"));
@@ -48,10 +98,10 @@ static void test_names(void **state)
         assert_true(ham_address_valid("fd00::1"));
         assert_false(ham_address_valid("node1"));
         assert_false(ham_address_valid("10.99.0.256"));
-        assert_true(ham_vg_name_valid("vg_0.x+y"));
-        assert_false(ham_vg_name_valid(".."));
-        assert_false(ham_vg_name_valid("-vg"));
-        assert_false(ham_vg_name_valid("vg/x"));
+        assert_true(dg_vg_name_valid("vg_0.x+y"));
+        assert_false(dg_vg_name_valid(".."));
+        assert_false(dg_vg_name_valid("-vg"));
+        assert_false(dg_vg_name_valid("vg/x"));
 }
 
 static void test_conf_save_load(void **state)
@@ -289,7 +339,7 @@ static void test_generated_secrets(void **state)
         g_autofree char *s2 = ham_secret_generate(&error);
         g_autoptr(GBytes) key = ham_authkey_generate(&error);
 
-        assert_true(ham_secret_valid(s1));
+        assert_true(dg_secret_valid(s1));
         assert_string_not_equal(s1, s2);
         assert_int_equal(g_bytes_get_size(key), HAM_AUTHKEY_LEN);
 }
@@ -372,6 +422,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_names),
+                cmocka_unit_test(test_identifiers),
                 cmocka_unit_test(test_image_judge),
                 cmocka_unit_test(test_conf_save_load),
                 cmocka_unit_test(test_conf_missing_file),

@@ -37,7 +37,7 @@ static gboolean yes(const char *v, gboolean *ret)
 static void situation(const char *line)
 {
         FenSituation s = { .mode = FEN_MODE_FENCE, .cib_reachable = TRUE, .quorate = TRUE,
-                           .peer = FEN_PEER_LOST, .disk = FEN_DISK_UPTODATE };
+                           .peer = FEN_PEER_LOST, .disk = DG_DISK_UPTODATE };
         g_auto(GStrv) words = g_strsplit_set(line, " \t", -1);
         FenDecision d;
 
@@ -68,9 +68,9 @@ static void situation(const char *line)
                         ok = by_name(kv[1], (NameFunc)fen_constraint_name, FEN_CONSTRAINT_FOREIGN, &v) &&
                              (s.constraint = v, TRUE);
                 else if (g_str_equal(kv[0], "disk"))
-                        ok = by_name(kv[1], (NameFunc)fen_disk_name, FEN_DISK_UPTODATE, &v) && (s.disk = v, TRUE);
+                        ok = by_name(kv[1], (NameFunc)dg_disk_name, DG_DISK_UPTODATE, &v) && (s.disk = v, TRUE);
                 else if (g_str_equal(kv[0], "peer-disk"))
-                        ok = by_name(kv[1], (NameFunc)fen_disk_name, FEN_DISK_UPTODATE, &v) &&
+                        ok = by_name(kv[1], (NameFunc)dg_disk_name, DG_DISK_UPTODATE, &v) &&
                              (s.peer_disk = v, TRUE);
                 else if (g_str_equal(kv[0], "timeout"))
                         ok = yes(kv[1], &s.timed_out);

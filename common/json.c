@@ -65,3 +65,46 @@ fail:
         json_tokener_free(tok);
         return NULL;
 }
+
+json_object *pk_json_get(json_object *obj, const char *key)
+{
+        return obj && json_object_is_type(obj, json_type_object) ? json_object_object_get(obj, key) : NULL;
+}
+
+const char *pk_json_get_string(json_object *obj, const char *key)
+{
+        json_object *v = pk_json_get(obj, key);
+        return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+gint64 pk_json_get_int(json_object *obj, const char *key, gint64 fallback)
+{
+        json_object *v = pk_json_get(obj, key);
+        return v && json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : fallback;
+}
+
+gboolean pk_json_get_true(json_object *obj, const char *key)
+{
+        json_object *v = pk_json_get(obj, key);
+        return v && json_object_get_boolean(v);
+}
+
+size_t pk_json_array_len(json_object *arr)
+{
+        return arr && json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
+}
+
+json_object *pk_json_array_find(json_object *arr, const char *key, const char *value)
+{
+        for (size_t i = 0; i < pk_json_array_len(arr); i++) {
+                json_object *x = json_object_array_get_idx(arr, i);
+                if (g_strcmp0(pk_json_get_string(x, key), value) == 0)
+                        return x;
+        }
+        return NULL;
+}
+
+json_object *pk_json_string_or_null(const char *s)
+{
+        return s ? json_object_new_string(s) : NULL;
+}

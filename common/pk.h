@@ -114,6 +114,29 @@ char *pk_json_to_string(json_object *obj, gboolean pretty);
 json_object *pk_json_parse(const char *text, gssize len, const char *what,
                            GError **error);
 
+/*
+ * Reading a field of a JSON object that plastik itself wrote (hamgrd's
+ * answers, its facts): a missing field, a field of another type and a
+ * @obj that is NULL or not an object all read as "not there". Input from
+ * outside is validated field by field instead (a dispatch table, or a
+ * parser that names the bad field).
+ */
+/** pk_json_get: (transfer none) the member @key of @obj, or NULL. */
+json_object *pk_json_get(json_object *obj, const char *key);
+/** pk_json_get_string: (transfer none) the string member @key, or NULL. */
+const char *pk_json_get_string(json_object *obj, const char *key);
+/** pk_json_get_int: the integer member @key, or @fallback. */
+gint64 pk_json_get_int(json_object *obj, const char *key, gint64 fallback);
+/** pk_json_get_true: the member @key is true by json-c's rule (true, a non-zero number, a non-empty string). */
+gboolean pk_json_get_true(json_object *obj, const char *key);
+
+/** pk_json_array_len: the length of @arr, 0 when it is NULL or not an array. */
+size_t pk_json_array_len(json_object *arr);
+/** pk_json_array_find: (transfer none) the first object of @arr whose string @key is @value, or NULL. */
+json_object *pk_json_array_find(json_object *arr, const char *key, const char *value);
+/** pk_json_string_or_null: (transfer full) a JSON string of @s, or NULL (JSON null) when @s is NULL. */
+json_object *pk_json_string_or_null(const char *s);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_object, json_object_put)
 
 /* ---- time ---------------------------------------------------------------- */

@@ -653,11 +653,6 @@ GPtrArray *ham_guests_collect(const char *cib_xml, gsize len, const HamMonStatus
         return g_steal_pointer(&out);
 }
 
-static json_object *str_or_null(const char *s)
-{
-        return s ? json_object_new_string(s) : NULL;
-}
-
 json_object *ham_guest_info_to_json(const HamGuestInfo *g)
 {
         json_object *o = json_object_new_object();
@@ -666,12 +661,12 @@ json_object *ham_guest_info_to_json(const HamGuestInfo *g)
         json_object *roles = json_object_new_array();
 
         json_object_object_add(o, "name", json_object_new_string(g->name));
-        json_object_object_add(o, "node", str_or_null(g->node));
+        json_object_object_add(o, "node", pk_json_string_or_null(g->node));
         json_object_object_add(o, "state", json_object_new_string(g->state ? g->state : "unknown"));
-        json_object_object_add(o, "health", str_or_null(g->health));
-        json_object_object_add(o, "target_role", str_or_null(g->target_role));
-        json_object_object_add(o, "prefer", str_or_null(g->prefer));
-        json_object_object_add(o, "moving_to", str_or_null(g->move_to));
+        json_object_object_add(o, "health", pk_json_string_or_null(g->health));
+        json_object_object_add(o, "target_role", pk_json_string_or_null(g->target_role));
+        json_object_object_add(o, "prefer", pk_json_string_or_null(g->prefer));
+        json_object_object_add(o, "moving_to", pk_json_string_or_null(g->move_to));
         json_object_object_add(o, "priority", json_object_new_int64(g->priority));
         json_object_object_add(o, "config", g->config ? json_object_get(g->config) : NULL);
         for (guint i = 0; i < g->volumes->len; i++) {

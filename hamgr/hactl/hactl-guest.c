@@ -373,20 +373,6 @@ static gboolean guest_abort(const char *txn)
         return TRUE;
 }
 
-static const char *json_str(json_object *o, const char *key)
-{
-        json_object *v = NULL;
-        return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
-                ? json_object_get_string(v) : NULL;
-}
-
-static gint64 json_int(json_object *o, const char *key)
-{
-        json_object *v = NULL;
-        return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_int)
-                ? json_object_get_int64(v) : -1;
-}
-
 static int cmd_create(PkCliCmd *a)
 {
         g_autoptr(GError) error = NULL;
@@ -479,13 +465,13 @@ static int cmd_create(PkCliCmd *a)
                 catch_interrupts(FALSE);
                 return hactl_report(error);
         }
-        txn = json_str(pres, "txn");
+        txn = pk_json_get_string(pres, "txn");
         vols = NULL;
         json_object_object_get_ex(pres, "volumes", &vols);
         vol = vols && json_object_is_type(vols, json_type_array) ? json_object_array_get_idx(vols, 0) : NULL;
-        device = vol ? json_str(vol, "device") : NULL;
-        resource = vol ? json_str(vol, "resource") : NULL;
-        if (!txn || !device || !resource || json_int(vol, "minor") < 0 || json_int(vol, "port") < 0) {
+        device = vol ? pk_json_get_string(vol, "device") : NULL;
+        resource = vol ? pk_json_get_string(vol, "resource") : NULL;
+        if (!txn || !device || !resource || pk_json_get_int(vol, "minor", -1) < 0 || pk_json_get_int(vol, "port", -1) < 0) {
                 g_set_error(&error, HAM_ERROR, HAM_ERROR_PARSE, "hamgrd's answer to guest-prepare lacks %s",
                             !txn ? "the transaction id" : "the volume's device, resource, minor or port");
                 if (txn)
@@ -494,10 +480,10 @@ static int cmd_create(PkCliCmd *a)
                 return hactl_report(error);
         }
         def.guest = g_strdup(plan->name);
-        def.volume = g_strdup(json_str(vol, "volume") ? json_str(vol, "volume") : HAM_GUEST_ROOT_VOLUME);
-        def.size = (guint64)json_int(vol, "size");
-        def.minor = (guint)json_int(vol, "minor");
-        def.port = (guint)json_int(vol, "port");
+        def.volume = g_strdup(pk_json_get_string(vol, "volume") ? pk_json_get_string(vol, "volume") : HAM_GUEST_ROOT_VOLUME);
+        def.size = (guint64)pk_json_get_int(vol, "size", -1);
+        def.minor = (guint)pk_json_get_int(vol, "minor", -1);
+        def.port = (guint)pk_json_get_int(vol, "port", -1);
         site = ham_conf_to_dg_site(conf, NULL);
 
         /* From here on every failure and every interrupt undoes the prepare. */
@@ -1271,8 +1257,8 @@ static int cmd_remove(PkCliCmd *a)
                                 if (json_object_object_get_ex(n, "removed", &r) && json_object_is_type(r, json_type_array))
                                         removed += json_object_array_length(r);
                                 if (json_object_object_get_ex(n, "ok", &ok) && !json_object_get_boolean(ok)) {
-                                        fprintf(stderr, "hactl: %s: %s\n", json_str(n, "node") ? json_str(n, "node") : "?",
-                                                json_str(n, "error") ? json_str(n, "error") : "failed");
+                                        fprintf(stderr, "hactl: %s: %s\n", pk_json_get_string(n, "node") ? pk_json_get_string(n, "node") : "?",
+                                                pk_json_get_string(n, "error") ? pk_json_get_string(n, "error") : "failed");
                                         all = FALSE;
                                 }
                         }

@@ -58,17 +58,6 @@ int hactl_history(PkCliCmd *a)
 
 /* ---- drill ------------------------------------------------------------------------------ */
 
-static json_object *get(json_object *o, const char *key)
-{
-        return o && json_object_is_type(o, json_type_object) ? json_object_object_get(o, key) : NULL;
-}
-
-static const char *get_s(json_object *o, const char *key)
-{
-        json_object *v = get(o, key);
-        return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
 /* hactl's exit code for each of drill's refusals (hactl(8), EXIT STATUS). */
 static int drill_exit_code(HamDrillVerdict verdict)
 {
@@ -121,15 +110,15 @@ static json_object *find_record(json_object *hist, const char *node, gint64 sinc
 {
         const char *lists[] = { "open", "failovers" };
         for (int l = 0; l < 2; l++) {
-                json_object *arr = get(hist, lists[l]);
+                json_object *arr = pk_json_get(hist, lists[l]);
                 for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
                         json_object *r = json_object_array_get_idx(arr, i);
-                        json_object *steps = get(r, "steps");
+                        json_object *steps = pk_json_get(r, "steps");
                         gint64 begin = -1;
-                        if (g_strcmp0(get_s(r, "from"), node) || g_hash_table_contains(before, get_s(r, "id")))
+                        if (g_strcmp0(pk_json_get_string(r, "from"), node) || g_hash_table_contains(before, pk_json_get_string(r, "id")))
                                 continue;
                         for (int s = 0; ham_tl_steps[s]; s++) {
-                                json_object *t = get(steps, ham_tl_steps[s]);
+                                json_object *t = pk_json_get(steps, ham_tl_steps[s]);
                                 if (t && (begin < 0 || json_object_get_int64(t) < begin))
                                         begin = json_object_get_int64(t);
                         }
@@ -178,7 +167,7 @@ int hactl_drill(PkCliCmd *a)
                 }
                 printf("This powers %s off: %s and every other guest on it stop at once and fail "
                        "over to %s.\nType the node's name (%s) to go on: ", node, guest,
-                       get_s(st, "local"), node);
+                       pk_json_get_string(st, "local"), node);
                 fflush(stdout);
                 if (!fgets(line, sizeof(line), stdin) || !g_str_equal(g_strstrip(line), node)) {
                         fprintf(stderr, "hactl: drill not confirmed; nothing done\n");
@@ -191,9 +180,9 @@ int hactl_drill(PkCliCmd *a)
         if (!hist0)
                 return hactl_report(error);
         for (int l = 0; l < 2; l++) {
-                json_object *arr = get(hist0, l ? "failovers" : "open");
+                json_object *arr = pk_json_get(hist0, l ? "failovers" : "open");
                 for (size_t i = 0; arr && i < json_object_array_length(arr); i++)
-                        g_hash_table_add(before, g_strdup(get_s(json_object_array_get_idx(arr, i), "id")));
+                        g_hash_table_add(before, g_strdup(pk_json_get_string(json_object_array_get_idx(arr, i), "id")));
         }
 
         requested_ms = g_get_real_time() / 1000;
@@ -203,7 +192,7 @@ int hactl_drill(PkCliCmd *a)
         g_mutex_init(&job.lock);
         if (!json)
                 printf("drill: powering %s off to fail %s over to %s\n", node, guest,
-                       get_s(st, "local"));
+                       pk_json_get_string(st, "local"));
         thread = g_thread_new("fence", fence_thread, &job);
 
         while (pk_now_ms() < deadline) {
@@ -226,7 +215,7 @@ int hactl_drill(PkCliCmd *a)
                 if (!r)
                         continue;
                 for (int s = 0; ham_tl_steps[s]; s++) {
-                        json_object *t = get(get(r, "steps"), ham_tl_steps[s]);
+                        json_object *t = pk_json_get(pk_json_get(r, "steps"), ham_tl_steps[s]);
                         if (!t || shown[s])
                                 continue;
                         shown[s] = TRUE;
@@ -243,13 +232,13 @@ int hactl_drill(PkCliCmd *a)
         }
         g_thread_join(thread);
 
-        gboolean ok = record && closed && g_strcmp0(get_s(record, "verdict"), "complete") == 0 &&
-                      g_strcmp0(get_s(record, "to"), get_s(st, "local")) == 0;
+        gboolean ok = record && closed && g_strcmp0(pk_json_get_string(record, "verdict"), "complete") == 0 &&
+                      g_strcmp0(pk_json_get_string(record, "to"), pk_json_get_string(st, "local")) == 0;
         if (json) {
                 g_autoptr(json_object) out = json_object_new_object();
                 json_object_object_add(out, "guest", json_object_new_string(guest));
                 json_object_object_add(out, "powered_off", json_object_new_string(node));
-                json_object_object_add(out, "to", json_object_new_string(get_s(st, "local")));
+                json_object_object_add(out, "to", json_object_new_string(pk_json_get_string(st, "local")));
                 json_object_object_add(out, "poweroff_requested", json_object_new_int64(requested_ms));
                 json_object_object_add(out, "fence_ok", json_object_new_boolean(job.ok));
                 json_object_object_add(out, "fence_error", job.error ? json_object_new_string(job.error) : NULL);
@@ -268,15 +257,15 @@ int hactl_drill(PkCliCmd *a)
         g_mutex_clear(&job.lock);
         if (ok) {
                 if (!json)
-                        printf("drill passed: %s runs on %s again\n", guest, get_s(st, "local"));
+                        printf("drill passed: %s runs on %s again\n", guest, pk_json_get_string(st, "local"));
                 return EXIT_OK;
         }
         if (!closed) {
                 fprintf(stderr, "hactl: drill: %s did not run on %s within %" G_GUINT64_FORMAT
-                        " s (hactl history %s; hactl status)\n", guest, get_s(st, "local"), timeout, guest);
+                        " s (hactl history %s; hactl status)\n", guest, pk_json_get_string(st, "local"), timeout, guest);
                 return EXIT_TIMEOUT;
         }
         fprintf(stderr, "hactl: drill: the failover of %s is incomplete: %s\n", guest,
-                record ? get_s(record, "reason") ? get_s(record, "reason") : "-" : "no record");
+                record ? pk_json_get_string(record, "reason") ? pk_json_get_string(record, "reason") : "-" : "no record");
         return EXIT_FAIL;
 }

@@ -10,17 +10,6 @@
 
 #include <stdarg.h>
 
-static json_object *get(json_object *o, const char *key)
-{
-        return o && json_object_is_type(o, json_type_object) ? json_object_object_get(o, key) : NULL;
-}
-
-static const char *get_s(json_object *o, const char *key)
-{
-        json_object *v = get(o, key);
-        return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
 static HamDrillVerdict refuse(char **ret_reason, HamDrillVerdict verdict, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 static HamDrillVerdict refuse(char **ret_reason, HamDrillVerdict verdict, const char *fmt, ...)
 {
@@ -34,13 +23,7 @@ static HamDrillVerdict refuse(char **ret_reason, HamDrillVerdict verdict, const 
 /* The DRBD state of @res as @node's hamgrd last reported it. */
 static json_object *drbd_fact(json_object *facts, const char *node, const char *res)
 {
-        json_object *list = get(get(facts, node), "drbd");
-        for (size_t i = 0; list && i < json_object_array_length(list); i++) {
-                json_object *d = json_object_array_get_idx(list, i);
-                if (g_strcmp0(get_s(d, "name"), res) == 0)
-                        return d;
-        }
-        return NULL;
+        return pk_json_array_find(pk_json_get(pk_json_get(facts, node), "drbd"), "name", res);
 }
 
 const char *ham_drill_verdict_name(HamDrillVerdict verdict)
@@ -73,8 +56,8 @@ HamDrillVerdict ham_drill_check(json_object *st, const char *guest, char **ret_n
                                               "; add one for it (hactl fence add)" },
         };
         HamFencing fencing;
-        const char *local = get_s(st, "local");
-        json_object *cib = get(st, "cib"), *g = NULL, *on;
+        const char *local = pk_json_get_string(st, "local");
+        json_object *cib = pk_json_get(st, "cib"), *g = NULL, *on;
         const char *node;
 
         if (!local)
@@ -82,32 +65,32 @@ HamDrillVerdict ham_drill_check(json_object *st, const char *guest, char **ret_n
                               "(corosync not connected); try again in a moment");
         if (!cib)
                 return refuse(ret_reason, HAM_DRILL_NO_CIB, "hamgrd has not read the CIB yet (is pacemaker running?)");
-        for (size_t i = 0; get(cib, "guests") && i < json_object_array_length(get(cib, "guests")); i++) {
-                json_object *x = json_object_array_get_idx(get(cib, "guests"), i);
-                if (g_strcmp0(get_s(x, "name"), guest) == 0)
+        for (size_t i = 0; pk_json_get(cib, "guests") && i < json_object_array_length(pk_json_get(cib, "guests")); i++) {
+                json_object *x = json_object_array_get_idx(pk_json_get(cib, "guests"), i);
+                if (g_strcmp0(pk_json_get_string(x, "name"), guest) == 0)
                         g = x;
         }
         if (!g)
                 return refuse(ret_reason, HAM_DRILL_NO_GUEST, "no guest %s in the cluster (hactl guest list)", guest);
-        on = get(g, "running_on");
+        on = pk_json_get(g, "running_on");
         if (!on || json_object_array_length(on) != 1)
                 return refuse(ret_reason, HAM_DRILL_NOT_RUNNING, "guest %s is not running on exactly one node; "
                               "start it first (hactl guest start %s)", guest, guest);
         node = json_object_get_string(json_object_array_get_idx(on, 0));
         if (g_strcmp0(node, local) == 0) {
-                json_object *nodes = get(st, "nodes");
+                json_object *nodes = pk_json_get(st, "nodes");
                 const char *other = NULL;
                 for (size_t i = 0; nodes && i < json_object_array_length(nodes); i++)
-                        if (g_strcmp0(get_s(json_object_array_get_idx(nodes, i), "name"), local))
-                                other = get_s(json_object_array_get_idx(nodes, i), "name");
+                        if (g_strcmp0(pk_json_get_string(json_object_array_get_idx(nodes, i), "name"), local))
+                                other = pk_json_get_string(json_object_array_get_idx(nodes, i), "name");
                 return refuse(ret_reason, HAM_DRILL_WRONG_NODE, "run drill on %s: this node would be powered off",
                               other ? other : "the other node");
         }
-        for (size_t i = 0; get(st, "nodes") && i < json_object_array_length(get(st, "nodes")); i++) {
-                json_object *n = json_object_array_get_idx(get(st, "nodes"), i);
-                if (g_strcmp0(get_s(n, "name"), node) == 0 &&
-                    !(json_object_get_boolean(get(n, "member")) &&
-                      json_object_get_boolean(get(n, "online"))))
+        for (size_t i = 0; pk_json_get(st, "nodes") && i < json_object_array_length(pk_json_get(st, "nodes")); i++) {
+                json_object *n = json_object_array_get_idx(pk_json_get(st, "nodes"), i);
+                if (g_strcmp0(pk_json_get_string(n, "name"), node) == 0 &&
+                    !(json_object_get_boolean(pk_json_get(n, "member")) &&
+                      json_object_get_boolean(pk_json_get(n, "online"))))
                         return refuse(ret_reason, HAM_DRILL_DEGRADED, "%s is offline: the cluster is degraded "
                                       "already (hactl status)", node);
         }
@@ -115,18 +98,18 @@ HamDrillVerdict ham_drill_check(json_object *st, const char *guest, char **ret_n
         if (fencing != HAM_FENCING_USABLE)
                 return refuse(ret_reason, HAM_DRILL_NO_FENCING, "%s%s%s", unsafe[fencing][0], node,
                               unsafe[fencing][1]);
-        for (size_t i = 0; get(g, "volumes") && i < json_object_array_length(get(g, "volumes")); i++) {
-                const char *res = get_s(json_object_array_get_idx(get(g, "volumes"), i), "resource");
-                json_object *here = drbd_fact(get(st, "facts"), local, res);
-                json_object *there = drbd_fact(get(st, "facts"), node, res);
+        for (size_t i = 0; pk_json_get(g, "volumes") && i < json_object_array_length(pk_json_get(g, "volumes")); i++) {
+                const char *res = pk_json_get_string(json_object_array_get_idx(pk_json_get(g, "volumes"), i), "resource");
+                json_object *here = drbd_fact(pk_json_get(st, "facts"), local, res);
+                json_object *there = drbd_fact(pk_json_get(st, "facts"), node, res);
                 if (!res || !here || !there ||
-                    g_strcmp0(get_s(here, "disk"), "UpToDate") ||
-                    g_strcmp0(get_s(here, "peer_disk"), "UpToDate") ||
-                    g_strcmp0(get_s(there, "disk"), "UpToDate"))
+                    g_strcmp0(pk_json_get_string(here, "disk"), "UpToDate") ||
+                    g_strcmp0(pk_json_get_string(here, "peer_disk"), "UpToDate") ||
+                    g_strcmp0(pk_json_get_string(there, "disk"), "UpToDate"))
                         return refuse(ret_reason, HAM_DRILL_DRBD, "volume %s of %s is not UpToDate on both "
                                       "nodes (here: %s, on %s: %s); wait for the sync (hactl status)",
-                                      res ? res : "?", guest, here ? get_s(here, "disk") : "unknown",
-                                      node, there ? get_s(there, "disk") : "unknown");
+                                      res ? res : "?", guest, here ? pk_json_get_string(here, "disk") : "unknown",
+                                      node, there ? pk_json_get_string(there, "disk") : "unknown");
         }
         *ret_node = g_strdup(node);
         return HAM_DRILL_GO;

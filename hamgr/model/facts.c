@@ -364,11 +364,6 @@ HamFacts *ham_facts_from_json(json_object *obj, GError **error)
         return g_steal_pointer(&f);
 }
 
-static json_object *str_or_null(const char *s)
-{
-        return s ? json_object_new_string(s) : NULL;
-}
-
 json_object *ham_facts_to_json(const HamFacts *f)
 {
         json_object *o = json_object_new_object();
@@ -377,26 +372,26 @@ json_object *ham_facts_to_json(const HamFacts *f)
         json_object *res = json_object_new_array();
         json_object *lvs = json_object_new_array();
 
-        json_object_object_add(o, "node", str_or_null(f->node));
+        json_object_object_add(o, "node", pk_json_string_or_null(f->node));
         json_object_object_add(o, "seq", json_object_new_int64((gint64)f->seq));
         json_object_object_add(o, "at", json_object_new_int64(f->at));
-        json_object_object_add(versions, "plastik", str_or_null(f->v_plastik));
-        json_object_object_add(versions, "drbd", str_or_null(f->v_drbd));
-        json_object_object_add(versions, "pacemaker", str_or_null(f->v_pacemaker));
-        json_object_object_add(versions, "corosync", str_or_null(f->v_corosync));
+        json_object_object_add(versions, "plastik", pk_json_string_or_null(f->v_plastik));
+        json_object_object_add(versions, "drbd", pk_json_string_or_null(f->v_drbd));
+        json_object_object_add(versions, "pacemaker", pk_json_string_or_null(f->v_pacemaker));
+        json_object_object_add(versions, "corosync", pk_json_string_or_null(f->v_corosync));
         json_object_object_add(o, "versions", versions);
         json_object_object_add(o, "two_node",
                                f->two_node < 0 ? NULL : json_object_new_boolean(f->two_node));
         for (guint i = 0; i < f->drbd->len; i++) {
                 const HamFactsDrbd *d = f->drbd->pdata[i];
                 json_object *x = json_object_new_object();
-                json_object_object_add(x, "name", str_or_null(d->name));
-                json_object_object_add(x, "role", str_or_null(d->role));
-                json_object_object_add(x, "peer_role", str_or_null(d->peer_role));
-                json_object_object_add(x, "conn", str_or_null(d->conn));
-                json_object_object_add(x, "disk", str_or_null(d->disk));
-                json_object_object_add(x, "peer_disk", str_or_null(d->peer_disk));
-                json_object_object_add(x, "repl", str_or_null(d->repl));
+                json_object_object_add(x, "name", pk_json_string_or_null(d->name));
+                json_object_object_add(x, "role", pk_json_string_or_null(d->role));
+                json_object_object_add(x, "peer_role", pk_json_string_or_null(d->peer_role));
+                json_object_object_add(x, "conn", pk_json_string_or_null(d->conn));
+                json_object_object_add(x, "disk", pk_json_string_or_null(d->disk));
+                json_object_object_add(x, "peer_disk", pk_json_string_or_null(d->peer_disk));
+                json_object_object_add(x, "repl", pk_json_string_or_null(d->repl));
                 /* Whole percentages and -1 stay integers so the text is stable. */
                 json_object_object_add(x, "done", d->done == (gint64)d->done ?
                                        json_object_new_int64((gint64)d->done) :
@@ -410,10 +405,10 @@ json_object *ham_facts_to_json(const HamFacts *f)
         for (guint i = 0; i < f->res->len; i++) {
                 const HamFactsRes *r = f->res->pdata[i];
                 json_object *x = json_object_new_object();
-                json_object_object_add(x, "name", str_or_null(r->name));
-                json_object_object_add(x, "sha256", str_or_null(r->sha256));
-                json_object_object_add(x, "protocol", str_or_null(r->protocol));
-                json_object_object_add(x, "fencing", str_or_null(r->fencing));
+                json_object_object_add(x, "name", pk_json_string_or_null(r->name));
+                json_object_object_add(x, "sha256", pk_json_string_or_null(r->sha256));
+                json_object_object_add(x, "protocol", pk_json_string_or_null(r->protocol));
+                json_object_object_add(x, "fencing", pk_json_string_or_null(r->fencing));
                 json_object_object_add(x, "fence_peer", json_object_new_boolean(r->fence_peer));
                 json_object_object_add(x, "unfence_peer", json_object_new_boolean(r->unfence_peer));
                 json_object_object_add(x, "split_brain_handler",
@@ -424,7 +419,7 @@ json_object *ham_facts_to_json(const HamFacts *f)
         for (guint i = 0; i < f->lvs->len; i++) {
                 const HamFactsLv *l = f->lvs->pdata[i];
                 json_object *x = json_object_new_object();
-                json_object_object_add(x, "name", str_or_null(l->name));
+                json_object_object_add(x, "name", pk_json_string_or_null(l->name));
                 json_object_object_add(x, "size", json_object_new_int64((gint64)l->size));
                 json_object_array_add(lvs, x);
         }

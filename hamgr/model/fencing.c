@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* "Fencing is usable", once (ham-fencing.h). Pure. */
 #include "ham-fencing.h"
+#include "pk.h"
 
 #include <string.h>
 
@@ -53,13 +54,6 @@ HamFencing ham_fencing_judge(gboolean stonith_enabled, GPtrArray *devices, const
         return HAM_FENCING_NOT_COVERED;
 }
 
-static const char *str_of(json_object *o, const char *key)
-{
-        json_object *v = json_object_object_get(o, key);
-
-        return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
 HamFencing ham_fencing_judge_view(json_object *cib, const char *node)
 {
         g_autoptr(GPtrArray) devs = g_ptr_array_new_with_free_func((GDestroyNotify)ham_fence_device_free);
@@ -70,9 +64,9 @@ HamFencing ham_fencing_judge_view(json_object *cib, const char *node)
                            i < json_object_array_length(arr); i++) {
                 json_object *x = json_object_array_get_idx(arr, i);
                 HamFenceDevice *d = g_new0(HamFenceDevice, 1);
-                d->id = g_strdup(str_of(x, "id"));
-                d->agent = g_strdup(str_of(x, "agent"));
-                d->hosts = g_strdup(str_of(x, "hosts"));
+                d->id = g_strdup(pk_json_get_string(x, "id"));
+                d->agent = g_strdup(pk_json_get_string(x, "agent"));
+                d->hosts = g_strdup(pk_json_get_string(x, "hosts"));
                 d->stopped = json_object_get_boolean(json_object_object_get(x, "stopped"));
                 g_ptr_array_add(devs, d);
         }

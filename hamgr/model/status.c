@@ -7,39 +7,6 @@
 
 #include <string.h>
 
-static json_object *get(json_object *o, const char *key)
-{
-        return o ? json_object_object_get(o, key) : NULL;
-}
-
-static const char *get_s(json_object *o, const char *key)
-{
-        json_object *v = get(o, key);
-        return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
-static gboolean get_b(json_object *o, const char *key)
-{
-        json_object *v = get(o, key);
-        return v && json_object_get_boolean(v);
-}
-
-static gint64 get_i(json_object *o, const char *key)
-{
-        json_object *v = get(o, key);
-        return v && json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : 0;
-}
-
-static size_t len_of(json_object *arr)
-{
-        return arr && json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
-}
-
-static json_object *str_or_null(const char *s)
-{
-        return s ? json_object_new_string(s) : NULL;
-}
-
 /* Times an admin reads: the time of day when it is today's, else the date too. (transfer full) */
 static char *when(gint64 t, gint64 now)
 {
@@ -72,38 +39,28 @@ static void problem(Problems *p, gboolean error, const char *fmt, ...)
 
 static const char *node_state(json_object *n, json_object *cib_nodes)
 {
-        json_object *c = get(cib_nodes, get_s(n, "name"));
-        if (!get_b(n, "online"))
+        json_object *c = pk_json_get(cib_nodes, pk_json_get_string(n, "name"));
+        if (!pk_json_get_true(n, "online"))
                 return "offline";
-        if (get_b(n, "maintenance") || get_b(c, "maintenance"))
+        if (pk_json_get_true(n, "maintenance") || pk_json_get_true(c, "maintenance"))
                 return "maintenance";
-        if (get_b(n, "standby") || get_b(c, "standby"))
+        if (pk_json_get_true(n, "standby") || pk_json_get_true(c, "standby"))
                 return "standby";
         return "online";
 }
 
 /* ---- volumes ----------------------------------------------------------------------- */
 
-static json_object *find_by_name(json_object *arr, const char *name)
-{
-        for (size_t i = 0; i < len_of(arr); i++) {
-                json_object *x = json_object_array_get_idx(arr, i);
-                if (g_strcmp0(get_s(x, "name"), name) == 0)
-                        return x;
-        }
-        return NULL;
-}
-
 static gboolean syncing(json_object *d)
 {
-        const char *r = get_s(d, "repl");
+        const char *r = pk_json_get_string(d, "repl");
         return r && (g_str_has_prefix(r, "Sync") || g_str_has_prefix(r, "PausedSync"));
 }
 
 /* The split-brain record (dg_split_brain_to_json()) in DRBD facts @d, or NULL. */
 static json_object *split_brain_of(json_object *d)
 {
-        json_object *sb = get(d, "split_brain");
+        json_object *sb = pk_json_get(d, "split_brain");
         return sb && json_object_is_type(sb, json_type_object) ? sb : NULL;
 }
 
@@ -115,8 +72,8 @@ static void frozen_problem(Problems *p, const char *what, const char *node, json
         const char *peer = "the peer";
         g_autofree char *t = when(since_ms / 1000, now);
 
-        for (size_t i = 0; i < len_of(nodes); i++) {
-                const char *n = get_s(json_object_array_get_idx(nodes, i), "name");
+        for (size_t i = 0; i < pk_json_array_len(nodes); i++) {
+                const char *n = pk_json_get_string(json_object_array_get_idx(nodes, i), "name");
                 if (n && g_strcmp0(n, node) != 0)
                         peer = n;
         }
@@ -137,42 +94,42 @@ static json_object *volume_model(json_object *vol, const char *guest, json_objec
 {
         json_object *m = json_object_new_object();
         json_object *drbd = json_object_new_array();
-        const char *res = get_s(vol, "resource");
-        const char *volume = get_s(vol, "volume");
+        const char *res = pk_json_get_string(vol, "resource");
+        const char *volume = pk_json_get_string(vol, "volume");
         g_autofree char *what = g_strdup_printf("guest %s volume %s (%s)", guest, volume,
                                                 res ? res : "?");
         gboolean any_uptodate = FALSE, any_known = FALSE, all_online = TRUE;
         gboolean sync_said = FALSE;
 
-        json_object_object_add(m, "volume", str_or_null(volume));
-        json_object_object_add(m, "resource", str_or_null(res));
-        json_object_object_add(m, "promoted_on", json_object_get(get(vol, "promoted_on")));
-        for (size_t i = 0; i < len_of(nodes); i++)
-                if (!get_b(json_object_array_get_idx(nodes, i), "online"))
+        json_object_object_add(m, "volume", pk_json_string_or_null(volume));
+        json_object_object_add(m, "resource", pk_json_string_or_null(res));
+        json_object_object_add(m, "promoted_on", json_object_get(pk_json_get(vol, "promoted_on")));
+        for (size_t i = 0; i < pk_json_array_len(nodes); i++)
+                if (!pk_json_get_true(json_object_array_get_idx(nodes, i), "online"))
                         all_online = FALSE;
-        for (size_t i = 0; i < len_of(nodes); i++) {
+        for (size_t i = 0; i < pk_json_array_len(nodes); i++) {
                 json_object *n = json_object_array_get_idx(nodes, i);
-                const char *node = get_s(n, "name");
-                json_object *f = get(facts, node);
-                json_object *d = f ? find_by_name(get(f, "drbd"), res) : NULL;
+                const char *node = pk_json_get_string(n, "name");
+                json_object *f = pk_json_get(facts, node);
+                json_object *d = f ? pk_json_array_find(pk_json_get(f, "drbd"), "name", res) : NULL;
                 json_object *x = json_object_new_object();
                 json_object_object_add(x, "node", json_object_new_string(node));
                 json_object_object_add(x, "known", json_object_new_boolean(f != NULL));
-                json_object_object_add(x, "at", f ? json_object_new_int64(get_i(facts_at, node)) : NULL);
+                json_object_object_add(x, "at", f ? json_object_new_int64(pk_json_get_int(facts_at, node, 0)) : NULL);
                 /* What a node that is gone, or whose hamgrd is, last said. */
                 json_object_object_add(x, "stale", json_object_new_boolean(
-                        f && (!get_b(n, "online") || !get_b(n, "hamgrd"))));
+                        f && (!pk_json_get_true(n, "online") || !pk_json_get_true(n, "hamgrd"))));
                 json_object_object_add(x, "up", json_object_new_boolean(d != NULL));
-                json_object_object_add(x, "role", str_or_null(get_s(d, "role")));
-                json_object_object_add(x, "disk", str_or_null(get_s(d, "disk")));
-                json_object_object_add(x, "conn", str_or_null(get_s(d, "conn")));
-                json_object_object_add(x, "peer_disk", str_or_null(get_s(d, "peer_disk")));
-                json_object_object_add(x, "repl", str_or_null(get_s(d, "repl")));
-                json_object *done = get(d, "done");
+                json_object_object_add(x, "role", pk_json_string_or_null(pk_json_get_string(d, "role")));
+                json_object_object_add(x, "disk", pk_json_string_or_null(pk_json_get_string(d, "disk")));
+                json_object_object_add(x, "conn", pk_json_string_or_null(pk_json_get_string(d, "conn")));
+                json_object_object_add(x, "peer_disk", pk_json_string_or_null(pk_json_get_string(d, "peer_disk")));
+                json_object_object_add(x, "repl", pk_json_string_or_null(pk_json_get_string(d, "repl")));
+                json_object *done = pk_json_get(d, "done");
                 gboolean s = d && syncing(d);
                 json_object_object_add(x, "sync", s && done ? json_object_get(done) : NULL);
                 json_object_object_add(x, "split_brain", json_object_get(split_brain_of(d)));
-                gint64 frozen = d ? get_i(d, "frozen_since") : 0;
+                gint64 frozen = d ? pk_json_get_int(d, "frozen_since", 0) : 0;
                 json_object_object_add(x, "frozen_since", frozen > 0 ? json_object_new_int64(frozen) : NULL);
                 json_object_array_add(drbd, x);
 
@@ -180,11 +137,11 @@ static json_object *volume_model(json_object *vol, const char *guest, json_objec
                         continue;
                 any_known = TRUE;
                 if (!d) {
-                        if (get_b(n, "online"))
+                        if (pk_json_get_true(n, "online"))
                                 problem(p, FALSE, "%s: DRBD resource not up on %s", what, node);
                         continue;
                 }
-                const char *disk = get_s(d, "disk"), *conn = get_s(d, "conn");
+                const char *disk = pk_json_get_string(d, "disk"), *conn = pk_json_get_string(d, "conn");
                 if (g_strcmp0(disk, "UpToDate") == 0)
                         any_uptodate = TRUE;
                 if (split && g_strcmp0(conn, "Connected") != 0) {
@@ -201,10 +158,10 @@ static json_object *volume_model(json_object *vol, const char *guest, json_objec
                         double pct = done ? json_object_get_double(done) : -1;
                         if (pct >= 0)
                                 problem(p, FALSE, "%s: resync %.1f%% done (%s %s)", what, pct,
-                                        node, get_s(d, "repl"));
+                                        node, pk_json_get_string(d, "repl"));
                         else
                                 problem(p, FALSE, "%s: resync running (%s %s)", what, node,
-                                        get_s(d, "repl"));
+                                        pk_json_get_string(d, "repl"));
                 } else if (!s && g_strcmp0(conn, "Connected") != 0 && all_online) {
                         problem(p, FALSE, "%s: not connected on %s (%s)", what, node,
                                 conn ? conn : "?");
@@ -238,7 +195,7 @@ static char *kib_text(gint64 kib)
 /* A record's KiB figure, -1 when unknown. */
 static gint64 kib_of(json_object *sb, const char *key)
 {
-        json_object *v = get(sb, key);
+        json_object *v = pk_json_get(sb, key);
         return v && json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : -1;
 }
 
@@ -247,12 +204,12 @@ static gint64 kib_of(json_object *sb, const char *key)
  * (transfer full) */
 static char *copy_text(json_object *own, json_object *other)
 {
-        const char *gen = get_s(own, "self_generation");
+        const char *gen = pk_json_get_string(own, "self_generation");
         gint64 kib = kib_of(own, "self_kib");
         g_autofree char *size = NULL;
 
         if (!gen)
-                gen = get_s(other, "peer_generation");
+                gen = pk_json_get_string(other, "peer_generation");
         if (kib < 0)
                 kib = kib_of(other, "peer_kib");
         if (kib >= 0)
@@ -267,22 +224,22 @@ static char *copy_text(json_object *own, json_object *other)
 static gboolean split_brain_problem(Problems *p, const char *guest, json_object *vol,
                                     json_object *nodes, json_object *facts, gint64 now)
 {
-        const char *res = get_s(vol, "resource");
+        const char *res = pk_json_get_string(vol, "resource");
         const char *name[2] = { NULL, NULL };
         json_object *rec[2] = { NULL, NULL };
         gint64 since = 0;
         guint n = 0;
 
         /* A pair: a record's "self" is its node's copy, "peer" the other's. */
-        for (size_t i = 0; i < len_of(nodes) && n < 2; i++) {
-                const char *node = get_s(json_object_array_get_idx(nodes, i), "name");
+        for (size_t i = 0; i < pk_json_array_len(nodes) && n < 2; i++) {
+                const char *node = pk_json_get_string(json_object_array_get_idx(nodes, i), "name");
                 if (node)
                         name[n++] = node;
         }
         for (guint i = 0; i < n; i++) {
-                json_object *f = get(facts, name[i]);
-                rec[i] = res && f ? split_brain_of(find_by_name(get(f, "drbd"), res)) : NULL;
-                gint64 at = rec[i] ? get_i(rec[i], "detected_ms") / 1000 : 0;
+                json_object *f = pk_json_get(facts, name[i]);
+                rec[i] = res && f ? split_brain_of(pk_json_array_find(pk_json_get(f, "drbd"), "name", res)) : NULL;
+                gint64 at = rec[i] ? pk_json_get_int(rec[i], "detected_ms", 0) / 1000 : 0;
                 if (at > 0 && (!since || at < since))
                         since = at;
         }
@@ -297,7 +254,7 @@ static gboolean split_brain_problem(Problems *p, const char *guest, json_object 
                 "choose the copy to keep: on the node whose copy you give up run "
                 "'hactl guest split-brain %s --discard-here', then '--keep-here' on the other "
                 "(hactl(8), SPLIT BRAIN)",
-                get_s(vol, "volume") ? get_s(vol, "volume") : "?", res,
+                pk_json_get_string(vol, "volume") ? pk_json_get_string(vol, "volume") : "?", res,
                 guest, t ? " since " : "", t ? t : "", name[0], copy0,
                 name[1] ? name[1] : "the peer", copy1, guest);
         return TRUE;
@@ -307,40 +264,40 @@ static gboolean split_brain_problem(Problems *p, const char *guest, json_object 
 
 json_object *ham_status_guest_blocked(json_object *guest, json_object *nodes)
 {
-        const char *role = get_s(guest, "target_role");
-        json_object *vols = get(guest, "volumes");
+        const char *role = pk_json_get_string(guest, "target_role");
+        json_object *vols = pk_json_get(guest, "volumes");
 
-        if (len_of(get(guest, "running_on")) || len_of(get(guest, "failed_on")) ||
+        if (pk_json_array_len(pk_json_get(guest, "running_on")) || pk_json_array_len(pk_json_get(guest, "failed_on")) ||
             (role && g_ascii_strcasecmp(role, "Stopped") == 0))
                 return NULL;
-        for (size_t i = 0; i < len_of(vols); i++) {
+        for (size_t i = 0; i < pk_json_array_len(vols); i++) {
                 json_object *v = json_object_array_get_idx(vols, i);
-                json_object *fc = get(v, "fence_constraint");
-                const char *current = get_s(fc, "node");
-                json_object *holder = find_by_name(nodes, current);
+                json_object *fc = pk_json_get(v, "fence_constraint");
+                const char *current = pk_json_get_string(fc, "node");
+                json_object *holder = pk_json_array_find(nodes, "name", current);
                 const char *outdated = NULL;
-                if (!current || get_b(holder, "online"))
+                if (!current || pk_json_get_true(holder, "online"))
                         continue;
                 /* The copy that cannot be promoted: an online node's first. */
-                for (size_t j = 0; j < len_of(nodes); j++) {
+                for (size_t j = 0; j < pk_json_array_len(nodes); j++) {
                         json_object *n = json_object_array_get_idx(nodes, j);
-                        const char *name = get_s(n, "name");
+                        const char *name = pk_json_get_string(n, "name");
                         if (!name || g_str_equal(name, current))
                                 continue;
-                        if (!outdated || get_b(n, "online"))
+                        if (!outdated || pk_json_get_true(n, "online"))
                                 outdated = name;
-                        if (get_b(n, "online"))
+                        if (pk_json_get_true(n, "online"))
                                 break;
                 }
-                gint64 lost = get_i(holder, "lost_at");
+                gint64 lost = pk_json_get_int(holder, "lost_at", 0);
                 json_object *b = json_object_new_object();
-                json_object_object_add(b, "volume", str_or_null(get_s(v, "volume")));
-                json_object_object_add(b, "resource", str_or_null(get_s(v, "resource")));
+                json_object_object_add(b, "volume", pk_json_string_or_null(pk_json_get_string(v, "volume")));
+                json_object_object_add(b, "resource", pk_json_string_or_null(pk_json_get_string(v, "resource")));
                 json_object_object_add(b, "current_on", json_object_new_string(current));
                 json_object_object_add(b, "current_offline_since",
                                        lost > 0 ? json_object_new_int64(lost) : NULL);
-                json_object_object_add(b, "outdated_on", str_or_null(outdated));
-                json_object_object_add(b, "constraint", str_or_null(get_s(fc, "id")));
+                json_object_object_add(b, "outdated_on", pk_json_string_or_null(outdated));
+                json_object_object_add(b, "constraint", pk_json_string_or_null(pk_json_get_string(fc, "id")));
                 return b;
         }
         return NULL;
@@ -349,10 +306,10 @@ json_object *ham_status_guest_blocked(json_object *guest, json_object *nodes)
 /* One problem, said once: why the guest cannot start, and both ways out. */
 static void blocked_problem(Problems *p, const char *guest, json_object *b, gint64 now)
 {
-        const char *current = get_s(b, "current_on");
-        const char *outdated = get_s(b, "outdated_on");
-        const char *id = get_s(b, "constraint");
-        gint64 lost = get_i(b, "current_offline_since");
+        const char *current = pk_json_get_string(b, "current_on");
+        const char *outdated = pk_json_get_string(b, "outdated_on");
+        const char *id = pk_json_get_string(b, "constraint");
+        gint64 lost = pk_json_get_int(b, "current_offline_since", 0);
         g_autofree char *t = lost ? when(lost, now) : NULL;
         g_autofree char *since = t ? g_strdup_printf("offline since %s", t) :
                                  g_strdup("offline (since when is not known)");
@@ -364,8 +321,8 @@ static void blocked_problem(Problems *p, const char *guest, json_object *b, gint
                 "is %s; %s is outdated (constraint %s). Either bring %s back (the guest then "
                 "starts and %s resyncs), or, to run on %s accepting the loss of the writes %s "
                 "made after the replication link broke, run 'hactl guest accept-loss %s' there "
-                "(it keeps a snapshot of the copy first).", guest, get_s(b, "volume"),
-                get_s(b, "resource"), current, since, other, id, current, there, there,
+                "(it keeps a snapshot of the copy first).", guest, pk_json_get_string(b, "volume"),
+                pk_json_get_string(b, "resource"), current, since, other, id, current, there, there,
                 current, guest);
 }
 
@@ -374,39 +331,39 @@ static void blocked_problem(Problems *p, const char *guest, json_object *b, gint
 json_object *ham_status_build(json_object *input)
 {
         json_object *model = json_object_new_object();
-        json_object *nodes = get(input, "nodes");
-        json_object *cib = get(input, "cib");
-        json_object *cib_nodes = get(cib, "nodes");
-        json_object *facts = get(input, "facts");
-        json_object *facts_at = get(input, "facts_at");
+        json_object *nodes = pk_json_get(input, "nodes");
+        json_object *cib = pk_json_get(input, "cib");
+        json_object *cib_nodes = pk_json_get(cib, "nodes");
+        json_object *facts = pk_json_get(input, "facts");
+        json_object *facts_at = pk_json_get(input, "facts_at");
         json_object *out_nodes = json_object_new_array();
         json_object *fencing = json_object_new_array();
         json_object *guests = json_object_new_array();
         json_object *problems = json_object_new_array();
         Problems p = { json_object_new_array(), json_object_new_array() };
-        gint64 now = get_i(input, "now");
-        gboolean quorate = get_b(input, "quorate");
+        gint64 now = pk_json_get_int(input, "now", 0);
+        gboolean quorate = pk_json_get_true(input, "quorate");
 
         if (!quorate)
                 problem(&p, TRUE, "no quorum: this node may not run resources; bring the "
                         "other node back or check corosync (corosync-quorumtool -s)");
-        for (size_t i = 0; i < len_of(nodes); i++) {
+        for (size_t i = 0; i < pk_json_array_len(nodes); i++) {
                 json_object *n = json_object_array_get_idx(nodes, i);
-                const char *name = get_s(n, "name");
+                const char *name = pk_json_get_string(n, "name");
                 const char *state = node_state(n, cib_nodes);
-                gint64 lost = get_i(n, "lost_at"), back = get_i(n, "back_at");
+                gint64 lost = pk_json_get_int(n, "lost_at", 0), back = pk_json_get_int(n, "back_at", 0);
                 json_object *x = json_object_new_object();
-                json_object_object_add(x, "name", str_or_null(name));
+                json_object_object_add(x, "name", pk_json_string_or_null(name));
                 json_object_object_add(x, "state", json_object_new_string(state));
                 json_object_object_add(x, "dc", json_object_new_boolean(
-                        g_strcmp0(name, get_s(input, "dc")) == 0));
+                        g_strcmp0(name, pk_json_get_string(input, "dc")) == 0));
                 json_object_object_add(x, "local", json_object_new_boolean(
-                        g_strcmp0(name, get_s(input, "local")) == 0));
-                json_object_object_add(x, "hamgrd", json_object_new_boolean(get_b(n, "hamgrd")));
+                        g_strcmp0(name, pk_json_get_string(input, "local")) == 0));
+                json_object_object_add(x, "hamgrd", json_object_new_boolean(pk_json_get_true(n, "hamgrd")));
                 json_object_object_add(x, "lost_at", lost ? json_object_new_int64(lost) : NULL);
                 json_object_object_add(x, "back_at", back ? json_object_new_int64(back) : NULL);
-                json_object_object_add(x, "facts_at", get(facts, name) ?
-                                       json_object_new_int64(get_i(facts_at, name)) : NULL);
+                json_object_object_add(x, "facts_at", pk_json_get(facts, name) ?
+                                       json_object_new_int64(pk_json_get_int(facts_at, name, 0)) : NULL);
                 json_object_array_add(out_nodes, x);
 
                 if (g_str_equal(state, "offline")) {
@@ -422,9 +379,9 @@ json_object *ham_status_build(json_object *input)
                         problem(&p, FALSE, "%s in maintenance: its resources are not managed "
                                 "(hactl node unmaintenance %s ends it)", name, name);
                 }
-                if (!g_str_equal(state, "offline") && !get_b(n, "hamgrd")) {
-                        if (get(facts, name)) {
-                                g_autofree char *t = when(get_i(facts_at, name), now);
+                if (!g_str_equal(state, "offline") && !pk_json_get_true(n, "hamgrd")) {
+                        if (pk_json_get(facts, name)) {
+                                g_autofree char *t = when(pk_json_get_int(facts_at, name, 0), now);
                                 problem(&p, FALSE, "%s: hamgrd not running there; its DRBD state "
                                         "below is from %s", name, t);
                         } else {
@@ -436,7 +393,7 @@ json_object *ham_status_build(json_object *input)
 
         HamFencing fencing_ok = cib ? ham_fencing_judge_view(cib, NULL) : HAM_FENCING_USABLE;
         gboolean stonith = fencing_ok != HAM_FENCING_DISABLED;
-        json_object *devs = get(cib, "fencing");
+        json_object *devs = pk_json_get(cib, "fencing");
         if (fencing_ok == HAM_FENCING_DISABLED)
                 problem(&p, TRUE, "fencing disabled (stonith-enabled=false): a lost node cannot "
                         "be fenced, so its guests cannot move; see hactl verify");
@@ -446,49 +403,49 @@ json_object *ham_status_build(json_object *input)
         else if (fencing_ok == HAM_FENCING_ALL_STOPPED)
                 problem(&p, TRUE, "every fencing device is stopped (target-role Stopped): a lost "
                         "node cannot be fenced; see hactl verify");
-        for (size_t i = 0; fencing_ok == HAM_FENCING_USABLE && i < len_of(nodes); i++) {
-                const char *name = get_s(json_object_array_get_idx(nodes, i), "name");
+        for (size_t i = 0; fencing_ok == HAM_FENCING_USABLE && i < pk_json_array_len(nodes); i++) {
+                const char *name = pk_json_get_string(json_object_array_get_idx(nodes, i), "name");
                 if (name && ham_fencing_judge_view(cib, name) == HAM_FENCING_NOT_COVERED)
                         problem(&p, TRUE, "no running fencing device fences %s (pcmk_host_list): "
                                 "if %s is lost it cannot be fenced; see hactl fence list", name, name);
         }
-        for (size_t i = 0; i < len_of(devs); i++) {
+        for (size_t i = 0; i < pk_json_array_len(devs); i++) {
                 json_object *d = json_object_array_get_idx(devs, i);
                 json_object *x = json_object_new_object();
-                json_object_object_add(x, "id", str_or_null(get_s(d, "id")));
-                json_object_object_add(x, "agent", str_or_null(get_s(d, "agent")));
-                json_object_object_add(x, "running_on", json_object_get(get(d, "running_on")));
+                json_object_object_add(x, "id", pk_json_string_or_null(pk_json_get_string(d, "id")));
+                json_object_object_add(x, "agent", pk_json_string_or_null(pk_json_get_string(d, "agent")));
+                json_object_object_add(x, "running_on", json_object_get(pk_json_get(d, "running_on")));
                 json_object_array_add(fencing, x);
         }
 
-        json_object *gs = get(cib, "guests");
-        for (size_t i = 0; i < len_of(gs); i++) {
+        json_object *gs = pk_json_get(cib, "guests");
+        for (size_t i = 0; i < pk_json_array_len(gs); i++) {
                 json_object *g = json_object_array_get_idx(gs, i);
-                const char *name = get_s(g, "name") ? get_s(g, "name") : get_s(g, "id");
-                json_object *running = get(g, "running_on");
-                json_object *failed = get(g, "failed_on");
-                const char *node = len_of(running) ? json_object_get_string(
+                const char *name = pk_json_get_string(g, "name") ? pk_json_get_string(g, "name") : pk_json_get_string(g, "id");
+                json_object *running = pk_json_get(g, "running_on");
+                json_object *failed = pk_json_get(g, "failed_on");
+                const char *node = pk_json_array_len(running) ? json_object_get_string(
                         json_object_array_get_idx(running, 0)) : NULL;
-                const char *role = get_s(g, "target_role");
+                const char *role = pk_json_get_string(g, "target_role");
                 gboolean stopped_on_purpose = role && g_ascii_strcasecmp(role, "Stopped") == 0;
-                const char *state = len_of(failed) ? "failed" : node ? "running" : "stopped";
+                const char *state = pk_json_array_len(failed) ? "failed" : node ? "running" : "stopped";
                 const char *health = NULL;
                 json_object *x = json_object_new_object();
                 json_object *vols = json_object_new_array();
 
                 if (node) {
                         g_autofree char *attr = ham_health_attr_guest(name);
-                        health = get_s(get(find_by_name(nodes, node), "attributes"), attr);
+                        health = pk_json_get_string(pk_json_get(pk_json_array_find(nodes, "name", node), "attributes"), attr);
                 }
-                json_object_object_add(x, "name", str_or_null(name));
-                json_object_object_add(x, "node", str_or_null(node));
+                json_object_object_add(x, "name", pk_json_string_or_null(name));
+                json_object_object_add(x, "node", pk_json_string_or_null(node));
                 json_object_object_add(x, "state", json_object_new_string(state));
-                json_object_object_add(x, "target_role", str_or_null(role));
-                json_object_object_add(x, "health", str_or_null(health));
-                json_object *gv = get(g, "volumes");
-                g_autofree gboolean *split = g_new0(gboolean, len_of(gv) + 1);
+                json_object_object_add(x, "target_role", pk_json_string_or_null(role));
+                json_object_object_add(x, "health", pk_json_string_or_null(health));
+                json_object *gv = pk_json_get(g, "volumes");
+                g_autofree gboolean *split = g_new0(gboolean, pk_json_array_len(gv) + 1);
                 gboolean any_split = FALSE;
-                for (size_t j = 0; j < len_of(gv); j++) {
+                for (size_t j = 0; j < pk_json_array_len(gv); j++) {
                         split[j] = split_brain_problem(&p, name, json_object_array_get_idx(gv, j),
                                                        nodes, facts, now);
                         any_split = any_split || split[j];
@@ -502,16 +459,16 @@ json_object *ham_status_build(json_object *input)
                 json_object_object_add(x, "blocked", blocked);
                 if (blocked)
                         blocked_problem(&p, name, blocked, now);
-                else if (len_of(failed))
+                else if (pk_json_array_len(failed))
                         problem(&p, TRUE, "guest %s failed on %s: see crm_mon -1 --failcounts, "
                                 "then crm_resource --cleanup -r %s", name,
                                 json_object_get_string(json_object_array_get_idx(failed, 0)),
-                                get_s(g, "id"));
+                                pk_json_get_string(g, "id"));
                 else if (!node && !stopped_on_purpose)
                         problem(&p, FALSE, "guest %s is not running anywhere", name);
                 else if (health && !g_str_equal(health, "ok"))
                         problem(&p, FALSE, "guest %s on %s: %s", name, node, health);
-                for (size_t j = 0; j < len_of(gv); j++)
+                for (size_t j = 0; j < pk_json_array_len(gv); j++)
                         json_object_array_add(vols, volume_model(json_object_array_get_idx(gv, j),
                                                                  name, nodes, facts, facts_at,
                                                                  now, split[j], &p));
@@ -519,24 +476,24 @@ json_object *ham_status_build(json_object *input)
                 json_object_array_add(guests, x);
         }
 
-        for (size_t i = 0; i < len_of(p.errors); i++) {
+        for (size_t i = 0; i < pk_json_array_len(p.errors); i++) {
                 json_object *x = json_object_new_object();
                 json_object_object_add(x, "severity", json_object_new_string("error"));
                 json_object_object_add(x, "text", json_object_get(json_object_array_get_idx(p.errors, i)));
                 json_object_array_add(problems, x);
         }
-        for (size_t i = 0; i < len_of(p.degraded); i++) {
+        for (size_t i = 0; i < pk_json_array_len(p.degraded); i++) {
                 json_object *x = json_object_new_object();
                 json_object_object_add(x, "severity", json_object_new_string("degraded"));
                 json_object_object_add(x, "text", json_object_get(json_object_array_get_idx(p.degraded, i)));
                 json_object_array_add(problems, x);
         }
         json_object_object_add(model, "health", json_object_new_string(
-                len_of(p.errors) ? "error" : len_of(p.degraded) ? "degraded" : "ok"));
+                pk_json_array_len(p.errors) ? "error" : pk_json_array_len(p.degraded) ? "degraded" : "ok"));
         json_object_object_add(model, "now", json_object_new_int64(now));
-        json_object_object_add(model, "local", str_or_null(get_s(input, "local")));
+        json_object_object_add(model, "local", pk_json_string_or_null(pk_json_get_string(input, "local")));
         json_object_object_add(model, "quorate", json_object_new_boolean(quorate));
-        json_object_object_add(model, "dc", str_or_null(get_s(input, "dc")));
+        json_object_object_add(model, "dc", pk_json_string_or_null(pk_json_get_string(input, "dc")));
         json_object_object_add(model, "problems", problems);
         json_object_object_add(model, "nodes", out_nodes);
         json_object_object_add(model, "stonith_enabled", json_object_new_boolean(stonith));
@@ -549,7 +506,7 @@ json_object *ham_status_build(json_object *input)
 
 int ham_status_exit_code(json_object *model)
 {
-        const char *h = get_s(model, "health");
+        const char *h = pk_json_get_string(model, "health");
         return g_strcmp0(h, "ok") == 0 ? 0 : g_strcmp0(h, "degraded") == 0 ? HAM_EXIT_DEGRADED :
                HAM_EXIT_ERRORS;
 }
@@ -564,90 +521,90 @@ static const char *or_dash(const char *s)
 char *ham_status_render(json_object *model)
 {
         GString *out = g_string_new(NULL);
-        gint64 now = get_i(model, "now");
-        json_object *problems = get(model, "problems");
-        json_object *nodes = get(model, "nodes");
-        json_object *fencing = get(model, "fencing");
-        json_object *guests = get(model, "guests");
+        gint64 now = pk_json_get_int(model, "now", 0);
+        json_object *problems = pk_json_get(model, "problems");
+        json_object *nodes = pk_json_get(model, "nodes");
+        json_object *fencing = pk_json_get(model, "fencing");
+        json_object *guests = pk_json_get(model, "guests");
         g_autofree char *t = when(now, now);
 
         g_string_append_printf(out, "cluster %s, %s, DC %s (seen from %s at %s)\n",
-                               or_dash(get_s(model, "health")),
-                               get_b(model, "quorate") ? "quorate" : "NO QUORUM",
-                               or_dash(get_s(model, "dc")), or_dash(get_s(model, "local")), t);
-        if (len_of(problems)) {
+                               or_dash(pk_json_get_string(model, "health")),
+                               pk_json_get_true(model, "quorate") ? "quorate" : "NO QUORUM",
+                               or_dash(pk_json_get_string(model, "dc")), or_dash(pk_json_get_string(model, "local")), t);
+        if (pk_json_array_len(problems)) {
                 g_string_append(out, "\nPROBLEMS\n");
-                for (size_t i = 0; i < len_of(problems); i++) {
+                for (size_t i = 0; i < pk_json_array_len(problems); i++) {
                         json_object *x = json_object_array_get_idx(problems, i);
                         g_string_append_printf(out, "  %-8s %s\n",
-                                               g_strcmp0(get_s(x, "severity"), "error") == 0 ?
-                                               "ERROR" : "DEGRADED", get_s(x, "text"));
+                                               g_strcmp0(pk_json_get_string(x, "severity"), "error") == 0 ?
+                                               "ERROR" : "DEGRADED", pk_json_get_string(x, "text"));
                 }
         }
         g_string_append(out, "\nNODE         STATE        DC  HAMGRD  SINCE\n");
-        for (size_t i = 0; i < len_of(nodes); i++) {
+        for (size_t i = 0; i < pk_json_array_len(nodes); i++) {
                 json_object *n = json_object_array_get_idx(nodes, i);
-                gint64 lost = get_i(n, "lost_at"), back = get_i(n, "back_at");
+                gint64 lost = pk_json_get_int(n, "lost_at", 0), back = pk_json_get_int(n, "back_at", 0);
                 g_autofree char *since = NULL;
-                if (g_strcmp0(get_s(n, "state"), "offline") == 0 && lost)
+                if (g_strcmp0(pk_json_get_string(n, "state"), "offline") == 0 && lost)
                         since = when(lost, now);
                 else if (back)
                         since = when(back, now);
-                g_string_append_printf(out, "%-12s %-12s %-3s %-7s %s\n", or_dash(get_s(n, "name")),
-                                       or_dash(get_s(n, "state")), get_b(n, "dc") ? "*" : "",
-                                       get_b(n, "hamgrd") ? "yes" : "no", or_dash(since));
+                g_string_append_printf(out, "%-12s %-12s %-3s %-7s %s\n", or_dash(pk_json_get_string(n, "name")),
+                                       or_dash(pk_json_get_string(n, "state")), pk_json_get_true(n, "dc") ? "*" : "",
+                                       pk_json_get_true(n, "hamgrd") ? "yes" : "no", or_dash(since));
         }
         g_string_append_printf(out, "\nFENCING (stonith-enabled=%s)\n",
-                               get_b(model, "stonith_enabled") ? "true" : "false");
-        if (!len_of(fencing))
+                               pk_json_get_true(model, "stonith_enabled") ? "true" : "false");
+        if (!pk_json_array_len(fencing))
                 g_string_append(out, "  none\n");
-        for (size_t i = 0; i < len_of(fencing); i++) {
+        for (size_t i = 0; i < pk_json_array_len(fencing); i++) {
                 json_object *d = json_object_array_get_idx(fencing, i);
-                json_object *on = get(d, "running_on");
-                g_string_append_printf(out, "  %-20s %-16s %s\n", or_dash(get_s(d, "id")),
-                                       or_dash(get_s(d, "agent")),
-                                       len_of(on) ? json_object_get_string(
+                json_object *on = pk_json_get(d, "running_on");
+                g_string_append_printf(out, "  %-20s %-16s %s\n", or_dash(pk_json_get_string(d, "id")),
+                                       or_dash(pk_json_get_string(d, "agent")),
+                                       pk_json_array_len(on) ? json_object_get_string(
                                                json_object_array_get_idx(on, 0)) : "stopped");
         }
         g_string_append(out, "\nGUEST            NODE         STATE    HEALTH\n");
-        if (!len_of(guests))
+        if (!pk_json_array_len(guests))
                 g_string_append(out, "  none\n");
-        for (size_t i = 0; i < len_of(guests); i++) {
+        for (size_t i = 0; i < pk_json_array_len(guests); i++) {
                 json_object *g = json_object_array_get_idx(guests, i);
-                json_object *vols = get(g, "volumes");
-                g_string_append_printf(out, "%-16s %-12s %-8s %s\n", or_dash(get_s(g, "name")),
-                                       or_dash(get_s(g, "node")), or_dash(get_s(g, "state")),
-                                       or_dash(get_s(g, "health")));
-                for (size_t j = 0; j < len_of(vols); j++) {
+                json_object *vols = pk_json_get(g, "volumes");
+                g_string_append_printf(out, "%-16s %-12s %-8s %s\n", or_dash(pk_json_get_string(g, "name")),
+                                       or_dash(pk_json_get_string(g, "node")), or_dash(pk_json_get_string(g, "state")),
+                                       or_dash(pk_json_get_string(g, "health")));
+                for (size_t j = 0; j < pk_json_array_len(vols); j++) {
                         json_object *v = json_object_array_get_idx(vols, j);
-                        json_object *drbd = get(v, "drbd");
-                        g_string_append_printf(out, "  %s (%s)\n", or_dash(get_s(v, "volume")),
-                                               or_dash(get_s(v, "resource")));
-                        for (size_t k = 0; k < len_of(drbd); k++) {
+                        json_object *drbd = pk_json_get(v, "drbd");
+                        g_string_append_printf(out, "  %s (%s)\n", or_dash(pk_json_get_string(v, "volume")),
+                                               or_dash(pk_json_get_string(v, "resource")));
+                        for (size_t k = 0; k < pk_json_array_len(drbd); k++) {
                                 json_object *d = json_object_array_get_idx(drbd, k);
-                                json_object *sync = get(d, "sync");
-                                g_string_append_printf(out, "    %-12s ", or_dash(get_s(d, "node")));
-                                if (!get_b(d, "known")) {
+                                json_object *sync = pk_json_get(d, "sync");
+                                g_string_append_printf(out, "    %-12s ", or_dash(pk_json_get_string(d, "node")));
+                                if (!pk_json_get_true(d, "known")) {
                                         g_string_append(out, "unknown\n");
                                         continue;
                                 }
-                                if (!get_b(d, "up")) {
+                                if (!pk_json_get_true(d, "up")) {
                                         g_string_append(out, "not up\n");
                                         continue;
                                 }
                                 g_string_append_printf(out, "%-10s %-13s %-13s peer %s",
-                                                       or_dash(get_s(d, "role")),
-                                                       or_dash(get_s(d, "disk")),
-                                                       or_dash(get_s(d, "conn")),
-                                                       or_dash(get_s(d, "peer_disk")));
+                                                       or_dash(pk_json_get_string(d, "role")),
+                                                       or_dash(pk_json_get_string(d, "disk")),
+                                                       or_dash(pk_json_get_string(d, "conn")),
+                                                       or_dash(pk_json_get_string(d, "peer_disk")));
                                 if (sync)
                                         g_string_append_printf(out, "  %s %.1f%%",
-                                                               or_dash(get_s(d, "repl")),
+                                                               or_dash(pk_json_get_string(d, "repl")),
                                                                json_object_get_double(sync));
                                 if (split_brain_of(d))
                                         g_string_append(out, "  split brain");
-                                if (get_b(d, "stale")) {
-                                        g_autofree char *at = when(get_i(d, "at"), now);
+                                if (pk_json_get_true(d, "stale")) {
+                                        g_autofree char *at = when(pk_json_get_int(d, "at", 0), now);
                                         g_string_append_printf(out, "  (as of %s)", at);
                                 }
                                 g_string_append_c(out, '\n');

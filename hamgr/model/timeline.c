@@ -689,11 +689,6 @@ static json_object *time_or_null(gint64 t)
         return t >= 0 ? json_object_new_int64(t) : NULL;
 }
 
-static json_object *str_or_null(const char *s)
-{
-        return s ? json_object_new_string(s) : NULL;
-}
-
 static json_object *diff_or_null(gint64 a, gint64 b)
 {
         return a >= 0 && b >= 0 ? json_object_new_int64(b - a) : NULL;
@@ -709,8 +704,8 @@ static json_object *record_to_json(const Record *r)
         json_object_object_add(o, "id", json_object_new_string(r->id));
         json_object_object_add(o, "guest", json_object_new_string(r->guest));
         json_object_object_add(o, "kind", json_object_new_string(r->kind));
-        json_object_object_add(o, "from", str_or_null(r->from));
-        json_object_object_add(o, "to", str_or_null(r->to));
+        json_object_object_add(o, "from", pk_json_string_or_null(r->from));
+        json_object_object_add(o, "to", pk_json_string_or_null(r->to));
         json_object_object_add(o, "probe", json_object_new_boolean(r->probe));
         for (int i = 0; i < N_STEPS; i++)
                 json_object_object_add(steps, ham_tl_steps[i], time_or_null(t[i]));
@@ -731,7 +726,7 @@ static json_object *record_to_json(const Record *r)
                                json_object_new_int64(record_end(r) - record_begin(r)) : NULL);
         json_object_object_add(o, "durations", d);
         json_object_object_add(o, "verdict", json_object_new_string(r->verdict));
-        json_object_object_add(o, "reason", str_or_null(r->reason));
+        json_object_object_add(o, "reason", pk_json_string_or_null(r->reason));
         json_object_object_add(o, "closed_at", time_or_null(r->closed_at));
         return o;
 }

@@ -6,38 +6,6 @@
 
 #include <string.h>
 
-static json_object *get(json_object *o, const char *key)
-{
-        return o ? json_object_object_get(o, key) : NULL;
-}
-
-static gint64 get_i(json_object *o, const char *key)
-{
-        json_object *v = get(o, key);
-        return v && json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : 0;
-}
-
-static const char *get_s(json_object *o, const char *key)
-{
-        json_object *v = get(o, key);
-        return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
-static size_t len_of(json_object *arr)
-{
-        return arr && json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
-}
-
-static json_object *find_by_name(json_object *arr, const char *name)
-{
-        for (size_t i = 0; i < len_of(arr); i++) {
-                json_object *x = json_object_array_get_idx(arr, i);
-                if (g_strcmp0(get_s(x, "name"), name) == 0)
-                        return x;
-        }
-        return NULL;
-}
-
 /* Every finding the validator knows: code, name, severity. hactl(8) lists them. */
 typedef enum {
         F_STONITH_DISABLED,
@@ -109,18 +77,18 @@ static void add(GPtrArray *out, Finding f, const char *object, const char *fmt, 
 static gint by_code_object(gconstpointer a, gconstpointer b)
 {
         json_object *x = *(json_object *const *)a, *y = *(json_object *const *)b;
-        int c = g_strcmp0(get_s(x, "code") + 1, get_s(y, "code") + 1);
-        return c ? c : g_strcmp0(get_s(x, "object"), get_s(y, "object"));
+        int c = g_strcmp0(pk_json_get_string(x, "code") + 1, pk_json_get_string(y, "code") + 1);
+        return c ? c : g_strcmp0(pk_json_get_string(x, "object"), pk_json_get_string(y, "object"));
 }
 
 #define FIX_FENCING "the fencing policy resource-and-stonith"
 
 static void check_res(GPtrArray *out, const char *node, json_object *r)
 {
-        const char *name = get_s(r, "name");
+        const char *name = pk_json_get_string(r, "name");
         g_autofree char *obj = g_strdup_printf("%s:/etc/drbd.d/%s.res", node, name);
-        const char *protocol = get_s(r, "protocol");
-        const char *fencing = get_s(r, "fencing");
+        const char *protocol = pk_json_get_string(r, "protocol");
+        const char *fencing = pk_json_get_string(r, "fencing");
 
         /* DRBD's default protocol is C: only an explicit A or B is wrong. */
         if (protocol && !g_str_equal(protocol, "C"))
@@ -132,18 +100,18 @@ static void check_res(GPtrArray *out, const char *node, json_object *r)
                     "%s a disconnected peer may be promoted with stale data; set it in the "
                     "disk section (DRBD 8.4) and run drbdadm adjust %s", name,
                     fencing ? fencing : "unset", FIX_FENCING, name);
-        if (!json_object_get_boolean(get(r, "fence_peer")))
+        if (!json_object_get_boolean(pk_json_get(r, "fence_peer")))
                 add(out, F_DRBD_FENCE_HANDLER, obj, "DRBD resource %s has no fence-peer handler: "
                     "set handlers { fence-peer \"/usr/sbin/plastik-fence-peer\"; } (dgctl "
                     "renders it) and run drbdadm adjust %s", name, name);
-        if (!json_object_get_boolean(get(r, "unfence_peer")))
+        if (!json_object_get_boolean(pk_json_get(r, "unfence_peer")))
                 add(out, F_DRBD_UNFENCE_HANDLER, obj, "DRBD resource %s has no "
                     "after-resync-target (unfence-peer) handler: the constraint fence-peer "
                     "places stays after a resync; set handlers { after-resync-target "
                     "\"/usr/sbin/plastik-unfence-peer\"; }", name);
         /* false, not null: null is a peer from before the handler existed. */
         {
-                json_object *sb = get(r, "split_brain_handler");
+                json_object *sb = pk_json_get(r, "split_brain_handler");
                 if (sb && json_object_is_type(sb, json_type_boolean) && !json_object_get_boolean(sb))
                         add(out, F_DRBD_SPLIT_BRAIN_HANDLER, obj, "DRBD resource %s has no split-brain "
                             "handler: a split brain there shows only as StandAlone, not as an error in "
@@ -156,12 +124,12 @@ static void check_versions(GPtrArray *out, json_object *a, json_object *b)
 {
         static const char *const what[] = { "plastik", "drbd", "pacemaker", "corosync" };
         for (guint i = 0; i < G_N_ELEMENTS(what); i++) {
-                const char *va = get_s(get(a, "versions"), what[i]);
-                const char *vb = get_s(get(b, "versions"), what[i]);
+                const char *va = pk_json_get_string(pk_json_get(a, "versions"), what[i]);
+                const char *vb = pk_json_get_string(pk_json_get(b, "versions"), what[i]);
                 if (va && vb && !g_str_equal(va, vb))
                         add(out, F_VERSION_MISMATCH, what[i], "%s %s on %s but %s on %s: "
                             "upgrade both nodes to the same version", what[i], va,
-                            get_s(a, "node"), vb, get_s(b, "node"));
+                            pk_json_get_string(a, "node"), vb, pk_json_get_string(b, "node"));
         }
 }
 
@@ -173,8 +141,8 @@ static void check_versions(GPtrArray *out, json_object *a, json_object *b)
 
 static void check_clocks(GPtrArray *out, const char *local, json_object *peer_facts, json_object *facts_at)
 {
-        const char *peer = get_s(peer_facts, "node");
-        gint64 sent = get_i(peer_facts, "at"), got = peer ? get_i(facts_at, peer) : 0;
+        const char *peer = pk_json_get_string(peer_facts, "node");
+        gint64 sent = pk_json_get_int(peer_facts, "at", 0), got = peer ? pk_json_get_int(facts_at, peer, 0) : 0;
         gint64 skew = got - sent;
 
         if (sent <= 0 || got <= 0 || ABS(skew) <= HAM_VERIFY_SKEW_S)
@@ -191,9 +159,9 @@ static void check_clocks(GPtrArray *out, const char *local, json_object *peer_fa
 static gboolean in_sync_everywhere(json_object *const nf[2], const char *res)
 {
         for (int k = 0; k < 2; k++) {
-                json_object *d = nf[k] ? find_by_name(get(nf[k], "drbd"), res) : NULL;
-                if (!d || g_strcmp0(get_s(d, "conn"), "Connected") != 0 ||
-                    g_strcmp0(get_s(d, "disk"), "UpToDate") != 0 || g_strcmp0(get_s(d, "peer_disk"), "UpToDate") != 0)
+                json_object *d = nf[k] ? pk_json_array_find(pk_json_get(nf[k], "drbd"), "name", res) : NULL;
+                if (!d || g_strcmp0(pk_json_get_string(d, "conn"), "Connected") != 0 ||
+                    g_strcmp0(pk_json_get_string(d, "disk"), "UpToDate") != 0 || g_strcmp0(pk_json_get_string(d, "peer_disk"), "UpToDate") != 0)
                         return FALSE;
         }
         return TRUE;
@@ -204,12 +172,12 @@ static gboolean in_sync_everywhere(json_object *const nf[2], const char *res)
  * other node; under its id, another shape keeps the handler refusing. */
 static void check_fence_constraint(GPtrArray *out, json_object *const nf[2], json_object *v)
 {
-        json_object *fc = get(v, "fence_constraint");
-        const char *res = get_s(v, "resource"), *id = get_s(fc, "id"), *node = get_s(fc, "node");
+        json_object *fc = pk_json_get(v, "fence_constraint");
+        const char *res = pk_json_get_string(v, "resource"), *id = pk_json_get_string(fc, "id"), *node = pk_json_get_string(fc, "node");
 
         if (!fc || !id)
                 return;
-        if (json_object_get_boolean(get(fc, "foreign")))
+        if (json_object_get_boolean(pk_json_get(fc, "foreign")))
                 add(out, F_FENCE_CONSTRAINT_FOREIGN, id, "the id of the fence handler's constraint for "
                     "%s is taken by an element of another shape: plastik-fence-peer refuses (exit 1, "
                     "I/O stays frozen) whenever DRBD calls it; remove it (cibadmin --delete --xpath "
@@ -224,11 +192,11 @@ static void check_fence_constraint(GPtrArray *out, json_object *const nf[2], jso
 json_object *ham_verify(json_object *input)
 {
         g_autoptr(GPtrArray) out = g_ptr_array_new();
-        json_object *cib = get(input, "cib");
-        json_object *facts = get(input, "facts");
-        const char *local = get_s(input, "local"), *peer = get_s(input, "peer");
+        json_object *cib = pk_json_get(input, "cib");
+        json_object *facts = pk_json_get(input, "facts");
+        const char *local = pk_json_get_string(input, "local"), *peer = pk_json_get_string(input, "peer");
         const char *nodes[2] = { local, peer };
-        json_object *nf[2] = { get(facts, local), peer ? get(facts, peer) : NULL };
+        json_object *nf[2] = { pk_json_get(facts, local), peer ? pk_json_get(facts, peer) : NULL };
         json_object *result = json_object_new_object();
         json_object *arr = json_object_new_array();
         guint errors = 0, warnings = 0;
@@ -240,8 +208,8 @@ json_object *ham_verify(json_object *input)
                     "stonith-enabled is false: a lost node is never fenced and its guests never "
                     "move; once a fencing device works, run crm_attribute -t crm_config -n "
                     "stonith-enabled -v true");
-        json_object *devs = get(cib, "fencing");
-        if (cib && len_of(devs) == 0)
+        json_object *devs = pk_json_get(cib, "fencing");
+        if (cib && pk_json_array_len(devs) == 0)
                 add(out, F_NO_FENCING_DEVICE, "resources", "no fencing device (a stonith "
                     "primitive) in the CIB: add one per node, e.g. fence_ipmilan pointed at the "
                     "node's BMC with pcmk_host_list=NODE (hactl(8), FENCING)");
@@ -249,12 +217,12 @@ json_object *ham_verify(json_object *input)
                 add(out, F_NO_FENCING_DEVICE, "resources", "every fencing device has target-role "
                     "Stopped, and Pacemaker runs none of them: a lost node is never fenced; start "
                     "one (crm_resource -r ID --meta -d target-role)");
-        for (size_t i = 0; i < len_of(devs); i++) {
+        for (size_t i = 0; i < pk_json_array_len(devs); i++) {
                 json_object *d = json_object_array_get_idx(devs, i);
-                if (json_object_get_boolean(get(d, "stopped")))
-                        add(out, F_FENCING_DEVICE_STOPPED, get_s(d, "id"), "fencing device %s "
+                if (json_object_get_boolean(pk_json_get(d, "stopped")))
+                        add(out, F_FENCING_DEVICE_STOPPED, pk_json_get_string(d, "id"), "fencing device %s "
                             "has target-role Stopped: start it (crm_resource -r %s --meta -d "
-                            "target-role)", get_s(d, "id"), get_s(d, "id"));
+                            "target-role)", pk_json_get_string(d, "id"), pk_json_get_string(d, "id"));
         }
         for (int k = 0; k < 2 && fencing == HAM_FENCING_USABLE; k++)
                 if (nodes[k] && ham_fencing_judge_view(cib, nodes[k]) == HAM_FENCING_NOT_COVERED)
@@ -273,7 +241,7 @@ json_object *ham_verify(json_object *input)
                             "verify again", nodes[k], nodes[k]);
                         continue;
                 }
-                json_object *two = get(nf[k], "two_node");
+                json_object *two = pk_json_get(nf[k], "two_node");
                 g_autofree char *obj = g_strdup_printf("%s:corosync.conf", nodes[k]);
                 if (!two)
                         add(out, F_TWO_NODE_UNKNOWN, obj, "quorum.two_node on %s is not known "
@@ -284,44 +252,44 @@ json_object *ham_verify(json_object *input)
                             "two_node: 1: losing one node loses quorum; add it to the quorum "
                             "section of corosync.conf on both nodes and restart corosync",
                             nodes[k]);
-                json_object *res = get(nf[k], "res");
-                for (size_t i = 0; i < len_of(res); i++)
+                json_object *res = pk_json_get(nf[k], "res");
+                for (size_t i = 0; i < pk_json_array_len(res); i++)
                         check_res(out, nodes[k], json_object_array_get_idx(res, i));
         }
         if (nf[0] && nf[1]) {
-                json_object *ra = get(nf[0], "res"), *rb = get(nf[1], "res");
-                for (size_t i = 0; i < len_of(ra); i++) {
+                json_object *ra = pk_json_get(nf[0], "res"), *rb = pk_json_get(nf[1], "res");
+                for (size_t i = 0; i < pk_json_array_len(ra); i++) {
                         json_object *a = json_object_array_get_idx(ra, i);
-                        json_object *b = find_by_name(rb, get_s(a, "name"));
-                        g_autofree char *obj = g_strdup_printf("/etc/drbd.d/%s.res", get_s(a, "name"));
-                        if (b && g_strcmp0(get_s(a, "sha256"), get_s(b, "sha256")) != 0)
+                        json_object *b = pk_json_array_find(rb, "name", pk_json_get_string(a, "name"));
+                        g_autofree char *obj = g_strdup_printf("/etc/drbd.d/%s.res", pk_json_get_string(a, "name"));
+                        if (b && g_strcmp0(pk_json_get_string(a, "sha256"), pk_json_get_string(b, "sha256")) != 0)
                                 add(out, F_RES_DIFFERS, obj, "%s differs between %s and %s: "
                                     "DRBD may refuse to connect or behave differently; copy "
                                     "the right one to both nodes and run drbdadm adjust %s",
-                                    obj, nodes[0], nodes[1], get_s(a, "name"));
+                                    obj, nodes[0], nodes[1], pk_json_get_string(a, "name"));
                 }
                 check_versions(out, nf[0], nf[1]);
-                check_clocks(out, local, nf[1], get(input, "facts_at"));
+                check_clocks(out, local, nf[1], pk_json_get(input, "facts_at"));
         }
 
         /* Every guest's volumes: where they must exist, how they are tied. */
-        json_object *guests = get(cib, "guests");
-        for (size_t i = 0; i < len_of(guests); i++) {
+        json_object *guests = pk_json_get(cib, "guests");
+        for (size_t i = 0; i < pk_json_array_len(guests); i++) {
                 json_object *g = json_object_array_get_idx(guests, i);
-                const char *gid = get_s(g, "id");
-                json_object *vols = get(g, "volumes");
-                for (size_t j = 0; j < len_of(vols); j++) {
+                const char *gid = pk_json_get_string(g, "id");
+                json_object *vols = pk_json_get(g, "volumes");
+                for (size_t j = 0; j < pk_json_array_len(vols); j++) {
                         json_object *v = json_object_array_get_idx(vols, j);
-                        const char *res = get_s(v, "resource");
-                        const char *clone = get_s(v, "clone");
-                        if (!json_object_get_boolean(get(v, "colocated")))
+                        const char *res = pk_json_get_string(v, "resource");
+                        const char *clone = pk_json_get_string(v, "clone");
+                        if (!json_object_get_boolean(pk_json_get(v, "colocated")))
                                 add(out, F_COLOCATION_MISSING, gid, "%s has no colocation with "
                                     "the Promoted role of %s: it could start where its disk is "
                                     "not primary; recreate the guest's resources (hactl) or add "
                                     "rsc_colocation rsc=%s with-rsc=%s with-rsc-role=Promoted "
                                     "score=INFINITY", gid, clone ? clone : "its DRBD clone",
                                     gid, clone ? clone : "CLONE");
-                        if (!json_object_get_boolean(get(v, "ordered")))
+                        if (!json_object_get_boolean(pk_json_get(v, "ordered")))
                                 add(out, F_ORDER_MISSING, gid, "%s has no order after the "
                                     "promotion of %s: it could start before its disk is "
                                     "primary; add rsc_order first=%s first-action=promote "
@@ -332,11 +300,11 @@ json_object *ham_verify(json_object *input)
                                 if (!nf[k])
                                         continue;
                                 g_autofree char *obj = g_strdup_printf("%s:%s", nodes[k], res);
-                                if (!find_by_name(get(nf[k], "res"), res))
+                                if (!pk_json_array_find(pk_json_get(nf[k], "res"), "name", res))
                                         add(out, F_RES_MISSING, obj, "/etc/drbd.d/%s.res is "
                                             "missing on %s but the CIB has its volume: recreate "
                                             "it (dgctl) or remove the guest", res, nodes[k]);
-                                if (!find_by_name(get(nf[k], "lvs"), res))
+                                if (!pk_json_array_find(pk_json_get(nf[k], "lvs"), "name", res))
                                         add(out, F_LV_MISSING, obj, "logical volume %s is "
                                             "missing on %s but the CIB has its volume: recreate "
                                             "it (dgctl volume create) and let DRBD resync",
@@ -347,7 +315,7 @@ json_object *ham_verify(json_object *input)
 
         g_ptr_array_sort(out, by_code_object);
         for (guint i = 0; i < out->len; i++) {
-                if (g_strcmp0(get_s(out->pdata[i], "severity"), "error") == 0)
+                if (g_strcmp0(pk_json_get_string(out->pdata[i], "severity"), "error") == 0)
                         errors++;
                 else
                         warnings++;
@@ -361,7 +329,7 @@ json_object *ham_verify(json_object *input)
 
 int ham_verify_exit_code(json_object *result)
 {
-        json_object *e = get(result, "errors"), *w = get(result, "warnings");
+        json_object *e = pk_json_get(result, "errors"), *w = pk_json_get(result, "warnings");
         if (e && json_object_get_int(e) > 0)
                 return HAM_EXIT_ERRORS;
         if (w && json_object_get_int(w) > 0)
@@ -372,13 +340,13 @@ int ham_verify_exit_code(json_object *result)
 char *ham_verify_render(json_object *result)
 {
         GString *out = g_string_new(NULL);
-        json_object *f = get(result, "findings");
-        for (size_t i = 0; i < len_of(f); i++) {
+        json_object *f = pk_json_get(result, "findings");
+        for (size_t i = 0; i < pk_json_array_len(f); i++) {
                 json_object *x = json_object_array_get_idx(f, i);
-                g_string_append_printf(out, "%s %s %s: %s\n", get_s(x, "code"), get_s(x, "name"),
-                                       get_s(x, "object"), get_s(x, "message"));
+                g_string_append_printf(out, "%s %s %s: %s\n", pk_json_get_string(x, "code"), pk_json_get_string(x, "name"),
+                                       pk_json_get_string(x, "object"), pk_json_get_string(x, "message"));
         }
-        json_object *e = get(result, "errors"), *w = get(result, "warnings");
+        json_object *e = pk_json_get(result, "errors"), *w = pk_json_get(result, "warnings");
         g_string_append_printf(out, "%d error(s), %d warning(s)\n", e ? json_object_get_int(e) : 0,
                                w ? json_object_get_int(w) : 0);
         return g_string_free(out, FALSE);

@@ -123,6 +123,51 @@ static void test_spawn(void **state)
         assert_non_null(error);
 }
 
+/* Fields of plastik's own JSON: missing, mistyped or not an object reads as "not there". */
+static void test_json_get(void **state)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(json_object) o = pk_json_parse("{\"s\": \"x\", \"i\": 7, \"t\": true, \"f\": false, "
+                                                 "\"n\": null, \"o\": {\"k\": 1}, \"is\": \"7\"}", -1, "t", &error);
+        g_autoptr(json_object) arr = json_object_new_array();
+
+        assert_non_null(o);
+        assert_string_equal(pk_json_get_string(o, "s"), "x");
+        assert_null(pk_json_get_string(o, "i"));
+        assert_null(pk_json_get_string(o, "missing"));
+        assert_null(pk_json_get_string(NULL, "s"));
+        assert_int_equal(pk_json_get_int(o, "i", -1), 7);
+        assert_int_equal(pk_json_get_int(o, "is", -1), -1); /* a string is not a number here */
+        assert_int_equal(pk_json_get_int(o, "missing", 0), 0);
+        assert_true(pk_json_get_true(o, "t"));
+        assert_false(pk_json_get_true(o, "f"));
+        assert_false(pk_json_get_true(o, "n"));
+        assert_false(pk_json_get_true(o, "missing"));
+        assert_non_null(pk_json_get(o, "o"));
+        assert_int_equal(pk_json_get_int(pk_json_get(o, "o"), "k", 0), 1);
+        assert_null(pk_json_get(pk_json_get(o, "missing"), "k"));
+        assert_null(pk_json_get(arr, "s")); /* not an object */
+        assert_null(pk_json_get(pk_json_get(o, "s"), "k"));
+}
+
+static void test_json_array_find(void **state)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(json_object) a = pk_json_parse("[{\"name\": \"a\"}, 3, {\"name\": 1}, {\"name\": \"b\", \"x\": 2}]",
+                                                 -1, "t", &error);
+        g_autoptr(json_object) o = json_object_new_object();
+        g_autoptr(json_object) s = pk_json_string_or_null("v");
+
+        assert_int_equal(pk_json_array_len(a), 4);
+        assert_int_equal(pk_json_array_len(o), 0);
+        assert_int_equal(pk_json_array_len(NULL), 0);
+        assert_int_equal(pk_json_get_int(pk_json_array_find(a, "name", "b"), "x", 0), 2);
+        assert_null(pk_json_array_find(a, "name", "c"));
+        assert_null(pk_json_array_find(o, "name", "a"));
+        assert_null(pk_json_string_or_null(NULL));
+        assert_string_equal(json_object_get_string(s), "v");
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -130,6 +175,8 @@ int main(void)
                 cmocka_unit_test(test_rmdir_flat),
                 cmocka_unit_test(test_pidfile),
                 cmocka_unit_test(test_json_parse),
+                cmocka_unit_test(test_json_get),
+                cmocka_unit_test(test_json_array_find),
                 cmocka_unit_test(test_spawn),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

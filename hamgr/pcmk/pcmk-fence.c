@@ -17,19 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static gboolean failed(GError **error, int rc, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-static gboolean failed(GError **error, int rc, const char *fmt, ...)
-{
-        g_autofree char *what = NULL;
-        va_list ap;
-
-        va_start(ap, fmt);
-        what = g_strdup_vprintf(fmt, ap);
-        va_end(ap);
-        g_set_error(error, HAM_ERROR, HAM_ERROR_PCMK, "%s: %s", what, pcmk_strerror(rc));
-        return FALSE;
-}
-
 /* ---- pure ------------------------------------------------------------------------- */
 
 static char *meta_value(xmlNode *prim, const char *set_tag, const char *name)
@@ -340,7 +327,7 @@ gboolean ham_pcmk_constraint_add(HamPcmk *pcmk, const char *xml, GError **error)
 {
         int rc = cib_call(pcmk, TRUE, "constraints", xml);
 
-        return rc == pcmk_ok ? TRUE : failed(error, rc, "cannot create the constraint");
+        return rc == pcmk_ok ? TRUE : ham_pcmk_failed(error, rc, "cannot create the constraint");
 }
 
 gboolean ham_pcmk_constraint_delete(HamPcmk *pcmk, const char *id, GError **error)
@@ -350,7 +337,7 @@ gboolean ham_pcmk_constraint_delete(HamPcmk *pcmk, const char *id, GError **erro
 
         if (rc == pcmk_ok || rc == -ENXIO)
                 return TRUE;
-        return failed(error, rc, "cannot delete constraint %s", id);
+        return ham_pcmk_failed(error, rc, "cannot delete constraint %s", id);
 }
 
 gboolean ham_pcmk_fence_add(HamPcmk *pcmk, const char *primitive_xml, const char *location_xml,
@@ -373,14 +360,14 @@ gboolean ham_pcmk_fence_add(HamPcmk *pcmk, const char *primitive_xml, const char
         }
         rc = cib_call(pcmk, TRUE, "resources", primitive_xml);
         if (rc != pcmk_ok)
-                return failed(error, rc, "cannot create fence device %s", id);
+                return ham_pcmk_failed(error, rc, "cannot create fence device %s", id);
         rc = cib_call(pcmk, TRUE, "constraints", location_xml);
         if (rc != pcmk_ok) {
                 /* Nothing half-written: a device without its avoid rule could
                  * run on the node it is meant to fence. */
                 g_autofree char *undo = g_strdup_printf("<primitive id=\"%s\"/>", id);
                 cib_call(pcmk, FALSE, "resources", undo);
-                return failed(error, rc, "cannot create the location of fence device %s", id);
+                return ham_pcmk_failed(error, rc, "cannot create the location of fence device %s", id);
         }
         return TRUE;
 }
@@ -416,7 +403,7 @@ gboolean ham_pcmk_fence_remove(HamPcmk *pcmk, const char *id, GError **error)
         }
         g_autofree char *xml = g_strdup_printf("<primitive id=\"%s\"/>", id);
         rc = cib_call(pcmk, FALSE, "resources", xml);
-        return rc == pcmk_ok ? TRUE : failed(error, rc, "cannot remove fence device %s", id);
+        return rc == pcmk_ok ? TRUE : ham_pcmk_failed(error, rc, "cannot remove fence device %s", id);
 }
 
 /* ---- the fencer ------------------------------------------------------------------- */
@@ -438,7 +425,7 @@ HamFencer *ham_fencer_connect(const char *client_name, GError **error)
         rc = st->cmds->connect(st, client_name, NULL);
         if (rc != pcmk_ok) {
                 stonith_api_delete(st);
-                failed(error, rc, "cannot connect to the fencer (is pacemaker running?)");
+                ham_pcmk_failed(error, rc, "cannot connect to the fencer (is pacemaker running?)");
                 return NULL;
         }
         f = g_new0(HamFencer, 1);
@@ -473,7 +460,7 @@ GPtrArray *ham_fencer_history(HamFencer *f, const char *node, int timeout_s, GEr
         rc = f->st->cmds->history(f->st, st_opt_sync_call, node, &hist, timeout_s);
         if (rc != pcmk_ok) {
                 stonith_history_free(hist);
-                failed(error, rc, "cannot read the fencer's history");
+                ham_pcmk_failed(error, rc, "cannot read the fencer's history");
                 return NULL;
         }
         out = g_ptr_array_new_with_free_func((GDestroyNotify)ham_fence_op_free);
@@ -499,7 +486,7 @@ gboolean ham_fencer_status(HamFencer *f, const char *id, const char *node, int t
 {
         int rc = f->st->cmds->status(f->st, st_opt_sync_call, id, node, timeout_s);
 
-        return rc == pcmk_ok ? TRUE : failed(error, rc, "fence device %s: status of %s failed", id, node);
+        return rc == pcmk_ok ? TRUE : ham_pcmk_failed(error, rc, "fence device %s: status of %s failed", id, node);
 }
 
 gboolean ham_fencer_fence(HamFencer *f, const char *node, const char *action, int timeout_s,
@@ -507,5 +494,5 @@ gboolean ham_fencer_fence(HamFencer *f, const char *node, const char *action, in
 {
         int rc = f->st->cmds->fence(f->st, st_opt_sync_call, node, action, timeout_s, 0);
 
-        return rc == pcmk_ok ? TRUE : failed(error, rc, "fencing %s (%s) failed", node, action);
+        return rc == pcmk_ok ? TRUE : ham_pcmk_failed(error, rc, "fencing %s (%s) failed", node, action);
 }

@@ -20,8 +20,7 @@
 
 #define CALL_OPTS (cib_sync_call)
 
-static gboolean pcmk_failed(GError **error, int rc, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-static gboolean pcmk_failed(GError **error, int rc, const char *fmt, ...)
+gboolean ham_pcmk_failed(GError **error, int rc, const char *fmt, ...)
 {
         g_autofree char *what = NULL;
         va_list ap;
@@ -46,7 +45,7 @@ HamPcmk *ham_pcmk_connect(const char *client_name, GError **error)
         rc = cib->cmds->signon(cib, client_name, cib_command);
         if (rc != pcmk_ok) {
                 cib_delete(cib);
-                pcmk_failed(error, rc, "cannot connect to the CIB manager (is pacemaker running?)");
+                ham_pcmk_failed(error, rc, "cannot connect to the CIB manager (is pacemaker running?)");
                 return NULL;
         }
         p = g_new0(HamPcmk, 1);
@@ -73,7 +72,7 @@ char *ham_pcmk_query_xml(HamPcmk *pcmk, const char *section, GError **error)
         if (rc != pcmk_ok || !out) {
                 if (out)
                         free_xml(out);
-                pcmk_failed(error, rc, "cannot query the CIB%s%s", section ? " section " : "",
+                ham_pcmk_failed(error, rc, "cannot query the CIB%s%s", section ? " section " : "",
                             section ? section : "");
                 return NULL;
         }
@@ -100,7 +99,7 @@ char *ham_pcmk_query_node_xml(HamPcmk *pcmk, const char *node, const char *secti
         if (rc != pcmk_ok || !out) {
                 if (out)
                         free_xml(out);
-                pcmk_failed(error, rc, "%s's own CIB did not answer a query%s%s within %d s", node,
+                ham_pcmk_failed(error, rc, "%s's own CIB did not answer a query%s%s within %d s", node,
                             section ? " of section " : "", section ? section : "", timeout_s);
                 return NULL;
         }
@@ -235,7 +234,7 @@ gboolean ham_pcmk_set_option(HamPcmk *pcmk, const char *section, const char *nam
         rc = cib_modify(pcmk, section, top);
         xmlFreeNode(top);
         if (rc != pcmk_ok)
-                return pcmk_failed(error, rc, "cannot set %s=%s in %s", name, value, section);
+                return ham_pcmk_failed(error, rc, "cannot set %s=%s in %s", name, value, section);
         return TRUE;
 }
 
@@ -321,7 +320,7 @@ gboolean ham_pcmk_node_attr_set(HamPcmk *pcmk, const char *uname, const char *na
                 }
                 xmlFreeNode(nv);
                 if (rc != pcmk_ok)
-                        return pcmk_failed(error, rc, "cannot remove %s from node %s", name, uname);
+                        return ham_pcmk_failed(error, rc, "cannot remove %s from node %s", name, uname);
                 return TRUE;
         }
         top = xmlNewNode(NULL, (const xmlChar *)"nodes");
@@ -336,7 +335,7 @@ gboolean ham_pcmk_node_attr_set(HamPcmk *pcmk, const char *uname, const char *na
         rc = cib_modify(pcmk, "nodes", top);
         xmlFreeNode(top);
         if (rc != pcmk_ok)
-                return pcmk_failed(error, rc, "cannot set %s=%s on node %s", name, value, uname);
+                return ham_pcmk_failed(error, rc, "cannot set %s=%s on node %s", name, value, uname);
         return TRUE;
 }
 
@@ -355,7 +354,7 @@ static gboolean replace_configuration(HamPcmk *pcmk, xmlNode *configuration, GEr
         rc = pcmk->cib->cmds->replace(pcmk->cib, "configuration", x, CALL_OPTS);
         free_xml(x);
         if (rc != pcmk_ok)
-                return pcmk_failed(error, rc, "the CIB refused the new configuration (nothing was changed)");
+                return ham_pcmk_failed(error, rc, "the CIB refused the new configuration (nothing was changed)");
         return TRUE;
 }
 
@@ -497,7 +496,7 @@ static gboolean set_target_role(HamPcmk *pcmk, xmlNode *elem, const char *role, 
         rc = cib_modify(pcmk, "resources", top);
         xmlFreeNode(top);
         if (rc != pcmk_ok)
-                return pcmk_failed(error, rc, "cannot set target-role=%s on %s", role, id);
+                return ham_pcmk_failed(error, rc, "cannot set target-role=%s on %s", role, id);
         return TRUE;
 }
 
@@ -562,7 +561,7 @@ gboolean ham_pcmk_location_set(HamPcmk *pcmk, const char *id, const char *rsc,
         rc = cib_modify(pcmk, "constraints", top);
         xmlFreeNode(top);
         if (rc != pcmk_ok)
-                return pcmk_failed(error, rc, "cannot place %s on %s (constraint %s)", rsc, node, id);
+                return ham_pcmk_failed(error, rc, "cannot place %s on %s (constraint %s)", rsc, node, id);
         return TRUE;
 }
 
@@ -582,6 +581,6 @@ gboolean ham_pcmk_constraint_remove(HamPcmk *pcmk, const char *id, GError **erro
         rc = pcmk->cib->cmds->remove(pcmk->cib, "constraints", x, CALL_OPTS);
         free_xml(x);
         if (rc != pcmk_ok)
-                return pcmk_failed(error, rc, "cannot remove constraint %s", id);
+                return ham_pcmk_failed(error, rc, "cannot remove constraint %s", id);
         return TRUE;
 }

@@ -103,9 +103,9 @@ HamDrillVerdict ham_drill_check(json_object *st, const char *guest, char **ret_n
                 json_object *here = drbd_fact(pk_json_get(st, "facts"), local, res);
                 json_object *there = drbd_fact(pk_json_get(st, "facts"), node, res);
                 if (!res || !here || !there ||
-                    g_strcmp0(pk_json_get_string(here, "disk"), "UpToDate") ||
-                    g_strcmp0(pk_json_get_string(here, "peer_disk"), "UpToDate") ||
-                    g_strcmp0(pk_json_get_string(there, "disk"), "UpToDate"))
+                    ham_fact_disk(here, "disk") != DG_DISK_UPTODATE ||
+                    ham_fact_disk(here, "peer_disk") != DG_DISK_UPTODATE ||
+                    ham_fact_disk(there, "disk") != DG_DISK_UPTODATE)
                         return refuse(ret_reason, HAM_DRILL_DRBD, "volume %s of %s is not UpToDate on both "
                                       "nodes (here: %s, on %s: %s); wait for the sync (hactl status)",
                                       res ? res : "?", guest, here ? pk_json_get_string(here, "disk") : "unknown",

@@ -93,6 +93,16 @@ HamFacts *ham_facts_from_json(json_object *obj, GError **error);
 json_object *ham_facts_to_json(const HamFacts *f);
 
 /**
+ * ham_fact_disk / ham_fact_conn:
+ * A DRBD state word of a fact in its JSON form (@key of @d: "disk",
+ * "peer_disk" / "conn"), as drbd-glue's table reads it: status, verify and
+ * drill compare states, never words. A missing field or a word the table
+ * does not know is DG_DISK_UNKNOWN / DG_CONN_UNKNOWN.
+ */
+DgDiskState ham_fact_disk(json_object *d, const char *key);
+DgConnState ham_fact_conn(json_object *d, const char *key);
+
+/**
  * ham_version_valid:
  * A program's version as a peer reports it (plastik's, DRBD's, Pacemaker's,
  * corosync's, and plastik's in the CPG hello): 1 to 64 printable characters

@@ -142,14 +142,16 @@ static json_object *volume_model(json_object *vol, const char *guest, json_objec
                         continue;
                 }
                 const char *disk = pk_json_get_string(d, "disk"), *conn = pk_json_get_string(d, "conn");
-                if (g_strcmp0(disk, "UpToDate") == 0)
+                DgDiskState disk_state = ham_fact_disk(d, "disk");
+                DgConnState conn_state = ham_fact_conn(d, "conn");
+                if (disk_state == DG_DISK_UPTODATE)
                         any_uptodate = TRUE;
-                if (split && g_strcmp0(conn, "Connected") != 0) {
+                if (split && conn_state != DG_CONN_CONNECTED) {
                         /* Why it is not connected, and the way out, is the
                          * split-brain problem's to say. */
-                } else if (frozen > 0 && g_strcmp0(conn, "Connected") != 0) {
+                } else if (frozen > 0 && conn_state != DG_CONN_CONNECTED) {
                         frozen_problem(p, what, node, nodes, frozen, now);
-                } else if (g_strcmp0(conn, "StandAlone") == 0) {
+                } else if (conn_state == DG_CONN_STANDALONE) {
                         problem(p, TRUE, "%s: StandAlone on %s (split brain, or disconnected by "
                                 "hand): resolve it, then drbdadm connect %s", what, node,
                                 res ? res : "RES");
@@ -162,13 +164,12 @@ static json_object *volume_model(json_object *vol, const char *guest, json_objec
                         else
                                 problem(p, FALSE, "%s: resync running (%s %s)", what, node,
                                         pk_json_get_string(d, "repl"));
-                } else if (!s && g_strcmp0(conn, "Connected") != 0 && all_online) {
+                } else if (!s && conn_state != DG_CONN_CONNECTED && all_online) {
                         problem(p, FALSE, "%s: not connected on %s (%s)", what, node,
                                 conn ? conn : "?");
-                } else if (!s && disk && g_strcmp0(disk, "UpToDate") != 0 &&
-                           g_strcmp0(disk, "Diskless") != 0) {
+                } else if (!s && disk && disk_state != DG_DISK_UPTODATE && disk_state != DG_DISK_DISKLESS) {
                         problem(p, FALSE, "%s: disk %s on %s: no redundancy", what, disk, node);
-                } else if (!s && g_strcmp0(disk, "Diskless") == 0) {
+                } else if (!s && disk_state == DG_DISK_DISKLESS) {
                         problem(p, TRUE, "%s: Diskless on %s (the disk failed or was detached): "
                                 "replace the disk, then drbdadm attach %s", what, node,
                                 res ? res : "RES");

@@ -160,8 +160,8 @@ static gboolean in_sync_everywhere(json_object *const nf[2], const char *res)
 {
         for (int k = 0; k < 2; k++) {
                 json_object *d = nf[k] ? pk_json_array_find(pk_json_get(nf[k], "drbd"), "name", res) : NULL;
-                if (!d || g_strcmp0(pk_json_get_string(d, "conn"), "Connected") != 0 ||
-                    g_strcmp0(pk_json_get_string(d, "disk"), "UpToDate") != 0 || g_strcmp0(pk_json_get_string(d, "peer_disk"), "UpToDate") != 0)
+                if (!d || ham_fact_conn(d, "conn") != DG_CONN_CONNECTED ||
+                    ham_fact_disk(d, "disk") != DG_DISK_UPTODATE || ham_fact_disk(d, "peer_disk") != DG_DISK_UPTODATE)
                         return FALSE;
         }
         return TRUE;

@@ -186,6 +186,25 @@ static void test_exit_codes(void **state)
         assert_int_equal(ham_verify_exit_code(bad), HAM_EXIT_ERRORS);
 }
 
+/* Status, verify and drill compare DRBD states through drbd-glue's table, never words. */
+static void test_fact_states(void **state)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(json_object) d = pk_json_parse("{\"disk\": \"UpToDate\", \"peer_disk\": \"uptodate\", "
+                                                 "\"conn\": \"StandAlone\", \"repl\": \"Off\", \"odd\": 3}",
+                                                 -1, "t", &error);
+
+        assert_non_null(d);
+        assert_int_equal(ham_fact_disk(d, "disk"), DG_DISK_UPTODATE);
+        assert_int_equal(ham_fact_disk(d, "peer_disk"), DG_DISK_UNKNOWN); /* DRBD's case only */
+        assert_int_equal(ham_fact_disk(d, "missing"), DG_DISK_UNKNOWN);
+        assert_int_equal(ham_fact_disk(d, "odd"), DG_DISK_UNKNOWN);
+        assert_int_equal(ham_fact_disk(NULL, "disk"), DG_DISK_UNKNOWN);
+        assert_int_equal(ham_fact_conn(d, "conn"), DG_CONN_STANDALONE);
+        assert_int_equal(ham_fact_conn(d, "repl"), DG_CONN_UNKNOWN); /* a replication word is no connection */
+        assert_int_equal(ham_fact_conn(d, "missing"), DG_CONN_UNKNOWN);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -196,6 +215,7 @@ int main(void)
                 cmocka_unit_test(test_state_split_brain),
                 cmocka_unit_test(test_state_msg_is),
                 cmocka_unit_test(test_exit_codes),
+                cmocka_unit_test(test_fact_states),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

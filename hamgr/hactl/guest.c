@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The pure half of `hactl guest …` (ham-guest.h): options → definition,
- * volumes and plan; the fencing rule; guests read back from the CIB.
+ * volumes and plan (its steps: guest-create.c); the fencing rule; guests
+ * read back from the CIB.
  */
 #include "ham-guest.h"
 #include "ham-health.h"
@@ -67,6 +68,8 @@ void ham_guest_create_plan_free(HamGuestCreatePlan *plan)
         g_free(plan->probe);
         g_free(plan->image);
         g_free(plan->image_format);
+        if (plan->steps)
+                g_ptr_array_unref(plan->steps);
         g_free(plan);
 }
 
@@ -293,6 +296,7 @@ HamGuestCreatePlan *ham_guest_create_plan(const HamGuestCreateOpts *o,
         plan->kernel_boot = o->kernel != NULL;
         plan->without_fencing = env->fencing_problem && o->without_fencing;
         plan->no_wait_sync = o->no_wait_sync;
+        plan->steps = ham_guest_create_steps(plan);
         return g_steal_pointer(&plan);
 }
 
@@ -351,56 +355,6 @@ gboolean ham_guest_image_judge(const char *image, const char *format, const char
         }
         *ret_size = json_object_get_int64(v);
         return TRUE;
-}
-
-char *ham_guest_create_plan_to_string(const HamGuestCreatePlan *plan)
-{
-        g_autoptr(GString) s = g_string_new(NULL);
-        g_autoptr(json_object) shown = NULL;
-        g_autofree char *config = NULL;
-        json_object *disks;
-        guint n = 0;
-
-        /* The real device is known after step 1 only. */
-        if (json_object_deep_copy(plan->config, &shown, NULL) == 0 &&
-            json_object_object_get_ex(shown, "disks", &disks) && json_object_array_length(disks) > 0)
-                json_object_object_add(json_object_array_get_idx(disks, 0), "path",
-                                       json_object_new_string("/dev/drbdN"));
-        config = pk_json_to_string(shown ? shown : plan->config, FALSE);
-
-        g_string_append_printf(s, "plan for guest %s:\n", plan->name);
-        if (plan->without_fencing)
-                g_string_append(s, "  warning: fencing is not set up (--without-fencing)\n");
-        for (guint i = 0; i < plan->volumes->len; i++) {
-                const HamVolume *v = plan->volumes->pdata[i];
-                g_autofree char *size = dg_size_format(v->size);
-                g_string_append_printf(s, "  %u. guest-prepare: volume %s (%s) as DRBD resource pk-%s-%s on both "
-                                       "nodes (minor and port allocated by hamgrd)\n",
-                                       ++n, v->volume, size, v->guest, v->volume);
-        }
-        g_string_append_printf(s, "  %u. promote pk-%s-%s here with force: the initial full sync starts from "
-                               "this node\n", ++n, plan->name, HAM_GUEST_ROOT_VOLUME);
-        if (plan->image)
-                g_string_append_printf(s, "  %u. write %s onto the DRBD device (qemu-img convert -f %s -O raw)\n",
-                                       ++n, plan->image, plan->image_format);
-        else
-                g_string_append_printf(s, "  %u. leave the disk empty (kernel boot)\n", ++n);
-        if (plan->no_wait_sync)
-                g_string_append_printf(s, "  %u. let the initial sync finish in the background (--no-wait-sync)\n",
-                                       ++n);
-        else
-                g_string_append_printf(s, "  %u. wait for the initial sync to finish\n", ++n);
-        g_string_append_printf(s, "  %u. demote pk-%s-%s\n", ++n, plan->name, HAM_GUEST_ROOT_VOLUME);
-        g_string_append_printf(s, "  %u. guest-commit: the DRBD clone, ocf:plastik:guest guest-%s, colocation "
-                               "with Promoted, order promote then start%s%s, priority %u\n", ++n, plan->name,
-                               plan->prefer ? ", preference for " : "", plan->prefer ? plan->prefer : "",
-                               plan->priority);
-        if (plan->probe)
-                g_string_append_printf(s, "     its service probed at %s after a failover (hactl history)\n",
-                                       plan->probe);
-        g_string_append_printf(s, "  %u. wait until Pacemaker runs the guest\n", ++n);
-        g_string_append_printf(s, "definition (/dev/drbdN: the DRBD device allocated in step 1):\n  %s\n", config);
-        return g_string_free(g_steal_pointer(&s), FALSE);
 }
 
 /* ---- fencing ------------------------------------------------------------------------ */

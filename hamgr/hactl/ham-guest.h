@@ -56,6 +56,41 @@ typedef struct {
         gboolean image_refused;     /**< read, but refused by ham_guest_image_judge() (@image_error says why) */
 } HamGuestCreateEnv;
 
+/**
+ * The steps of `hactl guest create`, in their order (guest-create.c says
+ * why this order). hactl-guest.c carries each out; the plan decides which
+ * there are and what a failure of each undoes.
+ */
+typedef enum {
+        HAM_CREATE_PREPARE,         /**< guest-prepare: hamgrd makes the volume on both nodes (minor, port) */
+        HAM_CREATE_PROMOTE,         /**< the peer connected, this node promoted with force: the sync's source */
+        HAM_CREATE_WRITE_IMAGE,     /**< qemu-img convert of --image onto the DRBD device */
+        HAM_CREATE_LEAVE_EMPTY,     /**< no image: the disk stays empty */
+        HAM_CREATE_WAIT_SYNC,       /**< wait for the initial sync, with a progress line */
+        HAM_CREATE_SYNC_BACKGROUND, /**< --no-wait-sync: the initial sync goes on in the background */
+        HAM_CREATE_DEMOTE,          /**< this node Secondary again: Pacemaker promotes where the guest starts */
+        HAM_CREATE_COMMIT,          /**< guest-commit: hamgrd puts the guest's CIB objects in */
+        HAM_CREATE_WAIT_RUNNING,    /**< wait until Pacemaker runs the guest */
+} HamGuestCreateStepKind;
+
+/** What undoes a create, once a step failed or was interrupted. */
+typedef enum {
+        HAM_CREATE_UNDO_DEMOTE,     /**< demote the volume here, best effort: an open Primary cannot be taken down */
+        HAM_CREATE_UNDO_ABORT,      /**< guest-abort: hamgrd removes the volume on both nodes */
+} HamGuestCreateUndo;
+
+#define HAM_CREATE_MAX_UNDO 2
+
+/** One step of a create. */
+typedef struct {
+        HamGuestCreateStepKind kind;
+        char *target;         /**< what it acts on: the DRBD resource (pk-NAME-root), the image, or the guest */
+        char *line;           /**< what --dry-run prints for it */
+        char *note;           /**< (nullable) a second line --dry-run prints under it */
+        guint n_undo;         /**< undo[0..n_undo), in that order, when this step fails */
+        HamGuestCreateUndo undo[HAM_CREATE_MAX_UNDO];
+} HamGuestCreateStep;
+
 /** A validated create: everything known before hamgrd allocates the volume. */
 typedef struct {
         char *name;
@@ -69,6 +104,7 @@ typedef struct {
         gboolean kernel_boot;
         gboolean without_fencing;
         gboolean no_wait_sync;
+        GPtrArray *steps;     /**< HamGuestCreateStep*, in order (ham_guest_create_steps()) */
 } HamGuestCreatePlan;
 
 void ham_guest_create_plan_free(HamGuestCreatePlan *plan);
@@ -105,6 +141,53 @@ const char *ham_guest_image_format(const guint8 *head, gsize len);
  */
 gboolean ham_guest_image_judge(const char *image, const char *format, const char *info_json,
                                gint64 *ret_size, GError **error);
+
+/**
+ * ham_guest_create_steps:
+ * Pure: the steps of @plan's create in their order, each with its target,
+ * its line and what its failure undoes (guest-create.c). ham_guest_create_plan()
+ * sets plan->steps with it. (transfer full): GPtrArray of HamGuestCreateStep*.
+ */
+GPtrArray *ham_guest_create_steps(const HamGuestCreatePlan *plan);
+
+/** ham_guest_create_step_name: "prepare", "promote", "write-image"... Static. */
+const char *ham_guest_create_step_name(HamGuestCreateStepKind kind);
+
+/** ham_guest_create_undo_line: one line saying what the undo does. Static. */
+const char *ham_guest_create_undo_line(HamGuestCreateUndo undo);
+
+/** What the CIB says after guest-commit failed; hactl-guest.c acts on it. */
+typedef enum {
+        HAM_COMMIT_IN_CIB,  /**< the guest is in the CIB: it was committed, only the answer went wrong; go on */
+        HAM_COMMIT_UNDO,    /**< not in the CIB, the transaction is still prepared: run the step's undo */
+        HAM_COMMIT_UNDONE,  /**< not in the CIB, and hamgrd aborted the transaction itself */
+} HamGuestCommitVerdict;
+
+/**
+ * ham_guest_commit_verdict:
+ * Pure: what a failed guest-commit (@error, as ham_api_call_full() set it)
+ * left behind, given whether the CIB read afterwards holds the guest's
+ * primitive (@in_cib). In the CIB: committed, only the answer went wrong.
+ * Not in it: no answer in time, a garbled one, an error of hactl's own and
+ * a request hamgrd refused as invalid leave the transaction prepared (undo
+ * it); hamgrd's other answers (the CIB write failed, the transaction is
+ * no longer open) and a hamgrd that cannot be reached (the members undo a
+ * prepare whose coordinator left) mean it is undone already.
+ */
+HamGuestCommitVerdict ham_guest_commit_verdict(const GError *error, gboolean in_cib);
+
+/** ham_guest_commit_verdict_name: "in-cib", "undo", "undone". Static. */
+const char *ham_guest_commit_verdict_name(HamGuestCommitVerdict verdict);
+
+/**
+ * ham_guest_create_undo_of:
+ * Pure: what undoes the create after @step failed, in order: the step's
+ * undo list, but after a failed commit only when @verdict is
+ * HAM_COMMIT_UNDO (@verdict is not read for the other steps). Fills @undo
+ * and returns how many.
+ */
+guint ham_guest_create_undo_of(const HamGuestCreateStep *step, HamGuestCommitVerdict verdict,
+                               HamGuestCreateUndo undo[HAM_CREATE_MAX_UNDO]);
 
 /**
  * ham_guest_create_plan_to_string:

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * hactl guest …: create, list, show, start, stop, move, remove (hactl(8)).
- * The decisions are in guest.c (pure, golden-tested); this file gathers the
- * facts, talks to hamgrd, DRBD and Pacemaker, and waits.
+ * The decisions are in guest.c, guest-create.c and guest-remove.c (pure,
+ * golden-tested); this file gathers the facts, carries out the steps they
+ * plan, talks to hamgrd, DRBD and Pacemaker, and waits.
  */
 #include "hactl.h"
 #include "ham.h"
@@ -373,17 +374,224 @@ static gboolean guest_abort(const char *txn)
         return TRUE;
 }
 
+/* A create under way: what its steps share. */
+typedef struct {
+        const HamGuestCreatePlan *plan;
+        const HamConf *conf;
+        guint wait_s;
+        View v;
+        json_object *prepared;   /* guest-prepare's answer: txn, device and resource point into it */
+        const char *txn, *device, *resource;
+        DgSite *site;
+        DgVolumeDef def;
+        json_object *config;     /* the definition on the device */
+        GThread *thread;         /* the sync wait, when it was interrupted */
+        SyncWait sw;
+        HamGuestCommitVerdict commit; /* after a failed guest-commit */
+} Create;
+
+static void create_clear(Create *c)
+{
+        view_free(&c->v);
+        g_clear_pointer(&c->prepared, json_object_put);
+        g_clear_pointer(&c->site, dg_site_free);
+        dg_volume_def_clear(&c->def);
+        g_clear_pointer(&c->config, json_object_put);
+}
+
+static gboolean create_prepare(Create *c, GError **error)
+{
+        const HamGuestCreatePlan *plan = c->plan;
+        g_autoptr(json_object) args = json_object_new_object();
+        json_object *vols = json_object_new_array(), *vol;
+
+        json_object_object_add(args, "guest", json_object_new_string(plan->name));
+        for (guint i = 0; i < plan->volumes->len; i++) {
+                const HamVolume *hv = plan->volumes->pdata[i];
+                vol = json_object_new_object();
+                json_object_object_add(vol, "volume", json_object_new_string(hv->volume));
+                json_object_object_add(vol, "size", json_object_new_int64((gint64)hv->size));
+                json_object_array_add(vols, vol);
+        }
+        json_object_object_add(args, "volumes", vols);
+        fprintf(stderr, "hactl: creating the volumes of %s on both nodes\n", plan->name);
+        if (!ham_api_call_full(NULL, "guest-prepare", args, PREPARE_TIMEOUT_MS, &c->prepared, error))
+                return FALSE;
+        c->txn = pk_json_get_string(c->prepared, "txn");
+        vols = NULL;
+        json_object_object_get_ex(c->prepared, "volumes", &vols);
+        vol = vols && json_object_is_type(vols, json_type_array) ? json_object_array_get_idx(vols, 0) : NULL;
+        c->device = vol ? pk_json_get_string(vol, "device") : NULL;
+        c->resource = vol ? pk_json_get_string(vol, "resource") : NULL;
+        if (!c->txn || !c->device || !c->resource || pk_json_get_int(vol, "minor", -1) < 0 ||
+            pk_json_get_int(vol, "port", -1) < 0) {
+                g_set_error(error, HAM_ERROR, HAM_ERROR_PARSE, "hamgrd's answer to guest-prepare lacks %s",
+                            !c->txn ? "the transaction id" : "the volume's device, resource, minor or port");
+                /* A failed prepare leaves nothing (the step's undo is
+                 * empty); this one succeeded, but hactl cannot go on. */
+                if (c->txn)
+                        guest_abort(c->txn);
+                return FALSE;
+        }
+        c->def.guest = g_strdup(plan->name);
+        c->def.volume = g_strdup(pk_json_get_string(vol, "volume") ? pk_json_get_string(vol, "volume") :
+                                 HAM_GUEST_ROOT_VOLUME);
+        c->def.size = (guint64)pk_json_get_int(vol, "size", -1);
+        c->def.minor = (guint)pk_json_get_int(vol, "minor", -1);
+        c->def.port = (guint)pk_json_get_int(vol, "port", -1);
+        c->site = ham_conf_to_dg_site(c->conf, NULL);
+        return TRUE;
+}
+
+/* The definition is checked against the real device before anything is
+ * written to it; a failure here undoes the prepare like the promotion's. */
+static gboolean create_promote(Create *c, GError **error)
+{
+        if (interrupted || !(c->config = ham_guest_create_config(c->plan, c->device, error)))
+                return FALSE;
+        fprintf(stderr, "hactl: %s is %s; this node becomes the source of the initial sync\n", c->resource,
+                c->device);
+        return wait_connected(c->site, &c->def, c->resource, error) && run_dg(c->site, &c->def, TRUE, error) &&
+               !interrupted;
+}
+
+/* An interrupt during qemu-img is the failure, rather than qemu-img's
+ * complaint about it. */
+static gboolean create_write_image(Create *c, GError **error)
+{
+        const HamGuestCreatePlan *plan = c->plan;
+        const char *argv[] = { "qemu-img", "convert", "-p", "-n", "-t", "none", "-f", plan->image_format,
+                               "-O", "raw", plan->image, c->device, NULL };
+        g_autofree char *err = NULL;
+        int status = 0;
+
+        fprintf(stderr, "hactl: writing %s onto %s\n", plan->image, c->device);
+        return pk_spawn_sync(argv, NULL, &err, &status, error) && !interrupted &&
+               pk_spawn_check("qemu-img", status, err, error);
+}
+
+/* hamgrd aborts the transaction itself when the CIB write fails; the
+ * other failures are judged by what the CIB shows (ham_guest_commit_verdict()). */
+static gboolean create_commit(Create *c, GError **error)
+{
+        const HamGuestCreatePlan *plan = c->plan;
+        g_autoptr(json_object) args = json_object_new_object();
+        g_autoptr(GError) e2 = NULL;
+        json_object *g = json_object_new_object();
+        HamGuestInfo *info;
+
+        json_object_object_add(g, "name", json_object_new_string(plan->name));
+        json_object_object_add(g, "config", json_object_get(c->config));
+        json_object_object_add(g, "prefer", plan->prefer ? json_object_new_string(plan->prefer) : NULL);
+        json_object_object_add(g, "priority", json_object_new_int64(plan->priority));
+        if (plan->probe)
+                json_object_object_add(g, "probe", json_object_new_string(plan->probe));
+        json_object_object_add(args, "txn", json_object_new_string(c->txn));
+        json_object_object_add(args, "guest", g);
+        if (ham_api_call_full(NULL, "guest-commit", args, PREPARE_TIMEOUT_MS, NULL, error))
+                return TRUE;
+        info = view_read(&c->v, &e2) ? ham_guest_info_find(c->v.guests, plan->name) : NULL;
+        c->commit = ham_guest_commit_verdict(*error, info && info->config);
+        if (c->commit != HAM_COMMIT_IN_CIB)
+                return FALSE;
+        fprintf(stderr, "hactl: guest-commit: %s; but the guest is in the CIB, so it was committed\n",
+                (*error)->message);
+        g_clear_error(error);
+        return TRUE;
+}
+
+static gboolean create_wait_running(Create *c, GError **error)
+{
+        const char *name = c->plan->name;
+
+        fprintf(stderr, "hactl: guest %s is in the cluster; waiting for Pacemaker to start it\n", name);
+        if (!wait_guest(&c->v, name, "waiting for the guest to start", c->wait_s, is_running, NULL, error))
+                return FALSE;
+        printf("guest %s runs on %s\n", name, ham_guest_info_find(c->v.guests, name)->node);
+        return TRUE;
+}
+
+static gboolean create_step(Create *c, const HamGuestCreateStep *step, GError **error)
+{
+        switch (step->kind) {
+        case HAM_CREATE_PREPARE:
+                return create_prepare(c, error);
+        case HAM_CREATE_PROMOTE:
+                return create_promote(c, error);
+        case HAM_CREATE_WRITE_IMAGE:
+                return create_write_image(c, error);
+        case HAM_CREATE_LEAVE_EMPTY:
+                return TRUE;
+        case HAM_CREATE_WAIT_SYNC:
+                return sync_wait(c->resource, &c->thread, &c->sw, error);
+        case HAM_CREATE_SYNC_BACKGROUND:
+                fprintf(stderr, "hactl: the initial sync goes on in the background (dgctl status %s shows it)\n",
+                        c->plan->name);
+                return TRUE;
+        case HAM_CREATE_DEMOTE:
+                return run_dg(c->site, &c->def, FALSE, error) && !interrupted;
+        case HAM_CREATE_COMMIT:
+                return create_commit(c, error);
+        case HAM_CREATE_WAIT_RUNNING:
+                return create_wait_running(c, error);
+        }
+        return FALSE;
+}
+
+/*
+ * @step failed or was interrupted: runs what the plan says undoes it and
+ * reports. A step between the prepare and the commit says it undoes the
+ * create, and an interrupt there exits EXIT_FAIL; a failed commit says the
+ * guest is not in the CIB, unless hamgrd undid it itself.
+ */
+static int create_failed(Create *c, const HamGuestCreateStep *step, GError *error)
+{
+        g_autoptr(GError) interrupt = NULL;
+        HamGuestCreateUndo undo[HAM_CREATE_MAX_UNDO];
+        guint n_undo = ham_guest_create_undo_of(step, c->commit, undo);
+        gboolean volume = n_undo > 0 && undo[0] == HAM_CREATE_UNDO_DEMOTE;
+        int rc;
+
+        if (volume) {
+                if (!error)
+                        error = interrupt = g_error_new_literal(HAM_ERROR, HAM_ERROR_FAILED, "interrupted");
+                fprintf(stderr, "hactl: creating guest %s failed: %s; undoing it\n", c->plan->name,
+                        error->message);
+        } else if (step->kind == HAM_CREATE_COMMIT && n_undo > 0) {
+                fprintf(stderr, "hactl: guest-commit: %s; the guest is not in the CIB\n", error->message);
+        }
+        for (guint i = 0; i < n_undo; i++) {
+                g_autoptr(GError) e2 = NULL;
+                switch (undo[i]) {
+                case HAM_CREATE_UNDO_DEMOTE:
+                        run_dg(c->site, &c->def, FALSE, &e2); /* best effort */
+                        break;
+                case HAM_CREATE_UNDO_ABORT:
+                        guest_abort(c->txn);
+                        break;
+                }
+        }
+        if (c->thread) {
+                g_thread_join(c->thread);
+                g_clear_error(&c->sw.error);
+        }
+        catch_interrupts(FALSE);
+        rc = hactl_report(error);
+        return volume && interrupted ? EXIT_FAIL : rc;
+}
+
+/*
+ * The plan (guest.c, guest-create.c) decides the steps and what undoes
+ * each; this gathers the facts it needs and carries the steps out. From
+ * guest-prepare on, a Ctrl-C is caught so that the create is undone.
+ */
 static int cmd_create(PkCliCmd *a)
 {
         g_autoptr(GError) error = NULL;
         g_autoptr(HamConf) conf = NULL;
         g_autoptr(HamGuestCreatePlan) plan = NULL;
         g_autoptr(GPtrArray) names = g_ptr_array_new();
-        g_autoptr(json_object) pargs = NULL, pres = NULL, cargs = NULL, config = NULL;
-        g_autoptr(DgSite) site = NULL;
         g_autofree char *fencing = NULL, *image_error = NULL, *config_text = NULL;
-        g_auto(DgVolumeDef) def = { 0 };
-        View v = { 0 };
         HamGuestCreateOpts o = {
                 .name = pk_cli_arg(a, 0),
                 .memory = pk_cli_opt(a, "memory"),
@@ -401,11 +609,7 @@ static int cmd_create(PkCliCmd *a)
                 .no_wait_sync = pk_cli_opt(a, "no-wait-sync") != NULL,
         };
         HamGuestCreateEnv env = { .image_size = -1 };
-        json_object *vols, *vol;
-        const char *txn, *device, *resource;
-        GThread *thread = NULL;
-        SyncWait sw = { 0 };
-        guint wait_s;
+        Create c = { 0 };
         int rc = EXIT_OK;
 
         if (o.config_path) {
@@ -417,16 +621,16 @@ static int cmd_create(PkCliCmd *a)
                 }
                 o.config = config_text;
         }
-        if (!wait_s_of(a, &wait_s, &rc))
+        if (!wait_s_of(a, &c.wait_s, &rc))
                 return rc;
         if (!(conf = load_conf(&error)))
                 return hactl_report(error);
-        if (!view_read(&v, &error) || !ham_cib_fencing_problem(v.cib, strlen(v.cib), &fencing, &error)) {
-                view_free(&v);
+        if (!view_read(&c.v, &error) || !ham_cib_fencing_problem(c.v.cib, strlen(c.v.cib), &fencing, &error)) {
+                view_free(&c.v);
                 return hactl_report(error);
         }
-        for (guint i = 0; i < v.guests->len; i++)
-                g_ptr_array_add(names, ((HamGuestInfo *)v.guests->pdata[i])->name);
+        for (guint i = 0; i < c.v.guests->len; i++)
+                g_ptr_array_add(names, ((HamGuestInfo *)c.v.guests->pdata[i])->name);
         g_ptr_array_add(names, NULL);
         env.local = conf->local.name;
         env.peer = conf->peer.name;
@@ -436,7 +640,7 @@ static int cmd_create(PkCliCmd *a)
                 env.image_size = image_probe(o.image, &env.image_format, &env.image_refused, &image_error);
         env.image_error = image_error;
         plan = ham_guest_create_plan(&o, &env, &error);
-        view_free(&v);
+        view_free(&c.v);
         if (!plan)
                 return hactl_report(error);
         if (pk_cli_opt(a, "dry-run")) {
@@ -448,144 +652,20 @@ static int cmd_create(PkCliCmd *a)
                 fprintf(stderr, "hactl: WARNING: fencing is not set up (%s); creating %s anyway (--without-fencing)\n",
                         fencing, plan->name);
 
+        c.plan = plan;
+        c.conf = conf;
         catch_interrupts(TRUE);
-        pargs = json_object_new_object();
-        json_object_object_add(pargs, "guest", json_object_new_string(plan->name));
-        vols = json_object_new_array();
-        for (guint i = 0; i < plan->volumes->len; i++) {
-                const HamVolume *hv = plan->volumes->pdata[i];
-                vol = json_object_new_object();
-                json_object_object_add(vol, "volume", json_object_new_string(hv->volume));
-                json_object_object_add(vol, "size", json_object_new_int64((gint64)hv->size));
-                json_object_array_add(vols, vol);
-        }
-        json_object_object_add(pargs, "volumes", vols);
-        fprintf(stderr, "hactl: creating the volumes of %s on both nodes\n", plan->name);
-        if (!ham_api_call_full(NULL, "guest-prepare", pargs, PREPARE_TIMEOUT_MS, &pres, &error)) {
-                catch_interrupts(FALSE);
-                return hactl_report(error);
-        }
-        txn = pk_json_get_string(pres, "txn");
-        vols = NULL;
-        json_object_object_get_ex(pres, "volumes", &vols);
-        vol = vols && json_object_is_type(vols, json_type_array) ? json_object_array_get_idx(vols, 0) : NULL;
-        device = vol ? pk_json_get_string(vol, "device") : NULL;
-        resource = vol ? pk_json_get_string(vol, "resource") : NULL;
-        if (!txn || !device || !resource || pk_json_get_int(vol, "minor", -1) < 0 || pk_json_get_int(vol, "port", -1) < 0) {
-                g_set_error(&error, HAM_ERROR, HAM_ERROR_PARSE, "hamgrd's answer to guest-prepare lacks %s",
-                            !txn ? "the transaction id" : "the volume's device, resource, minor or port");
-                if (txn)
-                        guest_abort(txn);
-                catch_interrupts(FALSE);
-                return hactl_report(error);
-        }
-        def.guest = g_strdup(plan->name);
-        def.volume = g_strdup(pk_json_get_string(vol, "volume") ? pk_json_get_string(vol, "volume") : HAM_GUEST_ROOT_VOLUME);
-        def.size = (guint64)pk_json_get_int(vol, "size", -1);
-        def.minor = (guint)pk_json_get_int(vol, "minor", -1);
-        def.port = (guint)pk_json_get_int(vol, "port", -1);
-        site = ham_conf_to_dg_site(conf, NULL);
-
-        /* From here on every failure and every interrupt undoes the prepare. */
-        if (interrupted)
-                goto abort;
-        if (!(config = ham_guest_create_config(plan, device, &error)))
-                goto abort;
-        fprintf(stderr, "hactl: %s is %s; this node becomes the source of the initial sync\n", resource, device);
-        if (!wait_connected(site, &def, resource, &error) || !run_dg(site, &def, TRUE, &error) || interrupted)
-                goto abort;
-        if (plan->image) {
-                const char *argv[] = { "qemu-img", "convert", "-p", "-n", "-t", "none", "-f", plan->image_format,
-                                       "-O", "raw", plan->image, device, NULL };
-                g_autofree char *err = NULL;
-                int status = 0;
-
-                fprintf(stderr, "hactl: writing %s onto %s\n", plan->image, device);
-                if (!pk_spawn_sync(argv, NULL, &err, &status, &error))
-                        goto abort;
-                if (interrupted)
-                        goto abort;
-                if (!pk_spawn_check("qemu-img", status, err, &error))
-                        goto abort;
-        }
-        if (plan->no_wait_sync) {
-                fprintf(stderr, "hactl: the initial sync goes on in the background (dgctl status %s shows it)\n",
-                        plan->name);
-        } else if (!sync_wait(resource, &thread, &sw, &error)) {
-                goto abort;
-        }
-        if (!run_dg(site, &def, FALSE, &error) || interrupted)
-                goto abort;
-
-        cargs = json_object_new_object();
-        {
-                json_object *g = json_object_new_object();
-                json_object_object_add(g, "name", json_object_new_string(plan->name));
-                json_object_object_add(g, "config", json_object_get(config));
-                json_object_object_add(g, "prefer", plan->prefer ? json_object_new_string(plan->prefer) : NULL);
-                json_object_object_add(g, "priority", json_object_new_int64(plan->priority));
-                if (plan->probe)
-                        json_object_object_add(g, "probe", json_object_new_string(plan->probe));
-                json_object_object_add(cargs, "txn", json_object_new_string(txn));
-                json_object_object_add(cargs, "guest", g);
-        }
-        if (!ham_api_call_full(NULL, "guest-commit", cargs, PREPARE_TIMEOUT_MS, NULL, &error)) {
-                /* hamgrd aborts the transaction itself when the CIB write
-                 * fails; a request it refused as invalid left the
-                 * transaction prepared (its volumes on both nodes), so it is
-                 * undone here; a lost or garbled answer says nothing, so the
-                 * CIB decides whether the guest went in. */
-                g_autoptr(GError) e2 = NULL;
-                gboolean in_cib = view_read(&v, &e2) && ham_guest_info_find(v.guests, plan->name) &&
-                                  ham_guest_info_find(v.guests, plan->name)->config;
-                if (!in_cib && (error->domain != HAM_API_ERROR || error->code == HAM_API_ERROR_PROTOCOL ||
-                                error->code == HAM_API_ERROR_TIMEOUT || error->code == HAM_API_ERROR_INVALID)) {
-                        fprintf(stderr, "hactl: guest-commit: %s; the guest is not in the CIB\n", error->message);
-                        view_free(&v);
-                        guest_abort(txn);
-                        catch_interrupts(FALSE);
-                        return hactl_report(error);
+        for (guint i = 0; i < plan->steps->len; i++) {
+                const HamGuestCreateStep *step = plan->steps->pdata[i];
+                if (!create_step(&c, step, &error)) {
+                        rc = create_failed(&c, step, error);
+                        create_clear(&c);
+                        return rc;
                 }
-                if (!in_cib) {
-                        view_free(&v);
-                        catch_interrupts(FALSE);
-                        return hactl_report(error);
-                }
-                fprintf(stderr, "hactl: guest-commit: %s; but the guest is in the CIB, so it was committed\n",
-                        error->message);
-                g_clear_error(&error);
         }
-        fprintf(stderr, "hactl: guest %s is in the cluster; waiting for Pacemaker to start it\n", plan->name);
-        if (!wait_guest(&v, plan->name, "waiting for the guest to start", wait_s, is_running, NULL, &error)) {
-                view_free(&v);
-                catch_interrupts(FALSE);
-                return hactl_report(error);
-        }
-        {
-                HamGuestInfo *g = ham_guest_info_find(v.guests, plan->name);
-                printf("guest %s runs on %s\n", plan->name, g->node);
-        }
-        view_free(&v);
         catch_interrupts(FALSE);
+        create_clear(&c);
         return EXIT_OK;
-
-abort:
-        if (interrupted && !error)
-                g_set_error(&error, HAM_ERROR, HAM_ERROR_FAILED, "interrupted");
-        fprintf(stderr, "hactl: creating guest %s failed: %s; undoing it\n", plan->name, error->message);
-        {
-                /* A primary cannot be taken down while open; demote first (best effort). */
-                g_autoptr(GError) e2 = NULL;
-                run_dg(site, &def, FALSE, &e2);
-        }
-        guest_abort(txn);
-        if (thread) {
-                g_thread_join(thread);
-                g_clear_error(&sw.error);
-        }
-        catch_interrupts(FALSE);
-        rc = hactl_report(error);
-        return interrupted ? EXIT_FAIL : rc;
 }
 
 /* ---- list, show ---------------------------------------------------------------------------- */

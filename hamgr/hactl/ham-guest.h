@@ -2,11 +2,13 @@
 /**
  * @file ham-guest.h
  * @brief The pure parts of `hactl guest …`: the options of a create turned
- * into a guest definition, a volume list and the plan printed by --dry-run;
- * the fencing rule; the guests read back from the CIB and crm_mon.
+ * into a guest definition, a volume list and the plan (its steps, what a
+ * failure of each undoes, the text --dry-run prints); remove's steps; the
+ * fencing rule; the guests read back from the CIB and crm_mon.
  *
  * Nothing here runs a program or talks to a daemon: data in, data or text
- * out (golden-tested in tests/golden/guest-create and guest-list).
+ * out (golden-tested in tests/golden/guest-create, guest-create-steps,
+ * guest-remove and guest-list).
  */
 #pragma once
 

@@ -2,13 +2,13 @@
 /**
  * @file pk-cli.h
  * @brief The command line of plastik's programs (hactl, dgctl, hvctl,
- * hamgrd): one table of verbs and their options, one parser, one `--help`
- * made from the table.
+ * hamgrd, plastik-split-brain): one table of verbs and their options, one
+ * parser, one `--help` made from the table.
  *
  * A program describes itself in a PkCli: its global options (given before
  * the command) and its verbs ("guest create", "status"), each with its
- * positional arguments and its options. A program without verbs (a daemon:
- * hamgrd) has only the global options and takes no other argument.
+ * positional arguments and its options. A program without verbs (a daemon,
+ * a handler) has only the global options and takes no other argument.
  * pk_cli_parse() turns argv into a PkCliCmd; pk_cli_help() prints the
  * command list from the same table, so the help cannot forget an option
  * the parser takes. Values are strings:

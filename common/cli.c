@@ -12,6 +12,12 @@ static const PkCliOption builtin[] = {
         { "version", NULL, "print the version" },
         { NULL },
 };
+/* The same for a program without verbs, whose --help has no "after". */
+static const PkCliOption builtin_no_verbs[] = {
+        { "help", NULL, "this help", 0, 'h' },
+        { "version", NULL, "print the version" },
+        { NULL },
+};
 
 #define HELP_WIDTH 79
 #define HELP_COLUMN 32 /* where a summary starts beside a short usage */
@@ -230,6 +236,14 @@ gboolean pk_cli_parse(const PkCli *cli, int argc, char **argv, PkCliCmd *ret, GE
                 }
                 add_value(ret->globals, o->name, o->value ? (eq ? eq + 1 : argv[++i]) : "");
         }
+        if (cli->n_verbs == 0) {
+                /* A program without verbs takes its options and nothing else. */
+                if (i < argc) {
+                        g_set_error(error, PK_ERROR, PK_ERROR_USAGE, "unexpected argument \"%s\"", argv[i]);
+                        return FALSE;
+                }
+                return TRUE;
+        }
         if (i >= argc) {
                 g_set_error(error, PK_ERROR, PK_ERROR_USAGE, "no command given");
                 return FALSE;
@@ -385,14 +399,23 @@ static void append_options(GString *s, const PkCliOption *options)
 
 char *pk_cli_help(const PkCli *cli)
 {
-        GString *s = g_string_new(NULL);
+        GString *s = g_string_new("Usage: ");
+        g_autoptr(GString) line = g_string_new(cli->program);
         gsize prog = strlen(cli->program) + 1;
 
-        g_string_append_printf(s, "Usage: %s", cli->program);
         for (const PkCliOption *o = cli->global_options; o && o->name; o++)
-                g_string_append_printf(s, " [--%s%s%s]", o->name, o->value ? " " : "", o->value ? o->value : "");
-        g_string_append(s, " COMMAND [ARGS]\n       ");
-        g_string_append_printf(s, "%s COMMAND --help\n\nCommands:\n", cli->program);
+                g_string_append_printf(line, " [--%s%s%s]", o->name, o->value ? " " : "",
+                                       o->value ? o->value : "");
+        if (cli->n_verbs > 0)
+                g_string_append(line, " COMMAND [ARGS]");
+        append_wrapped(s, line->str, 7, 7);
+        g_string_append_c(s, '\n');
+        if (cli->n_verbs > 0)
+                g_string_append_printf(s, "       %s COMMAND --help\n", cli->program);
+        if (cli->summary)
+                g_string_append_printf(s, "%s\n", cli->summary);
+        if (cli->n_verbs > 0)
+                g_string_append(s, "\nCommands:\n");
         for (guint i = 0; i < cli->n_verbs; i++) {
                 g_autofree char *usage = pk_cli_verb_usage(cli, &cli->verbs[i]);
                 const char *u = usage + prog; /* without the program's name */
@@ -410,7 +433,7 @@ char *pk_cli_help(const PkCli *cli)
         }
         g_string_append(s, "\nOptions:\n");
         append_options(s, cli->global_options);
-        append_options(s, builtin);
+        append_options(s, cli->n_verbs > 0 ? builtin : builtin_no_verbs);
         if (cli->epilogue)
                 g_string_append_printf(s, "\n%s", cli->epilogue);
         return g_string_free(s, FALSE);
@@ -460,8 +483,29 @@ static char *list_options(const PkCli *cli)
         return g_string_free(s, FALSE);
 }
 
+/* No option of @options twice, none without help, no letter twice nor one
+ * the built-in options take; @owner names them in the error. */
+static gboolean options_check(const PkCliOption *options, const char *owner, GError **error)
+{
+        for (const PkCliOption *o = options; o && o->name; o++) {
+                gboolean letter_taken = o->short_name && o->short_name == builtin[0].short_name;
+
+                for (const PkCliOption *k = o + 1; k->name && o->short_name; k++)
+                        letter_taken = letter_taken || k->short_name == o->short_name;
+                if (option_find(o + 1, o->name, strlen(o->name)) || option_find(builtin, o->name, strlen(o->name)) ||
+                    !o->help || letter_taken) {
+                        g_set_error(error, PK_ERROR, PK_ERROR_INVALID_DATA,
+                                    "%s: option --%s given twice (or its letter), or without help", owner, o->name);
+                        return FALSE;
+                }
+        }
+        return TRUE;
+}
+
 gboolean pk_cli_check(const PkCli *cli, GError **error)
 {
+        if (!options_check(cli->global_options, cli->program, error))
+                return FALSE;
         for (guint i = 0; i < cli->n_verbs; i++) {
                 const PkCliVerb *v = &cli->verbs[i];
                 g_autofree char *words = pk_cli_verb_words(v);
@@ -477,12 +521,8 @@ gboolean pk_cli_check(const PkCli *cli, GError **error)
                                 g_set_error(error, PK_ERROR, PK_ERROR_INVALID_DATA, "%s: given twice", words);
                                 return FALSE;
                         }
-                for (const PkCliOption *o = v->options; o && o->name; o++)
-                        if (option_find(o + 1, o->name, strlen(o->name)) || !o->help) {
-                                g_set_error(error, PK_ERROR, PK_ERROR_INVALID_DATA,
-                                            "%s: option --%s given twice, or without help", words, o->name);
-                                return FALSE;
-                        }
+                if (!options_check(v->options, words, error))
+                        return FALSE;
                 for (const char *p = v->grammar ? strstr(v->grammar, "--") : NULL; p; p = strstr(p + 2, "--")) {
                         gsize n = strspn(p + 2, "abcdefghijklmnopqrstuvwxyz0123456789-");
                         if (!option_find(v->options, p + 2, n)) {

@@ -18,20 +18,28 @@ static const char *level_name(GLogLevelFlags level)
         return NULL; /* message/info: no tag */
 }
 
+gboolean pk_log_record(GLogLevelFlags level, const GLogField *fields, gsize n_fields, gboolean verbose,
+                       const char **ret_message, GLogWriterOutput *ret_output)
+{
+        *ret_message = NULL;
+        *ret_output = G_LOG_WRITER_HANDLED;
+        if ((level & G_LOG_LEVEL_DEBUG) && !verbose)
+                return FALSE;
+        for (gsize i = 0; i < n_fields; i++)
+                if (g_str_equal(fields[i].key, "MESSAGE"))
+                        *ret_message = fields[i].value;
+        *ret_output = *ret_message ? G_LOG_WRITER_HANDLED : G_LOG_WRITER_UNHANDLED;
+        return *ret_message != NULL;
+}
+
 static GLogWriterOutput writer(GLogLevelFlags level, const GLogField *fields,
                                gsize n_fields, gpointer user_data)
 {
-        const char *message = NULL;
+        const char *message, *tag = level_name(level);
+        GLogWriterOutput output;
 
-        if ((level & G_LOG_LEVEL_DEBUG) && !log_verbose)
-                return G_LOG_WRITER_HANDLED;
-        for (gsize i = 0; i < n_fields; i++)
-                if (g_str_equal(fields[i].key, "MESSAGE"))
-                        message = fields[i].value;
-        if (!message)
-                return G_LOG_WRITER_UNHANDLED;
-
-        const char *tag = level_name(level);
+        if (!pk_log_record(level, fields, n_fields, log_verbose, &message, &output))
+                return output;
         if (tag)
                 fprintf(stderr, "%s: %s: %s\n", log_ident, tag, message);
         else

@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /**
  * @file pk-cli.h
- * @brief The command line of plastik's programs (hactl, dgctl, hvctl): one
- * table of verbs and their options, one parser, one `--help` made from the
- * table.
+ * @brief The command line of plastik's programs (hactl, dgctl, hvctl,
+ * hamgrd, plastik-split-brain): one table of verbs and their options, one
+ * parser, one `--help` made from the table.
  *
  * A program describes itself in a PkCli: its global options (given before
  * the command) and its verbs ("guest create", "status"), each with its
- * positional arguments and its options. pk_cli_parse() turns argv into a
- * PkCliCmd; pk_cli_help() prints the command list from the same table, so
- * the help cannot forget an option the parser takes. Values are strings:
+ * positional arguments and its options. A program without verbs (a daemon,
+ * a handler) has only the global options and takes no other argument.
+ * pk_cli_parse() turns argv into a PkCliCmd; pk_cli_help() prints the
+ * command list from the same table, so the help cannot forget an option
+ * the parser takes. Values are strings:
  * what a value means (a number of seconds, a node name) is the program's
  * business, as are its exit codes, except usage errors, which are 2 in every
  * plastik program.
@@ -75,9 +77,11 @@ typedef struct {
         const char *version;               /**< printed by --version */
         const PkCliOption *global_options; /**< ends with { NULL } */
         const PkCliVerb *verbs;
-        guint n_verbs;
+        guint n_verbs; /**< 0: a program without verbs */
         /** Printed after the command list: notes, exit codes. */
         const char *epilogue;
+        /** One line after the usage, what the program is, or NULL. */
+        const char *summary;
 } PkCli;
 
 /** What the command line asks for. */
@@ -114,7 +118,9 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PkCliCmd, pk_cli_cmd_clear)
  * any order. Refuses (PK_ERROR_USAGE) an unknown command or option, a
  * missing or superfluous value, an option given twice that is not
  * PK_CLI_REPEAT, too few or too many arguments; the message names the verb
- * and, for the verb's errors, ends with its usage line. Pure.
+ * and, for the verb's errors, ends with its usage line. For a program
+ * without verbs, PK_CLI_RUN has @verb NULL, and any argument after the
+ * options is refused. Pure.
  */
 gboolean pk_cli_parse(const PkCli *cli, int argc, char **argv, PkCliCmd *ret, GError **error);
 
@@ -155,13 +161,16 @@ char *pk_cli_verb_usage(const PkCli *cli, const PkCliVerb *verb);
 char *pk_cli_help(const PkCli *cli);
 /** pk_cli_verb_help: VERB --help: its usage, summary, options (transfer full). */
 char *pk_cli_verb_help(const PkCli *cli, const PkCliVerb *verb);
-/** pk_cli_list_commands: the --list-commands listing (transfer full). */
+/** pk_cli_list_commands: the --list-commands listing, empty for a program
+ * without verbs (transfer full). */
 char *pk_cli_list_commands(const PkCli *cli);
 
 /**
  * pk_cli_check:
  * The table's own consistency: every "--name" a verb's grammar shows is one
- * of its options, no verb or option twice, n_min <= n_max. FALSE with
+ * of its options, no verb or option twice (a global option's name or
+ * letter neither, nor one of the built-in --help, -h, --version), every
+ * option with its help, n_min <= n_max. FALSE with
  * @error naming the first fault. --list-commands refuses a faulty table,
  * so the man page test catches it.
  */

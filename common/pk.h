@@ -37,6 +37,18 @@ typedef enum {
  */
 void pk_log_init(const char *ident, gboolean verbose);
 
+/**
+ * pk_log_record:
+ * The part every plastik log writer (a GLogWriterFunc) shares: whether the
+ * record is shown at all. TRUE with *@ret_message set to its MESSAGE field
+ * when the writer is to show it; FALSE with *@ret_output what the writer
+ * returns instead: G_LOG_WRITER_HANDLED for a debug message while @verbose
+ * is FALSE (dropped), G_LOG_WRITER_UNHANDLED for a record without a
+ * message (GLib then uses its default writer). Pure.
+ */
+gboolean pk_log_record(GLogLevelFlags level, const GLogField *fields, gsize n_fields, gboolean verbose,
+                       const char **ret_message, GLogWriterOutput *ret_output);
+
 /* ---- spawning (argv only, never a shell) -------------------------------- */
 
 /**

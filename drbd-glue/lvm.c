@@ -286,26 +286,37 @@ static gboolean vg_missing(GError *error)
         return error && strstr(error->message, "not found");
 }
 
-gboolean dg_vg_get(const char *vg, DgVgInfo *ret_info, GError **error)
+/* What the report @argv (vgs or lvs of @vg) prints, parsed: the VGs, or
+ * with @lvs the LVs; once @vg is a valid name. A VG that does not exist is
+ * DG_ERROR_NOT_FOUND. (transfer full) */
+static GPtrArray *vg_report(const char *vg, const char *const *argv, gboolean lvs, GError **error)
 {
         g_autoptr(GError) err = NULL;
         g_autofree char *report = NULL;
-        g_autoptr(GPtrArray) vgs = NULL;
-        const char *argv[] = { "vgs", "--reportformat", "json", "--units", "b", "--nosuffix",
-                               "-o", "vg_name,vg_size,vg_free,vg_extent_size", vg, NULL };
+        GPtrArray *list = NULL;
 
         if (!check_vg_name(vg, error))
-                return FALSE;
+                return NULL;
         if (!dg_lvm_run(argv, &report, &err)) {
-                if (vg_missing(err)) {
+                if (vg_missing(err))
                         g_set_error(error, DG_ERROR, DG_ERROR_NOT_FOUND,
                                     "volume group %s does not exist on this node", vg);
-                        return FALSE;
-                }
-                g_propagate_error(error, g_steal_pointer(&err));
-                return FALSE;
+                else
+                        g_propagate_error(error, g_steal_pointer(&err));
+                return NULL;
         }
-        if (!dg_lvm_report_parse(report, &vgs, NULL, error))
+        if (!dg_lvm_report_parse(report, lvs ? NULL : &list, lvs ? &list : NULL, error))
+                return NULL;
+        return list;
+}
+
+gboolean dg_vg_get(const char *vg, DgVgInfo *ret_info, GError **error)
+{
+        const char *argv[] = { "vgs", "--reportformat", "json", "--units", "b", "--nosuffix",
+                               "-o", "vg_name,vg_size,vg_free,vg_extent_size", vg, NULL };
+        g_autoptr(GPtrArray) vgs = vg_report(vg, argv, FALSE, error);
+
+        if (!vgs)
                 return FALSE;
         for (guint i = 0; i < vgs->len; i++) {
                 DgVgInfo *info = g_ptr_array_index(vgs, i);
@@ -322,24 +333,11 @@ gboolean dg_vg_get(const char *vg, DgVgInfo *ret_info, GError **error)
 
 GPtrArray *dg_lv_list(const char *vg, gboolean ours_only, GError **error)
 {
-        g_autoptr(GError) err = NULL;
-        g_autofree char *report = NULL;
-        g_autoptr(GPtrArray) lvs = NULL;
         const char *argv[] = { "lvs", "--reportformat", "json", "--units", "b", "--nosuffix",
                                "-o", "vg_name,lv_name,lv_size,lv_active", vg, NULL };
+        g_autoptr(GPtrArray) lvs = vg_report(vg, argv, TRUE, error);
 
-        if (!check_vg_name(vg, error))
-                return NULL;
-        if (!dg_lvm_run(argv, &report, &err)) {
-                if (vg_missing(err)) {
-                        g_set_error(error, DG_ERROR, DG_ERROR_NOT_FOUND,
-                                    "volume group %s does not exist on this node", vg);
-                        return NULL;
-                }
-                g_propagate_error(error, g_steal_pointer(&err));
-                return NULL;
-        }
-        if (!dg_lvm_report_parse(report, NULL, &lvs, error))
+        if (!lvs)
                 return NULL;
         for (guint i = lvs->len; i-- > 0;) {
                 DgLvInfo *lv = g_ptr_array_index(lvs, i);
@@ -409,18 +407,28 @@ gboolean dg_lv_create(const char *vg, const char *name, guint64 size, GError **e
         return ok;
 }
 
+/* The LV @vg/@name as LVM reports it now (transfer none: it lives in
+ * *@ret_lvs, the VG's list); NULL and DG_ERROR_NOT_FOUND when there is
+ * none. */
+static const DgLvInfo *lv_get(const char *vg, const char *name, GPtrArray **ret_lvs, GError **error)
+{
+        const DgLvInfo *lv;
+
+        if (!check_vg_name(vg, error) || !check_lv_name(name, error) || !(*ret_lvs = dg_lv_list(vg, FALSE, error)))
+                return NULL;
+        if (!(lv = find_lv(*ret_lvs, name)))
+                g_set_error(error, DG_ERROR, DG_ERROR_NOT_FOUND, "logical volume %s/%s does not exist", vg, name);
+        return lv;
+}
+
 gboolean dg_lv_grow(const char *vg, const char *name, guint64 size, GError **error)
 {
         g_autoptr(GPtrArray) lvs = NULL;
         g_autofree char *bytes = NULL;
         const DgLvInfo *lv;
 
-        if (!check_vg_name(vg, error) || !check_lv_name(name, error) || !(lvs = dg_lv_list(vg, FALSE, error)))
+        if (!(lv = lv_get(vg, name, &lvs, error)))
                 return FALSE;
-        if (!(lv = find_lv(lvs, name))) {
-                g_set_error(error, DG_ERROR, DG_ERROR_NOT_FOUND, "logical volume %s/%s does not exist", vg, name);
-                return FALSE;
-        }
         if (size < lv->size) {
                 g_autofree char *have = dg_size_format(lv->size), *want = dg_size_format(size);
                 g_set_error(error, DG_ERROR, DG_ERROR_INVALID,
@@ -441,12 +449,8 @@ gboolean dg_lv_remove(const char *vg, const char *name, GError **error)
         g_autoptr(GPtrArray) lvs = NULL;
         g_autofree char *path = NULL;
 
-        if (!check_vg_name(vg, error) || !check_lv_name(name, error) || !(lvs = dg_lv_list(vg, FALSE, error)))
+        if (!lv_get(vg, name, &lvs, error))
                 return FALSE;
-        if (!find_lv(lvs, name)) {
-                g_set_error(error, DG_ERROR, DG_ERROR_NOT_FOUND, "logical volume %s/%s does not exist", vg, name);
-                return FALSE;
-        }
         path = g_strdup_printf("%s/%s", vg, name);
         const char *argv[] = { "lvremove", "-f", path, NULL };
         return dg_lvm_run(argv, NULL, error);
@@ -474,12 +478,8 @@ gboolean dg_lv_activate(const char *vg, const char *name, GError **error)
         g_autofree char *cmd = NULL;
         const DgLvInfo *lv;
 
-        if (!check_vg_name(vg, error) || !check_lv_name(name, error) || !(lvs = dg_lv_list(vg, FALSE, error)))
+        if (!(lv = lv_get(vg, name, &lvs, error)))
                 return FALSE;
-        if (!(lv = find_lv(lvs, name))) {
-                g_set_error(error, DG_ERROR, DG_ERROR_NOT_FOUND, "logical volume %s/%s does not exist", vg, name);
-                return FALSE;
-        }
         if (lv->active)
                 return TRUE;
         argv = dg_lv_activate_argv(vg, name);

@@ -82,13 +82,21 @@ static void add_step(DgPlan *plan, DgStepKind kind, char **argv, const char *fmt
         g_ptr_array_add(plan->steps, step);
 }
 
+/* Appends a copy of each string of @ap up to its NULL to @argv. */
+static void append_args(GPtrArray *argv, va_list ap)
+{
+        const char *a;
+
+        while ((a = va_arg(ap, const char *)))
+                g_ptr_array_add(argv, g_strdup(a));
+}
+
 /* drbdadm reads /etc/drbd.conf, which includes the .res files in /etc/drbd.d; a site
  * with its resource files elsewhere names the file on every call. */
 static char **drbdadm(const DgSite *site, const DgVolumeDef *def, const char *res, ...) G_GNUC_NULL_TERMINATED;
 static char **drbdadm(const DgSite *site, const DgVolumeDef *def, const char *res, ...)
 {
         GPtrArray *argv = g_ptr_array_new();
-        const char *a;
         va_list ap;
 
         g_ptr_array_add(argv, g_strdup("drbdadm"));
@@ -97,8 +105,7 @@ static char **drbdadm(const DgSite *site, const DgVolumeDef *def, const char *re
                 g_ptr_array_add(argv, dg_res_path(site, def));
         }
         va_start(ap, res);
-        while ((a = va_arg(ap, const char *)))
-                g_ptr_array_add(argv, g_strdup(a));
+        append_args(argv, ap);
         va_end(ap);
         g_ptr_array_add(argv, g_strdup(res));
         g_ptr_array_add(argv, NULL);
@@ -109,14 +116,12 @@ static char **lvm(const char *first, ...) G_GNUC_NULL_TERMINATED;
 static char **lvm(const char *first, ...)
 {
         GPtrArray *argv = g_ptr_array_new();
-        const char *a;
         va_list ap;
 
         g_ptr_array_add(argv, g_strdup("lvm"));
         g_ptr_array_add(argv, g_strdup(first));
         va_start(ap, first);
-        while ((a = va_arg(ap, const char *)))
-                g_ptr_array_add(argv, g_strdup(a));
+        append_args(argv, ap);
         va_end(ap);
         g_ptr_array_add(argv, NULL);
         return (char **)g_ptr_array_free(argv, FALSE);
@@ -316,22 +321,33 @@ DgPlan *dg_plan_demote(const DgSite *site, const DgVolumeDef *def, const DgFacts
         return g_steal_pointer(&plan);
 }
 
-DgPlan *dg_plan_down(const DgSite *site, const DgVolumeDef *def, const DgFacts *facts, GError **error)
+/*
+ * The start of the plans that take a resource down (down, remove): refused
+ * while it is Primary, as "refusing to @what; demote it first"; else a plan
+ * that takes it down first when it is up.
+ */
+static DgPlan *plan_down_first(const DgSite *site, const DgVolumeDef *def, const DgFacts *facts, const char *res,
+                               const char *what, GError **error)
 {
-        g_autofree char *res = begin(site, def, error);
-        g_autoptr(DgPlan) plan = NULL;
+        DgPlan *plan;
 
-        if (!res)
-                return NULL;
         if (facts->up && facts->role == DG_ROLE_PRIMARY) {
-                refuse(error, DG_ERROR_UNSAFE, res,
-                       "refusing to take it down while Primary (a guest may be using it); demote it first");
+                refuse(error, DG_ERROR_UNSAFE, res, "refusing to %s; demote it first", what);
                 return NULL;
         }
         plan = plan_new();
         if (facts->up)
                 add_step(plan, DG_STEP_DOWN, drbdadm(site, def, res, "down", NULL), "take %s down", res);
-        return g_steal_pointer(&plan);
+        return plan;
+}
+
+DgPlan *dg_plan_down(const DgSite *site, const DgVolumeDef *def, const DgFacts *facts, GError **error)
+{
+        g_autofree char *res = begin(site, def, error);
+
+        if (!res)
+                return NULL;
+        return plan_down_first(site, def, facts, res, "take it down while Primary (a guest may be using it)", error);
 }
 
 DgPlan *dg_plan_remove(const DgSite *site, const DgVolumeDef *def, const DgFacts *facts, GError **error)
@@ -340,17 +356,10 @@ DgPlan *dg_plan_remove(const DgSite *site, const DgVolumeDef *def, const DgFacts
         g_autoptr(DgPlan) plan = NULL;
         g_autofree char *lv_path = NULL, *res_path = NULL;
 
-        if (!res)
+        if (!res || !(plan = plan_down_first(site, def, facts, res, "remove it while Primary", error)))
                 return NULL;
-        if (facts->up && facts->role == DG_ROLE_PRIMARY) {
-                refuse(error, DG_ERROR_UNSAFE, res, "refusing to remove it while Primary; demote it first");
-                return NULL;
-        }
-        plan = plan_new();
         lv_path = g_strdup_printf("%s/%s", dg_site_local(site)->vg, res);
         res_path = dg_res_path(site, def);
-        if (facts->up)
-                add_step(plan, DG_STEP_DOWN, drbdadm(site, def, res, "down", NULL), "take %s down", res);
         /* Wiped rather than left: a later LV on the same extents would
          * otherwise find this volume's metadata and its generation UUIDs.
          * drbdmeta works on the LV itself, with or without a .res file. */
@@ -411,6 +420,24 @@ static gboolean add_snapshot(DgPlan *plan, const DgSite *site, const DgFacts *fa
 }
 
 /*
+ * The start of the plans for a resource that lost its peer (split brain,
+ * force current): refused unless it is up here and not connected (then
+ * @connected is the reason); else an empty plan.
+ */
+static DgPlan *plan_disconnected(const DgFacts *facts, const char *res, const char *connected, GError **error)
+{
+        if (!facts->up) {
+                refuse(error, DG_ERROR_NOT_FOUND, res, "is not up on this node; bring it up first (dgctl volume create)");
+                return NULL;
+        }
+        if (facts->conn == DG_CONN_CONNECTED) {
+                refuse(error, DG_ERROR_FAILED, res, "%s", connected);
+                return NULL;
+        }
+        return plan_new();
+}
+
+/*
  * Split brain: both copies took writes the other lacks, so whichever is
  * kept, the other's are lost to DRBD. The discarded side's state is kept
  * in an LVM snapshot first (its writes may matter: a database's last
@@ -426,17 +453,8 @@ DgPlan *dg_plan_split_brain(const DgSite *site, const DgVolumeDef *def, const Dg
         g_autofree char *res = begin(site, def, error);
         g_autoptr(DgPlan) plan = NULL;
 
-        if (!res)
+        if (!res || !(plan = plan_disconnected(facts, res, "is connected: there is no split brain to resolve", error)))
                 return NULL;
-        if (!facts->up) {
-                refuse(error, DG_ERROR_NOT_FOUND, res, "is not up on this node; bring it up first (dgctl volume create)");
-                return NULL;
-        }
-        if (facts->conn == DG_CONN_CONNECTED) {
-                refuse(error, DG_ERROR_FAILED, res, "is connected: there is no split brain to resolve");
-                return NULL;
-        }
-        plan = plan_new();
         if (!discard_here) {
                 if (facts->conn == DG_CONN_STANDALONE)
                         add_step(plan, DG_STEP_CONNECT, drbdadm(site, def, res, "connect", NULL),
@@ -482,18 +500,9 @@ DgPlan *dg_plan_force_current(const DgSite *site, const DgVolumeDef *def, const 
         g_autofree char *res = begin(site, def, error);
         g_autoptr(DgPlan) plan = NULL;
 
-        if (!res)
+        if (!res || !(plan = plan_disconnected(facts, res, "is connected to its peer: DRBD knows which copy is "
+                                                              "current, and nothing is given up", error)))
                 return NULL;
-        if (!facts->up) {
-                refuse(error, DG_ERROR_NOT_FOUND, res, "is not up on this node; bring it up first (dgctl volume create)");
-                return NULL;
-        }
-        if (facts->conn == DG_CONN_CONNECTED) {
-                refuse(error, DG_ERROR_FAILED, res,
-                       "is connected to its peer: DRBD knows which copy is current, and nothing is given up");
-                return NULL;
-        }
-        plan = plan_new();
         if (facts->disk != DG_DISK_UPTODATE && facts->disk != DG_DISK_OUTDATED &&
             facts->disk != DG_DISK_CONSISTENT) {
                 refuse(error, DG_ERROR_UNSAFE, res,

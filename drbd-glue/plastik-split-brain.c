@@ -9,6 +9,8 @@
  */
 #include "dg.h"
 #include "pk.h"
+#include "pk-cli.h"
+#include "pk-config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -67,39 +69,36 @@ static char *read_kmsg(const char *path, GError **error)
         return g_string_free(s, FALSE);
 }
 
-static void usage(FILE *f)
-{
-        fprintf(f, "Usage: plastik-split-brain [--kmsg FILE] [--dir DIR]\n"
-                   "DRBD's split-brain handler: records a split brain of the resource in\n"
-                   "DRBD_RESOURCE (minor DRBD_MINOR) for hamgrd and hactl status.\n"
-                   "  --kmsg FILE  read the kernel log from FILE (default /dev/kmsg)\n"
-                   "  --dir DIR    where the record goes (default /run/plastik/split-brain)\n"
-                   "See plastik-split-brain(8).\n");
-}
+static const PkCliOption options[] = {
+        { "kmsg", "FILE", "read the kernel log from FILE (default /dev/kmsg)" },
+        { "dir", "DIR", "where the record goes (default /run/plastik/split-brain)" },
+        { NULL },
+};
+
+static const PkCli cli = {
+        .program = "plastik-split-brain",
+        .version = PK_VERSION,
+        .global_options = options,
+        .summary = "DRBD's split-brain handler: records a split brain of the resource in\n"
+                   "DRBD_RESOURCE (minor DRBD_MINOR) for hamgrd and hactl status.",
+        .epilogue = "See plastik-split-brain(8).\n",
+};
 
 int main(int argc, char **argv)
 {
         g_autoptr(GError) error = NULL;
         g_autoptr(DgSplitBrain) sb = g_new0(DgSplitBrain, 1);
+        g_auto(PkCliCmd) cmd = { 0 };
         g_autofree char *text = NULL;
-        const char *kmsg = "/dev/kmsg", *dir = NULL, *res, *minor_s;
+        const char *kmsg, *dir, *res, *minor_s;
         guint64 minor = 0;
+        int rc;
 
         openlog("plastik-split-brain", LOG_PID, LOG_DAEMON);
-        for (int i = 1; i < argc; i++) {
-                if (g_str_equal(argv[i], "--help") || g_str_equal(argv[i], "-h")) {
-                        usage(stdout);
-                        return 0;
-                } else if (g_str_equal(argv[i], "--kmsg") && i + 1 < argc) {
-                        kmsg = argv[++i];
-                } else if (g_str_equal(argv[i], "--dir") && i + 1 < argc) {
-                        dir = argv[++i];
-                } else {
-                        fprintf(stderr, "plastik-split-brain: unknown argument \"%s\"\n", argv[i]);
-                        usage(stderr);
-                        return 2;
-                }
-        }
+        if (!pk_cli_handle(&cli, argc, argv, &cmd, &rc))
+                return rc;
+        kmsg = pk_cli_global(&cmd, "kmsg") ? pk_cli_global(&cmd, "kmsg") : "/dev/kmsg";
+        dir = pk_cli_global(&cmd, "dir");
         res = getenv("DRBD_RESOURCE");
         minor_s = getenv("DRBD_MINOR");
         if (!res || !dg_resource_name_parse(res, NULL, NULL)) {

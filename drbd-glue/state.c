@@ -671,35 +671,52 @@ static void apply_connection(Resource *res, Line *line, gboolean destroy)
         set_role(line, "role", &res->pub.peer_role);
 }
 
+/*
+ * The volume @vnr a device line (@flag VOL_DEVICE) or peer-device line
+ * (VOL_PEER_DEVICE) is about, its index in *@ret_index. The line's flag is
+ * set, or cleared when the line destroys it; a volume neither kind of line
+ * describes any more is removed, and then, as for a volume the line may
+ * not create, NULL.
+ */
+static DgVolumeState *line_volume_state(Resource *res, int vnr, gboolean destroy, guint8 flag, int *ret_index)
+{
+        guint8 other = flag == VOL_DEVICE ? VOL_PEER_DEVICE : VOL_DEVICE;
+        int index = volume_index(res, vnr, !destroy);
+        guint8 *flags;
+
+        if (index < 0)
+                return NULL;
+        flags = &g_array_index(res->vol_flags, guint8, index);
+        if (!destroy) {
+                *flags |= flag;
+        } else {
+                *flags &= ~flag;
+                if (!(*flags & other)) {
+                        volume_remove(res, index);
+                        return NULL;
+                }
+        }
+        *ret_index = index;
+        return &g_array_index(res->pub.volumes, DgVolumeState, index);
+}
+
 static void apply_device(Resource *res, Line *line, gboolean destroy)
 {
         int vnr, index;
         DgVolumeState *v;
-        guint8 *flags;
         guint64 n;
 
         check_keys(line, device_keys);
         vnr = line_volume(line);
-        if (vnr < 0)
+        if (vnr < 0 || !(v = line_volume_state(res, vnr, destroy, VOL_DEVICE, &index)))
                 return;
-        index = volume_index(res, vnr, !destroy);
-        if (index < 0)
-                return;
-        v = &g_array_index(res->pub.volumes, DgVolumeState, index);
-        flags = &g_array_index(res->vol_flags, guint8, index);
         if (destroy) {
-                *flags &= ~VOL_DEVICE;
-                if (!(*flags & VOL_PEER_DEVICE)) {
-                        volume_remove(res, index);
-                        return;
-                }
                 v->minor = -1;
                 v->disk = DG_DISK_UNKNOWN;
                 v->size_kib = -1;
                 update_done(res, index, NULL);
                 return;
         }
-        *flags |= VOL_DEVICE;
         if (set_uint(line, "minor", MINOR_MAX, &n))
                 v->minor = (int)n;
         set_disk(line, "disk", &v->disk);
@@ -712,30 +729,19 @@ static void apply_peer_device(Resource *res, Line *line, gboolean destroy)
 {
         int vnr, index;
         DgVolumeState *v;
-        guint8 *flags;
         const char *text, *done;
 
         check_keys(line, peer_device_keys);
         vnr = line_volume(line);
-        if (vnr < 0 || !our_peer(res, line, !destroy))
+        if (vnr < 0 || !our_peer(res, line, !destroy) ||
+            !(v = line_volume_state(res, vnr, destroy, VOL_PEER_DEVICE, &index)))
                 return;
-        index = volume_index(res, vnr, !destroy);
-        if (index < 0)
-                return;
-        v = &g_array_index(res->pub.volumes, DgVolumeState, index);
-        flags = &g_array_index(res->vol_flags, guint8, index);
         if (destroy) {
-                *flags &= ~VOL_PEER_DEVICE;
-                if (!(*flags & VOL_DEVICE)) {
-                        volume_remove(res, index);
-                        return;
-                }
                 v->repl = DG_REPL_OFF;
                 v->peer_disk = DG_DISK_UNKNOWN;
                 update_done(res, index, NULL);
                 return;
         }
-        *flags |= VOL_PEER_DEVICE;
         text = field(line, "replication");
         if (text && !dg_repl_from_name(text, &v->repl)) {
                 problem(line, "unknown replication '%s'", text);

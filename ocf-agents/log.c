@@ -7,6 +7,7 @@
  * agents' ones.
  */
 #include "ocf-guest.h"
+#include "pk.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -26,17 +27,12 @@ static const struct { const char *name; int facility; } facilities[] = {
 static GLogWriterOutput writer(GLogLevelFlags level, const GLogField *fields,
                                gsize n_fields, gpointer user_data)
 {
-        const char *message = NULL, *tag;
+        const char *message, *tag;
+        GLogWriterOutput output;
         int prio;
 
-        if ((level & G_LOG_LEVEL_DEBUG) && !log_debug)
-                return G_LOG_WRITER_HANDLED;
-        for (gsize i = 0; i < n_fields; i++)
-                if (g_str_equal(fields[i].key, "MESSAGE"))
-                        message = fields[i].value;
-        if (!message)
-                return G_LOG_WRITER_UNHANDLED;
-
+        if (!pk_log_record(level, fields, n_fields, log_debug, &message, &output))
+                return output;
         if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL)) {
                 tag = "ERROR";
                 prio = LOG_ERR;

@@ -370,6 +370,21 @@ static GPtrArray *find_guest_volumes(const DgSite *site, const char *guest, GErr
         return g_steal_pointer(&defs);
 }
 
+/* Removes @def for @j: its resource joins j->done, or @j fails, keeping
+ * the first error in *@error. */
+static void remove_into(Job *j, const DgVolumeDef *def, GError **error)
+{
+        g_autoptr(GError) e = NULL;
+
+        if (remove_one(j, def, &e)) {
+                g_ptr_array_add(j->done, dg_resource_name(def->guest, def->volume, NULL));
+                return;
+        }
+        j->ok = FALSE;
+        if (!*error)
+                *error = g_steal_pointer(&e);
+}
+
 static void job_run(gpointer data, gpointer pool_data)
 {
         Job *j = data;
@@ -398,15 +413,7 @@ static void job_run(gpointer data, gpointer pool_data)
         case JOB_UNDO:
                 /* Backwards, and on: one that fails must not keep the rest. */
                 for (guint i = j->defs->len; i-- > 0;) {
-                        g_autoptr(GError) e = NULL;
-                        const DgVolumeDef *def = j->defs->pdata[i];
-                        if (remove_one(j, def, &e)) {
-                                g_ptr_array_add(j->done, dg_resource_name(def->guest, def->volume, NULL));
-                        } else {
-                                j->ok = FALSE;
-                                if (!error)
-                                        error = g_error_copy(e);
-                        }
+                        remove_into(j, j->defs->pdata[i], &error);
                 }
                 break;
         case JOB_REMOVE: {
@@ -416,15 +423,7 @@ static void job_run(gpointer data, gpointer pool_data)
                         break;
                 }
                 for (guint i = 0; i < defs->len; i++) {
-                        g_autoptr(GError) e = NULL;
-                        const DgVolumeDef *def = defs->pdata[i];
-                        if (remove_one(j, def, &e)) {
-                                g_ptr_array_add(j->done, dg_resource_name(def->guest, def->volume, NULL));
-                        } else {
-                                j->ok = FALSE;
-                                if (!error)
-                                        error = g_error_copy(e);
-                        }
+                        remove_into(j, defs->pdata[i], &error);
                 }
                 break;
         }
@@ -646,21 +645,31 @@ static void member_check_lost(HamVolumes *v)
 
 /* ---- the coordinator ------------------------------------------------------------- */
 
+/*
+ * What a transaction or a removal holds when it ends with hamgrd: its
+ * timeout, and the clients waiting for it (@pending, @also; NULL when
+ * none), who are told that hamgrd is stopping.
+ */
+static void end_stopping(guint *timeout_source, HamApiDeferred *pending, HamApiDeferred *also)
+{
+        HamApiDeferred *waiting[] = { pending, also };
+
+        g_clear_handle_id(timeout_source, g_source_remove);
+        for (guint i = 0; i < G_N_ELEMENTS(waiting); i++) {
+                g_autoptr(GError) e = NULL;
+
+                if (!waiting[i])
+                        continue;
+                e = g_error_new(HAM_API_ERROR, HAM_API_ERROR_FAILED, "hamgrd is stopping");
+                ham_api_deferred_finish(waiting[i], NULL, e);
+        }
+}
+
 static void coord_free(Coord *c)
 {
         if (!c)
                 return;
-        g_clear_handle_id(&c->timeout_source, g_source_remove);
-        if (c->pending) {
-                g_autoptr(GError) e = g_error_new(HAM_API_ERROR, HAM_API_ERROR_FAILED,
-                                                  "hamgrd is stopping");
-                ham_api_deferred_finish(c->pending, NULL, e);
-        }
-        if (c->abort_req) {
-                g_autoptr(GError) e = g_error_new(HAM_API_ERROR, HAM_API_ERROR_FAILED,
-                                                  "hamgrd is stopping");
-                ham_api_deferred_finish(c->abort_req, NULL, e);
-        }
+        end_stopping(&c->timeout_source, c->pending, c->abort_req);
         ham_txn_free(c->txn);
         ham_guest_spec_free(c->spec);
         g_free(c->reply_error);
@@ -1018,12 +1027,7 @@ static void remove_free(RemoveOp *r)
 {
         if (!r)
                 return;
-        g_clear_handle_id(&r->timeout_source, g_source_remove);
-        if (r->pending) {
-                g_autoptr(GError) e = g_error_new(HAM_API_ERROR, HAM_API_ERROR_FAILED,
-                                                  "hamgrd is stopping");
-                ham_api_deferred_finish(r->pending, NULL, e);
-        }
+        end_stopping(&r->timeout_source, r->pending, NULL);
         g_free(r->id);
         g_free(r->guest);
         g_ptr_array_unref(r->members);

@@ -418,20 +418,6 @@ char *ham_cib_move_id(const char *guest)
         return g_strdup_printf("cli-prefer-guest-%s", guest);
 }
 
-static char *set_value(xmlNode *prim, const char *kind, const char *name)
-{
-        for (xmlNode *s = prim->children; s; s = s->next) {
-                if (!ham_xml_is(s, kind))
-                        continue;
-                for (xmlNode *nv = s->children; nv; nv = nv->next) {
-                        g_autofree char *n = ham_xml_prop(nv, "name");
-                        if (ham_xml_is(nv, "nvpair") && g_strcmp0(n, name) == 0)
-                                return ham_xml_prop(nv, "value");
-                }
-        }
-        return NULL;
-}
-
 static HamGuestInfo *guest_from_primitive(xmlNode *prim)
 {
         g_autofree char *id = ham_xml_prop(prim, "id");
@@ -446,13 +432,13 @@ static HamGuestInfo *guest_from_primitive(xmlNode *prim)
                 return NULL;
         g = g_new0(HamGuestInfo, 1);
         g->name = g_strdup(id + strlen("guest-"));
-        config = set_value(prim, "instance_attributes", "config");
+        config = ham_xml_set_value(prim, "instance_attributes", "config");
         if (config)
                 g->config = pk_json_parse(config, -1, "config", NULL);
-        prio = set_value(prim, "meta_attributes", "priority");
+        prio = ham_xml_set_value(prim, "meta_attributes", "priority");
         if (prio && g_ascii_string_to_unsigned(prio, 10, 0, G_MAXUINT, &p, NULL))
                 g->priority = (guint)p;
-        g->target_role = set_value(prim, "meta_attributes", "target-role");
+        g->target_role = ham_xml_set_value(prim, "meta_attributes", "target-role");
         g->volumes = g_ptr_array_new_with_free_func((GDestroyNotify)ham_volume_free);
         g->constraints = g_ptr_array_new_with_free_func(g_free);
         g->volume_roles = g_ptr_array_new_with_free_func(g_free);
@@ -545,7 +531,7 @@ static void add_health(HamGuestInfo *g, xmlNode *status)
                         continue;
                 ta = ham_xml_child(ns, "transient_attributes");
                 if (ta && !g->health)
-                        g->health = set_value(ta, "instance_attributes", attr);
+                        g->health = ham_xml_set_value(ta, "instance_attributes", attr);
         }
 }
 

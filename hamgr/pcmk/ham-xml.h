@@ -63,6 +63,16 @@ gboolean ham_xml_is(const xmlNode *node, const char *name);
 /** ham_xml_child: the first child element called @name, or NULL. (transfer none). */
 xmlNode *ham_xml_child(const xmlNode *node, const char *name);
 
+/**
+ * ham_xml_set_value:
+ * The value of the nvpair called @name in any @set_tag child of @node
+ * ("meta_attributes", "instance_attributes", "cluster_property_set"): the
+ * first in document order, or NULL when there is none or @node is NULL.
+ * Rules and scores of the sets are not weighed: plastik writes one set of
+ * each kind. (transfer full): g_free().
+ */
+char *ham_xml_set_value(const xmlNode *node, const char *set_tag, const char *name);
+
 /** ham_xml_nvpair: adds <nvpair id="SETID-NAME" name= value=/> to @set. */
 xmlNode *ham_xml_nvpair(xmlNode *set, const char *name, const char *value);
 

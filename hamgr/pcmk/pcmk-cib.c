@@ -122,6 +122,20 @@ xmlNode *ham_xml_child(const xmlNode *node, const char *name)
         return NULL;
 }
 
+char *ham_xml_set_value(const xmlNode *node, const char *set_tag, const char *name)
+{
+        for (xmlNode *set = node ? node->children : NULL; set; set = set->next) {
+                if (!ham_xml_is(set, set_tag))
+                        continue;
+                for (xmlNode *nv = set->children; nv; nv = nv->next) {
+                        g_autofree char *n = ham_xml_is(nv, "nvpair") ? ham_xml_prop(nv, "name") : NULL;
+                        if (g_strcmp0(n, name) == 0)
+                                return ham_xml_prop(nv, "value");
+                }
+        }
+        return NULL;
+}
+
 static xmlNode *element(xmlNode *parent, const char *name, const char *id)
 {
         xmlNode *n = xmlNewNode(NULL, (const xmlChar *)name);

@@ -19,20 +19,6 @@
 
 /* ---- pure ------------------------------------------------------------------------- */
 
-static char *meta_value(xmlNode *prim, const char *set_tag, const char *name)
-{
-        for (xmlNode *s = prim->children; s; s = s->next) {
-                if (!ham_xml_is(s, set_tag))
-                        continue;
-                for (xmlNode *nv = s->children; nv; nv = nv->next) {
-                        g_autofree char *n = ham_xml_prop(nv, "name");
-                        if (ham_xml_is(nv, "nvpair") && g_strcmp0(n, name) == 0)
-                                return ham_xml_prop(nv, "value");
-                }
-        }
-        return NULL;
-}
-
 HamFenceDevice *ham_fence_device_read(xmlNode *primitive)
 {
         g_autofree char *klass = ham_xml_prop(primitive, "class");
@@ -42,12 +28,12 @@ HamFenceDevice *ham_fence_device_read(xmlNode *primitive)
         if (!ham_xml_is(primitive, "primitive") || g_strcmp0(klass, "stonith") != 0)
                 return NULL;
         d = g_new0(HamFenceDevice, 1);
-        role = meta_value(primitive, "meta_attributes", "target-role");
+        role = ham_xml_set_value(primitive, "meta_attributes", "target-role");
         d->id = ham_xml_prop(primitive, "id");
         d->agent = ham_xml_prop(primitive, "type");
-        d->hosts = meta_value(primitive, "instance_attributes", "pcmk_host_list");
+        d->hosts = ham_xml_set_value(primitive, "instance_attributes", "pcmk_host_list");
         if (!d->hosts)
-                d->hosts = meta_value(primitive, "instance_attributes", "pcmk_host_map");
+                d->hosts = ham_xml_set_value(primitive, "instance_attributes", "pcmk_host_map");
         /* Pacemaker reads roles without regard to case. */
         d->stopped = role && g_ascii_strcasecmp(role, "Stopped") == 0;
         return d;

@@ -150,23 +150,6 @@ json_object *ham_pcmk_cib_view(xmlNode *cib)
 
 /* ---- resources, constraints and where they run ------------------------------ */
 
-/* (transfer full) the value of nvpair @name in any @set_name child of @n. */
-static char *nvpair_in(xmlNode *n, const char *set_name, const char *name)
-{
-        for (xmlNode *set = n ? n->children : NULL; set; set = set->next) {
-                if (!is_element(set, set_name))
-                        continue;
-                for (xmlNode *nv = set->children; nv; nv = nv->next) {
-                        if (!is_element(nv, "nvpair"))
-                                continue;
-                        g_autofree char *k = prop(nv, "name");
-                        if (g_strcmp0(k, name) == 0)
-                                return prop(nv, "value");
-                }
-        }
-        return NULL;
-}
-
 /* Pacemaker's reading of an operation history, simplified: the operations
  * in call order; starts and promotions make a resource run, stops end it, a
  * monitor reports what it found (0 running, 8 promoted, 7 not running), and
@@ -381,7 +364,7 @@ json_object *ham_pcmk_cib_resources(xmlNode *cib)
         if (is_element(cib, "cib"))
                 config = child(cib, "configuration");
         props = child(config, "crm_config");
-        maint = nvpair_in(props, "cluster_property_set", "maintenance-mode");
+        maint = ham_xml_set_value(props, "cluster_property_set", "maintenance-mode");
         constraints = child(config, "constraints");
         lrm = lrm_states(is_element(cib, "cib") ? child(cib, "status") : NULL);
 
@@ -393,8 +376,8 @@ json_object *ham_pcmk_cib_resources(xmlNode *cib)
                 if (!is_element(n, "node"))
                         continue;
                 g_autofree char *uname = prop(n, "uname");
-                g_autofree char *standby = nvpair_in(n, "instance_attributes", "standby");
-                g_autofree char *nmaint = nvpair_in(n, "instance_attributes", "maintenance");
+                g_autofree char *standby = ham_xml_set_value(n, "instance_attributes", "standby");
+                g_autofree char *nmaint = ham_xml_set_value(n, "instance_attributes", "maintenance");
                 if (!uname)
                         continue;
                 json_object *x = json_object_new_object();
@@ -413,7 +396,7 @@ json_object *ham_pcmk_cib_resources(xmlNode *cib)
                 g_autofree char *cls = prop(p, "class");
                 g_autofree char *provider = prop(p, "provider");
                 g_autofree char *type = prop(p, "type");
-                g_autofree char *role = nvpair_in(p, "meta_attributes", "target-role");
+                g_autofree char *role = ham_xml_set_value(p, "meta_attributes", "target-role");
                 if (!id)
                         continue;
                 if (g_strcmp0(cls, "stonith") == 0) {
@@ -430,9 +413,9 @@ json_object *ham_pcmk_cib_resources(xmlNode *cib)
                         json_object_array_add(fencing, x);
                 } else if (g_strcmp0(cls, "ocf") == 0 && g_strcmp0(provider, "linbit") == 0 &&
                            g_strcmp0(type, "drbd") == 0) {
-                        g_autofree char *guest = nvpair_in(p, "meta_attributes", "plastik-guest");
-                        g_autofree char *vol = nvpair_in(p, "meta_attributes", "plastik-volume");
-                        g_autofree char *res = nvpair_in(p, "instance_attributes", "drbd_resource");
+                        g_autofree char *guest = ham_xml_set_value(p, "meta_attributes", "plastik-guest");
+                        g_autofree char *vol = ham_xml_set_value(p, "meta_attributes", "plastik-volume");
+                        g_autofree char *res = ham_xml_set_value(p, "instance_attributes", "drbd_resource");
                         if (!guest || !vol)
                                 continue;
                         json_object *x = json_object_new_object();
@@ -457,9 +440,9 @@ json_object *ham_pcmk_cib_resources(xmlNode *cib)
                 if (!id || g_strcmp0(cls, "ocf") != 0 || g_strcmp0(provider, "plastik") != 0 ||
                     g_strcmp0(type, "guest") != 0)
                         continue;
-                g_autofree char *name = nvpair_in(p, "instance_attributes", "name");
-                g_autofree char *role = nvpair_in(p, "meta_attributes", "target-role");
-                g_autofree char *probe = nvpair_in(p, "meta_attributes", "plastik-probe");
+                g_autofree char *name = ham_xml_set_value(p, "instance_attributes", "name");
+                g_autofree char *role = ham_xml_set_value(p, "meta_attributes", "target-role");
+                g_autofree char *probe = ham_xml_set_value(p, "meta_attributes", "plastik-probe");
                 json_object *x = json_object_new_object();
                 json_object *vols = json_object_new_array();
                 json_object_object_add(x, "id", json_object_new_string(id));

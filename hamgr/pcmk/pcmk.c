@@ -62,18 +62,26 @@ void ham_pcmk_close(HamPcmk *pcmk)
         g_free(pcmk);
 }
 
-char *ham_pcmk_query_xml(HamPcmk *pcmk, const char *section, GError **error)
+/*
+ * What a query answered (@rc, @out), as text (transfer full: g_free()), or
+ * NULL with @error saying what failed and Pacemaker's reason. Frees @out:
+ * Pacemaker's XML never leaves this file.
+ */
+static char *query_answer(int rc, xmlNode *out, GError **error, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+static char *query_answer(int rc, xmlNode *out, GError **error, const char *fmt, ...)
 {
-        xmlNode *out = NULL;
         char *text, *copy;
-        int rc;
 
-        rc = pcmk->cib->cmds->query(pcmk->cib, section, &out, CALL_OPTS | cib_scope_local);
         if (rc != pcmk_ok || !out) {
+                g_autofree char *what = NULL;
+                va_list ap;
+
                 if (out)
                         free_xml(out);
-                ham_pcmk_failed(error, rc, "cannot query the CIB%s%s", section ? " section " : "",
-                            section ? section : "");
+                va_start(ap, fmt);
+                what = g_strdup_vprintf(fmt, ap);
+                va_end(ap);
+                ham_pcmk_failed(error, rc, "%s", what);
                 return NULL;
         }
         text = dump_xml_formatted(out);
@@ -83,11 +91,20 @@ char *ham_pcmk_query_xml(HamPcmk *pcmk, const char *section, GError **error)
         return copy;
 }
 
+char *ham_pcmk_query_xml(HamPcmk *pcmk, const char *section, GError **error)
+{
+        xmlNode *out = NULL;
+        int rc;
+
+        rc = pcmk->cib->cmds->query(pcmk->cib, section, &out, CALL_OPTS | cib_scope_local);
+        return query_answer(rc, out, error, "cannot query the CIB%s%s", section ? " section " : "",
+                            section ? section : "");
+}
+
 char *ham_pcmk_query_node_xml(HamPcmk *pcmk, const char *node, const char *section, int timeout_s,
                               GError **error)
 {
         xmlNode *out = NULL;
-        char *text, *copy;
         int saved = pcmk->cib->call_timeout, rc;
 
         /* The local CIB manager forwards the query over corosync to @node's
@@ -96,18 +113,8 @@ char *ham_pcmk_query_node_xml(HamPcmk *pcmk, const char *node, const char *secti
         pcmk->cib->call_timeout = timeout_s;
         rc = pcmk->cib->cmds->query_from(pcmk->cib, node, section, &out, CALL_OPTS);
         pcmk->cib->call_timeout = saved;
-        if (rc != pcmk_ok || !out) {
-                if (out)
-                        free_xml(out);
-                ham_pcmk_failed(error, rc, "%s's own CIB did not answer a query%s%s within %d s", node,
+        return query_answer(rc, out, error, "%s's own CIB did not answer a query%s%s within %d s", node,
                             section ? " of section " : "", section ? section : "", timeout_s);
-                return NULL;
-        }
-        text = dump_xml_formatted(out);
-        free_xml(out);
-        copy = g_strdup(text);
-        free(text);
-        return copy;
 }
 
 static xmlDoc *query_doc(HamPcmk *pcmk, const char *section, GError **error)

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Fuzz target: arbitrary bytes as a command line (one argument per line)
- * for a table with a global option, a default verb and a repeatable option.
- * A parse either fails with a usage error or gives a verb whose arguments
- * and options keep to the table.
+ * for a table with a global option, a default verb and a repeatable option,
+ * and for a table without verbs (a daemon's). A parse either fails with a
+ * usage error or gives a verb whose arguments and options keep to the
+ * table; without verbs, no verb and no argument.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -29,6 +30,30 @@ static const PkCliVerb verbs[] = {
         { "fence", NULL, "NODE", 1, 1, "--yes", node_opts, "f" },
 };
 static const PkCli cli = { "prog", "1", globals, verbs, G_N_ELEMENTS(verbs), NULL };
+static const PkCliOption daemon_opts[] = {
+        { "foreground", NULL, "f", 0, 'f' }, { "socket", "PATH", "s", 0, 's' }, { NULL },
+};
+static const PkCli daemon_cli = { .program = "daemon", .version = "1", .global_options = daemon_opts };
+
+/* The table without verbs: a usage error, or its options alone. */
+static void parse_daemon(char **argv)
+{
+        g_auto(PkCliCmd) cmd = { 0 };
+        g_autoptr(GError) error = NULL;
+        const char *flag;
+
+        if (!pk_cli_parse(&daemon_cli, (int)g_strv_length(argv), argv, &cmd, &error)) {
+                if (!g_error_matches(error, PK_ERROR, PK_ERROR_USAGE) || !*error->message)
+                        abort();
+                return;
+        }
+        if (cmd.verb || cmd.action == PK_CLI_VERB_HELP || pk_cli_n_args(&cmd) != 0)
+                abort();
+        /* A flag has no value. */
+        flag = pk_cli_global(&cmd, "foreground");
+        if (flag && *flag)
+                abort();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -38,6 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         g_auto(PkCliCmd) cmd = { 0 };
         g_autoptr(GError) error = NULL;
 
+        parse_daemon(argv);
         if (!pk_cli_parse(&cli, (int)g_strv_length(argv), argv, &cmd, &error)) {
                 if (!g_error_matches(error, PK_ERROR, PK_ERROR_USAGE) || !*error->message)
                         abort();

@@ -50,10 +50,25 @@ static const PkCli cli = {
         .epilogue = "Exit codes: 0 ok, 2 usage.\n",
 };
 
-/* Parses the words of @line (no quoting) as prog's arguments. */
-static gboolean parse(const char *line, PkCliCmd *cmd, GError **error)
+/* A program without verbs (a daemon): its options, nothing else; --help
+ * without commands, --list-commands empty. */
+static const PkCliOption daemon_opts[] = {
+        { "foreground", NULL, "stay in the foreground", 0, 'f' },
+        { "socket", "PATH", "the socket", 0, 's' },
+        { NULL },
+};
+static const PkCli daemon_cli = {
+        .program = "daemon",
+        .version = "1.2",
+        .global_options = daemon_opts,
+        .summary = "A daemon.",
+        .epilogue = "It answers ping.\n",
+};
+
+/* Parses the words of @line (no quoting) as the arguments of @c's program. */
+static gboolean parse_as(const PkCli *c, const char *line, PkCliCmd *cmd, GError **error)
 {
-        g_autofree char *full = g_strstrip(g_strconcat("prog ", line, NULL));
+        g_autofree char *full = g_strstrip(g_strconcat(c->program, " ", line, NULL));
         /* The parser keeps pointers into argv: the vector outlives the test. */
         static GPtrArray *keep;
         char **argv = g_strsplit(full, " ", -1);
@@ -61,7 +76,17 @@ static gboolean parse(const char *line, PkCliCmd *cmd, GError **error)
         if (!keep)
                 keep = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
         g_ptr_array_add(keep, argv);
-        return pk_cli_parse(&cli, (int)g_strv_length(argv), argv, cmd, error);
+        return pk_cli_parse(c, (int)g_strv_length(argv), argv, cmd, error);
+}
+
+static gboolean parse(const char *line, PkCliCmd *cmd, GError **error)
+{
+        return parse_as(&cli, line, cmd, error);
+}
+
+static gboolean parse_daemon(const char *line, PkCliCmd *cmd, GError **error)
+{
+        return parse_as(&daemon_cli, line, cmd, error);
 }
 
 /* The usage error @line gives; its message must contain every @... */
@@ -299,6 +324,26 @@ static void test_list_commands(void **state)
                                   "fence\tNODE\t--yes\n");
 }
 
+/* A global option given twice, with a letter another or --help takes, or
+ * named like a built-in option, is a fault of the table. */
+static void assert_global_faults(void)
+{
+        static const PkCliOption twice[] = { { "a", NULL, "a" }, { "a", "X", "a" }, { NULL } };
+        static const PkCliOption letters[] = { { "a", NULL, "a", 0, 'x' }, { "b", NULL, "b", 0, 'x' }, { NULL } };
+        static const PkCliOption help_letter[] = { { "hold", NULL, "h", 0, 'h' }, { NULL } };
+        static const PkCliOption builtin_name[] = { { "version", NULL, "v" }, { NULL } };
+        static const PkCliOption no_help[] = { { "a", NULL, NULL }, { NULL } };
+        const PkCliOption *const faults[] = { twice, letters, help_letter, builtin_name, no_help };
+        PkCli c = daemon_cli;
+
+        for (guint i = 0; i < G_N_ELEMENTS(faults); i++) {
+                g_autoptr(GError) error = NULL;
+                c.global_options = faults[i];
+                assert_false(pk_cli_check(&c, &error));
+                assert_non_null(strstr(error->message, "daemon: option --"));
+        }
+}
+
 static void test_check(void **state)
 {
         static const PkCliVerb bad_grammar[] = {
@@ -325,6 +370,61 @@ static void test_check(void **state)
         c.verbs = counts;
         c.n_verbs = 1;
         assert_false(pk_cli_check(&c, &e3));
+        assert_global_faults();
+}
+
+static void test_no_verbs(void **state)
+{
+        g_auto(PkCliCmd) a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 }, e = { 0 }, f = { 0 };
+        g_autoptr(GError) e1 = NULL, e2 = NULL, e3 = NULL, e4 = NULL;
+        g_autofree char *help = pk_cli_help(&daemon_cli), *list = pk_cli_list_commands(&daemon_cli);
+        (void)state;
+
+        assert_true(parse_daemon("", &a, NULL));
+        assert_int_equal(a.action, PK_CLI_RUN);
+        assert_null(a.verb);
+        assert_null(pk_cli_global(&a, "foreground"));
+        assert_true(parse_daemon("-f --socket /a -s /b", &b, NULL));
+        assert_int_equal(b.action, PK_CLI_RUN);
+        assert_null(b.verb);
+        assert_string_equal(pk_cli_global(&b, "foreground"), "");
+        assert_string_equal(pk_cli_global(&b, "socket"), "/b");
+        assert_int_equal(pk_cli_n_args(&b), 0);
+        assert_true(parse_daemon("--socket=/c -h", &c, NULL));
+        assert_int_equal(c.action, PK_CLI_HELP);
+        assert_true(parse_daemon("--version", &d, NULL));
+        assert_int_equal(d.action, PK_CLI_VERSION);
+        assert_false(parse_daemon("-f run", &e, &e1));
+        assert_true(g_error_matches(e1, PK_ERROR, PK_ERROR_USAGE));
+        assert_string_equal(e1->message, "unexpected argument \"run\"");
+        assert_false(parse_daemon("--bogus", &f, &e2));
+        assert_true(g_error_matches(e2, PK_ERROR, PK_ERROR_USAGE));
+        {
+                g_auto(PkCliCmd) g = { 0 }, h = { 0 };
+                assert_false(parse_daemon("--socket", &g, &e3));
+                assert_false(parse_daemon("-f=1", &h, &e4));
+        }
+        assert_true(g_str_has_prefix(help, "Usage: daemon [--foreground] [--socket PATH]\nA daemon.\n\nOptions:\n"));
+        assert_null(strstr(help, "COMMAND"));
+        assert_non_null(strstr(help, "-s, --socket PATH"));
+        assert_non_null(strstr(help, "-h, --help                    this help\n"));
+        assert_true(g_str_has_suffix(help, "\nIt answers ping.\n"));
+        assert_string_equal(list, "");
+        assert_true(pk_cli_check(&daemon_cli, NULL));
+}
+
+/* The help of a program with verbs is as it was: a summary, when given,
+ * goes between the usage and the commands. */
+static void test_summary(void **state)
+{
+        PkCli c = cli;
+        g_autofree char *help = NULL;
+        (void)state;
+
+        c.summary = "What prog is.";
+        help = pk_cli_help(&c);
+        assert_true(g_str_has_prefix(help, "Usage: prog [--site FILE] [--verbose] COMMAND [ARGS]\n"
+                                           "       prog COMMAND --help\nWhat prog is.\n\nCommands:\n"));
 }
 
 int main(void)
@@ -343,6 +443,8 @@ int main(void)
                 cmocka_unit_test(test_wrapping),
                 cmocka_unit_test(test_list_commands),
                 cmocka_unit_test(test_check),
+                cmocka_unit_test(test_no_verbs),
+                cmocka_unit_test(test_summary),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -168,6 +168,28 @@ static void test_json_array_find(void **state)
         assert_string_equal(json_object_get_string(s), "v");
 }
 
+/* What every log writer shows: debug only when verbose, nothing without a
+ * message (GLib's default writer takes it). */
+static void test_log_record(void **state)
+{
+        const GLogField with[] = { { "PRIORITY", "4", -1 }, { "MESSAGE", "hello", -1 } };
+        const GLogField without[] = { { "PRIORITY", "4", -1 } };
+        const char *message = "stale";
+        GLogWriterOutput output = G_LOG_WRITER_UNHANDLED;
+        (void)state;
+
+        assert_true(pk_log_record(G_LOG_LEVEL_WARNING, with, 2, FALSE, &message, &output));
+        assert_string_equal(message, "hello");
+        assert_true(pk_log_record(G_LOG_LEVEL_DEBUG, with, 2, TRUE, &message, &output));
+        assert_string_equal(message, "hello");
+        assert_false(pk_log_record(G_LOG_LEVEL_DEBUG, with, 2, FALSE, &message, &output));
+        assert_null(message);
+        assert_int_equal(output, G_LOG_WRITER_HANDLED);
+        assert_false(pk_log_record(G_LOG_LEVEL_MESSAGE, without, 1, TRUE, &message, &output));
+        assert_null(message);
+        assert_int_equal(output, G_LOG_WRITER_UNHANDLED);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -178,6 +200,7 @@ int main(void)
                 cmocka_unit_test(test_json_get),
                 cmocka_unit_test(test_json_array_find),
                 cmocka_unit_test(test_spawn),
+                cmocka_unit_test(test_log_record),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

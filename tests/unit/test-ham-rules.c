@@ -66,6 +66,42 @@ static void test_pcmk_bool_xml(void **state)
         assert_false(ham_xml_prop_bool(x, "missing"));
 }
 
+/* An nvpair of a set: only nvpairs of sets of the kind asked, the first in
+ * document order, none on a NULL node (an absent crm_config). */
+static void test_xml_set_value(void **state)
+{
+        static const char xml[] =
+                "<primitive id=\"p\">"
+                "<instance_attributes id=\"i\"><nvpair id=\"i1\" name=\"config\" value=\"{}\"/>"
+                "<nvpair id=\"i2\" name=\"target-role\" value=\"wrong-set\"/></instance_attributes>"
+                "<meta_attributes id=\"m\"><rule id=\"r\" name=\"target-role\" value=\"not-an-nvpair\"/>"
+                "<nvpair id=\"m1\" name=\"target-role\" value=\"Stopped\"/>"
+                "<nvpair id=\"m2\" name=\"target-role\" value=\"second\"/>"
+                "<nvpair id=\"m3\" name=\"priority\"/></meta_attributes>"
+                "<meta_attributes id=\"m-2\"><nvpair id=\"m4\" name=\"plastik-probe\" value=\"10.0.0.1:80\"/>"
+                "</meta_attributes></primitive>";
+        g_autoptr(xmlDoc) doc = ham_xml_parse(xml, strlen(xml), "test", NULL);
+        xmlNode *p;
+        char *v;
+        (void)state;
+
+        assert_non_null(doc);
+        p = xmlDocGetRootElement(doc);
+        v = ham_xml_set_value(p, "meta_attributes", "target-role");
+        assert_string_equal(v, "Stopped");
+        g_free(v);
+        v = ham_xml_set_value(p, "instance_attributes", "config");
+        assert_string_equal(v, "{}");
+        g_free(v);
+        v = ham_xml_set_value(p, "meta_attributes", "plastik-probe");
+        assert_string_equal(v, "10.0.0.1:80");
+        g_free(v);
+        assert_null(ham_xml_set_value(p, "meta_attributes", "config"));
+        assert_null(ham_xml_set_value(p, "meta_attributes", "priority"));
+        assert_null(ham_xml_set_value(p, "utilization", "target-role"));
+        assert_null(ham_xml_set_value(NULL, "meta_attributes", "target-role"));
+}
+
 /* The names hamgrd publishes are the names hactl reads back (status,
  * guest list), and the CIB view keeps them by HAM_ATTR_PREFIX. */
 static void test_health_attr_names(void **state)
@@ -221,6 +257,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_pcmk_bool_spellings),
                 cmocka_unit_test(test_pcmk_bool_xml),
+                cmocka_unit_test(test_xml_set_value),
                 cmocka_unit_test(test_health_attr_names),
                 cmocka_unit_test(test_fence_device_can_fence),
                 cmocka_unit_test(test_fencing_judge),

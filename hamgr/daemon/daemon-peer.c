@@ -250,17 +250,7 @@ static HamFacts *gather(HamPeer *p, const DgState *drbd)
                 const DgResourceState *r = dg_state_lookup(drbd, names->pdata[i]);
                 if (!r)
                         continue;
-                HamFactsDrbd *d = g_new0(HamFactsDrbd, 1);
-                const DgVolumeState *v = r->volumes->len ?
-                        &g_array_index(r->volumes, DgVolumeState, 0) : NULL;
-                d->name = g_strdup(r->name);
-                d->role = g_strdup(dg_role_name(r->role));
-                d->peer_role = g_strdup(dg_role_name(r->peer_role));
-                d->conn = g_strdup(dg_conn_name(r->conn));
-                d->disk = g_strdup(dg_disk_name(v ? v->disk : DG_DISK_UNKNOWN));
-                d->peer_disk = g_strdup(dg_disk_name(v ? v->peer_disk : DG_DISK_UNKNOWN));
-                d->repl = g_strdup(dg_repl_name(v ? v->repl : DG_REPL_OFF));
-                d->done = v && v->done >= 0 && v->done <= 100 ? v->done : -1;
+                HamFactsDrbd *d = ham_facts_drbd_from_state(r);
                 d->split_brain = split_brain_read(p, d->name);
                 d->frozen_since = frozen_read(d->name);
                 g_ptr_array_add(f->drbd, d);

@@ -8,16 +8,11 @@
 
 #include <string.h>
 
-static void drbd_free(gpointer p)
+void ham_facts_drbd_free(HamFactsDrbd *d)
 {
-        HamFactsDrbd *d = p;
+        if (!d)
+                return;
         g_free(d->name);
-        g_free(d->role);
-        g_free(d->peer_role);
-        g_free(d->conn);
-        g_free(d->disk);
-        g_free(d->peer_disk);
-        g_free(d->repl);
         dg_split_brain_free(d->split_brain);
         g_free(d);
 }
@@ -44,7 +39,7 @@ HamFacts *ham_facts_new(const char *node)
         HamFacts *f = g_new0(HamFacts, 1);
         f->node = g_strdup(node);
         f->two_node = -1;
-        f->drbd = g_ptr_array_new_with_free_func(drbd_free);
+        f->drbd = g_ptr_array_new_with_free_func((GDestroyNotify)ham_facts_drbd_free);
         f->res = g_ptr_array_new_with_free_func(res_free);
         f->lvs = g_ptr_array_new_with_free_func(lv_free);
         return f;
@@ -254,16 +249,32 @@ static gboolean parse_frozen(json_object *o, const char *path, HamFactsDrbd *d, 
 static gboolean parse_drbd(json_object *o, const char *path, HamFacts *f, GError **error)
 {
         HamFactsDrbd *d = g_new0(HamFactsDrbd, 1);
+        g_autofree char *role = NULL, *peer_role = NULL, *conn = NULL;
+        g_autofree char *disk = NULL, *peer_disk = NULL, *repl = NULL;
         json_object *v;
         g_ptr_array_add(f->drbd, d);
         if (!get_str(o, path, "name", dg_res_name_valid, NAME_RULE, FALSE, &d->name, error) ||
-            !get_str(o, path, "role", letters_valid, STATE_RULE, FALSE, &d->role, error) ||
-            !get_str(o, path, "peer_role", letters_valid, STATE_RULE, FALSE, &d->peer_role, error) ||
-            !get_str(o, path, "conn", letters_valid, STATE_RULE, FALSE, &d->conn, error) ||
-            !get_str(o, path, "disk", letters_valid, STATE_RULE, FALSE, &d->disk, error) ||
-            !get_str(o, path, "peer_disk", letters_valid, STATE_RULE, FALSE, &d->peer_disk, error) ||
-            !get_str(o, path, "repl", letters_valid, STATE_RULE, FALSE, &d->repl, error))
+            !get_str(o, path, "role", letters_valid, STATE_RULE, FALSE, &role, error) ||
+            !get_str(o, path, "peer_role", letters_valid, STATE_RULE, FALSE, &peer_role, error) ||
+            !get_str(o, path, "conn", letters_valid, STATE_RULE, FALSE, &conn, error) ||
+            !get_str(o, path, "disk", letters_valid, STATE_RULE, FALSE, &disk, error) ||
+            !get_str(o, path, "peer_disk", letters_valid, STATE_RULE, FALSE, &peer_disk, error) ||
+            !get_str(o, path, "repl", letters_valid, STATE_RULE, FALSE, &repl, error))
                 return FALSE;
+        /* Any word of letters is accepted, as before the states were typed:
+         * a peer running a newer DRBD may report a state drbd-glue's table
+         * does not know, and that must not make its whole message invalid.
+         * It reads as the *_UNKNOWN value (from_name leaves @ret alone). */
+        d->role = d->peer_role = DG_ROLE_UNKNOWN;
+        d->conn = DG_CONN_UNKNOWN;
+        d->disk = d->peer_disk = DG_DISK_UNKNOWN;
+        d->repl = DG_REPL_UNKNOWN;
+        dg_role_from_name(role, &d->role);
+        dg_role_from_name(peer_role, &d->peer_role);
+        dg_conn_from_name(conn, &d->conn);
+        dg_disk_from_name(disk, &d->disk);
+        dg_disk_from_name(peer_disk, &d->peer_disk);
+        dg_repl_from_name(repl, &d->repl);
         if (!json_object_object_get_ex(o, "done", &v))
                 return fail(error, "%sdone: missing", path);
         if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double))
@@ -364,6 +375,36 @@ HamFacts *ham_facts_from_json(json_object *obj, GError **error)
         return g_steal_pointer(&f);
 }
 
+HamFactsDrbd *ham_facts_drbd_from_state(const DgResourceState *r)
+{
+        HamFactsDrbd *d = g_new0(HamFactsDrbd, 1);
+        const DgVolumeState *v = r->volumes->len ? &g_array_index(r->volumes, DgVolumeState, 0) : NULL;
+
+        d->name = g_strdup(r->name);
+        d->role = r->role;
+        d->peer_role = r->peer_role;
+        d->conn = r->conn;
+        d->disk = v ? v->disk : DG_DISK_UNKNOWN;
+        d->peer_disk = v ? v->peer_disk : DG_DISK_UNKNOWN;
+        d->repl = v ? v->repl : DG_REPL_OFF;
+        d->done = v && v->done >= 0 && v->done <= 100 ? v->done : -1;
+        return d;
+}
+
+void ham_facts_drbd_states_to_json(const HamFactsDrbd *d, json_object *obj)
+{
+        json_object_object_add(obj, "role", json_object_new_string(dg_role_name(d->role)));
+        json_object_object_add(obj, "peer_role", json_object_new_string(dg_role_name(d->peer_role)));
+        json_object_object_add(obj, "conn", json_object_new_string(dg_conn_name(d->conn)));
+        json_object_object_add(obj, "disk", json_object_new_string(dg_disk_name(d->disk)));
+        json_object_object_add(obj, "peer_disk", json_object_new_string(dg_disk_name(d->peer_disk)));
+        json_object_object_add(obj, "repl", json_object_new_string(dg_repl_name(d->repl)));
+        /* Whole percentages and -1 stay integers so the text is stable. */
+        json_object_object_add(obj, "done", d->done == (gint64)d->done ?
+                               json_object_new_int64((gint64)d->done) :
+                               json_object_new_double(d->done));
+}
+
 json_object *ham_facts_to_json(const HamFacts *f)
 {
         json_object *o = json_object_new_object();
@@ -386,16 +427,7 @@ json_object *ham_facts_to_json(const HamFacts *f)
                 const HamFactsDrbd *d = f->drbd->pdata[i];
                 json_object *x = json_object_new_object();
                 json_object_object_add(x, "name", pk_json_string_or_null(d->name));
-                json_object_object_add(x, "role", pk_json_string_or_null(d->role));
-                json_object_object_add(x, "peer_role", pk_json_string_or_null(d->peer_role));
-                json_object_object_add(x, "conn", pk_json_string_or_null(d->conn));
-                json_object_object_add(x, "disk", pk_json_string_or_null(d->disk));
-                json_object_object_add(x, "peer_disk", pk_json_string_or_null(d->peer_disk));
-                json_object_object_add(x, "repl", pk_json_string_or_null(d->repl));
-                /* Whole percentages and -1 stay integers so the text is stable. */
-                json_object_object_add(x, "done", d->done == (gint64)d->done ?
-                                       json_object_new_int64((gint64)d->done) :
-                                       json_object_new_double(d->done));
+                ham_facts_drbd_states_to_json(d, x);
                 json_object_object_add(x, "split_brain", d->split_brain ?
                                        dg_split_brain_to_json(d->split_brain) : NULL);
                 json_object_object_add(x, "frozen_since", d->frozen_since > 0 ?

@@ -32,11 +32,17 @@ G_BEGIN_DECLS
 /** Most DRBD resources, .res files or LVs one message may list. */
 #define HAM_STATE_MAX_ITEMS 256
 
-/** One DRBD resource of a node (volume 0: plastik uses no other). */
+/**
+ * One DRBD resource of a node (volume 0: plastik uses no other), in
+ * drbd-glue's types: status, verify and drill compare states, never words.
+ * The `state` message carries them as DRBD's words (dg_role_name()...).
+ */
 typedef struct {
         char *name;
-        char *role, *peer_role, *conn;
-        char *disk, *peer_disk, *repl;
+        DgRole role, peer_role;
+        DgConnState conn;
+        DgDiskState disk, peer_disk;
+        DgReplState repl;
         double done;             /**< resync done in %, -1 when not syncing */
         DgSplitBrain *split_brain; /**< NULL: none recorded on that node */
         gint64 frozen_since;     /**< ms: the fence-peer handler that left I/O frozen started; 0: not frozen */
@@ -84,13 +90,35 @@ void ham_facts_sort(HamFacts *f);
  * characters or null, two_node a boolean or null, each list of at most
  * HAM_STATE_MAX_ITEMS objects with names of [A-Za-z0-9_.+-]{1,128}, each
  * name once, DRBD states of letters only, done -1 or 0..100, sha256 64 hex
- * digits, a DRBD entry's split_brain null, missing (a hamgrd from before
+ * digits (a state word drbd-glue's table does not know, say from a newer
+ * DRBD, reads as its *_UNKNOWN value, so it is written back as
+ * drbd-glue's name for that: "Unknown", "DUnknown"), a DRBD entry's split_brain null, missing (a hamgrd from before
  * it) or dg_split_brain_from_json()'s record for that entry's resource.
  * Unknown keys are ignored. Errors name the field. (transfer full).
  */
 HamFacts *ham_facts_from_json(json_object *obj, GError **error);
 /** ham_facts_to_json: (transfer full) the form ham_facts_from_json() reads. */
 json_object *ham_facts_to_json(const HamFacts *f);
+
+/**
+ * ham_facts_drbd_from_state:
+ * A DRBD fact as drbd-glue's state model has it (volume 0; a resource
+ * without volumes: disks unknown, replication Off, not syncing), without
+ * the split-brain and frozen-I/O records, which hamgrd reads from files.
+ * (transfer full): free with ham_facts_drbd_free().
+ */
+HamFactsDrbd *ham_facts_drbd_from_state(const DgResourceState *r);
+void ham_facts_drbd_free(HamFactsDrbd *d);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamFactsDrbd, ham_facts_drbd_free)
+
+/**
+ * ham_facts_drbd_states_to_json:
+ * Adds @d's state to @obj as ham_facts_to_json() writes it in a "drbd"
+ * entry: "role", "peer_role", "conn", "disk", "peer_disk", "repl" (DRBD's
+ * words) and "done". hamgrd's `volume` and `volumes` replies use it too,
+ * so the same state has the same keys everywhere in hamgrd's API.
+ */
+void ham_facts_drbd_states_to_json(const HamFactsDrbd *d, json_object *obj);
 
 /**
  * ham_fact_disk / ham_fact_conn:

@@ -76,12 +76,12 @@ static void test_state_round_trip(void **state)
         f->v_plastik = g_strdup("0.1.0");
         f->two_node = 1;
         d->name = g_strdup("pk-b-root");
-        d->role = g_strdup("Primary");
-        d->peer_role = g_strdup("Secondary");
-        d->conn = g_strdup("Connected");
-        d->disk = g_strdup("UpToDate");
-        d->peer_disk = g_strdup("Inconsistent");
-        d->repl = g_strdup("SyncSource");
+        d->role = DG_ROLE_PRIMARY;
+        d->peer_role = DG_ROLE_SECONDARY;
+        d->conn = DG_CONN_CONNECTED;
+        d->disk = DG_DISK_UPTODATE;
+        d->peer_disk = DG_DISK_INCONSISTENT;
+        d->repl = DG_REPL_SYNC_SOURCE;
         d->done = 50;
         g_ptr_array_add(f->drbd, d);
         lv->name = g_strdup("pk-a-root");
@@ -98,7 +98,8 @@ static void test_state_round_trip(void **state)
         assert_int_equal(back->two_node, 1);
         assert_null(back->v_drbd);
         assert_int_equal(back->drbd->len, 1);
-        assert_string_equal(((HamFactsDrbd *)back->drbd->pdata[0])->repl, "SyncSource");
+        assert_int_equal(((HamFactsDrbd *)back->drbd->pdata[0])->repl, DG_REPL_SYNC_SOURCE);
+        assert_int_equal(((HamFactsDrbd *)back->drbd->pdata[0])->peer_disk, DG_DISK_INCONSISTENT);
         assert_true(((HamFactsDrbd *)back->drbd->pdata[0])->done == 50);
         assert_int_equal(((HamFactsLv *)back->lvs->pdata[0])->size, 1 << 20);
 }
@@ -112,12 +113,12 @@ static void test_state_split_brain(void **state)
         g_autoptr(GError) error = NULL;
 
         d->name = g_strdup("pk-b-root");
-        d->role = g_strdup("Primary");
-        d->peer_role = g_strdup("Unknown");
-        d->conn = g_strdup("StandAlone");
-        d->disk = g_strdup("UpToDate");
-        d->peer_disk = g_strdup("DUnknown");
-        d->repl = g_strdup("Off");
+        d->role = DG_ROLE_PRIMARY;
+        d->peer_role = DG_ROLE_UNKNOWN;
+        d->conn = DG_CONN_STANDALONE;
+        d->disk = DG_DISK_UPTODATE;
+        d->peer_disk = DG_DISK_UNKNOWN;
+        d->repl = DG_REPL_OFF;
         d->done = -1;
         d->split_brain = g_new0(DgSplitBrain, 1);
         d->split_brain->resource = g_strdup("pk-b-root");
@@ -159,6 +160,82 @@ static void test_state_split_brain(void **state)
         g_autoptr(HamFacts) old = ham_facts_from_json(obj, &error);
         assert_non_null(old);
         assert_null(((HamFactsDrbd *)old->drbd->pdata[0])->split_brain);
+}
+
+/* The wire form keeps DRBD's words; a word of letters drbd-glue's table
+ * does not know (a newer DRBD) is still accepted, reads as the *_UNKNOWN
+ * value and is written back as drbd-glue's name for it. Anything else is
+ * refused naming the field. */
+static void test_state_words(void **state)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(json_object) obj = pk_json_parse(
+                "{\"node\": \"node1\", \"seq\": 1, \"at\": 1, \"versions\": {\"plastik\": null, "
+                "\"drbd\": null, \"pacemaker\": null, \"corosync\": null}, \"two_node\": null, "
+                "\"drbd\": [{\"name\": \"pk-b-root\", \"role\": \"Primary\", \"peer_role\": \"Leader\", "
+                "\"conn\": \"WFConnection\", \"disk\": \"UpToDate\", \"peer_disk\": \"Shiny\", "
+                "\"repl\": \"Unconnected\", \"done\": -1}], \"res\": [], \"lvs\": []}", -1, "t", &error);
+        assert_non_null(obj);
+        g_autoptr(HamFacts) f = ham_facts_from_json(obj, &error);
+        assert_non_null(f);
+        const HamFactsDrbd *d = f->drbd->pdata[0];
+        assert_int_equal(d->role, DG_ROLE_PRIMARY);
+        assert_int_equal(d->peer_role, DG_ROLE_UNKNOWN);
+        assert_int_equal(d->conn, DG_CONN_CONNECTING); /* DRBD 8.4's word */
+        assert_int_equal(d->disk, DG_DISK_UPTODATE);
+        assert_int_equal(d->peer_disk, DG_DISK_UNKNOWN);
+        assert_int_equal(d->repl, DG_REPL_OFF);         /* 8.4: a connection state there */
+
+        g_autoptr(json_object) back = ham_facts_to_json(f);
+        json_object *x = json_object_array_get_idx(json_object_object_get(back, "drbd"), 0);
+        assert_string_equal(pk_json_get_string(x, "role"), "Primary");
+        assert_string_equal(pk_json_get_string(x, "peer_role"), "Unknown");
+        assert_string_equal(pk_json_get_string(x, "conn"), "Connecting");
+        assert_string_equal(pk_json_get_string(x, "peer_disk"), "DUnknown");
+        assert_string_equal(pk_json_get_string(x, "repl"), "Off");
+
+        json_object *entry = json_object_array_get_idx(json_object_object_get(obj, "drbd"), 0);
+        json_object_object_add(entry, "disk", json_object_new_string("Up-To-Date"));
+        g_autoptr(HamFacts) bad = ham_facts_from_json(obj, &error);
+        assert_null(bad);
+        assert_string_equal(error->message, "drbd[0].disk: must be a DRBD state name (letters only)");
+        g_clear_error(&error);
+        json_object_object_del(entry, "repl");
+        json_object_object_add(entry, "disk", json_object_new_string("UpToDate"));
+        g_autoptr(HamFacts) missing = ham_facts_from_json(obj, &error);
+        assert_null(missing);
+        assert_string_equal(error->message, "drbd[0].repl: missing");
+}
+
+/* hamgrd's facts and its volume replies take a DRBD state from drbd-glue's
+ * model the same way and write it with the same keys. */
+static void test_drbd_from_state(void **state)
+{
+        DgResourceState r = { .name = (char *)"pk-b-root", .role = DG_ROLE_PRIMARY,
+                              .conn = DG_CONN_CONNECTED, .peer_role = DG_ROLE_SECONDARY };
+        DgVolumeState v = { .volume = 0, .minor = 3, .disk = DG_DISK_UPTODATE,
+                            .peer_disk = DG_DISK_INCONSISTENT, .repl = DG_REPL_SYNC_SOURCE,
+                            .done = 42.5, .size_kib = -1 };
+
+        r.volumes = g_array_new(FALSE, TRUE, sizeof(DgVolumeState));
+        g_autoptr(HamFactsDrbd) none = ham_facts_drbd_from_state(&r);
+        assert_int_equal(none->disk, DG_DISK_UNKNOWN);
+        assert_int_equal(none->repl, DG_REPL_OFF);
+        assert_true(none->done == -1);
+
+        g_array_append_val(r.volumes, v);
+        g_autoptr(HamFactsDrbd) d = ham_facts_drbd_from_state(&r);
+        assert_string_equal(d->name, "pk-b-root");
+        assert_int_equal(d->peer_role, DG_ROLE_SECONDARY);
+        assert_int_equal(d->peer_disk, DG_DISK_INCONSISTENT);
+        assert_int_equal(d->repl, DG_REPL_SYNC_SOURCE);
+        g_autoptr(json_object) o = json_object_new_object();
+        ham_facts_drbd_states_to_json(d, o);
+        assert_string_equal(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+                            "{\"role\":\"Primary\",\"peer_role\":\"Secondary\",\"conn\":\"Connected\","
+                            "\"disk\":\"UpToDate\",\"peer_disk\":\"Inconsistent\",\"repl\":\"SyncSource\","
+                            "\"done\":42.5}");
+        g_array_unref(r.volumes);
 }
 
 static void test_state_msg_is(void **state)
@@ -213,6 +290,8 @@ int main(void)
                 cmocka_unit_test(test_res_scan_garbage),
                 cmocka_unit_test(test_state_round_trip),
                 cmocka_unit_test(test_state_split_brain),
+                cmocka_unit_test(test_state_words),
+                cmocka_unit_test(test_drbd_from_state),
                 cmocka_unit_test(test_state_msg_is),
                 cmocka_unit_test(test_exit_codes),
                 cmocka_unit_test(test_fact_states),

@@ -12,7 +12,9 @@
 
 #include <string.h>
 
+#include "ham-pcmk-notify.h"
 #include "ham-status.h"
+#include "ham-xml.h"
 #include "pk.h"
 
 static void scan(const char *text, HamFactsRes *r)
@@ -238,6 +240,85 @@ static void test_drbd_from_state(void **state)
         g_array_unref(r.volumes);
 }
 
+/* The CIB's view: the Pacemaker module fills the typed view, its JSON is
+ * what ham_pcmk_cib_resources() gave, it reads back the same, and a bad
+ * field is refused naming it. */
+#define VIEW_CIB                                                                                   \
+        "<cib><configuration><crm_config/>"                                                        \
+        "<nodes><node id=\"1\" uname=\"node1\"/><node id=\"2\" uname=\"node2\">"                   \
+        "<instance_attributes id=\"n2\"><nvpair id=\"n2s\" name=\"standby\" value=\"on\"/>"      \
+        "</instance_attributes></node></nodes><resources>"                                         \
+        "<clone id=\"c\"><primitive id=\"d\" class=\"ocf\" provider=\"linbit\" type=\"drbd\">"      \
+        "<instance_attributes id=\"di\"><nvpair id=\"dr\" name=\"drbd_resource\" "                 \
+        "value=\"pk-web1-root\"/></instance_attributes><meta_attributes id=\"dm\">"                \
+        "<nvpair id=\"dg\" name=\"plastik-guest\" value=\"web1\"/><nvpair id=\"dv\" "              \
+        "name=\"plastik-volume\" value=\"root\"/></meta_attributes></primitive></clone>"           \
+        "<primitive id=\"g\" class=\"ocf\" provider=\"plastik\" type=\"guest\">"                    \
+        "<instance_attributes id=\"gi\"><nvpair id=\"gn\" name=\"name\" value=\"web1\"/>"          \
+        "</instance_attributes></primitive></resources><constraints>"                              \
+        "<rsc_colocation id=\"co\" rsc=\"g\" with-rsc=\"c\" with-rsc-role=\"Promoted\" score=\"INFINITY\"/>" \
+        "<rsc_location rsc=\"c\" id=\"drbd-fence-by-handler-pk-web1-root-c\"><rule role=\"Promoted\" " \
+        "score=\"-INFINITY\" id=\"r\"><expression attribute=\"#uname\" operation=\"ne\" "          \
+        "value=\"node1\" id=\"e\"/></rule></rsc_location></constraints></configuration>"          \
+        "<status/></cib>"
+
+static void test_cib_view(void **state)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(xmlDoc) doc = ham_xml_parse(VIEW_CIB, strlen(VIEW_CIB), "test", NULL);
+        assert_non_null(doc);
+        g_autoptr(HamCibView) view = ham_pcmk_cib_view_read(xmlDocGetRootElement(doc));
+
+        assert_true(view->configured);
+        assert_true(view->stonith_enabled);
+        assert_int_equal(view->nodes->len, 2);
+        assert_true(ham_cib_view_node(view, "node2")->standby);
+        assert_false(ham_cib_view_node(view, "node1")->standby);
+        assert_null(ham_cib_view_node(view, "node3"));
+        assert_int_equal(view->guests->len, 1);
+        const HamCibGuest *g = view->guests->pdata[0];
+        assert_string_equal(g->name, "web1");
+        assert_null(g->probe);
+        assert_int_equal(g->volumes->len, 1);
+        const HamCibVolume *v = g->volumes->pdata[0];
+        assert_string_equal(v->resource, "pk-web1-root");
+        assert_string_equal(v->clone, "c");
+        assert_true(v->colocated);
+        assert_false(v->ordered);
+        assert_non_null(v->fence_constraint);
+        assert_string_equal(v->fence_constraint->node, "node1");
+        assert_false(v->fence_constraint->foreign);
+
+        g_autoptr(json_object) json = ham_cib_view_to_json(view);
+        g_autoptr(json_object) old = ham_pcmk_cib_resources(xmlDocGetRootElement(doc));
+        g_autofree char *text = pk_json_to_string(json, FALSE);
+        g_autofree char *old_text = pk_json_to_string(old, FALSE);
+        assert_string_equal(text, old_text);
+        g_autoptr(HamCibView) back = ham_cib_view_from_json(json, "cib.", &error);
+        assert_non_null(back);
+        g_autoptr(json_object) json2 = ham_cib_view_to_json(back);
+        g_autofree char *text2 = pk_json_to_string(json2, FALSE);
+        assert_string_equal(text, text2);
+
+        json_object *vol = json_object_array_get_idx(json_object_object_get(
+                json_object_array_get_idx(json_object_object_get(json, "guests"), 0), "volumes"), 0);
+        json_object_object_add(vol, "clone", json_object_new_int(7));
+        g_autoptr(HamCibView) bad = ham_cib_view_from_json(json, "cib.", &error);
+        assert_null(bad);
+        assert_string_equal(error->message,
+                            "cib.guests[0].volumes[0].clone: must be string or null (got integer)");
+        g_clear_error(&error);
+        json_object_object_del(json, "stonith_enabled");
+        g_autoptr(HamCibView) missing = ham_cib_view_from_json(json, "cib.", &error);
+        assert_null(missing);
+        assert_string_equal(error->message, "cib.stonith_enabled: missing");
+        g_clear_error(&error);
+        g_autoptr(json_object) arr = json_object_new_array();
+        g_autoptr(HamCibView) not_object = ham_cib_view_from_json(arr, "cib.", &error);
+        assert_null(not_object);
+        assert_string_equal(error->message, "cib: must be an object (got array)");
+}
+
 static void test_state_msg_is(void **state)
 {
         const char *hello = "{\"v\":1,\"type\":\"hello\",\"version\":\"0.1\"}";
@@ -292,6 +373,7 @@ int main(void)
                 cmocka_unit_test(test_state_split_brain),
                 cmocka_unit_test(test_state_words),
                 cmocka_unit_test(test_drbd_from_state),
+                cmocka_unit_test(test_cib_view),
                 cmocka_unit_test(test_state_msg_is),
                 cmocka_unit_test(test_exit_codes),
                 cmocka_unit_test(test_fact_states),

@@ -72,3 +72,19 @@ HamFencing ham_fencing_judge_view(json_object *cib, const char *node)
         }
         return ham_fencing_judge(enabled ? json_object_get_boolean(enabled) : TRUE, devs, node);
 }
+
+HamFencing ham_fencing_judge_cib(const HamCibView *view, const char *node)
+{
+        g_autoptr(GPtrArray) devs = g_ptr_array_new_with_free_func((GDestroyNotify)ham_fence_device_free);
+
+        for (guint i = 0; i < view->fencing->len; i++) {
+                const HamCibFencing *f = view->fencing->pdata[i];
+                HamFenceDevice *d = g_new0(HamFenceDevice, 1);
+                d->id = g_strdup(f->id);
+                d->agent = g_strdup(f->agent);
+                d->hosts = g_strdup(f->hosts);
+                d->stopped = f->stopped;
+                g_ptr_array_add(devs, d);
+        }
+        return ham_fencing_judge(view->stonith_enabled, devs, node);
+}

@@ -24,6 +24,7 @@
 
 #include "dg.h"
 #include "ham.h"
+#include "ham-cib.h"
 
 G_BEGIN_DECLS
 
@@ -172,6 +173,56 @@ GPtrArray *ham_res_taken_scan(const char *text);
 
 /* ---- status ---------------------------------------------------------------- */
 
+/** A node as hamgrd's cluster-status answer lists it. */
+typedef struct {
+        char *name;
+        gboolean member;         /**< in corosync's membership */
+        gboolean hamgrd;         /**< its hamgrd is in the CPG group */
+        gboolean online;         /**< online for Pacemaker (or member while the CIB is not connected) */
+        gboolean standby, maintenance; /**< optional: hamgrd leaves them to the CIB's view */
+        gint64 lost_at, back_at; /**< s since the epoch; 0: null */
+        GPtrArray *attributes;   /**< char*: name, value (NULL: null), name, value... */
+} HamStatusNode;
+
+/**
+ * HamClusterStatus: hamgrd's cache in one answer (`cluster-status`, see
+ * ham_status_build() for its JSON form), typed. One node's facts per node
+ * name, with the time this hamgrd received them.
+ */
+typedef struct {
+        gint64 now;
+        char *local;             /**< NULL: corosync not connected yet */
+        gboolean quorate;
+        char *dc;                /**< NULL: none */
+        GPtrArray *nodes;        /**< HamStatusNode* */
+        HamCibView *cib;         /**< NULL: the CIB not read yet */
+        GPtrArray *facts;        /**< HamFacts*, each node once */
+        GArray *facts_at;        /**< gint64, the receipt time of facts[i] (0: unknown) */
+} HamClusterStatus;
+
+HamClusterStatus *ham_cluster_status_new(void);
+void ham_cluster_status_free(HamClusterStatus *st);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamClusterStatus, ham_cluster_status_free)
+
+/**
+ * ham_cluster_status_from_json:
+ * Reads a cluster-status answer: "now", "local", "quorate", "dc", "nodes",
+ * "cib" (null or ham_cib_view_from_json()'s form), "facts" (each
+ * ham_facts_from_json()'s, and its key the node it names) and "facts_at"
+ * must be there with their types; a node's "standby" and "maintenance"
+ * may be missing (false). Unknown keys are ignored. Errors name the field
+ * ("nodes[1].online: missing", "facts.node2.drbd[0].disk: ...").
+ * (transfer full).
+ */
+HamClusterStatus *ham_cluster_status_from_json(json_object *obj, GError **error);
+
+/** ham_cluster_status_node: (transfer none) the node @name, or NULL. */
+const HamStatusNode *ham_cluster_status_node(const HamClusterStatus *st, const char *name);
+/** ham_cluster_status_facts: (transfer none) @node's facts, or NULL. */
+const HamFacts *ham_cluster_status_facts(const HamClusterStatus *st, const char *node);
+/** ham_facts_drbd: (transfer none) the DRBD resource @name of @f, or NULL. */
+const HamFactsDrbd *ham_facts_drbd(const HamFacts *f, const char *name);
+
 /** Exit codes of `hactl status` and `hactl verify` beyond 0 (hactl(8)). */
 #define HAM_EXIT_DEGRADED 8 /**< status: degraded; verify: warnings only */
 #define HAM_EXIT_ERRORS 9   /**< status: a problem that needs action; verify: errors */
@@ -260,13 +311,15 @@ typedef enum {
 /**
  * ham_drill_check:
  * Every reason not to power a node off for a drill of @guest, from one
- * cluster-status answer @status: the guest must run on the other node,
+ * cluster-status answer @status (ham_cluster_status_from_json()): the
+ * guest must run on the other node,
  * which must be online, with every volume UpToDate on both sides and a
  * fencing device for it. HAM_DRILL_GO with @ret_node (transfer full) the
  * node to power off, or the first refusal with @ret_reason (transfer full)
  * saying why and what to do.
  */
-HamDrillVerdict ham_drill_check(json_object *status, const char *guest, char **ret_node, char **ret_reason);
+HamDrillVerdict ham_drill_check(const HamClusterStatus *status, const char *guest, char **ret_node,
+                                char **ret_reason);
 
 /** ham_drill_verdict_name: "go", "not-running", "no-fencing"... Static. */
 const char *ham_drill_verdict_name(HamDrillVerdict verdict);

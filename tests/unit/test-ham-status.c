@@ -319,6 +319,69 @@ static void test_cib_view(void **state)
         assert_string_equal(error->message, "cib: must be an object (got array)");
 }
 
+/* hamgrd's cluster-status answer read once: a missing or ill-typed field
+ * is refused naming it, a node's facts with their path. */
+static void test_cluster_status(void **state)
+{
+        static const char good[] =
+                "{\"now\": 100, \"local\": \"node1\", \"quorate\": true, \"dc\": null, "
+                "\"nodes\": [{\"name\": \"node1\", \"member\": true, \"hamgrd\": true, \"online\": true, "
+                "\"lost_at\": null, \"back_at\": 90, \"attributes\": {\"plastik-guest-a\": \"ok\", \"x\": null}}], "
+                "\"cib\": null, \"facts\": {\"node1\": {\"node\": \"node1\", \"seq\": 1, \"at\": 1, "
+                "\"versions\": {\"plastik\": null, \"drbd\": null, \"pacemaker\": null, \"corosync\": null}, "
+                "\"two_node\": null, \"drbd\": [{\"name\": \"r0\", \"role\": \"Primary\", \"peer_role\": "
+                "\"Secondary\", \"conn\": \"Connected\", \"disk\": \"UpToDate\", \"peer_disk\": \"UpToDate\", "
+                "\"repl\": \"Established\", \"done\": -1}], \"res\": [], \"lvs\": []}}, "
+                "\"facts_at\": {\"node1\": 99}, \"peer_exchange\": {}}";
+        g_autoptr(GError) error = NULL;
+        g_autoptr(json_object) obj = pk_json_parse(good, -1, "t", &error);
+        g_autoptr(HamClusterStatus) st = ham_cluster_status_from_json(obj, &error);
+
+        assert_non_null(st);
+        assert_string_equal(st->local, "node1");
+        assert_null(st->dc);
+        assert_null(st->cib);
+        const HamStatusNode *n = ham_cluster_status_node(st, "node1");
+        assert_non_null(n);
+        assert_int_equal(n->back_at, 90);
+        assert_int_equal(n->lost_at, 0);
+        assert_false(n->standby);
+        assert_int_equal(n->attributes->len, 4);
+        assert_null(n->attributes->pdata[3]);
+        assert_null(ham_cluster_status_node(st, "node2"));
+        const HamFacts *f = ham_cluster_status_facts(st, "node1");
+        assert_int_equal(g_array_index(st->facts_at, gint64, 0), 99);
+        assert_int_equal(ham_facts_drbd(f, "r0")->conn, DG_CONN_CONNECTED);
+        assert_null(ham_facts_drbd(f, "r1"));
+        assert_null(ham_cluster_status_facts(st, "node2"));
+
+        static const struct {
+                const char *from, *to, *message;
+        } bad[] = {
+                { "\"online\": true", "\"online\": 1", "nodes[0].online: must be boolean (got integer)" },
+                { "\"now\": 100, ", "", "now: missing" },
+                { "\"cib\": null", "\"cib\": []", "cib: must be object or null (got array)" },
+                { "\"facts_at\": {\"node1\": 99}", "\"facts_at\": {}", "facts_at.node1: missing" },
+                { "\"conn\": \"Connected\"", "\"conn\": \"\"",
+                  "facts.node1.drbd[0].conn: must be a DRBD state name (letters only)" },
+                { "\"facts\": {\"node1\": {\"node\": \"node1\"", "\"facts\": {\"node2\": {\"node\": \"node1\"",
+                  "facts.node2.node: must be node2 (got node1)" },
+                { "\"x\": null", "\"x\": 3", "nodes[0].attributes.x: must be a string or null (got integer)" },
+        };
+        for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+                g_autofree char *text = NULL;
+                g_auto(GStrv) parts = g_strsplit(good, bad[i].from, 2);
+                assert_non_null(parts[1]);
+                text = g_strjoin(bad[i].to, parts[0], parts[1], NULL);
+                g_autoptr(json_object) o = pk_json_parse(text, -1, "t", &error);
+                assert_non_null(o);
+                g_autoptr(HamClusterStatus) b = ham_cluster_status_from_json(o, &error);
+                assert_null(b);
+                assert_string_equal(error->message, bad[i].message);
+                g_clear_error(&error);
+        }
+}
+
 static void test_state_msg_is(void **state)
 {
         const char *hello = "{\"v\":1,\"type\":\"hello\",\"version\":\"0.1\"}";
@@ -374,6 +437,7 @@ int main(void)
                 cmocka_unit_test(test_state_words),
                 cmocka_unit_test(test_drbd_from_state),
                 cmocka_unit_test(test_cib_view),
+                cmocka_unit_test(test_cluster_status),
                 cmocka_unit_test(test_state_msg_is),
                 cmocka_unit_test(test_exit_codes),
                 cmocka_unit_test(test_fact_states),

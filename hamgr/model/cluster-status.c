@@ -57,6 +57,14 @@ const HamFacts *ham_cluster_status_facts(const HamClusterStatus *st, const char 
         return NULL;
 }
 
+gint64 ham_cluster_status_facts_at(const HamClusterStatus *st, const char *node)
+{
+        for (guint i = 0; node && i < st->facts->len; i++)
+                if (g_str_equal(((const HamFacts *)st->facts->pdata[i])->node, node))
+                        return g_array_index(st->facts_at, gint64, i);
+        return 0;
+}
+
 const HamFactsDrbd *ham_facts_drbd(const HamFacts *f, const char *name)
 {
         for (guint i = 0; f && name && i < f->drbd->len; i++) {

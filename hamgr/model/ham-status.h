@@ -13,8 +13,8 @@
  * that went away is kept with the time it was received.
  *
  * Everything here is pure: the message is parsed and built without I/O,
- * status and verify are functions from JSON inputs (as hamgrd assembles
- * them, see hamgrd(8)) to JSON models and text (golden-tested in
+ * status, verify and drill are functions from typed inputs (hamgrd's
+ * answers, see hamgrd(8), read once by their codecs) to JSON models and text (golden-tested in
  * tests/golden/ham-status/ and tests/golden/ham-verify/).
  */
 #pragma once
@@ -220,6 +220,8 @@ HamClusterStatus *ham_cluster_status_from_json(json_object *obj, GError **error)
 const HamStatusNode *ham_cluster_status_node(const HamClusterStatus *st, const char *name);
 /** ham_cluster_status_facts: (transfer none) @node's facts, or NULL. */
 const HamFacts *ham_cluster_status_facts(const HamClusterStatus *st, const char *node);
+/** ham_cluster_status_facts_at: when this hamgrd received @node's facts; 0 when it has none. */
+gint64 ham_cluster_status_facts_at(const HamClusterStatus *st, const char *node);
 /** ham_facts_drbd: (transfer none) the DRBD resource @name of @f, or NULL. */
 const HamFactsDrbd *ham_facts_drbd(const HamFacts *f, const char *name);
 
@@ -229,13 +231,14 @@ const HamFactsDrbd *ham_facts_drbd(const HamFacts *f, const char *name);
 
 /**
  * ham_status_build:
- * Pure: hamgrd's cache (the "cluster-status" input, see hamgrd(8)):
+ * Pure: hamgrd's cache (the "cluster-status" answer, see hamgrd(8), read
+ * with ham_cluster_status_from_json()):
  *
  *     {"now": T, "local": NODE, "quorate": BOOL, "dc": NODE|null,
- *      "nodes": [{"name", "member", "hamgrd", "online", "standby",
- *                 "maintenance", "lost_at": T|null, "back_at": T|null,
+ *      "nodes": [{"name", "member", "hamgrd", "online", "standby"?,
+ *                 "maintenance"?, "lost_at": T|null, "back_at": T|null,
  *                 "attributes": {...}}],
- *      "cib": ham_pcmk_cib_resources(),
+ *      "cib": ham_cib_view_to_json() | null,
  *      "facts": {NODE: ham_facts_to_json()}, "facts_at": {NODE: T}}
  *
  * → the status model hactl prints (hactl(8), "STATUS JSON"): health "ok",
@@ -247,22 +250,22 @@ const HamFactsDrbd *ham_facts_drbd(const HamFacts *f, const char *name);
  * connection problems.
  * Times are rendered in the local time zone. (transfer full).
  */
-json_object *ham_status_build(json_object *input);
+json_object *ham_status_build(const HamClusterStatus *status);
 
 /**
  * ham_status_guest_blocked:
  * Pure, the one test of a blocked failover (status and the history use it):
- * guest @guest (an element of ham_pcmk_cib_resources()'s "guests") runs
- * nowhere, has not failed, is not stopped on purpose, and one of its
- * volumes carries the DRBD fence handler's constraint allowing promotion
- * only on a node that is not online in @nodes ([{"name", "online",
- * "lost_at": T|null}], a node missing there counts as offline). Pacemaker
+ * guest @guest (of the CIB's view) runs nowhere, has not failed, is not
+ * stopped on purpose, and one of its volumes carries the DRBD fence
+ * handler's constraint allowing promotion only on a node that is not
+ * online in @nodes (HamStatusNode*: name, online and lost_at count; a node
+ * missing there counts as offline). Pacemaker
  * then rightly promotes no other copy: they are outdated. Returns (transfer
  * full) {"volume", "resource", "current_on", "current_offline_since": T|null,
  * "outdated_on": NODE|null, "constraint": ID} for the first such volume,
  * or NULL when the guest is not blocked.
  */
-json_object *ham_status_guest_blocked(json_object *guest, json_object *nodes);
+json_object *ham_status_guest_blocked(const HamCibGuest *guest, const GPtrArray *nodes);
 
 /** ham_status_render: (transfer full) the admin's table, problems first. */
 char *ham_status_render(json_object *model);

@@ -60,10 +60,14 @@ int ham_hactl_status(const char *socket, gboolean json)
 
 int ham_hactl_verify(const char *socket, gboolean json)
 {
+        g_autoptr(GError) error = NULL;
         g_autoptr(json_object) input = ask(socket, "verify-facts");
         if (!input)
                 return 1;
-        g_autoptr(json_object) result = ham_verify(input);
+        g_autoptr(HamVerifyFacts) vf = ham_verify_facts_from_json(input, &error);
+        if (!vf)
+                return bad_answer("verify-facts", error);
+        g_autoptr(json_object) result = ham_verify(vf);
         print(result, json, ham_verify_render);
         return ham_verify_exit_code(result);
 }

@@ -47,21 +47,21 @@ const HamStatusNode *ham_cluster_status_node(const HamClusterStatus *st, const c
         return NULL;
 }
 
-const HamFacts *ham_cluster_status_facts(const HamClusterStatus *st, const char *node)
+const HamFacts *ham_facts_find(const GPtrArray *facts, const char *node)
 {
-        for (guint i = 0; node && i < st->facts->len; i++) {
-                const HamFacts *f = st->facts->pdata[i];
+        for (guint i = 0; node && i < facts->len; i++) {
+                const HamFacts *f = facts->pdata[i];
                 if (g_str_equal(f->node, node))
                         return f;
         }
         return NULL;
 }
 
-gint64 ham_cluster_status_facts_at(const HamClusterStatus *st, const char *node)
+gint64 ham_facts_received(const GPtrArray *facts, const GArray *at, const char *node)
 {
-        for (guint i = 0; node && i < st->facts->len; i++)
-                if (g_str_equal(((const HamFacts *)st->facts->pdata[i])->node, node))
-                        return g_array_index(st->facts_at, gint64, i);
+        for (guint i = 0; node && i < facts->len; i++)
+                if (g_str_equal(((const HamFacts *)facts->pdata[i])->node, node))
+                        return g_array_index(at, gint64, i);
         return 0;
 }
 
@@ -122,12 +122,17 @@ static gboolean node_from_json(json_object *o, const char *path, HamClusterStatu
         return TRUE;
 }
 
-static gboolean facts_from_json(json_object *obj, HamClusterStatus *st, GError **error)
+/* "facts" and "facts_at" of hamgrd's answers: each node's facts, and when
+ * they came. */
+static gboolean facts_from_json(json_object *obj, gboolean at_optional, GPtrArray *out,
+                                GArray *out_at, GError **error)
 {
         json_object *facts, *at;
 
+        at = NULL;
         if (!ham_json_get(obj, "", "facts", json_type_object, FALSE, &facts, error) ||
-            !ham_json_get(obj, "", "facts_at", json_type_object, FALSE, &at, error))
+            ((!at_optional || json_object_object_get_ex(obj, "facts_at", NULL)) &&
+             !ham_json_get(obj, "", "facts_at", json_type_object, FALSE, &at, error)))
                 return FALSE;
         json_object_object_foreach(facts, node, fo) {
                 g_autoptr(GError) e = NULL;
@@ -139,17 +144,22 @@ static gboolean facts_from_json(json_object *obj, HamClusterStatus *st, GError *
                                              g_str_has_prefix(e->message, "facts:") ? "" : ".",
                                              g_str_has_prefix(e->message, "facts:") ?
                                              e->message + strlen("facts") : e->message);
-                g_ptr_array_add(st->facts, f);
+                g_ptr_array_add(out, f);
                 if (!g_str_equal(f->node, node))
                         return ham_json_fail(error, "facts.%s.node: must be %s (got %s)", node, node,
                                              f->node);
+                if (!at) {
+                        gint64 unknown = 0;
+                        g_array_append_val(out_at, unknown);
+                        continue;
+                }
                 if (!json_object_object_get_ex(at, node, &t))
                         return ham_json_fail(error, "%s: missing", path);
                 if (!json_object_is_type(t, json_type_int))
                         return ham_json_fail(error, "%s: must be an integer (got %s)", path,
                                              pk_json_type_name(t));
                 gint64 when = json_object_get_int64(t);
-                g_array_append_val(st->facts_at, when);
+                g_array_append_val(out_at, when);
         }
         return TRUE;
 }
@@ -183,7 +193,47 @@ HamClusterStatus *ham_cluster_status_from_json(json_object *obj, GError **error)
                 return NULL;
         if (cib && !(st->cib = ham_cib_view_from_json(cib, "cib.", error)))
                 return NULL;
-        if (!facts_from_json(obj, st, error))
+        if (!facts_from_json(obj, FALSE, st->facts, st->facts_at, error))
                 return NULL;
         return g_steal_pointer(&st);
+}
+
+HamVerifyFacts *ham_verify_facts_new(void)
+{
+        HamVerifyFacts *vf = g_new0(HamVerifyFacts, 1);
+        vf->facts = g_ptr_array_new_with_free_func((GDestroyNotify)ham_facts_free);
+        vf->facts_at = g_array_new(FALSE, TRUE, sizeof(gint64));
+        return vf;
+}
+
+void ham_verify_facts_free(HamVerifyFacts *vf)
+{
+        if (!vf)
+                return;
+        g_free(vf->local);
+        g_free(vf->peer);
+        ham_cib_view_free(vf->cib);
+        g_ptr_array_unref(vf->facts);
+        g_array_unref(vf->facts_at);
+        g_free(vf);
+}
+
+HamVerifyFacts *ham_verify_facts_from_json(json_object *obj, GError **error)
+{
+        g_autoptr(HamVerifyFacts) vf = ham_verify_facts_new();
+        json_object *cib;
+
+        if (!json_object_is_type(obj, json_type_object)) {
+                ham_json_fail(error, "verify-facts: must be an object (got %s)", pk_json_type_name(obj));
+                return NULL;
+        }
+        if (!ham_json_get_str(obj, "", "local", ham_json_any_string, "a string", TRUE, &vf->local, error) ||
+            !ham_json_get_str(obj, "", "peer", ham_json_any_string, "a string", TRUE, &vf->peer, error) ||
+            !ham_json_get(obj, "", "cib", json_type_object, TRUE, &cib, error))
+                return NULL;
+        if (cib && !(vf->cib = ham_cib_view_from_json(cib, "cib.", error)))
+                return NULL;
+        if (!facts_from_json(obj, TRUE, vf->facts, vf->facts_at, error))
+                return NULL;
+        return g_steal_pointer(&vf);
 }

@@ -23,7 +23,7 @@ static HamDrillVerdict refuse(char **ret_reason, HamDrillVerdict verdict, const 
 /* The DRBD state of @res as @node's hamgrd last reported it. */
 static const HamFactsDrbd *drbd_fact(const HamClusterStatus *st, const char *node, const char *res)
 {
-        return ham_facts_drbd(ham_cluster_status_facts(st, node), res);
+        return ham_facts_drbd(ham_facts_find(st->facts, node), res);
 }
 
 const char *ham_drill_verdict_name(HamDrillVerdict verdict)

@@ -495,23 +495,3 @@ GPtrArray *ham_res_taken_scan(const char *text)
         }
         return out;
 }
-
-DgDiskState ham_fact_disk(json_object *d, const char *key)
-{
-        const char *word = pk_json_get_string(d, key);
-        DgDiskState disk = DG_DISK_UNKNOWN;
-
-        if (word && !dg_disk_from_name(word, &disk))
-                disk = DG_DISK_UNKNOWN;
-        return disk;
-}
-
-DgConnState ham_fact_conn(json_object *d, const char *key)
-{
-        const char *word = pk_json_get_string(d, key);
-        DgConnState conn = DG_CONN_UNKNOWN;
-
-        if (word && !dg_conn_from_name(word, &conn))
-                conn = DG_CONN_UNKNOWN;
-        return conn;
-}

@@ -54,25 +54,6 @@ HamFencing ham_fencing_judge(gboolean stonith_enabled, GPtrArray *devices, const
         return HAM_FENCING_NOT_COVERED;
 }
 
-HamFencing ham_fencing_judge_view(json_object *cib, const char *node)
-{
-        g_autoptr(GPtrArray) devs = g_ptr_array_new_with_free_func((GDestroyNotify)ham_fence_device_free);
-        json_object *enabled = json_object_object_get(cib, "stonith_enabled");
-        json_object *arr = json_object_object_get(cib, "fencing");
-
-        for (size_t i = 0; arr && json_object_is_type(arr, json_type_array) &&
-                           i < json_object_array_length(arr); i++) {
-                json_object *x = json_object_array_get_idx(arr, i);
-                HamFenceDevice *d = g_new0(HamFenceDevice, 1);
-                d->id = g_strdup(pk_json_get_string(x, "id"));
-                d->agent = g_strdup(pk_json_get_string(x, "agent"));
-                d->hosts = g_strdup(pk_json_get_string(x, "hosts"));
-                d->stopped = json_object_get_boolean(json_object_object_get(x, "stopped"));
-                g_ptr_array_add(devs, d);
-        }
-        return ham_fencing_judge(enabled ? json_object_get_boolean(enabled) : TRUE, devs, node);
-}
-
 HamFencing ham_fencing_judge_cib(const HamCibView *view, const char *node)
 {
         g_autoptr(GPtrArray) devs = g_ptr_array_new_with_free_func((GDestroyNotify)ham_fence_device_free);

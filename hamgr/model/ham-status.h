@@ -122,16 +122,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamFactsDrbd, ham_facts_drbd_free)
 void ham_facts_drbd_states_to_json(const HamFactsDrbd *d, json_object *obj);
 
 /**
- * ham_fact_disk / ham_fact_conn:
- * A DRBD state word of a fact in its JSON form (@key of @d: "disk",
- * "peer_disk" / "conn"), as drbd-glue's table reads it: status, verify and
- * drill compare states, never words. A missing field or a word the table
- * does not know is DG_DISK_UNKNOWN / DG_CONN_UNKNOWN.
- */
-DgDiskState ham_fact_disk(json_object *d, const char *key);
-DgConnState ham_fact_conn(json_object *d, const char *key);
-
-/**
  * ham_version_valid:
  * A program's version as a peer reports it (plastik's, DRBD's, Pacemaker's,
  * corosync's, and plastik's in the CPG hello): 1 to 64 printable characters
@@ -218,10 +208,10 @@ HamClusterStatus *ham_cluster_status_from_json(json_object *obj, GError **error)
 
 /** ham_cluster_status_node: (transfer none) the node @name, or NULL. */
 const HamStatusNode *ham_cluster_status_node(const HamClusterStatus *st, const char *name);
-/** ham_cluster_status_facts: (transfer none) @node's facts, or NULL. */
-const HamFacts *ham_cluster_status_facts(const HamClusterStatus *st, const char *node);
-/** ham_cluster_status_facts_at: when this hamgrd received @node's facts; 0 when it has none. */
-gint64 ham_cluster_status_facts_at(const HamClusterStatus *st, const char *node);
+/** ham_facts_find: (transfer none) @node's facts in @facts (HamFacts*), or NULL. */
+const HamFacts *ham_facts_find(const GPtrArray *facts, const char *node);
+/** ham_facts_received: @at's entry for @node's facts in @facts: when they came; 0 when unknown. */
+gint64 ham_facts_received(const GPtrArray *facts, const GArray *at, const char *node);
 /** ham_facts_drbd: (transfer none) the DRBD resource @name of @f, or NULL. */
 const HamFactsDrbd *ham_facts_drbd(const HamFacts *f, const char *name);
 
@@ -276,19 +266,45 @@ int ham_status_exit_code(json_object *model);
 /* ---- verify ---------------------------------------------------------------- */
 
 /**
+ * HamVerifyFacts: hamgrd's `verify-facts` answer, typed: this node's and
+ * the peer's names (from plastik.conf; NULL when not known), both nodes'
+ * facts with when they came, and the CIB's view (NULL: not read).
+ */
+typedef struct {
+        char *local, *peer;
+        HamCibView *cib;
+        GPtrArray *facts;        /**< HamFacts*, each node once */
+        GArray *facts_at;        /**< gint64, the receipt time of facts[i] (0: unknown) */
+} HamVerifyFacts;
+
+HamVerifyFacts *ham_verify_facts_new(void);
+void ham_verify_facts_free(HamVerifyFacts *vf);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamVerifyFacts, ham_verify_facts_free)
+
+/**
+ * ham_verify_facts_from_json:
+ * Reads a verify-facts answer: "local", "peer" (strings or null), "cib"
+ * (null or ham_cib_view_from_json()'s form), "facts" as in
+ * ham_cluster_status_from_json() and "facts_at", which a hamgrd from
+ * before it did not send (the times are then unknown). Unknown keys are
+ * ignored. Errors name the field. (transfer full).
+ */
+HamVerifyFacts *ham_verify_facts_from_json(json_object *obj, GError **error);
+
+/**
  * ham_verify:
- * Pure: both nodes' facts, the CIB and the cluster configuration
- * ("verify-facts", hamgrd(8)):
+ * Pure: both nodes' facts and the CIB ("verify-facts", hamgrd(8), read
+ * with ham_verify_facts_from_json()):
  *
  *     {"local": NODE, "peer": NODE|null,
- *      "facts": {NODE: ham_facts_to_json()}, "cib": ham_pcmk_cib_resources(),
- *      "conf": {"nodes": [NAME, NAME]} }
+ *      "facts": {NODE: ham_facts_to_json()}, "facts_at": {NODE: T},
+ *      "cib": ham_cib_view_to_json() | null}
  *
  * → {"findings": [{"code", "name", "severity": "error"|"warning", "object",
  *    "message"}], "errors": N, "warnings": N}, findings ordered by code then
  * object. Every message names the object and the fix. (transfer full).
  */
-json_object *ham_verify(json_object *input);
+json_object *ham_verify(const HamVerifyFacts *input);
 
 /** ham_verify_render: (transfer full) one line per finding and a summary. */
 char *ham_verify_render(json_object *result);

@@ -116,12 +116,12 @@ static json_object *volume_model(const HamCibVolume *vol, const char *guest, con
         for (guint i = 0; i < st->nodes->len; i++) {
                 const HamStatusNode *n = st->nodes->pdata[i];
                 const char *node = n->name;
-                const HamFacts *f = ham_cluster_status_facts(st, node);
+                const HamFacts *f = ham_facts_find(st->facts, node);
                 const HamFactsDrbd *d = ham_facts_drbd(f, res);
                 json_object *x = json_object_new_object();
                 json_object_object_add(x, "node", json_object_new_string(node));
                 json_object_object_add(x, "known", json_object_new_boolean(f != NULL));
-                json_object_object_add(x, "at", f ? json_object_new_int64(ham_cluster_status_facts_at(st, node)) : NULL);
+                json_object_object_add(x, "at", f ? json_object_new_int64(ham_facts_received(st->facts, st->facts_at, node)) : NULL);
                 /* What a node that is gone, or whose hamgrd is, last said. */
                 json_object_object_add(x, "stale", json_object_new_boolean(f && (!n->online || !n->hamgrd)));
                 json_object_object_add(x, "up", json_object_new_boolean(d != NULL));
@@ -230,7 +230,7 @@ static gboolean split_brain_problem(Problems *p, const char *guest, const HamCib
         for (guint i = 0; i < st->nodes->len && n < 2; i++)
                 name[n++] = ((const HamStatusNode *)st->nodes->pdata[i])->name;
         for (guint i = 0; i < n; i++) {
-                const HamFactsDrbd *d = ham_facts_drbd(ham_cluster_status_facts(st, name[i]), res);
+                const HamFactsDrbd *d = ham_facts_drbd(ham_facts_find(st->facts, name[i]), res);
                 rec[i] = d ? d->split_brain : NULL;
                 gint64 at = rec[i] ? rec[i]->detected_ms / 1000 : 0;
                 if (at > 0 && (!since || at < since))
@@ -340,7 +340,7 @@ json_object *ham_status_build(const HamClusterStatus *st)
                 const HamStatusNode *n = st->nodes->pdata[i];
                 const char *name = n->name;
                 const char *state = node_state(n, cib);
-                const HamFacts *f = ham_cluster_status_facts(st, name);
+                const HamFacts *f = ham_facts_find(st->facts, name);
                 gint64 lost = n->lost_at, back = n->back_at;
                 json_object *x = json_object_new_object();
                 json_object_object_add(x, "name", json_object_new_string(name));
@@ -351,7 +351,7 @@ json_object *ham_status_build(const HamClusterStatus *st)
                 json_object_object_add(x, "lost_at", lost ? json_object_new_int64(lost) : NULL);
                 json_object_object_add(x, "back_at", back ? json_object_new_int64(back) : NULL);
                 json_object_object_add(x, "facts_at", f ?
-                                       json_object_new_int64(ham_cluster_status_facts_at(st, name)) : NULL);
+                                       json_object_new_int64(ham_facts_received(st->facts, st->facts_at, name)) : NULL);
                 json_object_array_add(out_nodes, x);
 
                 if (g_str_equal(state, "offline")) {
@@ -369,7 +369,7 @@ json_object *ham_status_build(const HamClusterStatus *st)
                 }
                 if (!g_str_equal(state, "offline") && !n->hamgrd) {
                         if (f) {
-                                g_autofree char *t = when(ham_cluster_status_facts_at(st, name), now);
+                                g_autofree char *t = when(ham_facts_received(st->facts, st->facts_at, name), now);
                                 problem(&p, FALSE, "%s: hamgrd not running there; its DRBD state "
                                         "below is from %s", name, t);
                         } else {

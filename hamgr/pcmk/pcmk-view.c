@@ -412,7 +412,7 @@ HamCibView *ham_pcmk_cib_view_read(xmlNode *cib)
                         x->id = g_strdup(id);
                         x->agent = g_strdup(type);
                         x->target_role = g_strdup(role);
-                        /* What ham_fencing_judge_view() needs: the device as the
+                        /* What ham_fencing_judge_cib() needs: the device as the
                          * Pacemaker module reads it, so the model judges facts. */
                         x->hosts = g_strdup(d ? d->hosts : NULL);
                         x->stopped = d && d->stopped;

@@ -349,11 +349,11 @@ static void test_cluster_status(void **state)
         assert_int_equal(n->attributes->len, 4);
         assert_null(n->attributes->pdata[3]);
         assert_null(ham_cluster_status_node(st, "node2"));
-        const HamFacts *f = ham_cluster_status_facts(st, "node1");
+        const HamFacts *f = ham_facts_find(st->facts, "node1");
         assert_int_equal(g_array_index(st->facts_at, gint64, 0), 99);
         assert_int_equal(ham_facts_drbd(f, "r0")->conn, DG_CONN_CONNECTED);
         assert_null(ham_facts_drbd(f, "r1"));
-        assert_null(ham_cluster_status_facts(st, "node2"));
+        assert_null(ham_facts_find(st->facts, "node2"));
 
         static const struct {
                 const char *from, *to, *message;
@@ -382,6 +382,46 @@ static void test_cluster_status(void **state)
         }
 }
 
+/* hamgrd's verify-facts answer read once; "facts_at" may be missing (the
+ * times are then unknown), anything else missing or ill-typed is named. */
+static void test_verify_facts(void **state)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(json_object) obj = pk_json_parse(
+                "{\"local\": \"node1\", \"peer\": null, \"facts\": {}, \"conf\": {}, "
+                "\"cib\": {\"configured\": true, \"stonith_enabled\": true, \"maintenance_mode\": false, "
+                "\"nodes\": {}, \"fencing\": [{\"id\": \"f\", \"agent\": null, \"target_role\": null, "
+                "\"hosts\": null, \"stopped\": true, \"running_on\": []}], \"guests\": []}}",
+                -1, "t", &error);
+        g_autoptr(HamVerifyFacts) vf = ham_verify_facts_from_json(obj, &error);
+
+        assert_non_null(vf);
+        assert_string_equal(vf->local, "node1");
+        assert_null(vf->peer);
+        assert_int_equal(vf->facts->len, 0);
+        assert_true(((HamCibFencing *)vf->cib->fencing->pdata[0])->stopped);
+        g_autoptr(json_object) result = ham_verify(vf);
+        assert_int_equal(ham_verify_exit_code(result), HAM_EXIT_ERRORS);
+
+        json_object *dev = json_object_array_get_idx(json_object_object_get(json_object_object_get(obj, "cib"), "fencing"), 0);
+        json_object_object_del(dev, "stopped");
+        g_autoptr(HamVerifyFacts) bad = ham_verify_facts_from_json(obj, &error);
+        assert_null(bad);
+        assert_string_equal(error->message, "cib.fencing[0].stopped: missing");
+        g_clear_error(&error);
+        json_object_object_add(obj, "peer", json_object_new_int(3));
+        g_autoptr(HamVerifyFacts) bad_peer = ham_verify_facts_from_json(obj, &error);
+        assert_null(bad_peer);
+        assert_string_equal(error->message, "peer: must be string or null (got integer)");
+        g_clear_error(&error);
+        json_object_object_add(obj, "peer", NULL);
+        json_object_object_add(dev, "stopped", json_object_new_boolean(FALSE));
+        json_object_object_add(obj, "facts_at", json_object_new_array());
+        g_autoptr(HamVerifyFacts) bad_at = ham_verify_facts_from_json(obj, &error);
+        assert_null(bad_at);
+        assert_string_equal(error->message, "facts_at: must be object (got array)");
+}
+
 static void test_state_msg_is(void **state)
 {
         const char *hello = "{\"v\":1,\"type\":\"hello\",\"version\":\"0.1\"}";
@@ -407,25 +447,6 @@ static void test_exit_codes(void **state)
         assert_int_equal(ham_verify_exit_code(bad), HAM_EXIT_ERRORS);
 }
 
-/* Status, verify and drill compare DRBD states through drbd-glue's table, never words. */
-static void test_fact_states(void **state)
-{
-        g_autoptr(GError) error = NULL;
-        g_autoptr(json_object) d = pk_json_parse("{\"disk\": \"UpToDate\", \"peer_disk\": \"uptodate\", "
-                                                 "\"conn\": \"StandAlone\", \"repl\": \"Off\", \"odd\": 3}",
-                                                 -1, "t", &error);
-
-        assert_non_null(d);
-        assert_int_equal(ham_fact_disk(d, "disk"), DG_DISK_UPTODATE);
-        assert_int_equal(ham_fact_disk(d, "peer_disk"), DG_DISK_UNKNOWN); /* DRBD's case only */
-        assert_int_equal(ham_fact_disk(d, "missing"), DG_DISK_UNKNOWN);
-        assert_int_equal(ham_fact_disk(d, "odd"), DG_DISK_UNKNOWN);
-        assert_int_equal(ham_fact_disk(NULL, "disk"), DG_DISK_UNKNOWN);
-        assert_int_equal(ham_fact_conn(d, "conn"), DG_CONN_STANDALONE);
-        assert_int_equal(ham_fact_conn(d, "repl"), DG_CONN_UNKNOWN); /* a replication word is no connection */
-        assert_int_equal(ham_fact_conn(d, "missing"), DG_CONN_UNKNOWN);
-}
-
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -438,9 +459,9 @@ int main(void)
                 cmocka_unit_test(test_drbd_from_state),
                 cmocka_unit_test(test_cib_view),
                 cmocka_unit_test(test_cluster_status),
+                cmocka_unit_test(test_verify_facts),
                 cmocka_unit_test(test_state_msg_is),
                 cmocka_unit_test(test_exit_codes),
-                cmocka_unit_test(test_fact_states),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

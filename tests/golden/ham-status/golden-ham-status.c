@@ -2,8 +2,8 @@
 /*
  * Golden driver: hamgrd's cache as JSON in (the cluster-status answer, read
  * with ham_cluster_status_from_json(); a "cib_xml" string in place of "cib"
- * is read with ham_pcmk_cib_resources()),
- * the status model, its table and the exit code out. Times print in UTC.
+ * is read with ham_pcmk_cib_resources()), the status model, its table and
+ * the exit code out. Times print in UTC.
  */
 #include "ham-pcmk-notify.h"
 #include "ham-status.h"

@@ -111,7 +111,11 @@ static GPtrArray *gather_res(const char *dir)
         g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
         const char *name;
         while (d && (name = g_dir_read_name(d))) {
-                if (!g_str_has_prefix(name, "pk-") || !g_str_has_suffix(name, ".res") ||
+                g_autofree char *res = g_str_has_suffix(name, ".res") ?
+                                       g_strndup(name, strlen(name) - strlen(".res")) : NULL;
+                /* A name the facts' codec refuses would make the peer, and
+                 * hactl status here, refuse all of this node's facts. */
+                if (!g_str_has_prefix(name, "pk-") || !res || !dg_res_name_valid(res) ||
                     out->len >= HAM_STATE_MAX_ITEMS)
                         continue;
                 g_autofree char *path = g_build_filename(dir, name, NULL);
@@ -120,7 +124,7 @@ static GPtrArray *gather_res(const char *dir)
                 if (!g_file_get_contents(path, &text, &len, NULL))
                         continue;
                 HamFactsRes *r = g_new0(HamFactsRes, 1);
-                r->name = g_strndup(name, strlen(name) - strlen(".res"));
+                r->name = g_steal_pointer(&res);
                 r->sha256 = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)text, len);
                 ham_res_facts_scan(text, r);
                 g_ptr_array_add(out, r);
@@ -143,6 +147,8 @@ static void refresh_slow(HamPeer *p)
                 g_autoptr(GPtrArray) lvs = dg_lv_list(conf->local.vg, TRUE, &error);
                 for (guint i = 0; lvs && i < lvs->len && p->lvs->len < HAM_STATE_MAX_ITEMS; i++) {
                         const DgLvInfo *info = lvs->pdata[i];
+                        if (!dg_lv_name_valid(info->name))
+                                continue;
                         HamFactsLv *l = g_new0(HamFactsLv, 1);
                         l->name = g_strdup(info->name);
                         l->size = info->size;
@@ -248,7 +254,7 @@ static HamFacts *gather(HamPeer *p, const DgState *drbd)
         g_autoptr(GPtrArray) names = drbd ? dg_state_names(drbd) : g_ptr_array_new();
         for (guint i = 0; i < names->len && f->drbd->len < HAM_STATE_MAX_ITEMS; i++) {
                 const DgResourceState *r = dg_state_lookup(drbd, names->pdata[i]);
-                if (!r)
+                if (!r || !dg_res_name_valid(r->name))
                         continue;
                 HamFactsDrbd *d = ham_facts_drbd_from_state(r);
                 d->split_brain = split_brain_read(p, d->name);

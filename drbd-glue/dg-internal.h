@@ -11,9 +11,6 @@ G_BEGIN_DECLS
 
 /* ---- DRBD state names ------------------------------------------------------ */
 
-/** dg_repl_is_resync: SyncSource, SyncTarget and their paused forms. */
-gboolean dg_repl_is_resync(DgReplState repl);
-
 /** dg_volume_state_find: (transfer none) volume @volume of @res, or NULL. */
 const DgVolumeState *dg_volume_state_find(const DgResourceState *res, int volume);
 

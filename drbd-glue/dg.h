@@ -470,6 +470,9 @@ gboolean dg_disk_from_name(const char *name, DgDiskState *ret);
 gboolean dg_conn_from_name(const char *name, DgConnState *ret);
 gboolean dg_repl_from_name(const char *name, DgReplState *ret);
 
+/** dg_repl_is_resync: SyncSource, SyncTarget and their paused forms (hamgr's status says "resync" for these). */
+gboolean dg_repl_is_resync(DgReplState repl);
+
 /**
  * DgState: the model of every resource on this node, fed line by line from
  * `drbdsetup events2 [--now] --statistics` (DRBD 8.4 and 9). Opaque.

@@ -364,27 +364,30 @@ static void observe_placement(HamHistory *h, json_object *cib, gint64 at)
 /* A failover Pacemaker rightly refuses ends its record with the reason, by
  * the one test hactl status uses (ham_status_guest_blocked()): a node is
  * online while it is a corosync member here. */
-static void observe_blocked(HamHistory *h, json_object *cib, gint64 at)
+static void observe_blocked(HamHistory *h, gint64 at)
 {
-        g_autoptr(json_object) nodes = json_object_new_array();
+        g_autoptr(json_object) res = ham_pcmk_notify_resources(h->pcmk);
+        g_autoptr(HamCibView) view = res ? ham_cib_view_from_json(res, "cib.", NULL) : NULL;
+        g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func(g_free);
         GHashTableIter it;
         gpointer k, v;
 
+        if (!view)
+                return;
         g_hash_table_iter_init(&it, h->members);
         while (g_hash_table_iter_next(&it, &k, &v)) {
-                json_object *n = json_object_new_object();
-                json_object_object_add(n, "name", json_object_new_string(k));
-                json_object_object_add(n, "online", json_object_new_boolean(GPOINTER_TO_INT(v) == 1));
-                json_object_array_add(nodes, n);
+                HamStatusNode *n = g_new0(HamStatusNode, 1);
+                n->name = k; /* borrowed: the table outlives the list */
+                n->online = GPOINTER_TO_INT(v) == 1;
+                g_ptr_array_add(nodes, n);
         }
-        for (size_t i = 0; cib && i < json_object_array_length(cib); i++) {
-                json_object *g = json_object_array_get_idx(cib, i);
+        for (guint i = 0; i < view->guests->len; i++) {
+                const HamCibGuest *g = view->guests->pdata[i];
                 g_autoptr(json_object) b = ham_status_guest_blocked(g, nodes);
-                const char *name = json_object_get_string(json_object_object_get(g, "name"));
-                if (!b || !name || !hv_guest_name_valid(name) ||
+                if (!b || !g->name || !hv_guest_name_valid(g->name) ||
                     !json_object_get_string(json_object_object_get(b, "resource")))
                         continue;
-                HamTlEvent ev = { .kind = HAM_TL_GUEST_BLOCKED, .at_ms = at, .guest = name,
+                HamTlEvent ev = { .kind = HAM_TL_GUEST_BLOCKED, .at_ms = at, .guest = g->name,
                                   .node = json_object_get_string(json_object_object_get(b, "current_on")),
                                   .resource = json_object_get_string(json_object_object_get(b, "resource")) };
                 feed(h, &ev);
@@ -403,7 +406,7 @@ void ham_history_changed(HamHistory *h, const DgState *drbd, HamGuests *guests)
         observe_drbd(h, drbd, local, at);
         observe_guests(h, guests, cib, local, at);
         observe_placement(h, cib, at);
-        observe_blocked(h, cib, at);
+        observe_blocked(h, at);
         if (local && (drbd || guests))
                 h->seeded = TRUE;
         save(h);

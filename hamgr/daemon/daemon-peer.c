@@ -111,7 +111,11 @@ static GPtrArray *gather_res(const char *dir)
         g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
         const char *name;
         while (d && (name = g_dir_read_name(d))) {
-                if (!g_str_has_prefix(name, "pk-") || !g_str_has_suffix(name, ".res") ||
+                g_autofree char *res = g_str_has_suffix(name, ".res") ?
+                                       g_strndup(name, strlen(name) - strlen(".res")) : NULL;
+                /* A name the facts' codec refuses would make the peer, and
+                 * hactl status here, refuse all of this node's facts. */
+                if (!g_str_has_prefix(name, "pk-") || !res || !dg_res_name_valid(res) ||
                     out->len >= HAM_STATE_MAX_ITEMS)
                         continue;
                 g_autofree char *path = g_build_filename(dir, name, NULL);
@@ -120,7 +124,7 @@ static GPtrArray *gather_res(const char *dir)
                 if (!g_file_get_contents(path, &text, &len, NULL))
                         continue;
                 HamFactsRes *r = g_new0(HamFactsRes, 1);
-                r->name = g_strndup(name, strlen(name) - strlen(".res"));
+                r->name = g_steal_pointer(&res);
                 r->sha256 = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)text, len);
                 ham_res_facts_scan(text, r);
                 g_ptr_array_add(out, r);
@@ -143,6 +147,8 @@ static void refresh_slow(HamPeer *p)
                 g_autoptr(GPtrArray) lvs = dg_lv_list(conf->local.vg, TRUE, &error);
                 for (guint i = 0; lvs && i < lvs->len && p->lvs->len < HAM_STATE_MAX_ITEMS; i++) {
                         const DgLvInfo *info = lvs->pdata[i];
+                        if (!dg_lv_name_valid(info->name))
+                                continue;
                         HamFactsLv *l = g_new0(HamFactsLv, 1);
                         l->name = g_strdup(info->name);
                         l->size = info->size;
@@ -248,19 +254,9 @@ static HamFacts *gather(HamPeer *p, const DgState *drbd)
         g_autoptr(GPtrArray) names = drbd ? dg_state_names(drbd) : g_ptr_array_new();
         for (guint i = 0; i < names->len && f->drbd->len < HAM_STATE_MAX_ITEMS; i++) {
                 const DgResourceState *r = dg_state_lookup(drbd, names->pdata[i]);
-                if (!r)
+                if (!r || !dg_res_name_valid(r->name))
                         continue;
-                HamFactsDrbd *d = g_new0(HamFactsDrbd, 1);
-                const DgVolumeState *v = r->volumes->len ?
-                        &g_array_index(r->volumes, DgVolumeState, 0) : NULL;
-                d->name = g_strdup(r->name);
-                d->role = g_strdup(dg_role_name(r->role));
-                d->peer_role = g_strdup(dg_role_name(r->peer_role));
-                d->conn = g_strdup(dg_conn_name(r->conn));
-                d->disk = g_strdup(dg_disk_name(v ? v->disk : DG_DISK_UNKNOWN));
-                d->peer_disk = g_strdup(dg_disk_name(v ? v->peer_disk : DG_DISK_UNKNOWN));
-                d->repl = g_strdup(dg_repl_name(v ? v->repl : DG_REPL_OFF));
-                d->done = v && v->done >= 0 && v->done <= 100 ? v->done : -1;
+                HamFactsDrbd *d = ham_facts_drbd_from_state(r);
                 d->split_brain = split_brain_read(p, d->name);
                 d->frozen_since = frozen_read(d->name);
                 g_ptr_array_add(f->drbd, d);

@@ -7,6 +7,7 @@
 #include "daemon.h"
 #include "ham.h"
 #include "ham-pcmk-notify.h"
+#include "ham-status.h"
 #include "pk.h"
 #include "pk-config.h"
 #include "ham-api-server.h"
@@ -317,9 +318,26 @@ static json_object *guests_json(Daemon *d)
         return arr;
 }
 
+static json_object *optional_int(gint64 value)
+{
+        return value < 0 ? NULL : json_object_new_int64(value);
+}
+
+/* The `volume` reply: the state with the facts' keys (the one codec of a
+ * DRBD state in hamgrd's API), plus what only this node's view has. */
 static json_object *volume_json(const DgResourceState *r)
 {
-        json_object *o = dg_resource_state_to_json(r);
+        g_autoptr(HamFactsDrbd) fact = ham_facts_drbd_from_state(r);
+        const DgVolumeState *v = r->volumes->len ? &g_array_index(r->volumes, DgVolumeState, 0) : NULL;
+        json_object *o = json_object_new_object();
+
+        json_object_object_add(o, "name", json_object_new_string(r->name));
+        ham_facts_drbd_states_to_json(fact, o);
+        json_object_object_add(o, "peer", r->peer ? json_object_new_string(r->peer) : NULL);
+        json_object_object_add(o, "suspended", r->suspended ? json_object_new_string(r->suspended) : NULL);
+        json_object_object_add(o, "minor", optional_int(v ? v->minor : -1));
+        json_object_object_add(o, "out_of_sync_kib", v ? json_object_new_uint64(v->out_of_sync_kib) : NULL);
+        json_object_object_add(o, "size_kib", optional_int(v ? v->size_kib : -1));
         json_object_object_add(o, "health", json_object_new_string(ham_health_drbd(r)));
         return o;
 }

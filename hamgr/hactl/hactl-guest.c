@@ -703,21 +703,19 @@ static int cmd_list(PkCliCmd *a)
 static json_object *guest_blocked(const View *v, const char *name)
 {
         g_autoptr(xmlDoc) doc = ham_xml_parse(v->cib, strlen(v->cib), "the CIB", NULL);
-        g_autoptr(json_object) res = doc ? ham_pcmk_cib_resources(xmlDocGetRootElement(doc)) : NULL;
-        g_autoptr(json_object) nodes = json_object_new_array();
-        json_object *guests = res ? json_object_object_get(res, "guests") : NULL;
+        g_autoptr(HamCibView) view = doc ? ham_pcmk_cib_view_read(xmlDocGetRootElement(doc)) : NULL;
+        g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func(g_free);
 
         for (guint i = 0; v->mon && i < v->mon->nodes->len; i++) {
                 const HamMonNode *n = v->mon->nodes->pdata[i];
-                json_object *o = json_object_new_object();
-                json_object_object_add(o, "name", json_object_new_string(n->name));
-                json_object_object_add(o, "online", json_object_new_boolean(n->online));
-                json_object_object_add(o, "lost_at", NULL);
-                json_object_array_add(nodes, o);
+                HamStatusNode *o = g_new0(HamStatusNode, 1);
+                o->name = n->name; /* borrowed from the view */
+                o->online = n->online;
+                g_ptr_array_add(nodes, o);
         }
-        for (size_t i = 0; guests && i < json_object_array_length(guests); i++) {
-                json_object *g = json_object_array_get_idx(guests, i);
-                if (g_strcmp0(json_object_get_string(json_object_object_get(g, "name")), name) == 0)
+        for (guint i = 0; view && i < view->guests->len; i++) {
+                const HamCibGuest *g = view->guests->pdata[i];
+                if (g_strcmp0(g->name, name) == 0)
                         return ham_status_guest_blocked(g, nodes);
         }
         return NULL;

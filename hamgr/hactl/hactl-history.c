@@ -138,6 +138,7 @@ int hactl_drill(PkCliCmd *a)
         g_autoptr(GError) error = NULL;
         g_autoptr(json_object) st = NULL, hist0 = NULL, args = json_object_new_object();
         g_autoptr(json_object) record = NULL;
+        g_autoptr(HamClusterStatus) cs = NULL;
         g_autoptr(GHashTable) before = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         g_autofree char *node = NULL, *reason = NULL;
         HamDrillVerdict verdict;
@@ -153,7 +154,14 @@ int hactl_drill(PkCliCmd *a)
                 return hactl_usage_error("drill --timeout %s: must be 10..3600 seconds", timeout_s);
         if (!ham_api_call(NULL, "cluster-status", NULL, &st, &error))
                 return hactl_report(error);
-        verdict = ham_drill_check(st, guest, &node, &reason);
+        cs = ham_cluster_status_from_json(st, &error);
+        if (!cs) {
+                /* hamgrd answered, but not in the form it documents: a bad answer. */
+                g_autoptr(GError) bad = g_error_new(HAM_API_ERROR, HAM_API_ERROR_PROTOCOL,
+                                                    "hamgrd's cluster-status answer: %s", error->message);
+                return hactl_report(bad);
+        }
+        verdict = ham_drill_check(cs, guest, &node, &reason);
         if (verdict != HAM_DRILL_GO) {
                 fprintf(stderr, "hactl: drill refused: %s\n", reason);
                 return drill_exit_code(verdict);
@@ -167,7 +175,7 @@ int hactl_drill(PkCliCmd *a)
                 }
                 printf("This powers %s off: %s and every other guest on it stop at once and fail "
                        "over to %s.\nType the node's name (%s) to go on: ", node, guest,
-                       pk_json_get_string(st, "local"), node);
+                       cs->local, node);
                 fflush(stdout);
                 if (!fgets(line, sizeof(line), stdin) || !g_str_equal(g_strstrip(line), node)) {
                         fprintf(stderr, "hactl: drill not confirmed; nothing done\n");
@@ -192,7 +200,7 @@ int hactl_drill(PkCliCmd *a)
         g_mutex_init(&job.lock);
         if (!json)
                 printf("drill: powering %s off to fail %s over to %s\n", node, guest,
-                       pk_json_get_string(st, "local"));
+                       cs->local);
         thread = g_thread_new("fence", fence_thread, &job);
 
         while (pk_now_ms() < deadline) {
@@ -233,12 +241,12 @@ int hactl_drill(PkCliCmd *a)
         g_thread_join(thread);
 
         gboolean ok = record && closed && g_strcmp0(pk_json_get_string(record, "verdict"), "complete") == 0 &&
-                      g_strcmp0(pk_json_get_string(record, "to"), pk_json_get_string(st, "local")) == 0;
+                      g_strcmp0(pk_json_get_string(record, "to"), cs->local) == 0;
         if (json) {
                 g_autoptr(json_object) out = json_object_new_object();
                 json_object_object_add(out, "guest", json_object_new_string(guest));
                 json_object_object_add(out, "powered_off", json_object_new_string(node));
-                json_object_object_add(out, "to", json_object_new_string(pk_json_get_string(st, "local")));
+                json_object_object_add(out, "to", json_object_new_string(cs->local));
                 json_object_object_add(out, "poweroff_requested", json_object_new_int64(requested_ms));
                 json_object_object_add(out, "fence_ok", json_object_new_boolean(job.ok));
                 json_object_object_add(out, "fence_error", job.error ? json_object_new_string(job.error) : NULL);
@@ -257,12 +265,12 @@ int hactl_drill(PkCliCmd *a)
         g_mutex_clear(&job.lock);
         if (ok) {
                 if (!json)
-                        printf("drill passed: %s runs on %s again\n", guest, pk_json_get_string(st, "local"));
+                        printf("drill passed: %s runs on %s again\n", guest, cs->local);
                 return EXIT_OK;
         }
         if (!closed) {
                 fprintf(stderr, "hactl: drill: %s did not run on %s within %" G_GUINT64_FORMAT
-                        " s (hactl history %s; hactl status)\n", guest, pk_json_get_string(st, "local"), timeout, guest);
+                        " s (hactl history %s; hactl status)\n", guest, cs->local, timeout, guest);
                 return EXIT_TIMEOUT;
         }
         fprintf(stderr, "hactl: drill: the failover of %s is incomplete: %s\n", guest,

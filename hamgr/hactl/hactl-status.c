@@ -25,6 +25,14 @@ static json_object *ask(const char *socket, const char *cmd)
         return result;
 }
 
+/* hamgrd answered, but not in the form it documents: said naming the
+ * field, and the exit code of an answer not of the protocol's form. */
+static int bad_answer(const char *cmd, const GError *error)
+{
+        fprintf(stderr, "hactl: hamgrd's %s answer: %s\n", cmd, error->message);
+        return 1;
+}
+
 static void print(json_object *obj, gboolean json, char *(*render)(json_object *))
 {
         if (json) {
@@ -38,20 +46,28 @@ static void print(json_object *obj, gboolean json, char *(*render)(json_object *
 
 int ham_hactl_status(const char *socket, gboolean json)
 {
+        g_autoptr(GError) error = NULL;
         g_autoptr(json_object) input = ask(socket, "cluster-status");
         if (!input)
                 return 1;
-        g_autoptr(json_object) model = ham_status_build(input);
+        g_autoptr(HamClusterStatus) st = ham_cluster_status_from_json(input, &error);
+        if (!st)
+                return bad_answer("cluster-status", error);
+        g_autoptr(json_object) model = ham_status_build(st);
         print(model, json, ham_status_render);
         return ham_status_exit_code(model);
 }
 
 int ham_hactl_verify(const char *socket, gboolean json)
 {
+        g_autoptr(GError) error = NULL;
         g_autoptr(json_object) input = ask(socket, "verify-facts");
         if (!input)
                 return 1;
-        g_autoptr(json_object) result = ham_verify(input);
+        g_autoptr(HamVerifyFacts) vf = ham_verify_facts_from_json(input, &error);
+        if (!vf)
+                return bad_answer("verify-facts", error);
+        g_autoptr(json_object) result = ham_verify(vf);
         print(result, json, ham_verify_render);
         return ham_verify_exit_code(result);
 }

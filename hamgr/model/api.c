@@ -6,6 +6,7 @@
 #include "dg.h"
 #include "hv.h"
 #include "pk.h"
+#include "model-internal.h"
 #include "pk-config.h"
 
 #include <stdarg.h>
@@ -113,17 +114,6 @@ static const ArgSpec history_args[] = {
         { NULL },
 };
 
-static gboolean invalid(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static gboolean invalid(GError **error, const char *fmt, ...)
-{
-        va_list ap;
-        va_start(ap, fmt);
-        g_autofree char *msg = g_strdup_vprintf(fmt, ap);
-        va_end(ap);
-        g_set_error_literal(error, HAM_API_ERROR, HAM_API_ERROR_INVALID, msg);
-        return FALSE;
-}
-
 /* Volume sizes must fit a double exactly (JSON clients) and an LV. */
 #define MAX_VOLUME_SIZE ((gint64)1 << 52)
 
@@ -132,7 +122,7 @@ static gboolean check_history(json_object *args, GError **error)
         json_object *limit;
         if (json_object_object_get_ex(args, "limit", &limit) &&
             (json_object_get_int64(limit) < 1 || json_object_get_int64(limit) > 100))
-                return invalid(error, "args.limit: must be an integer 1..100 (hamgrd keeps "
+                return ham_json_fail(error, "args.limit: must be an integer 1..100 (hamgrd keeps "
                                "the last 100 failovers)");
         return TRUE;
 }
@@ -143,41 +133,41 @@ static gboolean check_prepare(json_object *args, GError **error)
         size_t n = json_object_array_length(vols);
 
         if (n == 0 || n > 16)
-                return invalid(error, "args.volumes: must hold 1 to 16 volumes (got %zu)", n);
+                return ham_json_fail(error, "args.volumes: must hold 1 to 16 volumes (got %zu)", n);
         for (size_t i = 0; i < n; i++) {
                 json_object *v = json_object_array_get_idx(vols, i), *name, *size;
                 if (!json_object_is_type(v, json_type_object))
-                        return invalid(error, "args.volumes[%zu]: must be an object "
+                        return ham_json_fail(error, "args.volumes[%zu]: must be an object "
                                        "{\"volume\": NAME, \"size\": BYTES}", i);
                 json_object_object_foreach(v, key, val) {
                         (void)val;
                         if (!g_str_equal(key, "volume") && !g_str_equal(key, "size")) {
                                 g_autofree char *k = g_strescape(key, NULL);
-                                return invalid(error, "args.volumes[%zu].%s: unknown field; "
+                                return ham_json_fail(error, "args.volumes[%zu].%s: unknown field; "
                                                "a volume has only volume and size", i, k);
                         }
                 }
                 if (!json_object_object_get_ex(v, "volume", &name) ||
                     !json_object_is_type(name, json_type_string) || !plain_string(name) ||
                     !dg_volume_name_valid(json_object_get_string(name)))
-                        return invalid(error, "args.volumes[%zu].volume: must be a volume "
+                        return ham_json_fail(error, "args.volumes[%zu].volume: must be a volume "
                                        "name: " DG_VOLUME_NAME_RULE, i);
                 if (!json_object_object_get_ex(v, "size", &size) ||
                     !json_object_is_type(size, json_type_int) ||
                     json_object_get_int64(size) <= 0 ||
                     json_object_get_int64(size) > MAX_VOLUME_SIZE)
-                        return invalid(error, "args.volumes[%zu].size: must be an integer "
+                        return ham_json_fail(error, "args.volumes[%zu].size: must be an integer "
                                        "number of bytes, 1..2^52", i);
                 /* DRBD and LVM work in whole MiB; a rounded size would
                  * surprise whoever asked for it. */
                 if (json_object_get_int64(size) % (1024 * 1024) != 0)
-                        return invalid(error, "args.volumes[%zu].size: must be a whole number "
+                        return ham_json_fail(error, "args.volumes[%zu].size: must be a whole number "
                                        "of MiB (a multiple of 1048576 bytes)", i);
                 for (size_t j = 0; j < i; j++) {
                         json_object *o = json_object_object_get(
                                 json_object_array_get_idx(vols, j), "volume");
                         if (g_str_equal(json_object_get_string(o), json_object_get_string(name)))
-                                return invalid(error, "args.volumes[%zu].volume: \"%s\" "
+                                return ham_json_fail(error, "args.volumes[%zu].volume: \"%s\" "
                                                "appears twice", i, json_object_get_string(name));
                 }
         }
@@ -194,34 +184,34 @@ static gboolean check_commit(json_object *args, GError **error)
                     !g_str_equal(key, "prefer") && !g_str_equal(key, "priority") &&
                     !g_str_equal(key, "probe")) {
                         g_autofree char *k = g_strescape(key, NULL);
-                        return invalid(error, "args.guest.%s: unknown field; the guest has "
+                        return ham_json_fail(error, "args.guest.%s: unknown field; the guest has "
                                        "name, config, prefer, priority and probe", k);
                 }
         }
         if (!json_object_object_get_ex(g, "name", &v) || !json_object_is_type(v, json_type_string) ||
             !plain_string(v) || !hv_guest_name_valid(json_object_get_string(v)))
-                return invalid(error, "args.guest.name: must be a guest name: "
+                return ham_json_fail(error, "args.guest.name: must be a guest name: "
                                HV_GUEST_NAME_RULE);
         if (!json_object_object_get_ex(g, "config", &v) || !json_object_is_type(v, json_type_object))
-                return invalid(error, "args.guest.config: must be the guest definition "
+                return ham_json_fail(error, "args.guest.config: must be the guest definition "
                                "(a JSON object, as hvctl define takes it)");
         if (json_object_object_get_ex(g, "prefer", &v) && v &&
             (!json_object_is_type(v, json_type_string) || !plain_string(v) ||
              !dg_node_name_valid(json_object_get_string(v))))
-                return invalid(error, "args.guest.prefer: must be a node name or null");
+                return ham_json_fail(error, "args.guest.prefer: must be a node name or null");
         if (json_object_object_get_ex(g, "priority", &v) &&
             (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0 ||
              json_object_get_int64(v) > 1000000))
-                return invalid(error, "args.guest.priority: must be an integer 0..1000000");
+                return ham_json_fail(error, "args.guest.priority: must be an integer 0..1000000");
         if (json_object_object_get_ex(g, "probe", &v) && v &&
             (!json_object_is_type(v, json_type_string) || !plain_string(v) ||
              !ham_probe_target_parse(json_object_get_string(v), NULL, NULL, NULL)))
-                return invalid(error, "args.guest.probe: must be ADDRESS:PORT (an IP address and a "
+                return ham_json_fail(error, "args.guest.probe: must be ADDRESS:PORT (an IP address and a "
                                "TCP port the guest's service answers on) or null");
         if (json_object_object_get_ex(args, "target_role", &tr) &&
             g_strcmp0(json_object_get_string(tr), "Started") != 0 &&
             g_strcmp0(json_object_get_string(tr), "Stopped") != 0)
-                return invalid(error, "args.target_role: must be \"Started\" or \"Stopped\"");
+                return ham_json_fail(error, "args.target_role: must be \"Started\" or \"Stopped\"");
         return TRUE;
 }
 

@@ -21,9 +21,9 @@ static HamDrillVerdict refuse(char **ret_reason, HamDrillVerdict verdict, const 
 }
 
 /* The DRBD state of @res as @node's hamgrd last reported it. */
-static json_object *drbd_fact(json_object *facts, const char *node, const char *res)
+static const HamFactsDrbd *drbd_fact(const HamClusterStatus *st, const char *node, const char *res)
 {
-        return pk_json_array_find(pk_json_get(pk_json_get(facts, node), "drbd"), "name", res);
+        return ham_facts_drbd(ham_facts_find(st->facts, node), res);
 }
 
 const char *ham_drill_verdict_name(HamDrillVerdict verdict)
@@ -42,7 +42,7 @@ const char *ham_drill_verdict_name(HamDrillVerdict verdict)
         return (guint)verdict < G_N_ELEMENTS(names) && names[verdict] ? names[verdict] : "?";
 }
 
-HamDrillVerdict ham_drill_check(json_object *st, const char *guest, char **ret_node, char **ret_reason)
+HamDrillVerdict ham_drill_check(const HamClusterStatus *st, const char *guest, char **ret_node, char **ret_reason)
 {
         /* Why fencing would not power the node off: text before and after its name. */
         static const char *const unsafe[][2] = {
@@ -56,60 +56,55 @@ HamDrillVerdict ham_drill_check(json_object *st, const char *guest, char **ret_n
                                               "; add one for it (hactl fence add)" },
         };
         HamFencing fencing;
-        const char *local = pk_json_get_string(st, "local");
-        json_object *cib = pk_json_get(st, "cib"), *g = NULL, *on;
+        const char *local = st->local;
+        const HamCibGuest *g = NULL;
+        const HamStatusNode *n;
         const char *node;
 
         if (!local)
                 return refuse(ret_reason, HAM_DRILL_NOT_READY, "hamgrd does not know this node's name yet "
                               "(corosync not connected); try again in a moment");
-        if (!cib)
+        if (!st->cib)
                 return refuse(ret_reason, HAM_DRILL_NO_CIB, "hamgrd has not read the CIB yet (is pacemaker running?)");
-        for (size_t i = 0; pk_json_get(cib, "guests") && i < json_object_array_length(pk_json_get(cib, "guests")); i++) {
-                json_object *x = json_object_array_get_idx(pk_json_get(cib, "guests"), i);
-                if (g_strcmp0(pk_json_get_string(x, "name"), guest) == 0)
+        for (guint i = 0; i < st->cib->guests->len; i++) {
+                const HamCibGuest *x = st->cib->guests->pdata[i];
+                if (g_strcmp0(x->name, guest) == 0)
                         g = x;
         }
         if (!g)
                 return refuse(ret_reason, HAM_DRILL_NO_GUEST, "no guest %s in the cluster (hactl guest list)", guest);
-        on = pk_json_get(g, "running_on");
-        if (!on || json_object_array_length(on) != 1)
+        if (g->running_on->len != 1)
                 return refuse(ret_reason, HAM_DRILL_NOT_RUNNING, "guest %s is not running on exactly one node; "
                               "start it first (hactl guest start %s)", guest, guest);
-        node = json_object_get_string(json_object_array_get_idx(on, 0));
+        node = g->running_on->pdata[0];
         if (g_strcmp0(node, local) == 0) {
-                json_object *nodes = pk_json_get(st, "nodes");
                 const char *other = NULL;
-                for (size_t i = 0; nodes && i < json_object_array_length(nodes); i++)
-                        if (g_strcmp0(pk_json_get_string(json_object_array_get_idx(nodes, i), "name"), local))
-                                other = pk_json_get_string(json_object_array_get_idx(nodes, i), "name");
+                for (guint i = 0; i < st->nodes->len; i++) {
+                        const HamStatusNode *x = st->nodes->pdata[i];
+                        if (g_strcmp0(x->name, local))
+                                other = x->name;
+                }
                 return refuse(ret_reason, HAM_DRILL_WRONG_NODE, "run drill on %s: this node would be powered off",
                               other ? other : "the other node");
         }
-        for (size_t i = 0; pk_json_get(st, "nodes") && i < json_object_array_length(pk_json_get(st, "nodes")); i++) {
-                json_object *n = json_object_array_get_idx(pk_json_get(st, "nodes"), i);
-                if (g_strcmp0(pk_json_get_string(n, "name"), node) == 0 &&
-                    !(json_object_get_boolean(pk_json_get(n, "member")) &&
-                      json_object_get_boolean(pk_json_get(n, "online"))))
-                        return refuse(ret_reason, HAM_DRILL_DEGRADED, "%s is offline: the cluster is degraded "
-                                      "already (hactl status)", node);
-        }
-        fencing = ham_fencing_judge_view(cib, node);
+        n = ham_cluster_status_node(st, node);
+        if (n && !(n->member && n->online))
+                return refuse(ret_reason, HAM_DRILL_DEGRADED, "%s is offline: the cluster is degraded "
+                              "already (hactl status)", node);
+        fencing = ham_fencing_judge_cib(st->cib, node);
         if (fencing != HAM_FENCING_USABLE)
                 return refuse(ret_reason, HAM_DRILL_NO_FENCING, "%s%s%s", unsafe[fencing][0], node,
                               unsafe[fencing][1]);
-        for (size_t i = 0; pk_json_get(g, "volumes") && i < json_object_array_length(pk_json_get(g, "volumes")); i++) {
-                const char *res = pk_json_get_string(json_object_array_get_idx(pk_json_get(g, "volumes"), i), "resource");
-                json_object *here = drbd_fact(pk_json_get(st, "facts"), local, res);
-                json_object *there = drbd_fact(pk_json_get(st, "facts"), node, res);
-                if (!res || !here || !there ||
-                    ham_fact_disk(here, "disk") != DG_DISK_UPTODATE ||
-                    ham_fact_disk(here, "peer_disk") != DG_DISK_UPTODATE ||
-                    ham_fact_disk(there, "disk") != DG_DISK_UPTODATE)
+        for (guint i = 0; i < g->volumes->len; i++) {
+                const char *res = ((const HamCibVolume *)g->volumes->pdata[i])->resource;
+                const HamFactsDrbd *here = drbd_fact(st, local, res);
+                const HamFactsDrbd *there = drbd_fact(st, node, res);
+                if (!res || !here || !there || here->disk != DG_DISK_UPTODATE ||
+                    here->peer_disk != DG_DISK_UPTODATE || there->disk != DG_DISK_UPTODATE)
                         return refuse(ret_reason, HAM_DRILL_DRBD, "volume %s of %s is not UpToDate on both "
                                       "nodes (here: %s, on %s: %s); wait for the sync (hactl status)",
-                                      res ? res : "?", guest, here ? pk_json_get_string(here, "disk") : "unknown",
-                                      node, there ? pk_json_get_string(there, "disk") : "unknown");
+                                      res ? res : "?", guest, here ? dg_disk_name(here->disk) : "unknown",
+                                      node, there ? dg_disk_name(there->disk) : "unknown");
         }
         *ret_node = g_strdup(node);
         return HAM_DRILL_GO;

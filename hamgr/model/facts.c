@@ -5,19 +5,15 @@
 #include "ham-api.h"
 #include "ham-txn.h"
 #include "pk.h"
+#include "model-internal.h"
 
 #include <string.h>
 
-static void drbd_free(gpointer p)
+void ham_facts_drbd_free(HamFactsDrbd *d)
 {
-        HamFactsDrbd *d = p;
+        if (!d)
+                return;
         g_free(d->name);
-        g_free(d->role);
-        g_free(d->peer_role);
-        g_free(d->conn);
-        g_free(d->disk);
-        g_free(d->peer_disk);
-        g_free(d->repl);
         dg_split_brain_free(d->split_brain);
         g_free(d);
 }
@@ -44,7 +40,7 @@ HamFacts *ham_facts_new(const char *node)
         HamFacts *f = g_new0(HamFacts, 1);
         f->node = g_strdup(node);
         f->two_node = -1;
-        f->drbd = g_ptr_array_new_with_free_func(drbd_free);
+        f->drbd = g_ptr_array_new_with_free_func((GDestroyNotify)ham_facts_drbd_free);
         f->res = g_ptr_array_new_with_free_func(res_free);
         f->lvs = g_ptr_array_new_with_free_func(lv_free);
         return f;
@@ -79,17 +75,6 @@ void ham_facts_sort(HamFacts *f)
 }
 
 /* ---- validation ------------------------------------------------------------- */
-
-static gboolean fail(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static gboolean fail(GError **error, const char *fmt, ...)
-{
-        va_list ap;
-        va_start(ap, fmt);
-        g_autofree char *msg = g_strdup_vprintf(fmt, ap);
-        va_end(ap);
-        g_set_error_literal(error, HAM_API_ERROR, HAM_API_ERROR_INVALID, msg);
-        return FALSE;
-}
 
 gboolean ham_version_valid(const char *s)
 {
@@ -128,67 +113,6 @@ static gboolean sha256_valid(const char *s)
         return TRUE;
 }
 
-static gboolean get(json_object *obj, const char *path, const char *key, json_type type,
-                    gboolean nullable, json_object **ret, GError **error)
-{
-        json_object *v = NULL;
-        if (!json_object_object_get_ex(obj, key, &v))
-                return fail(error, "%s%s: missing", path, key);
-        if (!v && nullable) {
-                *ret = NULL;
-                return TRUE;
-        }
-        if (!json_object_is_type(v, type))
-                return fail(error, "%s%s: must be %s%s (got %s)", path, key,
-                            type == json_type_int ? "an integer" :
-                            type == json_type_double ? "a number" : json_type_to_name(type),
-                            nullable ? " or null" : "", pk_json_type_name(v));
-        *ret = v;
-        return TRUE;
-}
-
-/* @ret: (out) (transfer full) NULL for a null when @nullable. */
-static gboolean get_str(json_object *obj, const char *path, const char *key,
-                        gboolean (*check)(const char *), const char *rule, gboolean nullable,
-                        char **ret, GError **error)
-{
-        json_object *v;
-        if (!get(obj, path, key, json_type_string, nullable, &v, error))
-                return FALSE;
-        if (!v) {
-                *ret = NULL;
-                return TRUE;
-        }
-        const char *s = json_object_get_string(v);
-        if ((gsize)json_object_get_string_len(v) != strlen(s) || !check(s))
-                return fail(error, "%s%s: must be %s", path, key, rule);
-        *ret = g_strdup(s);
-        return TRUE;
-}
-
-static gboolean get_int(json_object *obj, const char *path, const char *key, gint64 min,
-                        gint64 *ret, GError **error)
-{
-        json_object *v;
-        if (!get(obj, path, key, json_type_int, FALSE, &v, error))
-                return FALSE;
-        gint64 n = json_object_get_int64(v);
-        if (n < min)
-                return fail(error, "%s%s: must be at least %" G_GINT64_FORMAT, path, key, min);
-        *ret = n;
-        return TRUE;
-}
-
-static gboolean get_bool(json_object *obj, const char *path, const char *key, gboolean *ret,
-                         GError **error)
-{
-        json_object *v;
-        if (!get(obj, path, key, json_type_boolean, FALSE, &v, error))
-                return FALSE;
-        *ret = json_object_get_boolean(v);
-        return TRUE;
-}
-
 /* Optional: a hamgrd from before split-brain handlers sends no key, and
  * that is "not known", not "missing" (verify must not warn for it). */
 static gboolean get_split_brain_handler(json_object *obj, const char *path, HamFactsRes *r,
@@ -200,7 +124,7 @@ static gboolean get_split_brain_handler(json_object *obj, const char *path, HamF
         if (!json_object_object_get_ex(obj, "split_brain_handler", &v) || !v)
                 return TRUE;
         if (!json_object_is_type(v, json_type_boolean))
-                return fail(error, "%ssplit_brain_handler: must be true or false", path);
+                return ham_json_fail(error, "%ssplit_brain_handler: must be true or false", path);
         r->split_brain_handler = json_object_get_boolean(v) ? 1 : 0;
         return TRUE;
 }
@@ -223,17 +147,17 @@ static gboolean parse_split_brain(json_object *o, const char *path, HamFactsDrbd
         if (!json_object_object_get_ex(o, "split_brain", &v) || !v)
                 return TRUE;
         if (!json_object_is_type(v, json_type_object))
-                return fail(error, "%ssplit_brain: must be an object or null (got %s)", path,
+                return ham_json_fail(error, "%ssplit_brain: must be an object or null (got %s)", path,
                             pk_json_type_name(v));
         d->split_brain = dg_split_brain_from_json(v, &e);
         if (!d->split_brain) {
                 const char *msg = e ? e->message : "invalid";
                 if (g_str_has_prefix(msg, prefix))
-                        return fail(error, "%ssplit_brain.%s", path, msg + strlen(prefix));
-                return fail(error, "%ssplit_brain: %s", path, msg);
+                        return ham_json_fail(error, "%ssplit_brain.%s", path, msg + strlen(prefix));
+                return ham_json_fail(error, "%ssplit_brain: %s", path, msg);
         }
         if (!g_str_equal(d->split_brain->resource, d->name))
-                return fail(error, "%ssplit_brain.resource: must be this entry's name, %s (got %s)",
+                return ham_json_fail(error, "%ssplit_brain.resource: must be this entry's name, %s (got %s)",
                             path, d->name, d->split_brain->resource);
         return TRUE;
 }
@@ -246,7 +170,7 @@ static gboolean parse_frozen(json_object *o, const char *path, HamFactsDrbd *d, 
         if (!json_object_object_get_ex(o, "frozen_since", &v) || !v)
                 return TRUE;
         if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) <= 0)
-                return fail(error, "%sfrozen_since: must be a time in milliseconds or null", path);
+                return ham_json_fail(error, "%sfrozen_since: must be a time in milliseconds or null", path);
         d->frozen_since = json_object_get_int64(v);
         return TRUE;
 }
@@ -254,23 +178,39 @@ static gboolean parse_frozen(json_object *o, const char *path, HamFactsDrbd *d, 
 static gboolean parse_drbd(json_object *o, const char *path, HamFacts *f, GError **error)
 {
         HamFactsDrbd *d = g_new0(HamFactsDrbd, 1);
+        g_autofree char *role = NULL, *peer_role = NULL, *conn = NULL;
+        g_autofree char *disk = NULL, *peer_disk = NULL, *repl = NULL;
         json_object *v;
         g_ptr_array_add(f->drbd, d);
-        if (!get_str(o, path, "name", dg_res_name_valid, NAME_RULE, FALSE, &d->name, error) ||
-            !get_str(o, path, "role", letters_valid, STATE_RULE, FALSE, &d->role, error) ||
-            !get_str(o, path, "peer_role", letters_valid, STATE_RULE, FALSE, &d->peer_role, error) ||
-            !get_str(o, path, "conn", letters_valid, STATE_RULE, FALSE, &d->conn, error) ||
-            !get_str(o, path, "disk", letters_valid, STATE_RULE, FALSE, &d->disk, error) ||
-            !get_str(o, path, "peer_disk", letters_valid, STATE_RULE, FALSE, &d->peer_disk, error) ||
-            !get_str(o, path, "repl", letters_valid, STATE_RULE, FALSE, &d->repl, error))
+        if (!ham_json_get_str(o, path, "name", dg_res_name_valid, NAME_RULE, FALSE, &d->name, error) ||
+            !ham_json_get_str(o, path, "role", letters_valid, STATE_RULE, FALSE, &role, error) ||
+            !ham_json_get_str(o, path, "peer_role", letters_valid, STATE_RULE, FALSE, &peer_role, error) ||
+            !ham_json_get_str(o, path, "conn", letters_valid, STATE_RULE, FALSE, &conn, error) ||
+            !ham_json_get_str(o, path, "disk", letters_valid, STATE_RULE, FALSE, &disk, error) ||
+            !ham_json_get_str(o, path, "peer_disk", letters_valid, STATE_RULE, FALSE, &peer_disk, error) ||
+            !ham_json_get_str(o, path, "repl", letters_valid, STATE_RULE, FALSE, &repl, error))
                 return FALSE;
+        /* Any word of letters is accepted, as before the states were typed:
+         * a peer running a newer DRBD may report a state drbd-glue's table
+         * does not know, and that must not make its whole message invalid.
+         * It reads as the *_UNKNOWN value (from_name leaves @ret alone). */
+        d->role = d->peer_role = DG_ROLE_UNKNOWN;
+        d->conn = DG_CONN_UNKNOWN;
+        d->disk = d->peer_disk = DG_DISK_UNKNOWN;
+        d->repl = DG_REPL_UNKNOWN;
+        dg_role_from_name(role, &d->role);
+        dg_role_from_name(peer_role, &d->peer_role);
+        dg_conn_from_name(conn, &d->conn);
+        dg_disk_from_name(disk, &d->disk);
+        dg_disk_from_name(peer_disk, &d->peer_disk);
+        dg_repl_from_name(repl, &d->repl);
         if (!json_object_object_get_ex(o, "done", &v))
-                return fail(error, "%sdone: missing", path);
+                return ham_json_fail(error, "%sdone: missing", path);
         if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double))
-                return fail(error, "%sdone: must be a number (got %s)", path, pk_json_type_name(v));
+                return ham_json_fail(error, "%sdone: must be a number (got %s)", path, pk_json_type_name(v));
         d->done = json_object_get_double(v);
         if (d->done != -1 && !(d->done >= 0 && d->done <= 100))
-                return fail(error, "%sdone: must be -1 (not syncing) or 0 to 100", path);
+                return ham_json_fail(error, "%sdone: must be -1 (not syncing) or 0 to 100", path);
         return parse_split_brain(o, path, d, error) && parse_frozen(o, path, d, error);
 }
 
@@ -278,15 +218,15 @@ static gboolean parse_res(json_object *o, const char *path, HamFacts *f, GError 
 {
         HamFactsRes *r = g_new0(HamFactsRes, 1);
         g_ptr_array_add(f->res, r);
-        return get_str(o, path, "name", dg_res_name_valid, NAME_RULE, FALSE, &r->name, error) &&
-               get_str(o, path, "sha256", sha256_valid, "64 lower-case hex digits", FALSE,
+        return ham_json_get_str(o, path, "name", dg_res_name_valid, NAME_RULE, FALSE, &r->name, error) &&
+               ham_json_get_str(o, path, "sha256", sha256_valid, "64 lower-case hex digits", FALSE,
                        &r->sha256, error) &&
-               get_str(o, path, "protocol", protocol_valid, "A, B or C", TRUE, &r->protocol,
+               ham_json_get_str(o, path, "protocol", protocol_valid, "A, B or C", TRUE, &r->protocol,
                        error) &&
-               get_str(o, path, "fencing", dg_res_name_valid, WORD_RULE, TRUE, &r->fencing,
+               ham_json_get_str(o, path, "fencing", dg_res_name_valid, WORD_RULE, TRUE, &r->fencing,
                        error) &&
-               get_bool(o, path, "fence_peer", &r->fence_peer, error) &&
-               get_bool(o, path, "unfence_peer", &r->unfence_peer, error) &&
+               ham_json_get_bool(o, path, "fence_peer", &r->fence_peer, error) &&
+               ham_json_get_bool(o, path, "unfence_peer", &r->unfence_peer, error) &&
                get_split_brain_handler(o, path, r, error);
 }
 
@@ -295,8 +235,8 @@ static gboolean parse_lv(json_object *o, const char *path, HamFacts *f, GError *
         HamFactsLv *l = g_new0(HamFactsLv, 1);
         gint64 size;
         g_ptr_array_add(f->lvs, l);
-        if (!get_str(o, path, "name", dg_lv_name_valid, LV_RULE, FALSE, &l->name, error) ||
-            !get_int(o, path, "size", 0, &size, error))
+        if (!ham_json_get_str(o, path, "name", dg_lv_name_valid, LV_RULE, FALSE, &l->name, error) ||
+            !ham_json_get_int(o, path, "size", 0, &size, error))
                 return FALSE;
         l->size = (guint64)size;
         return TRUE;
@@ -308,22 +248,22 @@ static gboolean parse_list(json_object *obj, const char *key, ItemParser parse, 
                            HamFacts *f, GError **error)
 {
         json_object *arr;
-        if (!get(obj, "", key, json_type_array, FALSE, &arr, error))
+        if (!ham_json_get(obj, "", key, json_type_array, FALSE, &arr, error))
                 return FALSE;
         gsize n = json_object_array_length(arr);
         if (n > HAM_STATE_MAX_ITEMS)
-                return fail(error, "%s: at most %d entries", key, HAM_STATE_MAX_ITEMS);
+                return ham_json_fail(error, "%s: at most %d entries", key, HAM_STATE_MAX_ITEMS);
         for (gsize i = 0; i < n; i++) {
                 json_object *o = json_object_array_get_idx(arr, i);
                 g_autofree char *path = g_strdup_printf("%s[%zu].", key, i);
                 if (!json_object_is_type(o, json_type_object))
-                        return fail(error, "%s[%zu]: must be an object", key, i);
+                        return ham_json_fail(error, "%s[%zu]: must be an object", key, i);
                 if (!parse(o, path, f, error))
                         return FALSE;
                 const char *name = *(char **)into->pdata[into->len - 1];
                 for (guint j = 0; j + 1 < into->len; j++)
                         if (g_str_equal(*(char **)into->pdata[j], name))
-                                return fail(error, "%s[%zu].name: \"%s\" is listed twice",
+                                return ham_json_fail(error, "%s[%zu].name: \"%s\" is listed twice",
                                             key, i, name);
         }
         return TRUE;
@@ -336,23 +276,23 @@ HamFacts *ham_facts_from_json(json_object *obj, GError **error)
         gint64 seq, at;
 
         if (!json_object_is_type(obj, json_type_object)) {
-                fail(error, "facts: must be an object (got %s)", pk_json_type_name(obj));
+                ham_json_fail(error, "facts: must be an object (got %s)", pk_json_type_name(obj));
                 return NULL;
         }
-        if (!get_str(obj, "", "node", dg_node_name_valid, "a node name: " DG_NODE_NAME_RULE, FALSE,
+        if (!ham_json_get_str(obj, "", "node", dg_node_name_valid, "a node name: " DG_NODE_NAME_RULE, FALSE,
                      &f->node, error) ||
-            !get_int(obj, "", "seq", 0, &seq, error) ||
-            !get_int(obj, "", "at", 0, &at, error) ||
-            !get(obj, "", "versions", json_type_object, FALSE, &versions, error) ||
-            !get_str(versions, "versions.", "plastik", ham_version_valid, "a version", TRUE,
+            !ham_json_get_int(obj, "", "seq", 0, &seq, error) ||
+            !ham_json_get_int(obj, "", "at", 0, &at, error) ||
+            !ham_json_get(obj, "", "versions", json_type_object, FALSE, &versions, error) ||
+            !ham_json_get_str(versions, "versions.", "plastik", ham_version_valid, "a version", TRUE,
                      &f->v_plastik, error) ||
-            !get_str(versions, "versions.", "drbd", ham_version_valid, "a version", TRUE,
+            !ham_json_get_str(versions, "versions.", "drbd", ham_version_valid, "a version", TRUE,
                      &f->v_drbd, error) ||
-            !get_str(versions, "versions.", "pacemaker", ham_version_valid, "a version", TRUE,
+            !ham_json_get_str(versions, "versions.", "pacemaker", ham_version_valid, "a version", TRUE,
                      &f->v_pacemaker, error) ||
-            !get_str(versions, "versions.", "corosync", ham_version_valid, "a version", TRUE,
+            !ham_json_get_str(versions, "versions.", "corosync", ham_version_valid, "a version", TRUE,
                      &f->v_corosync, error) ||
-            !get(obj, "", "two_node", json_type_boolean, TRUE, &v, error))
+            !ham_json_get(obj, "", "two_node", json_type_boolean, TRUE, &v, error))
                 return NULL;
         f->seq = (guint64)seq;
         f->at = at;
@@ -362,6 +302,36 @@ HamFacts *ham_facts_from_json(json_object *obj, GError **error)
             !parse_list(obj, "lvs", parse_lv, f->lvs, f, error))
                 return NULL;
         return g_steal_pointer(&f);
+}
+
+HamFactsDrbd *ham_facts_drbd_from_state(const DgResourceState *r)
+{
+        HamFactsDrbd *d = g_new0(HamFactsDrbd, 1);
+        const DgVolumeState *v = r->volumes->len ? &g_array_index(r->volumes, DgVolumeState, 0) : NULL;
+
+        d->name = g_strdup(r->name);
+        d->role = r->role;
+        d->peer_role = r->peer_role;
+        d->conn = r->conn;
+        d->disk = v ? v->disk : DG_DISK_UNKNOWN;
+        d->peer_disk = v ? v->peer_disk : DG_DISK_UNKNOWN;
+        d->repl = v ? v->repl : DG_REPL_OFF;
+        d->done = v && v->done >= 0 && v->done <= 100 ? v->done : -1;
+        return d;
+}
+
+void ham_facts_drbd_states_to_json(const HamFactsDrbd *d, json_object *obj)
+{
+        json_object_object_add(obj, "role", json_object_new_string(dg_role_name(d->role)));
+        json_object_object_add(obj, "peer_role", json_object_new_string(dg_role_name(d->peer_role)));
+        json_object_object_add(obj, "conn", json_object_new_string(dg_conn_name(d->conn)));
+        json_object_object_add(obj, "disk", json_object_new_string(dg_disk_name(d->disk)));
+        json_object_object_add(obj, "peer_disk", json_object_new_string(dg_disk_name(d->peer_disk)));
+        json_object_object_add(obj, "repl", json_object_new_string(dg_repl_name(d->repl)));
+        /* Whole percentages and -1 stay integers so the text is stable. */
+        json_object_object_add(obj, "done", d->done == (gint64)d->done ?
+                               json_object_new_int64((gint64)d->done) :
+                               json_object_new_double(d->done));
 }
 
 json_object *ham_facts_to_json(const HamFacts *f)
@@ -386,16 +356,7 @@ json_object *ham_facts_to_json(const HamFacts *f)
                 const HamFactsDrbd *d = f->drbd->pdata[i];
                 json_object *x = json_object_new_object();
                 json_object_object_add(x, "name", pk_json_string_or_null(d->name));
-                json_object_object_add(x, "role", pk_json_string_or_null(d->role));
-                json_object_object_add(x, "peer_role", pk_json_string_or_null(d->peer_role));
-                json_object_object_add(x, "conn", pk_json_string_or_null(d->conn));
-                json_object_object_add(x, "disk", pk_json_string_or_null(d->disk));
-                json_object_object_add(x, "peer_disk", pk_json_string_or_null(d->peer_disk));
-                json_object_object_add(x, "repl", pk_json_string_or_null(d->repl));
-                /* Whole percentages and -1 stay integers so the text is stable. */
-                json_object_object_add(x, "done", d->done == (gint64)d->done ?
-                                       json_object_new_int64((gint64)d->done) :
-                                       json_object_new_double(d->done));
+                ham_facts_drbd_states_to_json(d, x);
                 json_object_object_add(x, "split_brain", d->split_brain ?
                                        dg_split_brain_to_json(d->split_brain) : NULL);
                 json_object_object_add(x, "frozen_since", d->frozen_since > 0 ?
@@ -437,27 +398,27 @@ HamFacts *ham_state_msg_parse(const char *data, gsize len, GError **error)
         json_object *v;
 
         if (len > HAM_CPG_MAX_MESSAGE || memchr(data, '\0', len)) {
-                fail(error, "message: over %d bytes or holds a NUL byte", HAM_CPG_MAX_MESSAGE);
+                ham_json_fail(error, "message: over %d bytes or holds a NUL byte", HAM_CPG_MAX_MESSAGE);
                 return NULL;
         }
         obj = pk_json_parse(data, (gssize)len, "message", error);
         if (!obj)
                 return NULL;
         if (!json_object_is_type(obj, json_type_object)) {
-                fail(error, "message: must be an object (got %s)", pk_json_type_name(obj));
+                ham_json_fail(error, "message: must be an object (got %s)", pk_json_type_name(obj));
                 return NULL;
         }
-        if (!get(obj, "", "v", json_type_int, FALSE, &v, error))
+        if (!ham_json_get(obj, "", "v", json_type_int, FALSE, &v, error))
                 return NULL;
         if (json_object_get_int64(v) != HAM_STATE_VERSION) {
-                fail(error, "v: version %" G_GINT64_FORMAT " of the state message is not "
+                ham_json_fail(error, "v: version %" G_GINT64_FORMAT " of the state message is not "
                      "spoken here (only %d)", json_object_get_int64(v), HAM_STATE_VERSION);
                 return NULL;
         }
-        if (!get(obj, "", "type", json_type_string, FALSE, &v, error))
+        if (!ham_json_get(obj, "", "type", json_type_string, FALSE, &v, error))
                 return NULL;
         if (g_strcmp0(json_object_get_string(v), "state") != 0) {
-                fail(error, "type: must be \"state\"");
+                ham_json_fail(error, "type: must be \"state\"");
                 return NULL;
         }
         return ham_facts_from_json(obj, error);
@@ -533,24 +494,4 @@ GPtrArray *ham_res_taken_scan(const char *text)
                         taken_add(out, r->name, HAM_NUMBER_NONE, g_array_index(r->ports, guint, j));
         }
         return out;
-}
-
-DgDiskState ham_fact_disk(json_object *d, const char *key)
-{
-        const char *word = pk_json_get_string(d, key);
-        DgDiskState disk = DG_DISK_UNKNOWN;
-
-        if (word && !dg_disk_from_name(word, &disk))
-                disk = DG_DISK_UNKNOWN;
-        return disk;
-}
-
-DgConnState ham_fact_conn(json_object *d, const char *key)
-{
-        const char *word = pk_json_get_string(d, key);
-        DgConnState conn = DG_CONN_UNKNOWN;
-
-        if (word && !dg_conn_from_name(word, &conn))
-                conn = DG_CONN_UNKNOWN;
-        return conn;
 }

@@ -54,21 +54,18 @@ HamFencing ham_fencing_judge(gboolean stonith_enabled, GPtrArray *devices, const
         return HAM_FENCING_NOT_COVERED;
 }
 
-HamFencing ham_fencing_judge_view(json_object *cib, const char *node)
+HamFencing ham_fencing_judge_cib(const HamCibView *view, const char *node)
 {
         g_autoptr(GPtrArray) devs = g_ptr_array_new_with_free_func((GDestroyNotify)ham_fence_device_free);
-        json_object *enabled = json_object_object_get(cib, "stonith_enabled");
-        json_object *arr = json_object_object_get(cib, "fencing");
 
-        for (size_t i = 0; arr && json_object_is_type(arr, json_type_array) &&
-                           i < json_object_array_length(arr); i++) {
-                json_object *x = json_object_array_get_idx(arr, i);
+        for (guint i = 0; i < view->fencing->len; i++) {
+                const HamCibFencing *f = view->fencing->pdata[i];
                 HamFenceDevice *d = g_new0(HamFenceDevice, 1);
-                d->id = g_strdup(pk_json_get_string(x, "id"));
-                d->agent = g_strdup(pk_json_get_string(x, "agent"));
-                d->hosts = g_strdup(pk_json_get_string(x, "hosts"));
-                d->stopped = json_object_get_boolean(json_object_object_get(x, "stopped"));
+                d->id = g_strdup(f->id);
+                d->agent = g_strdup(f->agent);
+                d->hosts = g_strdup(f->hosts);
+                d->stopped = f->stopped;
                 g_ptr_array_add(devs, d);
         }
-        return ham_fencing_judge(enabled ? json_object_get_boolean(enabled) : TRUE, devs, node);
+        return ham_fencing_judge(view->stonith_enabled, devs, node);
 }

@@ -23,6 +23,8 @@
 #include <glib.h>
 #include <json-c/json.h>
 
+#include "ham-cib.h"
+
 G_BEGIN_DECLS
 
 /** A fence device (a primitive of class stonith) as the CIB defines it. */
@@ -62,12 +64,10 @@ typedef enum {
 HamFencing ham_fencing_judge(gboolean stonith_enabled, GPtrArray *devices, const char *node);
 
 /**
- * ham_fencing_judge_view:
- * Pure: ham_fencing_judge() over the CIB view hamgrd reports (the "cib"
- * object of cluster-status: "stonith_enabled" and "fencing", each device
- * with "id", "agent", "hosts" and "stopped", from ham_pcmk_cib_resources()).
- * A missing "stonith_enabled" is Pacemaker's default, true.
+ * ham_fencing_judge_cib:
+ * Pure: ham_fencing_judge() over the CIB's typed view (ham-cib.h): its
+ * stonith_enabled and its fencing devices.
  */
-HamFencing ham_fencing_judge_view(json_object *cib, const char *node);
+HamFencing ham_fencing_judge_cib(const HamCibView *view, const char *node);
 
 G_END_DECLS

@@ -13,8 +13,8 @@
  * that went away is kept with the time it was received.
  *
  * Everything here is pure: the message is parsed and built without I/O,
- * status and verify are functions from JSON inputs (as hamgrd assembles
- * them, see hamgrd(8)) to JSON models and text (golden-tested in
+ * status, verify and drill are functions from typed inputs (hamgrd's
+ * answers, see hamgrd(8), read once by their codecs) to JSON models and text (golden-tested in
  * tests/golden/ham-status/ and tests/golden/ham-verify/).
  */
 #pragma once
@@ -24,6 +24,7 @@
 
 #include "dg.h"
 #include "ham.h"
+#include "ham-cib.h"
 
 G_BEGIN_DECLS
 
@@ -32,11 +33,17 @@ G_BEGIN_DECLS
 /** Most DRBD resources, .res files or LVs one message may list. */
 #define HAM_STATE_MAX_ITEMS 256
 
-/** One DRBD resource of a node (volume 0: plastik uses no other). */
+/**
+ * One DRBD resource of a node (volume 0: plastik uses no other), in
+ * drbd-glue's types: status, verify and drill compare states, never words.
+ * The `state` message carries them as DRBD's words (dg_role_name()...).
+ */
 typedef struct {
         char *name;
-        char *role, *peer_role, *conn;
-        char *disk, *peer_disk, *repl;
+        DgRole role, peer_role;
+        DgConnState conn;
+        DgDiskState disk, peer_disk;
+        DgReplState repl;
         double done;             /**< resync done in %, -1 when not syncing */
         DgSplitBrain *split_brain; /**< NULL: none recorded on that node */
         gint64 frozen_since;     /**< ms: the fence-peer handler that left I/O frozen started; 0: not frozen */
@@ -84,7 +91,9 @@ void ham_facts_sort(HamFacts *f);
  * characters or null, two_node a boolean or null, each list of at most
  * HAM_STATE_MAX_ITEMS objects with names of [A-Za-z0-9_.+-]{1,128}, each
  * name once, DRBD states of letters only, done -1 or 0..100, sha256 64 hex
- * digits, a DRBD entry's split_brain null, missing (a hamgrd from before
+ * digits (a state word drbd-glue's table does not know, say from a newer
+ * DRBD, reads as its *_UNKNOWN value, so it is written back as
+ * drbd-glue's name for that: "Unknown", "DUnknown"), a DRBD entry's split_brain null, missing (a hamgrd from before
  * it) or dg_split_brain_from_json()'s record for that entry's resource.
  * Unknown keys are ignored. Errors name the field. (transfer full).
  */
@@ -93,14 +102,24 @@ HamFacts *ham_facts_from_json(json_object *obj, GError **error);
 json_object *ham_facts_to_json(const HamFacts *f);
 
 /**
- * ham_fact_disk / ham_fact_conn:
- * A DRBD state word of a fact in its JSON form (@key of @d: "disk",
- * "peer_disk" / "conn"), as drbd-glue's table reads it: status, verify and
- * drill compare states, never words. A missing field or a word the table
- * does not know is DG_DISK_UNKNOWN / DG_CONN_UNKNOWN.
+ * ham_facts_drbd_from_state:
+ * A DRBD fact as drbd-glue's state model has it (volume 0; a resource
+ * without volumes: disks unknown, replication Off, not syncing), without
+ * the split-brain and frozen-I/O records, which hamgrd reads from files.
+ * (transfer full): free with ham_facts_drbd_free().
  */
-DgDiskState ham_fact_disk(json_object *d, const char *key);
-DgConnState ham_fact_conn(json_object *d, const char *key);
+HamFactsDrbd *ham_facts_drbd_from_state(const DgResourceState *r);
+void ham_facts_drbd_free(HamFactsDrbd *d);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamFactsDrbd, ham_facts_drbd_free)
+
+/**
+ * ham_facts_drbd_states_to_json:
+ * Adds @d's state to @obj as ham_facts_to_json() writes it in a "drbd"
+ * entry: "role", "peer_role", "conn", "disk", "peer_disk", "repl" (DRBD's
+ * words) and "done". hamgrd's `volume` and `volumes` replies use it too,
+ * so the same state has the same keys everywhere in hamgrd's API.
+ */
+void ham_facts_drbd_states_to_json(const HamFactsDrbd *d, json_object *obj);
 
 /**
  * ham_version_valid:
@@ -144,19 +163,72 @@ GPtrArray *ham_res_taken_scan(const char *text);
 
 /* ---- status ---------------------------------------------------------------- */
 
+/** A node as hamgrd's cluster-status answer lists it. */
+typedef struct {
+        char *name;
+        gboolean member;         /**< in corosync's membership */
+        gboolean hamgrd;         /**< its hamgrd is in the CPG group */
+        gboolean online;         /**< online for Pacemaker (or member while the CIB is not connected) */
+        gboolean standby, maintenance; /**< optional: hamgrd leaves them to the CIB's view */
+        gint64 lost_at, back_at; /**< s since the epoch; 0: null */
+        GPtrArray *attributes;   /**< char*: name, value (NULL: null), name, value... */
+} HamStatusNode;
+
+/**
+ * HamClusterStatus: hamgrd's cache in one answer (`cluster-status`, see
+ * ham_status_build() for its JSON form), typed. One node's facts per node
+ * name, with the time this hamgrd received them.
+ */
+typedef struct {
+        gint64 now;
+        char *local;             /**< NULL: corosync not connected yet */
+        gboolean quorate;
+        char *dc;                /**< NULL: none */
+        GPtrArray *nodes;        /**< HamStatusNode* */
+        HamCibView *cib;         /**< NULL: the CIB not read yet */
+        GPtrArray *facts;        /**< HamFacts*, each node once */
+        GArray *facts_at;        /**< gint64, the receipt time of facts[i] (0: unknown) */
+} HamClusterStatus;
+
+HamClusterStatus *ham_cluster_status_new(void);
+void ham_cluster_status_free(HamClusterStatus *st);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamClusterStatus, ham_cluster_status_free)
+
+/**
+ * ham_cluster_status_from_json:
+ * Reads a cluster-status answer: "now", "local", "quorate", "dc", "nodes",
+ * "cib" (null or ham_cib_view_from_json()'s form), "facts" (each
+ * ham_facts_from_json()'s, and its key the node it names) and "facts_at"
+ * must be there with their types; a node's "standby" and "maintenance"
+ * may be missing (false). Unknown keys are ignored. Errors name the field
+ * ("nodes[1].online: missing", "facts.node2.drbd[0].disk: ...").
+ * (transfer full).
+ */
+HamClusterStatus *ham_cluster_status_from_json(json_object *obj, GError **error);
+
+/** ham_cluster_status_node: (transfer none) the node @name, or NULL. */
+const HamStatusNode *ham_cluster_status_node(const HamClusterStatus *st, const char *name);
+/** ham_facts_find: (transfer none) @node's facts in @facts (HamFacts*), or NULL. */
+const HamFacts *ham_facts_find(const GPtrArray *facts, const char *node);
+/** ham_facts_received: @at's entry for @node's facts in @facts: when they came; 0 when unknown. */
+gint64 ham_facts_received(const GPtrArray *facts, const GArray *at, const char *node);
+/** ham_facts_drbd: (transfer none) the DRBD resource @name of @f, or NULL. */
+const HamFactsDrbd *ham_facts_drbd(const HamFacts *f, const char *name);
+
 /** Exit codes of `hactl status` and `hactl verify` beyond 0 (hactl(8)). */
 #define HAM_EXIT_DEGRADED 8 /**< status: degraded; verify: warnings only */
 #define HAM_EXIT_ERRORS 9   /**< status: a problem that needs action; verify: errors */
 
 /**
  * ham_status_build:
- * Pure: hamgrd's cache (the "cluster-status" input, see hamgrd(8)):
+ * Pure: hamgrd's cache (the "cluster-status" answer, see hamgrd(8), read
+ * with ham_cluster_status_from_json()):
  *
  *     {"now": T, "local": NODE, "quorate": BOOL, "dc": NODE|null,
- *      "nodes": [{"name", "member", "hamgrd", "online", "standby",
- *                 "maintenance", "lost_at": T|null, "back_at": T|null,
+ *      "nodes": [{"name", "member", "hamgrd", "online", "standby"?,
+ *                 "maintenance"?, "lost_at": T|null, "back_at": T|null,
  *                 "attributes": {...}}],
- *      "cib": ham_pcmk_cib_resources(),
+ *      "cib": ham_cib_view_to_json() | null,
  *      "facts": {NODE: ham_facts_to_json()}, "facts_at": {NODE: T}}
  *
  * → the status model hactl prints (hactl(8), "STATUS JSON"): health "ok",
@@ -168,22 +240,22 @@ GPtrArray *ham_res_taken_scan(const char *text);
  * connection problems.
  * Times are rendered in the local time zone. (transfer full).
  */
-json_object *ham_status_build(json_object *input);
+json_object *ham_status_build(const HamClusterStatus *status);
 
 /**
  * ham_status_guest_blocked:
  * Pure, the one test of a blocked failover (status and the history use it):
- * guest @guest (an element of ham_pcmk_cib_resources()'s "guests") runs
- * nowhere, has not failed, is not stopped on purpose, and one of its
- * volumes carries the DRBD fence handler's constraint allowing promotion
- * only on a node that is not online in @nodes ([{"name", "online",
- * "lost_at": T|null}], a node missing there counts as offline). Pacemaker
+ * guest @guest (of the CIB's view) runs nowhere, has not failed, is not
+ * stopped on purpose, and one of its volumes carries the DRBD fence
+ * handler's constraint allowing promotion only on a node that is not
+ * online in @nodes (HamStatusNode*: name, online and lost_at count; a node
+ * missing there counts as offline). Pacemaker
  * then rightly promotes no other copy: they are outdated. Returns (transfer
  * full) {"volume", "resource", "current_on", "current_offline_since": T|null,
  * "outdated_on": NODE|null, "constraint": ID} for the first such volume,
  * or NULL when the guest is not blocked.
  */
-json_object *ham_status_guest_blocked(json_object *guest, json_object *nodes);
+json_object *ham_status_guest_blocked(const HamCibGuest *guest, const GPtrArray *nodes);
 
 /** ham_status_render: (transfer full) the admin's table, problems first. */
 char *ham_status_render(json_object *model);
@@ -194,19 +266,45 @@ int ham_status_exit_code(json_object *model);
 /* ---- verify ---------------------------------------------------------------- */
 
 /**
+ * HamVerifyFacts: hamgrd's `verify-facts` answer, typed: this node's and
+ * the peer's names (from plastik.conf; NULL when not known), both nodes'
+ * facts with when they came, and the CIB's view (NULL: not read).
+ */
+typedef struct {
+        char *local, *peer;
+        HamCibView *cib;
+        GPtrArray *facts;        /**< HamFacts*, each node once */
+        GArray *facts_at;        /**< gint64, the receipt time of facts[i] (0: unknown) */
+} HamVerifyFacts;
+
+HamVerifyFacts *ham_verify_facts_new(void);
+void ham_verify_facts_free(HamVerifyFacts *vf);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamVerifyFacts, ham_verify_facts_free)
+
+/**
+ * ham_verify_facts_from_json:
+ * Reads a verify-facts answer: "local", "peer" (strings or null), "cib"
+ * (null or ham_cib_view_from_json()'s form), "facts" as in
+ * ham_cluster_status_from_json() and "facts_at", which a hamgrd from
+ * before it did not send (the times are then unknown). Unknown keys are
+ * ignored. Errors name the field. (transfer full).
+ */
+HamVerifyFacts *ham_verify_facts_from_json(json_object *obj, GError **error);
+
+/**
  * ham_verify:
- * Pure: both nodes' facts, the CIB and the cluster configuration
- * ("verify-facts", hamgrd(8)):
+ * Pure: both nodes' facts and the CIB ("verify-facts", hamgrd(8), read
+ * with ham_verify_facts_from_json()):
  *
  *     {"local": NODE, "peer": NODE|null,
- *      "facts": {NODE: ham_facts_to_json()}, "cib": ham_pcmk_cib_resources(),
- *      "conf": {"nodes": [NAME, NAME]} }
+ *      "facts": {NODE: ham_facts_to_json()}, "facts_at": {NODE: T},
+ *      "cib": ham_cib_view_to_json() | null}
  *
  * → {"findings": [{"code", "name", "severity": "error"|"warning", "object",
  *    "message"}], "errors": N, "warnings": N}, findings ordered by code then
  * object. Every message names the object and the fix. (transfer full).
  */
-json_object *ham_verify(json_object *input);
+json_object *ham_verify(const HamVerifyFacts *input);
 
 /** ham_verify_render: (transfer full) one line per finding and a summary. */
 char *ham_verify_render(json_object *result);
@@ -232,13 +330,15 @@ typedef enum {
 /**
  * ham_drill_check:
  * Every reason not to power a node off for a drill of @guest, from one
- * cluster-status answer @status: the guest must run on the other node,
+ * cluster-status answer @status (ham_cluster_status_from_json()): the
+ * guest must run on the other node,
  * which must be online, with every volume UpToDate on both sides and a
  * fencing device for it. HAM_DRILL_GO with @ret_node (transfer full) the
  * node to power off, or the first refusal with @ret_reason (transfer full)
  * saying why and what to do.
  */
-HamDrillVerdict ham_drill_check(json_object *status, const char *guest, char **ret_node, char **ret_reason);
+HamDrillVerdict ham_drill_check(const HamClusterStatus *status, const char *guest, char **ret_node,
+                                char **ret_reason);
 
 /** ham_drill_verdict_name: "go", "not-running", "no-fencing"... Static. */
 const char *ham_drill_verdict_name(HamDrillVerdict verdict);

@@ -4,6 +4,7 @@
 #include "ham-health.h"
 #include "ham-status.h"
 #include "pk.h"
+#include "model-internal.h"
 
 #include <string.h>
 
@@ -37,44 +38,46 @@ static void problem(Problems *p, gboolean error, const char *fmt, ...)
 
 /* ---- nodes ------------------------------------------------------------------------- */
 
-static const char *node_state(json_object *n, json_object *cib_nodes)
+static const char *node_state(const HamStatusNode *n, const HamCibView *cib)
 {
-        json_object *c = pk_json_get(cib_nodes, pk_json_get_string(n, "name"));
-        if (!pk_json_get_true(n, "online"))
+        const HamCibNode *c = ham_cib_view_node(cib, n->name);
+        if (!n->online)
                 return "offline";
-        if (pk_json_get_true(n, "maintenance") || pk_json_get_true(c, "maintenance"))
+        if (n->maintenance || (c && c->maintenance))
                 return "maintenance";
-        if (pk_json_get_true(n, "standby") || pk_json_get_true(c, "standby"))
+        if (n->standby || (c && c->standby))
                 return "standby";
         return "online";
 }
 
-/* ---- volumes ----------------------------------------------------------------------- */
-
-static gboolean syncing(json_object *d)
+/* The value of node attribute @name on @n, or NULL. */
+static const char *attribute(const HamStatusNode *n, const char *name)
 {
-        const char *r = pk_json_get_string(d, "repl");
-        return r && (g_str_has_prefix(r, "Sync") || g_str_has_prefix(r, "PausedSync"));
+        for (guint i = 0; n && i + 1 < n->attributes->len; i += 2)
+                if (g_str_equal(n->attributes->pdata[i], name))
+                        return n->attributes->pdata[i + 1];
+        return NULL;
 }
 
-/* The split-brain record (dg_split_brain_to_json()) in DRBD facts @d, or NULL. */
-static json_object *split_brain_of(json_object *d)
+/* ---- volumes ----------------------------------------------------------------------- */
+
+/* Whole percentages and -1 stay integers, as the facts carry them. */
+static json_object *done_json(double done)
 {
-        json_object *sb = pk_json_get(d, "split_brain");
-        return sb && json_object_is_type(sb, json_type_object) ? sb : NULL;
+        return done == (gint64)done ? json_object_new_int64((gint64)done) : json_object_new_double(done);
 }
 
 /* The fence-peer handler on @node gave up (no proof before its timeout)
  * and left I/O frozen: the guest hangs on its disk, and says nothing. */
-static void frozen_problem(Problems *p, const char *what, const char *node, json_object *nodes,
+static void frozen_problem(Problems *p, const char *what, const char *node, const GPtrArray *nodes,
                            gint64 since_ms, gint64 now)
 {
         const char *peer = "the peer";
         g_autofree char *t = when(since_ms / 1000, now);
 
-        for (size_t i = 0; i < pk_json_array_len(nodes); i++) {
-                const char *n = pk_json_get_string(json_object_array_get_idx(nodes, i), "name");
-                if (n && g_strcmp0(n, node) != 0)
+        for (guint i = 0; i < nodes->len; i++) {
+                const char *n = ((const HamStatusNode *)nodes->pdata[i])->name;
+                if (g_strcmp0(n, node) != 0)
                         peer = n;
         }
         problem(p, TRUE, "%s: I/O frozen on %s since %s: its fence-peer handler found no proof that %s "
@@ -86,50 +89,52 @@ static void frozen_problem(Problems *p, const char *what, const char *node, json
                 what, node, t, peer, peer, peer, peer, peer);
 }
 
+static json_object *state_word(const HamFactsDrbd *d, const char *word)
+{
+        return d ? json_object_new_string(word) : NULL;
+}
+
 /* One volume's DRBD state on every node, and what is wrong with it; @split:
  * it is in split brain, which split_brain_problem() said. */
-static json_object *volume_model(json_object *vol, const char *guest, json_object *nodes,
-                                 json_object *facts, json_object *facts_at, gint64 now,
+static json_object *volume_model(const HamCibVolume *vol, const char *guest, const HamClusterStatus *st,
                                  gboolean split, Problems *p)
 {
         json_object *m = json_object_new_object();
         json_object *drbd = json_object_new_array();
-        const char *res = pk_json_get_string(vol, "resource");
-        const char *volume = pk_json_get_string(vol, "volume");
-        g_autofree char *what = g_strdup_printf("guest %s volume %s (%s)", guest, volume,
+        const char *res = vol->resource;
+        g_autofree char *what = g_strdup_printf("guest %s volume %s (%s)", guest, vol->volume,
                                                 res ? res : "?");
         gboolean any_uptodate = FALSE, any_known = FALSE, all_online = TRUE;
         gboolean sync_said = FALSE;
 
-        json_object_object_add(m, "volume", pk_json_string_or_null(volume));
+        json_object_object_add(m, "volume", pk_json_string_or_null(vol->volume));
         json_object_object_add(m, "resource", pk_json_string_or_null(res));
-        json_object_object_add(m, "promoted_on", json_object_get(pk_json_get(vol, "promoted_on")));
-        for (size_t i = 0; i < pk_json_array_len(nodes); i++)
-                if (!pk_json_get_true(json_object_array_get_idx(nodes, i), "online"))
+        json_object_object_add(m, "promoted_on", ham_json_str_list(vol->promoted_on));
+        for (guint i = 0; i < st->nodes->len; i++)
+                if (!((const HamStatusNode *)st->nodes->pdata[i])->online)
                         all_online = FALSE;
-        for (size_t i = 0; i < pk_json_array_len(nodes); i++) {
-                json_object *n = json_object_array_get_idx(nodes, i);
-                const char *node = pk_json_get_string(n, "name");
-                json_object *f = pk_json_get(facts, node);
-                json_object *d = f ? pk_json_array_find(pk_json_get(f, "drbd"), "name", res) : NULL;
+        for (guint i = 0; i < st->nodes->len; i++) {
+                const HamStatusNode *n = st->nodes->pdata[i];
+                const char *node = n->name;
+                const HamFacts *f = ham_facts_find(st->facts, node);
+                const HamFactsDrbd *d = ham_facts_drbd(f, res);
                 json_object *x = json_object_new_object();
                 json_object_object_add(x, "node", json_object_new_string(node));
                 json_object_object_add(x, "known", json_object_new_boolean(f != NULL));
-                json_object_object_add(x, "at", f ? json_object_new_int64(pk_json_get_int(facts_at, node, 0)) : NULL);
+                json_object_object_add(x, "at", f ? json_object_new_int64(ham_facts_received(st->facts, st->facts_at, node)) : NULL);
                 /* What a node that is gone, or whose hamgrd is, last said. */
-                json_object_object_add(x, "stale", json_object_new_boolean(
-                        f && (!pk_json_get_true(n, "online") || !pk_json_get_true(n, "hamgrd"))));
+                json_object_object_add(x, "stale", json_object_new_boolean(f && (!n->online || !n->hamgrd)));
                 json_object_object_add(x, "up", json_object_new_boolean(d != NULL));
-                json_object_object_add(x, "role", pk_json_string_or_null(pk_json_get_string(d, "role")));
-                json_object_object_add(x, "disk", pk_json_string_or_null(pk_json_get_string(d, "disk")));
-                json_object_object_add(x, "conn", pk_json_string_or_null(pk_json_get_string(d, "conn")));
-                json_object_object_add(x, "peer_disk", pk_json_string_or_null(pk_json_get_string(d, "peer_disk")));
-                json_object_object_add(x, "repl", pk_json_string_or_null(pk_json_get_string(d, "repl")));
-                json_object *done = pk_json_get(d, "done");
-                gboolean s = d && syncing(d);
-                json_object_object_add(x, "sync", s && done ? json_object_get(done) : NULL);
-                json_object_object_add(x, "split_brain", json_object_get(split_brain_of(d)));
-                gint64 frozen = d ? pk_json_get_int(d, "frozen_since", 0) : 0;
+                json_object_object_add(x, "role", state_word(d, d ? dg_role_name(d->role) : NULL));
+                json_object_object_add(x, "disk", state_word(d, d ? dg_disk_name(d->disk) : NULL));
+                json_object_object_add(x, "conn", state_word(d, d ? dg_conn_name(d->conn) : NULL));
+                json_object_object_add(x, "peer_disk", state_word(d, d ? dg_disk_name(d->peer_disk) : NULL));
+                json_object_object_add(x, "repl", state_word(d, d ? dg_repl_name(d->repl) : NULL));
+                gboolean s = d && dg_repl_is_resync(d->repl);
+                json_object_object_add(x, "sync", s ? done_json(d->done) : NULL);
+                json_object_object_add(x, "split_brain", d && d->split_brain ?
+                                       dg_split_brain_to_json(d->split_brain) : NULL);
+                gint64 frozen = d ? d->frozen_since : 0;
                 json_object_object_add(x, "frozen_since", frozen > 0 ? json_object_new_int64(frozen) : NULL);
                 json_object_array_add(drbd, x);
 
@@ -137,39 +142,36 @@ static json_object *volume_model(json_object *vol, const char *guest, json_objec
                         continue;
                 any_known = TRUE;
                 if (!d) {
-                        if (pk_json_get_true(n, "online"))
+                        if (n->online)
                                 problem(p, FALSE, "%s: DRBD resource not up on %s", what, node);
                         continue;
                 }
-                const char *disk = pk_json_get_string(d, "disk"), *conn = pk_json_get_string(d, "conn");
-                DgDiskState disk_state = ham_fact_disk(d, "disk");
-                DgConnState conn_state = ham_fact_conn(d, "conn");
-                if (disk_state == DG_DISK_UPTODATE)
+                if (d->disk == DG_DISK_UPTODATE)
                         any_uptodate = TRUE;
-                if (split && conn_state != DG_CONN_CONNECTED) {
+                if (split && d->conn != DG_CONN_CONNECTED) {
                         /* Why it is not connected, and the way out, is the
                          * split-brain problem's to say. */
-                } else if (frozen > 0 && conn_state != DG_CONN_CONNECTED) {
-                        frozen_problem(p, what, node, nodes, frozen, now);
-                } else if (conn_state == DG_CONN_STANDALONE) {
+                } else if (frozen > 0 && d->conn != DG_CONN_CONNECTED) {
+                        frozen_problem(p, what, node, st->nodes, frozen, st->now);
+                } else if (d->conn == DG_CONN_STANDALONE) {
                         problem(p, TRUE, "%s: StandAlone on %s (split brain, or disconnected by "
                                 "hand): resolve it, then drbdadm connect %s", what, node,
                                 res ? res : "RES");
                 } else if (s && !sync_said) {
                         sync_said = TRUE;
-                        double pct = done ? json_object_get_double(done) : -1;
-                        if (pct >= 0)
-                                problem(p, FALSE, "%s: resync %.1f%% done (%s %s)", what, pct,
-                                        node, pk_json_get_string(d, "repl"));
+                        if (d->done >= 0)
+                                problem(p, FALSE, "%s: resync %.1f%% done (%s %s)", what, d->done,
+                                        node, dg_repl_name(d->repl));
                         else
                                 problem(p, FALSE, "%s: resync running (%s %s)", what, node,
-                                        pk_json_get_string(d, "repl"));
-                } else if (!s && conn_state != DG_CONN_CONNECTED && all_online) {
+                                        dg_repl_name(d->repl));
+                } else if (!s && d->conn != DG_CONN_CONNECTED && all_online) {
                         problem(p, FALSE, "%s: not connected on %s (%s)", what, node,
-                                conn ? conn : "?");
-                } else if (!s && disk && disk_state != DG_DISK_UPTODATE && disk_state != DG_DISK_DISKLESS) {
-                        problem(p, FALSE, "%s: disk %s on %s: no redundancy", what, disk, node);
-                } else if (!s && disk_state == DG_DISK_DISKLESS) {
+                                dg_conn_name(d->conn));
+                } else if (!s && d->disk != DG_DISK_UPTODATE && d->disk != DG_DISK_DISKLESS) {
+                        problem(p, FALSE, "%s: disk %s on %s: no redundancy", what,
+                                dg_disk_name(d->disk), node);
+                } else if (!s && d->disk == DG_DISK_DISKLESS) {
                         problem(p, TRUE, "%s: Diskless on %s (the disk failed or was detached): "
                                 "replace the disk, then drbdadm attach %s", what, node,
                                 res ? res : "RES");
@@ -193,26 +195,19 @@ static char *kib_text(gint64 kib)
         return g_strdup_printf("%.1f GiB", (double)kib / (1024 * 1024));
 }
 
-/* A record's KiB figure, -1 when unknown. */
-static gint64 kib_of(json_object *sb, const char *key)
-{
-        json_object *v = pk_json_get(sb, key);
-        return v && json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : -1;
-}
-
 /* What is known of one copy: its node's own record says it ("self"), else
  * the other node's record, which saw it at the same handshake ("peer").
  * (transfer full) */
-static char *copy_text(json_object *own, json_object *other)
+static char *copy_text(const DgSplitBrain *own, const DgSplitBrain *other)
 {
-        const char *gen = pk_json_get_string(own, "self_generation");
-        gint64 kib = kib_of(own, "self_kib");
+        const char *gen = own ? own->self_generation : NULL;
+        gint64 kib = own ? own->self_kib : -1;
         g_autofree char *size = NULL;
 
-        if (!gen)
-                gen = pk_json_get_string(other, "peer_generation");
-        if (kib < 0)
-                kib = kib_of(other, "peer_kib");
+        if (!gen && other)
+                gen = other->peer_generation;
+        if (kib < 0 && other)
+                kib = other->peer_kib;
         if (kib >= 0)
                 size = kib_text(kib);
         return g_strdup_printf("generation %s%s%s%s", gen ? gen : "unknown",
@@ -222,32 +217,29 @@ static char *copy_text(json_object *own, json_object *other)
 /* One problem per volume in split brain, from either node's record (the
  * split-brain handler's, which hamgrd keeps until the volume connects
  * again), both combined when both have one. TRUE when it is in split brain. */
-static gboolean split_brain_problem(Problems *p, const char *guest, json_object *vol,
-                                    json_object *nodes, json_object *facts, gint64 now)
+static gboolean split_brain_problem(Problems *p, const char *guest, const HamCibVolume *vol,
+                                    const HamClusterStatus *st)
 {
-        const char *res = pk_json_get_string(vol, "resource");
+        const char *res = vol->resource;
         const char *name[2] = { NULL, NULL };
-        json_object *rec[2] = { NULL, NULL };
+        const DgSplitBrain *rec[2] = { NULL, NULL };
         gint64 since = 0;
         guint n = 0;
 
         /* A pair: a record's "self" is its node's copy, "peer" the other's. */
-        for (size_t i = 0; i < pk_json_array_len(nodes) && n < 2; i++) {
-                const char *node = pk_json_get_string(json_object_array_get_idx(nodes, i), "name");
-                if (node)
-                        name[n++] = node;
-        }
+        for (guint i = 0; i < st->nodes->len && n < 2; i++)
+                name[n++] = ((const HamStatusNode *)st->nodes->pdata[i])->name;
         for (guint i = 0; i < n; i++) {
-                json_object *f = pk_json_get(facts, name[i]);
-                rec[i] = res && f ? split_brain_of(pk_json_array_find(pk_json_get(f, "drbd"), "name", res)) : NULL;
-                gint64 at = rec[i] ? pk_json_get_int(rec[i], "detected_ms", 0) / 1000 : 0;
+                const HamFactsDrbd *d = ham_facts_drbd(ham_facts_find(st->facts, name[i]), res);
+                rec[i] = d ? d->split_brain : NULL;
+                gint64 at = rec[i] ? rec[i]->detected_ms / 1000 : 0;
                 if (at > 0 && (!since || at < since))
                         since = at;
         }
         if (!rec[0] && !rec[1])
                 return FALSE;
 
-        g_autofree char *t = since ? when(since, now) : NULL;
+        g_autofree char *t = since ? when(since, st->now) : NULL;
         g_autofree char *copy0 = copy_text(rec[0], rec[1]);
         g_autofree char *copy1 = copy_text(rec[1], rec[0]);
         problem(p, TRUE, "volume %s (%s) of guest %s is in split brain%s%s: %s's copy (%s) and "
@@ -255,7 +247,7 @@ static gboolean split_brain_problem(Problems *p, const char *guest, json_object 
                 "choose the copy to keep: on the node whose copy you give up run "
                 "'hactl guest split-brain %s --discard-here', then '--keep-here' on the other "
                 "(hactl(8), SPLIT BRAIN)",
-                pk_json_get_string(vol, "volume") ? pk_json_get_string(vol, "volume") : "?", res,
+                vol->volume ? vol->volume : "?", res,
                 guest, t ? " since " : "", t ? t : "", name[0], copy0,
                 name[1] ? name[1] : "the peer", copy1, guest);
         return TRUE;
@@ -263,42 +255,43 @@ static gboolean split_brain_problem(Problems *p, const char *guest, json_object 
 
 /* ---- a blocked failover ------------------------------------------------------------ */
 
-json_object *ham_status_guest_blocked(json_object *guest, json_object *nodes)
+json_object *ham_status_guest_blocked(const HamCibGuest *guest, const GPtrArray *nodes)
 {
-        const char *role = pk_json_get_string(guest, "target_role");
-        json_object *vols = pk_json_get(guest, "volumes");
+        const char *role = guest->target_role;
 
-        if (pk_json_array_len(pk_json_get(guest, "running_on")) || pk_json_array_len(pk_json_get(guest, "failed_on")) ||
+        if (guest->running_on->len || guest->failed_on->len ||
             (role && g_ascii_strcasecmp(role, "Stopped") == 0))
                 return NULL;
-        for (size_t i = 0; i < pk_json_array_len(vols); i++) {
-                json_object *v = json_object_array_get_idx(vols, i);
-                json_object *fc = pk_json_get(v, "fence_constraint");
-                const char *current = pk_json_get_string(fc, "node");
-                json_object *holder = pk_json_array_find(nodes, "name", current);
+        for (guint i = 0; i < guest->volumes->len; i++) {
+                const HamCibVolume *v = guest->volumes->pdata[i];
+                const HamCibFenceConstraint *fc = v->fence_constraint;
+                const char *current = fc ? fc->node : NULL;
+                const HamStatusNode *holder = NULL;
                 const char *outdated = NULL;
-                if (!current || pk_json_get_true(holder, "online"))
+                for (guint j = 0; current && j < nodes->len; j++)
+                        if (g_str_equal(((const HamStatusNode *)nodes->pdata[j])->name, current))
+                                holder = nodes->pdata[j];
+                if (!current || (holder && holder->online))
                         continue;
                 /* The copy that cannot be promoted: an online node's first. */
-                for (size_t j = 0; j < pk_json_array_len(nodes); j++) {
-                        json_object *n = json_object_array_get_idx(nodes, j);
-                        const char *name = pk_json_get_string(n, "name");
-                        if (!name || g_str_equal(name, current))
+                for (guint j = 0; j < nodes->len; j++) {
+                        const HamStatusNode *n = nodes->pdata[j];
+                        if (g_str_equal(n->name, current))
                                 continue;
-                        if (!outdated || pk_json_get_true(n, "online"))
-                                outdated = name;
-                        if (pk_json_get_true(n, "online"))
+                        if (!outdated || n->online)
+                                outdated = n->name;
+                        if (n->online)
                                 break;
                 }
-                gint64 lost = pk_json_get_int(holder, "lost_at", 0);
+                gint64 lost = holder ? holder->lost_at : 0;
                 json_object *b = json_object_new_object();
-                json_object_object_add(b, "volume", pk_json_string_or_null(pk_json_get_string(v, "volume")));
-                json_object_object_add(b, "resource", pk_json_string_or_null(pk_json_get_string(v, "resource")));
+                json_object_object_add(b, "volume", pk_json_string_or_null(v->volume));
+                json_object_object_add(b, "resource", pk_json_string_or_null(v->resource));
                 json_object_object_add(b, "current_on", json_object_new_string(current));
                 json_object_object_add(b, "current_offline_since",
                                        lost > 0 ? json_object_new_int64(lost) : NULL);
                 json_object_object_add(b, "outdated_on", pk_json_string_or_null(outdated));
-                json_object_object_add(b, "constraint", pk_json_string_or_null(pk_json_get_string(fc, "id")));
+                json_object_object_add(b, "constraint", pk_json_string_or_null(fc->id));
                 return b;
         }
         return NULL;
@@ -329,42 +322,36 @@ static void blocked_problem(Problems *p, const char *guest, json_object *b, gint
 
 /* ---- the model ---------------------------------------------------------------------- */
 
-json_object *ham_status_build(json_object *input)
+json_object *ham_status_build(const HamClusterStatus *st)
 {
         json_object *model = json_object_new_object();
-        json_object *nodes = pk_json_get(input, "nodes");
-        json_object *cib = pk_json_get(input, "cib");
-        json_object *cib_nodes = pk_json_get(cib, "nodes");
-        json_object *facts = pk_json_get(input, "facts");
-        json_object *facts_at = pk_json_get(input, "facts_at");
+        const HamCibView *cib = st->cib;
         json_object *out_nodes = json_object_new_array();
         json_object *fencing = json_object_new_array();
         json_object *guests = json_object_new_array();
         json_object *problems = json_object_new_array();
         Problems p = { json_object_new_array(), json_object_new_array() };
-        gint64 now = pk_json_get_int(input, "now", 0);
-        gboolean quorate = pk_json_get_true(input, "quorate");
+        gint64 now = st->now;
 
-        if (!quorate)
+        if (!st->quorate)
                 problem(&p, TRUE, "no quorum: this node may not run resources; bring the "
                         "other node back or check corosync (corosync-quorumtool -s)");
-        for (size_t i = 0; i < pk_json_array_len(nodes); i++) {
-                json_object *n = json_object_array_get_idx(nodes, i);
-                const char *name = pk_json_get_string(n, "name");
-                const char *state = node_state(n, cib_nodes);
-                gint64 lost = pk_json_get_int(n, "lost_at", 0), back = pk_json_get_int(n, "back_at", 0);
+        for (guint i = 0; i < st->nodes->len; i++) {
+                const HamStatusNode *n = st->nodes->pdata[i];
+                const char *name = n->name;
+                const char *state = node_state(n, cib);
+                const HamFacts *f = ham_facts_find(st->facts, name);
+                gint64 lost = n->lost_at, back = n->back_at;
                 json_object *x = json_object_new_object();
-                json_object_object_add(x, "name", pk_json_string_or_null(name));
+                json_object_object_add(x, "name", json_object_new_string(name));
                 json_object_object_add(x, "state", json_object_new_string(state));
-                json_object_object_add(x, "dc", json_object_new_boolean(
-                        g_strcmp0(name, pk_json_get_string(input, "dc")) == 0));
-                json_object_object_add(x, "local", json_object_new_boolean(
-                        g_strcmp0(name, pk_json_get_string(input, "local")) == 0));
-                json_object_object_add(x, "hamgrd", json_object_new_boolean(pk_json_get_true(n, "hamgrd")));
+                json_object_object_add(x, "dc", json_object_new_boolean(g_strcmp0(name, st->dc) == 0));
+                json_object_object_add(x, "local", json_object_new_boolean(g_strcmp0(name, st->local) == 0));
+                json_object_object_add(x, "hamgrd", json_object_new_boolean(n->hamgrd));
                 json_object_object_add(x, "lost_at", lost ? json_object_new_int64(lost) : NULL);
                 json_object_object_add(x, "back_at", back ? json_object_new_int64(back) : NULL);
-                json_object_object_add(x, "facts_at", pk_json_get(facts, name) ?
-                                       json_object_new_int64(pk_json_get_int(facts_at, name, 0)) : NULL);
+                json_object_object_add(x, "facts_at", f ?
+                                       json_object_new_int64(ham_facts_received(st->facts, st->facts_at, name)) : NULL);
                 json_object_array_add(out_nodes, x);
 
                 if (g_str_equal(state, "offline")) {
@@ -380,9 +367,9 @@ json_object *ham_status_build(json_object *input)
                         problem(&p, FALSE, "%s in maintenance: its resources are not managed "
                                 "(hactl node unmaintenance %s ends it)", name, name);
                 }
-                if (!g_str_equal(state, "offline") && !pk_json_get_true(n, "hamgrd")) {
-                        if (pk_json_get(facts, name)) {
-                                g_autofree char *t = when(pk_json_get_int(facts_at, name, 0), now);
+                if (!g_str_equal(state, "offline") && !n->hamgrd) {
+                        if (f) {
+                                g_autofree char *t = when(ham_facts_received(st->facts, st->facts_at, name), now);
                                 problem(&p, FALSE, "%s: hamgrd not running there; its DRBD state "
                                         "below is from %s", name, t);
                         } else {
@@ -392,9 +379,8 @@ json_object *ham_status_build(json_object *input)
                 }
         }
 
-        HamFencing fencing_ok = cib ? ham_fencing_judge_view(cib, NULL) : HAM_FENCING_USABLE;
+        HamFencing fencing_ok = cib ? ham_fencing_judge_cib(cib, NULL) : HAM_FENCING_USABLE;
         gboolean stonith = fencing_ok != HAM_FENCING_DISABLED;
-        json_object *devs = pk_json_get(cib, "fencing");
         if (fencing_ok == HAM_FENCING_DISABLED)
                 problem(&p, TRUE, "fencing disabled (stonith-enabled=false): a lost node cannot "
                         "be fenced, so its guests cannot move; see hactl verify");
@@ -404,75 +390,67 @@ json_object *ham_status_build(json_object *input)
         else if (fencing_ok == HAM_FENCING_ALL_STOPPED)
                 problem(&p, TRUE, "every fencing device is stopped (target-role Stopped): a lost "
                         "node cannot be fenced; see hactl verify");
-        for (size_t i = 0; fencing_ok == HAM_FENCING_USABLE && i < pk_json_array_len(nodes); i++) {
-                const char *name = pk_json_get_string(json_object_array_get_idx(nodes, i), "name");
-                if (name && ham_fencing_judge_view(cib, name) == HAM_FENCING_NOT_COVERED)
+        for (guint i = 0; cib && fencing_ok == HAM_FENCING_USABLE && i < st->nodes->len; i++) {
+                const char *name = ((const HamStatusNode *)st->nodes->pdata[i])->name;
+                if (ham_fencing_judge_cib(cib, name) == HAM_FENCING_NOT_COVERED)
                         problem(&p, TRUE, "no running fencing device fences %s (pcmk_host_list): "
                                 "if %s is lost it cannot be fenced; see hactl fence list", name, name);
         }
-        for (size_t i = 0; i < pk_json_array_len(devs); i++) {
-                json_object *d = json_object_array_get_idx(devs, i);
+        for (guint i = 0; cib && i < cib->fencing->len; i++) {
+                const HamCibFencing *d = cib->fencing->pdata[i];
                 json_object *x = json_object_new_object();
-                json_object_object_add(x, "id", pk_json_string_or_null(pk_json_get_string(d, "id")));
-                json_object_object_add(x, "agent", pk_json_string_or_null(pk_json_get_string(d, "agent")));
-                json_object_object_add(x, "running_on", json_object_get(pk_json_get(d, "running_on")));
+                json_object_object_add(x, "id", pk_json_string_or_null(d->id));
+                json_object_object_add(x, "agent", pk_json_string_or_null(d->agent));
+                json_object_object_add(x, "running_on", ham_json_str_list(d->running_on));
                 json_object_array_add(fencing, x);
         }
 
-        json_object *gs = pk_json_get(cib, "guests");
-        for (size_t i = 0; i < pk_json_array_len(gs); i++) {
-                json_object *g = json_object_array_get_idx(gs, i);
-                const char *name = pk_json_get_string(g, "name") ? pk_json_get_string(g, "name") : pk_json_get_string(g, "id");
-                json_object *running = pk_json_get(g, "running_on");
-                json_object *failed = pk_json_get(g, "failed_on");
-                const char *node = pk_json_array_len(running) ? json_object_get_string(
-                        json_object_array_get_idx(running, 0)) : NULL;
-                const char *role = pk_json_get_string(g, "target_role");
+        for (guint i = 0; cib && i < cib->guests->len; i++) {
+                const HamCibGuest *g = cib->guests->pdata[i];
+                const char *name = g->name ? g->name : g->id;
+                const char *node = g->running_on->len ? g->running_on->pdata[0] : NULL;
+                const char *role = g->target_role;
                 gboolean stopped_on_purpose = role && g_ascii_strcasecmp(role, "Stopped") == 0;
-                const char *state = pk_json_array_len(failed) ? "failed" : node ? "running" : "stopped";
+                const char *state = g->failed_on->len ? "failed" : node ? "running" : "stopped";
                 const char *health = NULL;
                 json_object *x = json_object_new_object();
                 json_object *vols = json_object_new_array();
 
                 if (node) {
                         g_autofree char *attr = ham_health_attr_guest(name);
-                        health = pk_json_get_string(pk_json_get(pk_json_array_find(nodes, "name", node), "attributes"), attr);
+                        health = attribute(ham_cluster_status_node(st, node), attr);
                 }
                 json_object_object_add(x, "name", pk_json_string_or_null(name));
                 json_object_object_add(x, "node", pk_json_string_or_null(node));
                 json_object_object_add(x, "state", json_object_new_string(state));
                 json_object_object_add(x, "target_role", pk_json_string_or_null(role));
                 json_object_object_add(x, "health", pk_json_string_or_null(health));
-                json_object *gv = pk_json_get(g, "volumes");
-                g_autofree gboolean *split = g_new0(gboolean, pk_json_array_len(gv) + 1);
+                g_autofree gboolean *split = g_new0(gboolean, g->volumes->len + 1);
                 gboolean any_split = FALSE;
-                for (size_t j = 0; j < pk_json_array_len(gv); j++) {
-                        split[j] = split_brain_problem(&p, name, json_object_array_get_idx(gv, j),
-                                                       nodes, facts, now);
+                for (guint j = 0; j < g->volumes->len; j++) {
+                        split[j] = split_brain_problem(&p, name, g->volumes->pdata[j], st);
                         any_split = any_split || split[j];
                 }
                 /* A split brain comes first: "blocked" would call a copy
                  * outdated that holds writes of its own, and which copy
                  * survives is the operator's choice in resolving it (after
                  * which blocked is judged again). */
-                json_object *blocked = any_split ? NULL : ham_status_guest_blocked(g, nodes);
+                json_object *blocked = any_split ? NULL : ham_status_guest_blocked(g, st->nodes);
                 json_object_object_add(x, "split_brain", json_object_new_boolean(any_split));
                 json_object_object_add(x, "blocked", blocked);
                 if (blocked)
                         blocked_problem(&p, name, blocked, now);
-                else if (pk_json_array_len(failed))
+                else if (g->failed_on->len)
                         problem(&p, TRUE, "guest %s failed on %s: see crm_mon -1 --failcounts, "
                                 "then crm_resource --cleanup -r %s", name,
-                                json_object_get_string(json_object_array_get_idx(failed, 0)),
-                                pk_json_get_string(g, "id"));
+                                (const char *)g->failed_on->pdata[0], g->id);
                 else if (!node && !stopped_on_purpose)
                         problem(&p, FALSE, "guest %s is not running anywhere", name);
                 else if (health && !g_str_equal(health, "ok"))
                         problem(&p, FALSE, "guest %s on %s: %s", name, node, health);
-                for (size_t j = 0; j < pk_json_array_len(gv); j++)
-                        json_object_array_add(vols, volume_model(json_object_array_get_idx(gv, j),
-                                                                 name, nodes, facts, facts_at,
-                                                                 now, split[j], &p));
+                for (guint j = 0; j < g->volumes->len; j++)
+                        json_object_array_add(vols, volume_model(g->volumes->pdata[j], name, st,
+                                                                 split[j], &p));
                 json_object_object_add(x, "volumes", vols);
                 json_object_array_add(guests, x);
         }
@@ -492,9 +470,9 @@ json_object *ham_status_build(json_object *input)
         json_object_object_add(model, "health", json_object_new_string(
                 pk_json_array_len(p.errors) ? "error" : pk_json_array_len(p.degraded) ? "degraded" : "ok"));
         json_object_object_add(model, "now", json_object_new_int64(now));
-        json_object_object_add(model, "local", pk_json_string_or_null(pk_json_get_string(input, "local")));
-        json_object_object_add(model, "quorate", json_object_new_boolean(quorate));
-        json_object_object_add(model, "dc", pk_json_string_or_null(pk_json_get_string(input, "dc")));
+        json_object_object_add(model, "local", pk_json_string_or_null(st->local));
+        json_object_object_add(model, "quorate", json_object_new_boolean(st->quorate));
+        json_object_object_add(model, "dc", pk_json_string_or_null(st->dc));
         json_object_object_add(model, "problems", problems);
         json_object_object_add(model, "nodes", out_nodes);
         json_object_object_add(model, "stonith_enabled", json_object_new_boolean(stonith));
@@ -602,7 +580,7 @@ char *ham_status_render(json_object *model)
                                         g_string_append_printf(out, "  %s %.1f%%",
                                                                or_dash(pk_json_get_string(d, "repl")),
                                                                json_object_get_double(sync));
-                                if (split_brain_of(d))
+                                if (json_object_is_type(pk_json_get(d, "split_brain"), json_type_object))
                                         g_string_append(out, "  split brain");
                                 if (pk_json_get_true(d, "stale")) {
                                         g_autofree char *at = when(pk_json_get_int(d, "at", 0), now);

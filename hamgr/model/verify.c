@@ -83,12 +83,12 @@ static gint by_code_object(gconstpointer a, gconstpointer b)
 
 #define FIX_FENCING "the fencing policy resource-and-stonith"
 
-static void check_res(GPtrArray *out, const char *node, json_object *r)
+static void check_res(GPtrArray *out, const char *node, const HamFactsRes *r)
 {
-        const char *name = pk_json_get_string(r, "name");
+        const char *name = r->name;
         g_autofree char *obj = g_strdup_printf("%s:/etc/drbd.d/%s.res", node, name);
-        const char *protocol = pk_json_get_string(r, "protocol");
-        const char *fencing = pk_json_get_string(r, "fencing");
+        const char *protocol = r->protocol;
+        const char *fencing = r->fencing;
 
         /* DRBD's default protocol is C: only an explicit A or B is wrong. */
         if (protocol && !g_str_equal(protocol, "C"))
@@ -100,49 +100,46 @@ static void check_res(GPtrArray *out, const char *node, json_object *r)
                     "%s a disconnected peer may be promoted with stale data; set it in the "
                     "disk section (DRBD 8.4) and run drbdadm adjust %s", name,
                     fencing ? fencing : "unset", FIX_FENCING, name);
-        if (!json_object_get_boolean(pk_json_get(r, "fence_peer")))
+        if (!r->fence_peer)
                 add(out, F_DRBD_FENCE_HANDLER, obj, "DRBD resource %s has no fence-peer handler: "
                     "set handlers { fence-peer \"/usr/sbin/plastik-fence-peer\"; } (dgctl "
                     "renders it) and run drbdadm adjust %s", name, name);
-        if (!json_object_get_boolean(pk_json_get(r, "unfence_peer")))
+        if (!r->unfence_peer)
                 add(out, F_DRBD_UNFENCE_HANDLER, obj, "DRBD resource %s has no "
                     "after-resync-target (unfence-peer) handler: the constraint fence-peer "
                     "places stays after a resync; set handlers { after-resync-target "
                     "\"/usr/sbin/plastik-unfence-peer\"; }", name);
-        /* false, not null: null is a peer from before the handler existed. */
-        {
-                json_object *sb = pk_json_get(r, "split_brain_handler");
-                if (sb && json_object_is_type(sb, json_type_boolean) && !json_object_get_boolean(sb))
-                        add(out, F_DRBD_SPLIT_BRAIN_HANDLER, obj, "DRBD resource %s has no split-brain "
-                            "handler: a split brain there shows only as StandAlone, not as an error in "
-                            "hactl status; set handlers { split-brain \"/usr/sbin/plastik-split-brain\"; } "
-                            "on both nodes and run drbdadm adjust %s", name, name);
-        }
+        /* 0, not -1: -1 is a peer from before the handler existed. */
+        if (r->split_brain_handler == 0)
+                add(out, F_DRBD_SPLIT_BRAIN_HANDLER, obj, "DRBD resource %s has no split-brain "
+                    "handler: a split brain there shows only as StandAlone, not as an error in "
+                    "hactl status; set handlers { split-brain \"/usr/sbin/plastik-split-brain\"; } "
+                    "on both nodes and run drbdadm adjust %s", name, name);
 }
 
-static void check_versions(GPtrArray *out, json_object *a, json_object *b)
+static void check_versions(GPtrArray *out, const HamFacts *a, const HamFacts *b)
 {
         static const char *const what[] = { "plastik", "drbd", "pacemaker", "corosync" };
+        const char *const va[] = { a->v_plastik, a->v_drbd, a->v_pacemaker, a->v_corosync };
+        const char *const vb[] = { b->v_plastik, b->v_drbd, b->v_pacemaker, b->v_corosync };
         for (guint i = 0; i < G_N_ELEMENTS(what); i++) {
-                const char *va = pk_json_get_string(pk_json_get(a, "versions"), what[i]);
-                const char *vb = pk_json_get_string(pk_json_get(b, "versions"), what[i]);
-                if (va && vb && !g_str_equal(va, vb))
+                if (va[i] && vb[i] && !g_str_equal(va[i], vb[i]))
                         add(out, F_VERSION_MISMATCH, what[i], "%s %s on %s but %s on %s: "
-                            "upgrade both nodes to the same version", what[i], va,
-                            pk_json_get_string(a, "node"), vb, pk_json_get_string(b, "node"));
+                            "upgrade both nodes to the same version", what[i], va[i],
+                            a->node, vb[i], b->node);
         }
 }
 
 /* The peer's last state message carries its clock at sending ("at"); this
- * node noted its own at receipt (@facts_at). The difference is the skew
- * plus a delivery of milliseconds; both are whole seconds, so only more
- * than HAM_VERIFY_SKEW_S is reported. */
+ * node noted its own at receipt (@got). The difference is the skew plus a
+ * delivery of milliseconds; both are whole seconds, so only more than
+ * HAM_VERIFY_SKEW_S is reported. */
 #define HAM_VERIFY_SKEW_S 5
 
-static void check_clocks(GPtrArray *out, const char *local, json_object *peer_facts, json_object *facts_at)
+static void check_clocks(GPtrArray *out, const char *local, const HamFacts *peer_facts, gint64 got)
 {
-        const char *peer = pk_json_get_string(peer_facts, "node");
-        gint64 sent = pk_json_get_int(peer_facts, "at", 0), got = peer ? pk_json_get_int(facts_at, peer, 0) : 0;
+        const char *peer = peer_facts->node;
+        gint64 sent = peer_facts->at;
         gint64 skew = got - sent;
 
         if (sent <= 0 || got <= 0 || ABS(skew) <= HAM_VERIFY_SKEW_S)
@@ -156,12 +153,12 @@ static void check_clocks(GPtrArray *out, const char *local, json_object *peer_fa
 }
 
 /* Both nodes' facts say @res is Connected with both disks UpToDate. */
-static gboolean in_sync_everywhere(json_object *const nf[2], const char *res)
+static gboolean in_sync_everywhere(const HamFacts *const nf[2], const char *res)
 {
         for (int k = 0; k < 2; k++) {
-                json_object *d = nf[k] ? pk_json_array_find(pk_json_get(nf[k], "drbd"), "name", res) : NULL;
-                if (!d || ham_fact_conn(d, "conn") != DG_CONN_CONNECTED ||
-                    ham_fact_disk(d, "disk") != DG_DISK_UPTODATE || ham_fact_disk(d, "peer_disk") != DG_DISK_UPTODATE)
+                const HamFactsDrbd *d = ham_facts_drbd(nf[k], res);
+                if (!d || d->conn != DG_CONN_CONNECTED || d->disk != DG_DISK_UPTODATE ||
+                    d->peer_disk != DG_DISK_UPTODATE)
                         return FALSE;
         }
         return TRUE;
@@ -170,46 +167,61 @@ static gboolean in_sync_everywhere(json_object *const nf[2], const char *res)
 /* The fence handler's constraint: with both copies in sync it has no reason
  * to exist (the unfence handler failed) and would block a failover to the
  * other node; under its id, another shape keeps the handler refusing. */
-static void check_fence_constraint(GPtrArray *out, json_object *const nf[2], json_object *v)
+static void check_fence_constraint(GPtrArray *out, const HamFacts *const nf[2], const HamCibVolume *v)
 {
-        json_object *fc = pk_json_get(v, "fence_constraint");
-        const char *res = pk_json_get_string(v, "resource"), *id = pk_json_get_string(fc, "id"), *node = pk_json_get_string(fc, "node");
+        const HamCibFenceConstraint *fc = v->fence_constraint;
+        const char *res = v->resource;
 
-        if (!fc || !id)
+        if (!fc || !fc->id)
                 return;
-        if (json_object_get_boolean(pk_json_get(fc, "foreign")))
-                add(out, F_FENCE_CONSTRAINT_FOREIGN, id, "the id of the fence handler's constraint for "
+        if (fc->foreign)
+                add(out, F_FENCE_CONSTRAINT_FOREIGN, fc->id, "the id of the fence handler's constraint for "
                     "%s is taken by an element of another shape: plastik-fence-peer refuses (exit 1, "
                     "I/O stays frozen) whenever DRBD calls it; remove it (cibadmin --delete --xpath "
-                    "\"//*[@id='%s']\")", res ? res : "its volume", id);
-        else if (node && res && in_sync_everywhere(nf, res))
-                add(out, F_FENCE_CONSTRAINT_LEFTOVER, id, "%s is Connected and UpToDate on both nodes, "
+                    "\"//*[@id='%s']\")", res ? res : "its volume", fc->id);
+        else if (fc->node && res && in_sync_everywhere(nf, res))
+                add(out, F_FENCE_CONSTRAINT_LEFTOVER, fc->id, "%s is Connected and UpToDate on both nodes, "
                     "yet the fence handler's constraint still allows promotion only on %s (the unfence "
                     "handler did not remove it): a failover to the other node would be refused; remove "
-                    "it (cibadmin --delete --xpath \"//rsc_location[@id='%s']\")", res, node, id);
+                    "it (cibadmin --delete --xpath \"//rsc_location[@id='%s']\")", res, fc->node, fc->id);
 }
 
-json_object *ham_verify(json_object *input)
+static gboolean has_res(const HamFacts *f, const char *name)
+{
+        for (guint i = 0; i < f->res->len; i++)
+                if (g_str_equal(((const HamFactsRes *)f->res->pdata[i])->name, name))
+                        return TRUE;
+        return FALSE;
+}
+
+static gboolean has_lv(const HamFacts *f, const char *name)
+{
+        for (guint i = 0; i < f->lvs->len; i++)
+                if (g_str_equal(((const HamFactsLv *)f->lvs->pdata[i])->name, name))
+                        return TRUE;
+        return FALSE;
+}
+
+json_object *ham_verify(const HamVerifyFacts *input)
 {
         g_autoptr(GPtrArray) out = g_ptr_array_new();
-        json_object *cib = pk_json_get(input, "cib");
-        json_object *facts = pk_json_get(input, "facts");
-        const char *local = pk_json_get_string(input, "local"), *peer = pk_json_get_string(input, "peer");
+        const HamCibView *cib = input->cib;
+        const char *local = input->local, *peer = input->peer;
         const char *nodes[2] = { local, peer };
-        json_object *nf[2] = { pk_json_get(facts, local), peer ? pk_json_get(facts, peer) : NULL };
+        const HamFacts *const nf[2] = { ham_facts_find(input->facts, local),
+                                        ham_facts_find(input->facts, peer) };
         json_object *result = json_object_new_object();
         json_object *arr = json_object_new_array();
         guint errors = 0, warnings = 0;
 
         /* Fencing: Pacemaker's half. */
-        HamFencing fencing = cib ? ham_fencing_judge_view(cib, NULL) : HAM_FENCING_USABLE;
+        HamFencing fencing = cib ? ham_fencing_judge_cib(cib, NULL) : HAM_FENCING_USABLE;
         if (fencing == HAM_FENCING_DISABLED)
                 add(out, F_STONITH_DISABLED, "crm_config:stonith-enabled", "cluster property "
                     "stonith-enabled is false: a lost node is never fenced and its guests never "
                     "move; once a fencing device works, run crm_attribute -t crm_config -n "
                     "stonith-enabled -v true");
-        json_object *devs = pk_json_get(cib, "fencing");
-        if (cib && pk_json_array_len(devs) == 0)
+        if (cib && cib->fencing->len == 0)
                 add(out, F_NO_FENCING_DEVICE, "resources", "no fencing device (a stonith "
                     "primitive) in the CIB: add one per node, e.g. fence_ipmilan pointed at the "
                     "node's BMC with pcmk_host_list=NODE (hactl(8), FENCING)");
@@ -217,15 +229,15 @@ json_object *ham_verify(json_object *input)
                 add(out, F_NO_FENCING_DEVICE, "resources", "every fencing device has target-role "
                     "Stopped, and Pacemaker runs none of them: a lost node is never fenced; start "
                     "one (crm_resource -r ID --meta -d target-role)");
-        for (size_t i = 0; i < pk_json_array_len(devs); i++) {
-                json_object *d = json_object_array_get_idx(devs, i);
-                if (json_object_get_boolean(pk_json_get(d, "stopped")))
-                        add(out, F_FENCING_DEVICE_STOPPED, pk_json_get_string(d, "id"), "fencing device %s "
+        for (guint i = 0; cib && i < cib->fencing->len; i++) {
+                const HamCibFencing *d = cib->fencing->pdata[i];
+                if (d->stopped)
+                        add(out, F_FENCING_DEVICE_STOPPED, d->id, "fencing device %s "
                             "has target-role Stopped: start it (crm_resource -r %s --meta -d "
-                            "target-role)", pk_json_get_string(d, "id"), pk_json_get_string(d, "id"));
+                            "target-role)", d->id, d->id);
         }
-        for (int k = 0; k < 2 && fencing == HAM_FENCING_USABLE; k++)
-                if (nodes[k] && ham_fencing_judge_view(cib, nodes[k]) == HAM_FENCING_NOT_COVERED)
+        for (int k = 0; k < 2 && cib && fencing == HAM_FENCING_USABLE; k++)
+                if (nodes[k] && ham_fencing_judge_cib(cib, nodes[k]) == HAM_FENCING_NOT_COVERED)
                         add(out, F_NO_FENCING_DEVICE, nodes[k], "no running fencing device fences "
                             "%s (their pcmk_host_list names other nodes): if %s is lost it is never "
                             "fenced; add one (hactl fence add NAME --agent AGENT --node %s)",
@@ -241,55 +253,54 @@ json_object *ham_verify(json_object *input)
                             "verify again", nodes[k], nodes[k]);
                         continue;
                 }
-                json_object *two = pk_json_get(nf[k], "two_node");
                 g_autofree char *obj = g_strdup_printf("%s:corosync.conf", nodes[k]);
-                if (!two)
+                if (nf[k]->two_node < 0)
                         add(out, F_TWO_NODE_UNKNOWN, obj, "quorum.two_node on %s is not known "
                             "(corosync not running?): check corosync-cmapctl quorum.two_node",
                             nodes[k]);
-                else if (!json_object_get_boolean(two))
+                else if (!nf[k]->two_node)
                         add(out, F_TWO_NODE_MISSING, obj, "corosync on %s runs without "
                             "two_node: 1: losing one node loses quorum; add it to the quorum "
                             "section of corosync.conf on both nodes and restart corosync",
                             nodes[k]);
-                json_object *res = pk_json_get(nf[k], "res");
-                for (size_t i = 0; i < pk_json_array_len(res); i++)
-                        check_res(out, nodes[k], json_object_array_get_idx(res, i));
+                for (guint i = 0; i < nf[k]->res->len; i++)
+                        check_res(out, nodes[k], nf[k]->res->pdata[i]);
         }
         if (nf[0] && nf[1]) {
-                json_object *ra = pk_json_get(nf[0], "res"), *rb = pk_json_get(nf[1], "res");
-                for (size_t i = 0; i < pk_json_array_len(ra); i++) {
-                        json_object *a = json_object_array_get_idx(ra, i);
-                        json_object *b = pk_json_array_find(rb, "name", pk_json_get_string(a, "name"));
-                        g_autofree char *obj = g_strdup_printf("/etc/drbd.d/%s.res", pk_json_get_string(a, "name"));
-                        if (b && g_strcmp0(pk_json_get_string(a, "sha256"), pk_json_get_string(b, "sha256")) != 0)
+                for (guint i = 0; i < nf[0]->res->len; i++) {
+                        const HamFactsRes *a = nf[0]->res->pdata[i];
+                        const HamFactsRes *b = NULL;
+                        for (guint j = 0; j < nf[1]->res->len; j++)
+                                if (g_str_equal(((const HamFactsRes *)nf[1]->res->pdata[j])->name, a->name))
+                                        b = nf[1]->res->pdata[j];
+                        g_autofree char *obj = g_strdup_printf("/etc/drbd.d/%s.res", a->name);
+                        if (b && g_strcmp0(a->sha256, b->sha256) != 0)
                                 add(out, F_RES_DIFFERS, obj, "%s differs between %s and %s: "
                                     "DRBD may refuse to connect or behave differently; copy "
                                     "the right one to both nodes and run drbdadm adjust %s",
-                                    obj, nodes[0], nodes[1], pk_json_get_string(a, "name"));
+                                    obj, nodes[0], nodes[1], a->name);
                 }
                 check_versions(out, nf[0], nf[1]);
-                check_clocks(out, local, nf[1], pk_json_get(input, "facts_at"));
+                check_clocks(out, local, nf[1], ham_facts_received(input->facts, input->facts_at,
+                                                                   nf[1]->node));
         }
 
         /* Every guest's volumes: where they must exist, how they are tied. */
-        json_object *guests = pk_json_get(cib, "guests");
-        for (size_t i = 0; i < pk_json_array_len(guests); i++) {
-                json_object *g = json_object_array_get_idx(guests, i);
-                const char *gid = pk_json_get_string(g, "id");
-                json_object *vols = pk_json_get(g, "volumes");
-                for (size_t j = 0; j < pk_json_array_len(vols); j++) {
-                        json_object *v = json_object_array_get_idx(vols, j);
-                        const char *res = pk_json_get_string(v, "resource");
-                        const char *clone = pk_json_get_string(v, "clone");
-                        if (!json_object_get_boolean(pk_json_get(v, "colocated")))
+        for (guint i = 0; cib && i < cib->guests->len; i++) {
+                const HamCibGuest *g = cib->guests->pdata[i];
+                const char *gid = g->id;
+                for (guint j = 0; j < g->volumes->len; j++) {
+                        const HamCibVolume *v = g->volumes->pdata[j];
+                        const char *res = v->resource;
+                        const char *clone = v->clone;
+                        if (!v->colocated)
                                 add(out, F_COLOCATION_MISSING, gid, "%s has no colocation with "
                                     "the Promoted role of %s: it could start where its disk is "
                                     "not primary; recreate the guest's resources (hactl) or add "
                                     "rsc_colocation rsc=%s with-rsc=%s with-rsc-role=Promoted "
                                     "score=INFINITY", gid, clone ? clone : "its DRBD clone",
                                     gid, clone ? clone : "CLONE");
-                        if (!json_object_get_boolean(pk_json_get(v, "ordered")))
+                        if (!v->ordered)
                                 add(out, F_ORDER_MISSING, gid, "%s has no order after the "
                                     "promotion of %s: it could start before its disk is "
                                     "primary; add rsc_order first=%s first-action=promote "
@@ -300,11 +311,11 @@ json_object *ham_verify(json_object *input)
                                 if (!nf[k])
                                         continue;
                                 g_autofree char *obj = g_strdup_printf("%s:%s", nodes[k], res);
-                                if (!pk_json_array_find(pk_json_get(nf[k], "res"), "name", res))
+                                if (!has_res(nf[k], res))
                                         add(out, F_RES_MISSING, obj, "/etc/drbd.d/%s.res is "
                                             "missing on %s but the CIB has its volume: recreate "
                                             "it (dgctl) or remove the guest", res, nodes[k]);
-                                if (!pk_json_array_find(pk_json_get(nf[k], "lvs"), "name", res))
+                                if (!has_lv(nf[k], res))
                                         add(out, F_LV_MISSING, obj, "logical volume %s is "
                                             "missing on %s but the CIB has its volume: recreate "
                                             "it (dgctl volume create) and let DRBD resync",

@@ -20,6 +20,8 @@
 #include <json-c/json.h>
 #include <libxml/tree.h>
 
+#include "ham-cib.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -38,20 +40,9 @@ G_BEGIN_DECLS
 json_object *ham_pcmk_cib_view(xmlNode *cib);
 
 /**
- * ham_pcmk_cib_resources:
- * Pure: what status and verify need of a CIB's configuration and status:
- *
- *     {"configured": BOOL, "stonith_enabled": BOOL (true when unset),
- *      "maintenance_mode": BOOL,
- *      "nodes": {NAME: {"standby", "maintenance"}},
- *      "fencing": [{"id", "agent", "target_role", "running_on": [NODE]}],
- *      "guests": [{"id", "name", "target_role", "running_on": [NODE],
- *                  "failed_on": [NODE],
- *                  "volumes": [{"volume", "resource", "primitive", "clone",
- *                               "promoted_on": [NODE], "started_on": [NODE],
- *                               "colocated": BOOL, "ordered": BOOL,
- *                               "fence_constraint": null |
- *                                   {"id", "node": NODE|null, "foreign": BOOL}}]}]}
+ * ham_pcmk_cib_view_read:
+ * Pure: what status, verify and drill need of a CIB's configuration and
+ * status, as a HamCibView (ham-cib.h, which gives its JSON form too).
  *
  * Fencing devices are the primitives of class stonith; guests the
  * ocf:plastik:guest primitives; their volumes the ocf:linbit:drbd
@@ -66,6 +57,8 @@ json_object *ham_pcmk_cib_view(xmlNode *cib);
  * "foreign" true when the id is taken by an element of another shape.
  * Never an error. (transfer full).
  */
+HamCibView *ham_pcmk_cib_view_read(xmlNode *cib);
+/** ham_pcmk_cib_resources: (transfer full) ham_cib_view_to_json() of ham_pcmk_cib_view_read(). */
 json_object *ham_pcmk_cib_resources(xmlNode *cib);
 
 typedef struct HamPcmkNotify HamPcmkNotify;

@@ -232,17 +232,16 @@ static json_object *lrm_states(xmlNode *status)
         return all;
 }
 
-/* The nodes (sorted) where @rsc is in one of the states given. */
-static json_object *nodes_in(json_object *lrm, const char *rsc, const char *s1, const char *s2)
+/* (transfer full) The nodes (sorted) where @rsc is in one of the states given. */
+static GPtrArray *nodes_in(json_object *lrm, const char *rsc, const char *s1, const char *s2)
 {
-        json_object *arr = json_object_new_array();
+        GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
         json_object *per = json_object_object_get(lrm, rsc);
-        g_autoptr(GPtrArray) names = g_ptr_array_new();
         if (per) {
                 json_object_object_foreach(per, node, st) {
                         const char *v = json_object_get_string(st);
                         if (g_strcmp0(v, s1) == 0 || g_strcmp0(v, s2) == 0)
-                                g_ptr_array_add(names, node);
+                                g_ptr_array_add(names, g_strdup(node));
                 }
         }
         for (guint i = 0; i < names->len; i++)
@@ -252,9 +251,7 @@ static json_object *nodes_in(json_object *lrm, const char *rsc, const char *s1, 
                                 names->pdata[i] = names->pdata[j];
                                 names->pdata[j] = t;
                         }
-        for (guint i = 0; i < names->len; i++)
-                json_object_array_add(arr, json_object_new_string(names->pdata[i]));
-        return arr;
+        return names;
 }
 
 static void collect_primitives(xmlNode *n, const char *parent, GPtrArray *prims, GPtrArray *parents)
@@ -327,12 +324,12 @@ char *ham_fence_constraint_node(xmlNode *constraint, const char *clone_id)
         return prop(expr, "value");
 }
 
-/* {"id", "node", "foreign"} of the handler's constraint for a volume's
- * clone anywhere in the configuration (an id is unique in the whole CIB),
- * or NULL when there is none. */
-static json_object *fence_constraint(xmlNode *config, const char *resource, const char *clone)
+/* The handler's constraint for a volume's clone anywhere in the
+ * configuration (an id is unique in the whole CIB), or NULL when there is
+ * none. */
+static HamCibFenceConstraint *fence_constraint(xmlNode *config, const char *resource, const char *clone)
 {
-        g_autofree char *id = NULL, *node = NULL;
+        g_autofree char *id = NULL;
         xmlNode *el;
 
         if (!config || !resource || !clone)
@@ -341,20 +338,16 @@ static json_object *fence_constraint(xmlNode *config, const char *resource, cons
         el = ham_xml_find_id(config->children, id);
         if (!el)
                 return NULL;
-        node = ham_fence_constraint_node(el, clone);
-        json_object *o = json_object_new_object();
-        json_object_object_add(o, "id", json_object_new_string(id));
-        json_object_object_add(o, "node", string_or_null(node));
-        json_object_object_add(o, "foreign", json_object_new_boolean(node == NULL));
-        return o;
+        HamCibFenceConstraint *c = g_new0(HamCibFenceConstraint, 1);
+        c->node = ham_fence_constraint_node(el, clone);
+        c->foreign = c->node == NULL;
+        c->id = g_steal_pointer(&id);
+        return c;
 }
 
-json_object *ham_pcmk_cib_resources(xmlNode *cib)
+HamCibView *ham_pcmk_cib_view_read(xmlNode *cib)
 {
-        json_object *o = json_object_new_object();
-        json_object *fencing = json_object_new_array();
-        json_object *guests = json_object_new_array();
-        json_object *nodes = json_object_new_object();
+        HamCibView *view = ham_cib_view_new();
         g_autoptr(json_object) lrm = NULL;
         g_autoptr(GPtrArray) prims = g_ptr_array_new();
         g_autoptr(GPtrArray) parents = g_ptr_array_new();
@@ -368,10 +361,9 @@ json_object *ham_pcmk_cib_resources(xmlNode *cib)
         constraints = child(config, "constraints");
         lrm = lrm_states(is_element(cib, "cib") ? child(cib, "status") : NULL);
 
-        json_object_object_add(o, "configured", json_object_new_boolean(config != NULL));
-        json_object_object_add(o, "stonith_enabled",
-                               json_object_new_boolean(ham_cib_stonith_enabled(config)));
-        json_object_object_add(o, "maintenance_mode", json_object_new_boolean(ham_pcmk_is_true(maint)));
+        view->configured = config != NULL;
+        view->stonith_enabled = ham_cib_stonith_enabled(config);
+        view->maintenance_mode = ham_pcmk_is_true(maint);
         for (xmlNode *n = child(child(config, "nodes"), "node"); n; n = n->next) {
                 if (!is_element(n, "node"))
                         continue;
@@ -380,16 +372,14 @@ json_object *ham_pcmk_cib_resources(xmlNode *cib)
                 g_autofree char *nmaint = ham_xml_set_value(n, "instance_attributes", "maintenance");
                 if (!uname)
                         continue;
-                json_object *x = json_object_new_object();
-                json_object_object_add(x, "standby", json_object_new_boolean(ham_pcmk_is_true(standby)));
-                json_object_object_add(x, "maintenance", json_object_new_boolean(ham_pcmk_is_true(nmaint)));
-                json_object_object_add(nodes, uname, x);
+                ham_cib_view_set_node(view, uname, ham_pcmk_is_true(standby), ham_pcmk_is_true(nmaint));
         }
-        json_object_object_add(o, "nodes", nodes);
 
         collect_primitives(child(config, "resources"), NULL, prims, parents);
-        /* Volumes first, so each guest finds its own. */
-        g_autoptr(json_object) volumes = json_object_new_array();
+        /* Volumes first, so each guest finds its own: the guest's name of
+         * each in @owners. */
+        g_autoptr(GPtrArray) volumes = g_ptr_array_new_with_free_func((GDestroyNotify)ham_cib_volume_free);
+        g_autoptr(GPtrArray) owners = g_ptr_array_new_with_free_func(g_free);
         for (guint i = 0; i < prims->len; i++) {
                 xmlNode *p = prims->pdata[i];
                 g_autofree char *id = prop(p, "id");
@@ -401,16 +391,16 @@ json_object *ham_pcmk_cib_resources(xmlNode *cib)
                         continue;
                 if (g_strcmp0(cls, "stonith") == 0) {
                         g_autoptr(HamFenceDevice) d = ham_fence_device_read(p);
-                        json_object *x = json_object_new_object();
-                        json_object_object_add(x, "id", json_object_new_string(id));
-                        json_object_object_add(x, "agent", string_or_null(type));
-                        json_object_object_add(x, "target_role", string_or_null(role));
-                        /* What ham_fencing_judge_view() needs: the device as the
+                        HamCibFencing *x = g_new0(HamCibFencing, 1);
+                        x->id = g_strdup(id);
+                        x->agent = g_strdup(type);
+                        x->target_role = g_strdup(role);
+                        /* What ham_fencing_judge_cib() needs: the device as the
                          * Pacemaker module reads it, so the model judges facts. */
-                        json_object_object_add(x, "hosts", string_or_null(d ? d->hosts : NULL));
-                        json_object_object_add(x, "stopped", json_object_new_boolean(d && d->stopped));
-                        json_object_object_add(x, "running_on", nodes_in(lrm, id, "Started", NULL));
-                        json_object_array_add(fencing, x);
+                        x->hosts = g_strdup(d ? d->hosts : NULL);
+                        x->stopped = d && d->stopped;
+                        x->running_on = nodes_in(lrm, id, "Started", NULL);
+                        g_ptr_array_add(view->fencing, x);
                 } else if (g_strcmp0(cls, "ocf") == 0 && g_strcmp0(provider, "linbit") == 0 &&
                            g_strcmp0(type, "drbd") == 0) {
                         g_autofree char *guest = ham_xml_set_value(p, "meta_attributes", "plastik-guest");
@@ -418,17 +408,16 @@ json_object *ham_pcmk_cib_resources(xmlNode *cib)
                         g_autofree char *res = ham_xml_set_value(p, "instance_attributes", "drbd_resource");
                         if (!guest || !vol)
                                 continue;
-                        json_object *x = json_object_new_object();
-                        json_object_object_add(x, "guest", json_object_new_string(guest));
-                        json_object_object_add(x, "volume", json_object_new_string(vol));
-                        json_object_object_add(x, "resource", string_or_null(res));
-                        json_object_object_add(x, "primitive", json_object_new_string(id));
-                        json_object_object_add(x, "clone", string_or_null(parents->pdata[i]));
-                        json_object_object_add(x, "promoted_on", nodes_in(lrm, id, "Promoted", NULL));
-                        json_object_object_add(x, "started_on", nodes_in(lrm, id, "Started", "Promoted"));
-                        json_object_object_add(x, "fence_constraint",
-                                               fence_constraint(config, res, parents->pdata[i]));
-                        json_object_array_add(volumes, x);
+                        HamCibVolume *x = g_new0(HamCibVolume, 1);
+                        x->volume = g_steal_pointer(&vol);
+                        x->primitive = g_strdup(id);
+                        x->clone = g_strdup(parents->pdata[i]);
+                        x->promoted_on = nodes_in(lrm, id, "Promoted", NULL);
+                        x->started_on = nodes_in(lrm, id, "Started", "Promoted");
+                        x->fence_constraint = fence_constraint(config, res, parents->pdata[i]);
+                        x->resource = g_steal_pointer(&res);
+                        g_ptr_array_add(volumes, x);
+                        g_ptr_array_add(owners, g_steal_pointer(&guest));
                 }
         }
         for (guint i = 0; i < prims->len; i++) {
@@ -440,40 +429,32 @@ json_object *ham_pcmk_cib_resources(xmlNode *cib)
                 if (!id || g_strcmp0(cls, "ocf") != 0 || g_strcmp0(provider, "plastik") != 0 ||
                     g_strcmp0(type, "guest") != 0)
                         continue;
-                g_autofree char *name = ham_xml_set_value(p, "instance_attributes", "name");
-                g_autofree char *role = ham_xml_set_value(p, "meta_attributes", "target-role");
-                g_autofree char *probe = ham_xml_set_value(p, "meta_attributes", "plastik-probe");
-                json_object *x = json_object_new_object();
-                json_object *vols = json_object_new_array();
-                json_object_object_add(x, "id", json_object_new_string(id));
-                json_object_object_add(x, "name", string_or_null(name));
-                json_object_object_add(x, "target_role", string_or_null(role));
-                json_object_object_add(x, "running_on", nodes_in(lrm, id, "Started", NULL));
-                json_object_object_add(x, "failed_on", nodes_in(lrm, id, "Failed", NULL));
-                /* Only when set, so views of CIBs without probes stay as they were. */
-                if (probe)
-                        json_object_object_add(x, "probe", json_object_new_string(probe));
-                for (size_t j = 0; name && j < json_object_array_length(volumes); j++) {
-                        json_object *v = json_object_array_get_idx(volumes, j);
-                        if (g_strcmp0(json_object_get_string(json_object_object_get(v, "guest")), name))
+                HamCibGuest *x = g_new0(HamCibGuest, 1);
+                x->name = ham_xml_set_value(p, "instance_attributes", "name");
+                x->target_role = ham_xml_set_value(p, "meta_attributes", "target-role");
+                x->probe = ham_xml_set_value(p, "meta_attributes", "plastik-probe");
+                x->running_on = nodes_in(lrm, id, "Started", NULL);
+                x->failed_on = nodes_in(lrm, id, "Failed", NULL);
+                x->volumes = g_ptr_array_new_with_free_func((GDestroyNotify)ham_cib_volume_free);
+                for (guint j = 0; x->name && j < volumes->len; j++) {
+                        if (g_strcmp0(owners->pdata[j], x->name))
                                 continue;
-                        const char *clone = json_object_get_string(json_object_object_get(v, "clone"));
-                        json_object *y = json_object_new_object();
-                        json_object_object_foreach(v, k, val)
-                                if (!g_str_equal(k, "guest"))
-                                        json_object_object_add(y, k, json_object_get(val));
-                        json_object_object_add(y, "colocated", json_object_new_boolean(
-                                clone && has_constraint(constraints, "rsc_colocation", "rsc", id,
-                                                        "with-rsc", clone, "with-rsc-role", "Promoted")));
-                        json_object_object_add(y, "ordered", json_object_new_boolean(
-                                clone && has_constraint(constraints, "rsc_order", "first", clone,
-                                                        "then", id, "first-action", "promote")));
-                        json_object_array_add(vols, y);
+                        HamCibVolume *y = ham_cib_volume_copy(volumes->pdata[j]);
+                        y->colocated = y->clone && has_constraint(constraints, "rsc_colocation", "rsc", id,
+                                                                  "with-rsc", y->clone, "with-rsc-role",
+                                                                  "Promoted");
+                        y->ordered = y->clone && has_constraint(constraints, "rsc_order", "first", y->clone,
+                                                                "then", id, "first-action", "promote");
+                        g_ptr_array_add(x->volumes, y);
                 }
-                json_object_object_add(x, "volumes", vols);
-                json_object_array_add(guests, x);
+                x->id = g_steal_pointer(&id);
+                g_ptr_array_add(view->guests, x);
         }
-        json_object_object_add(o, "fencing", fencing);
-        json_object_object_add(o, "guests", guests);
-        return o;
+        return view;
+}
+
+json_object *ham_pcmk_cib_resources(xmlNode *cib)
+{
+        g_autoptr(HamCibView) view = ham_pcmk_cib_view_read(cib);
+        return ham_cib_view_to_json(view);
 }

@@ -195,8 +195,8 @@ static void test_fencing_judge(void **state)
 }
 
 /* The XML path: stonith-enabled as Pacemaker reads it, devices as the
- * Pacemaker module reads them, judged by the same rule; and the JSON path
- * (the CIB view hamgrd reports) agreeing with it. */
+ * Pacemaker module reads them, judged by the same rule; and the view path
+ * (the CIB's typed view that hamgrd reports) agreeing with it. */
 static HamFencing judge_cib(const char *crm_config, const char *resources, const char *node)
 {
         g_autofree char *xml = g_strdup_printf("<cib><configuration><crm_config>%s</crm_config>"
@@ -204,15 +204,15 @@ static HamFencing judge_cib(const char *crm_config, const char *resources, const
                                                crm_config, resources);
         g_autoptr(xmlDoc) doc = ham_xml_parse(xml, strlen(xml), "test", NULL);
         xmlNode *root, *conf;
-        g_autoptr(json_object) view = NULL;
+        g_autoptr(HamCibView) view = NULL;
         HamFencing verdict;
 
         assert_non_null(doc);
         root = xmlDocGetRootElement(doc);
         conf = ham_xml_child(root, "configuration");
         verdict = ham_cib_fencing(conf, node);
-        view = ham_pcmk_cib_resources(root);
-        assert_int_equal(ham_fencing_judge_view(view, node), verdict);
+        view = ham_pcmk_cib_view_read(root);
+        assert_int_equal(ham_fencing_judge_cib(view, node), verdict);
         return verdict;
 }
 

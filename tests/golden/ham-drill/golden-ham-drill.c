@@ -29,7 +29,12 @@ int main(int argc, char **argv)
         }
         json_object_object_get_ex(input, "guest", &guest);
         json_object_object_get_ex(input, "status", &status);
-        verdict = ham_drill_check(status, json_object_get_string(guest), &node, &reason);
+        g_autoptr(HamClusterStatus) st = ham_cluster_status_from_json(status, &error);
+        if (!st) {
+                printf("error: %s\n", error->message);
+                return 100;
+        }
+        verdict = ham_drill_check(st, json_object_get_string(guest), &node, &reason);
         printf("%s: %s\n", ham_drill_verdict_name(verdict), verdict == HAM_DRILL_GO ? node : reason);
         return verdict;
 }

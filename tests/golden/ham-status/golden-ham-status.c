@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Golden driver: hamgrd's cache as JSON in (ham_status_build()'s input; a
- * "cib_xml" string in place of "cib" is read with ham_pcmk_cib_resources()),
- * the status model, its table and the exit code out. Times print in UTC.
+ * Golden driver: hamgrd's cache as JSON in (the cluster-status answer, read
+ * with ham_cluster_status_from_json(); a "cib_xml" string in place of "cib"
+ * is read with ham_pcmk_cib_resources()), the status model, its table and
+ * the exit code out. Times print in UTC.
  */
 #include "ham-pcmk-notify.h"
 #include "ham-status.h"
@@ -50,7 +51,12 @@ int main(int argc, char **argv)
                 printf("error: cib_xml is not well-formed XML\n");
                 return 1;
         }
-        g_autoptr(json_object) model = ham_status_build(input);
+        g_autoptr(HamClusterStatus) st = ham_cluster_status_from_json(input, &error);
+        if (!st) {
+                printf("error: %s\n", error->message);
+                return 1;
+        }
+        g_autoptr(json_object) model = ham_status_build(st);
         g_autofree char *json = pk_json_to_string(model, TRUE);
         g_autofree char *table = ham_status_render(model);
         printf("%s\n---\n%s", json, table);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Golden driver: both nodes' facts as JSON in (ham_verify()'s input; a
- * "cib_xml" string in place of "cib" is read with ham_pcmk_cib_resources()),
+ * Golden driver: both nodes' facts as JSON in (the verify-facts answer, read
+ * with ham_verify_facts_from_json(); a "cib_xml" string in place of "cib" is
+ * read with ham_pcmk_cib_resources()),
  * the findings, their text and the exit code out.
  */
 #include "ham-pcmk-notify.h"
@@ -50,7 +51,12 @@ int main(int argc, char **argv)
                 printf("error: cib_xml is not well-formed XML\n");
                 return 1;
         }
-        g_autoptr(json_object) result = ham_verify(input);
+        g_autoptr(HamVerifyFacts) vf = ham_verify_facts_from_json(input, &error);
+        if (!vf) {
+                printf("error: %s\n", error->message);
+                return 1;
+        }
+        g_autoptr(json_object) result = ham_verify(vf);
         g_autofree char *json = pk_json_to_string(result, TRUE);
         g_autofree char *lines = ham_verify_render(result);
         printf("%s\n---\n%s", json, lines);

@@ -87,27 +87,10 @@ static gint res_by_name(gconstpointer a, gconstpointer b)
         return g_strcmp0((*(HamFactsRes *const *)a)->name, (*(HamFactsRes *const *)b)->name);
 }
 
-static void res_free(gpointer p)
-{
-        HamFactsRes *r = p;
-        g_free(r->name);
-        g_free(r->sha256);
-        g_free(r->protocol);
-        g_free(r->fencing);
-        g_free(r);
-}
-
-static void lv_free(gpointer p)
-{
-        HamFactsLv *l = p;
-        g_free(l->name);
-        g_free(l);
-}
-
 /* plastik's own .res files (pk-*.res) only: others are not ours to judge. */
 static GPtrArray *gather_res(const char *dir)
 {
-        GPtrArray *out = g_ptr_array_new_with_free_func(res_free);
+        GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)ham_facts_res_free);
         g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
         const char *name;
         while (d && (name = g_dir_read_name(d))) {
@@ -352,8 +335,8 @@ HamPeer *ham_peer_new(HamCorosync *cs, const char *conf_path)
                                          (GDestroyNotify)ham_facts_free);
         p->peers_at = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
         p->membership = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-        p->res = g_ptr_array_new_with_free_func(res_free);
-        p->lvs = g_ptr_array_new_with_free_func(lv_free);
+        p->res = g_ptr_array_new_with_free_func((GDestroyNotify)ham_facts_res_free);
+        p->lvs = g_ptr_array_new_with_free_func((GDestroyNotify)ham_facts_lv_free);
         p->sb_warned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         refresh_slow(p);
         p->slow_source = g_timeout_add_seconds(SLOW_REFRESH_S, slow_cb, p);

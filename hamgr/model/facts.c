@@ -18,9 +18,10 @@ void ham_facts_drbd_free(HamFactsDrbd *d)
         g_free(d);
 }
 
-static void res_free(gpointer p)
+void ham_facts_res_free(HamFactsRes *r)
 {
-        HamFactsRes *r = p;
+        if (!r)
+                return;
         g_free(r->name);
         g_free(r->sha256);
         g_free(r->protocol);
@@ -28,9 +29,10 @@ static void res_free(gpointer p)
         g_free(r);
 }
 
-static void lv_free(gpointer p)
+void ham_facts_lv_free(HamFactsLv *l)
 {
-        HamFactsLv *l = p;
+        if (!l)
+                return;
         g_free(l->name);
         g_free(l);
 }
@@ -41,8 +43,8 @@ HamFacts *ham_facts_new(const char *node)
         f->node = g_strdup(node);
         f->two_node = -1;
         f->drbd = g_ptr_array_new_with_free_func((GDestroyNotify)ham_facts_drbd_free);
-        f->res = g_ptr_array_new_with_free_func(res_free);
-        f->lvs = g_ptr_array_new_with_free_func(lv_free);
+        f->res = g_ptr_array_new_with_free_func((GDestroyNotify)ham_facts_res_free);
+        f->lvs = g_ptr_array_new_with_free_func((GDestroyNotify)ham_facts_lv_free);
         return f;
 }
 

@@ -112,6 +112,11 @@ HamFactsDrbd *ham_facts_drbd_from_state(const DgResourceState *r);
 void ham_facts_drbd_free(HamFactsDrbd *d);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamFactsDrbd, ham_facts_drbd_free)
 
+/** ham_facts_res_free / ham_facts_lv_free: the free functions of HamFacts'
+ * lists, for whoever gathers such lists (hamgrd) before they become facts. */
+void ham_facts_res_free(HamFactsRes *r);
+void ham_facts_lv_free(HamFactsLv *l);
+
 /**
  * ham_facts_drbd_states_to_json:
  * Adds @d's state to @obj as ham_facts_to_json() writes it in a "drbd"

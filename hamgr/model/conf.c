@@ -58,6 +58,7 @@ HamConf *ham_conf_copy(const HamConf *conf)
 
         c->cluster_name = g_strdup(conf->cluster_name);
         c->drbd_secret = g_strdup(conf->drbd_secret);
+        c->corosync_token = conf->corosync_token;
         c->fence_peer_handler = g_strdup(conf->fence_peer_handler);
         c->unfence_handler = g_strdup(conf->unfence_handler);
         c->split_brain_handler = g_strdup(conf->split_brain_handler);
@@ -72,6 +73,7 @@ HamConf *ham_conf_for_peer(const HamConf *conf)
 
         c->cluster_name = g_strdup(conf->cluster_name);
         c->drbd_secret = g_strdup(conf->drbd_secret);
+        c->corosync_token = conf->corosync_token;
         node_copy(&c->local, &conf->peer);
         node_copy(&c->peer, &conf->local);
         return c;
@@ -142,6 +144,10 @@ gboolean ham_conf_validate(const HamConf *conf, const char *what, GError **error
         if (!dg_secret_valid(conf->drbd_secret))
                 return invalid(error, what, "cluster", "drbd-secret",
                                "must be 16 to 64 characters of [A-Za-z0-9+/=_-]");
+        if (conf->corosync_token && !ham_corosync_token_valid(conf->corosync_token))
+                return invalid(error, what, "cluster", "corosync-token",
+                               "must be %d to %d milliseconds (got %u)",
+                               HAM_COROSYNC_TOKEN_MIN, HAM_COROSYNC_TOKEN_MAX, conf->corosync_token);
         if (!node_validate(&conf->local, what, "node", error) ||
             !node_validate(&conf->peer, what, "peer", error))
                 return FALSE;
@@ -175,7 +181,7 @@ gboolean ham_conf_validate(const HamConf *conf, const char *what, GError **error
 
 /* ---- the file --------------------------------------------------------------------- */
 
-static const char *const cluster_keys[] = { "name", "drbd-secret", NULL };
+static const char *const cluster_keys[] = { "name", "drbd-secret", "corosync-token", NULL };
 static const char *const drbd_keys[] = { "fence-peer-handler", "unfence-handler", "split-brain-handler", NULL };
 static const char *const node_keys[] = {
         "name", "nodeid", "cluster-addresses", "replication-address", "vg", NULL,
@@ -265,6 +271,17 @@ HamConf *ham_conf_load_data(const char *data, gsize len, const char *what, GErro
             !load_node(kf, what, "node", &conf->local, error) ||
             !load_node(kf, what, "peer", &conf->peer, error))
                 return NULL;
+        if (g_key_file_has_key(kf, "cluster", "corosync-token", NULL)) {
+                g_autofree char *ms = NULL;
+                if (!get_string(kf, what, "cluster", "corosync-token", &ms, error))
+                        return NULL;
+                if (!ham_corosync_token_parse(ms, &conf->corosync_token)) {
+                        invalid(error, what, "cluster", "corosync-token",
+                                "must be %d to %d milliseconds (got \"%s\")",
+                                HAM_COROSYNC_TOKEN_MIN, HAM_COROSYNC_TOKEN_MAX, ms);
+                        return NULL;
+                }
+        }
         if (g_key_file_has_group(kf, "drbd")) {
                 if (!check_keys(kf, what, "drbd", drbd_keys, error))
                         return NULL;
@@ -309,6 +326,9 @@ char *ham_conf_to_data(const HamConf *conf)
 
         g_string_append_printf(s, "[cluster]\nname=%s\ndrbd-secret=%s\n",
                                conf->cluster_name, conf->drbd_secret);
+        /* Written only when set, so a file without it stays as it was. */
+        if (conf->corosync_token)
+                g_string_append_printf(s, "corosync-token=%u\n", conf->corosync_token);
         save_node(s, "node", "this node", &conf->local);
         save_node(s, "peer", "the other node", &conf->peer);
         if (conf->fence_peer_handler || conf->unfence_handler || conf->split_brain_handler) {
@@ -387,6 +407,14 @@ static char *node_diff(const char *which, const HamNode *have, const HamNode *wa
         return NULL;
 }
 
+/* "800 ms", or what 0 (not set) means. (transfer full) */
+static char *token_text(guint ms)
+{
+        if (!ms)
+                return g_strdup_printf("corosync's default (%d ms)", HAM_COROSYNC_TOKEN_DEFAULT);
+        return g_strdup_printf("%u ms", ms);
+}
+
 char *ham_conf_diff(const HamConf *have, const HamConf *want)
 {
         char *d;
@@ -399,6 +427,11 @@ char *ham_conf_diff(const HamConf *have, const HamConf *want)
                 return d;
         if (g_strcmp0(have->drbd_secret, want->drbd_secret))
                 return g_strdup("the DRBD shared secret differs");
+        if (have->corosync_token != want->corosync_token) {
+                g_autofree char *h = token_text(have->corosync_token);
+                g_autofree char *w = token_text(want->corosync_token);
+                return g_strdup_printf("corosync's token is %s, not %s", h, w);
+        }
         return NULL;
 }
 

@@ -11,6 +11,28 @@ static void render_node(GString *s, const HamNode *node)
         g_string_append(s, "    }\n");
 }
 
+gboolean ham_corosync_token_valid(guint64 ms)
+{
+        return ms >= HAM_COROSYNC_TOKEN_MIN && ms <= HAM_COROSYNC_TOKEN_MAX;
+}
+
+gboolean ham_corosync_token_parse(const char *text, guint *ret_ms)
+{
+        guint64 v;
+
+        if (!text || !g_ascii_isdigit(text[0]) ||
+            !g_ascii_string_to_unsigned(text, 10, HAM_COROSYNC_TOKEN_MIN, HAM_COROSYNC_TOKEN_MAX, &v, NULL))
+                return FALSE;
+        *ret_ms = (guint)v;
+        return TRUE;
+}
+
+guint ham_corosync_consensus(guint token_ms)
+{
+        /* ⌈6/5 × token⌉ in integers: no rounding of a double on either node. */
+        return (token_ms * 6 + 4) / 5;
+}
+
 char *ham_corosync_conf_render(const HamConf *conf)
 {
         GString *s = g_string_new(NULL);
@@ -29,6 +51,13 @@ char *ham_corosync_conf_render(const HamConf *conf)
                 "    crypto_cipher: aes256\n"
                 "    crypto_hash: sha256\n",
                 conf->cluster_name, conf->cluster_name);
+        /* Only when set: a cluster set up before the setting existed keeps
+         * the very file it has (init compares it byte for byte). consensus
+         * must exceed token, or corosync refuses to start; 1.2 × token is
+         * what corosync derives itself when consensus is not given. */
+        if (conf->corosync_token)
+                g_string_append_printf(s, "    token: %u\n    consensus: %u\n", conf->corosync_token,
+                                       ham_corosync_consensus(conf->corosync_token));
         /* passive: one link carries the traffic, the other takes over when
          * it fails; active would send everything twice for no gain. */
         g_string_append(s, "    link_mode: passive\n");

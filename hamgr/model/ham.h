@@ -75,6 +75,7 @@ typedef struct {
  *     [cluster]
  *     name=plastik
  *     drbd-secret=...
+ *     corosync-token=3000       optional (ms); absent: corosync's default
  *     [node]                    this node
  *     name=node1
  *     nodeid=1
@@ -89,11 +90,13 @@ typedef struct {
  *
  * The [drbd] handlers (absolute paths; NULL: the defaults) go into every
  * DRBD resource file this node writes; they are not part of the cluster's
- * identity (ham_conf_equal() ignores them).
+ * identity (ham_conf_equal() ignores them). corosync-token is: both nodes
+ * render it into the same corosync.conf.
  */
 typedef struct {
         char *cluster_name;
         char *drbd_secret;
+        guint corosync_token;     /**< totem token in ms; 0: not set (corosync's default) */
         HamNode local;
         HamNode peer;
         char *fence_peer_handler; /**< NULL: HAM_FENCE_PEER_HANDLER */
@@ -105,6 +108,32 @@ typedef struct {
 #define HAM_UNFENCE_HANDLER "/usr/sbin/plastik-unfence-peer"
 #define HAM_SPLIT_BRAIN_HANDLER "/usr/sbin/plastik-split-brain"
 #define HAM_DRBD_RES_DIR "/etc/drbd.d"
+
+/* corosync's totem token timeout (ms) as plastik.conf and hactl cluster init
+ * accept it. corosync itself takes less, but below 500 ms a busy node loses
+ * the token; above a minute a dead peer goes unnoticed for too long. */
+#define HAM_COROSYNC_TOKEN_MIN 500
+#define HAM_COROSYNC_TOKEN_MAX 60000
+/** corosync's own default, in effect when plastik.conf sets none. */
+#define HAM_COROSYNC_TOKEN_DEFAULT 3000
+
+/** ham_corosync_token_valid: @ms is within HAM_COROSYNC_TOKEN_MIN..MAX. */
+gboolean ham_corosync_token_valid(guint64 ms);
+
+/**
+ * ham_corosync_token_parse:
+ * @text as plastik.conf and `hactl cluster init --corosync-token` take it:
+ * decimal digits only (no sign, no unit), within HAM_COROSYNC_TOKEN_MIN..MAX.
+ * FALSE otherwise; the caller names the option or key in its error.
+ */
+gboolean ham_corosync_token_parse(const char *text, guint *ret_ms);
+
+/**
+ * ham_corosync_consensus:
+ * The consensus timeout rendered with @token_ms: ⌈1.2 × token⌉, corosync's
+ * own rule for its default, written out so that both keys stay in step.
+ */
+guint ham_corosync_consensus(guint token_ms);
 
 void ham_node_clear(HamNode *node);
 void ham_conf_free(HamConf *conf);
@@ -169,8 +198,10 @@ char *ham_conf_diff(const HamConf *have, const HamConf *want);
  * ham_corosync_conf_render:
  * The complete corosync.conf for @conf: knet with aes256/sha256, one link per
  * cluster address (link_mode passive), both nodes ordered by node id,
- * votequorum with two_node, logging to a file and stderr. Every `{` ends its
- * line (corosync's parser needs that). Pure. (transfer full).
+ * votequorum with two_node, logging to a file and stderr; with
+ * conf->corosync_token set, totem's token and consensus too (without, the
+ * file is as before the setting existed). Every `{` ends its line
+ * (corosync's parser needs that). Pure. (transfer full).
  */
 char *ham_corosync_conf_render(const HamConf *conf);
 

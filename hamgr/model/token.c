@@ -185,6 +185,9 @@ char *ham_token_encode(const HamToken *token, GError **error)
         json_object_object_add(o, "nodes", nodes);
         json_object_object_add(o, "corosync-authkey", json_object_new_string(key));
         json_object_object_add(o, "drbd-secret", json_object_new_string(token->conf->drbd_secret));
+        /* Only when set: the token of a cluster without it is as before. */
+        if (token->conf->corosync_token)
+                json_object_object_add(o, "corosync-token", json_object_new_int((int)token->conf->corosync_token));
         json = pk_json_to_string(o, FALSE);
         b64 = b64url_encode((const guint8 *)json, strlen(json));
         head = g_strdup_printf(TOKEN_PREFIX "%d:%s", HAM_TOKEN_VERSION, b64);
@@ -333,6 +336,16 @@ HamToken *ham_token_decode(const char *text, GError **error)
         if (!node_from_json(json_object_array_get_idx(nodes, 0), 0, &token->conf->local, error) ||
             !node_from_json(json_object_array_get_idx(nodes, 1), 1, &token->conf->peer, error))
                 return NULL;
+        /* Absent in a token from before the setting: corosync's default. */
+        if (json_object_object_get_ex(o, "corosync-token", &v)) {
+                if (!json_object_is_type(v, json_type_int) ||
+                    !ham_corosync_token_valid((guint64)MAX(json_object_get_int64(v), 0))) {
+                        token_error(error, "\"corosync-token\" must be %d to %d milliseconds",
+                                    HAM_COROSYNC_TOKEN_MIN, HAM_COROSYNC_TOKEN_MAX);
+                        return NULL;
+                }
+                token->conf->corosync_token = (guint)json_object_get_int64(v);
+        }
         {
                 g_autofree char *b64key = NULL;
                 if (!get_str(o, "", "corosync-authkey", &b64key, error))

@@ -283,6 +283,89 @@ static void test_plan_resumes(void **state)
         ham_node_state_clear(&have);
 }
 
+static void test_corosync_token(void **state)
+{
+        g_autoptr(HamConf) conf = sample_conf();
+        g_autoptr(HamConf) back = NULL, peer = NULL, copy = NULL;
+        g_autoptr(GError) error = NULL;
+        g_autofree char *plain = ham_conf_to_data(conf), *plain_cs = ham_corosync_conf_render(conf);
+        g_autofree char *text = NULL, *cs = NULL, *diff = NULL;
+
+        /* ⌈1.2 × token⌉ without floating point. */
+        assert_int_equal(ham_corosync_consensus(800), 960);
+        assert_int_equal(ham_corosync_consensus(3000), 3600);
+        assert_int_equal(ham_corosync_consensus(501), 602);
+        assert_int_equal(ham_corosync_consensus(999), 1199);
+        assert_int_equal(ham_corosync_consensus(60000), 72000);
+        assert_false(ham_corosync_token_valid(499));
+        assert_true(ham_corosync_token_valid(500));
+        assert_true(ham_corosync_token_valid(60000));
+        assert_false(ham_corosync_token_valid(60001));
+        {
+                static const char *const bad[] = { "499", "60001", "", "fast", "800ms", "-800", "+800",
+                                                   " 800", "0x300", "99999999999999999999", NULL };
+                guint ms = 7;
+                for (const char *const *b = bad; *b; b++)
+                        assert_false(ham_corosync_token_parse(*b, &ms));
+                assert_int_equal(ms, 7); /* untouched on refusal */
+                assert_true(ham_corosync_token_parse("500", &ms));
+                assert_int_equal(ms, 500);
+                assert_true(ham_corosync_token_parse("60000", &ms));
+                assert_int_equal(ms, 60000);
+                assert_false(ham_corosync_token_parse(NULL, &ms));
+        }
+
+        /* Not set: neither file mentions it (an existing cluster's files stay as they are). */
+        assert_null(strstr(plain, "corosync-token"));
+        assert_null(strstr(plain_cs, "token:"));
+        assert_null(strstr(plain_cs, "consensus:"));
+
+        conf->corosync_token = 800;
+        text = ham_conf_to_data(conf);
+        assert_non_null(strstr(text, "[cluster]\nname=plastik\ndrbd-secret="));
+        assert_non_null(strstr(text, "\ncorosync-token=800\n"));
+        back = ham_conf_load_data(text, strlen(text), "t", &error);
+        assert_non_null(back);
+        assert_int_equal(back->corosync_token, 800);
+        assert_true(ham_conf_equal(conf, back));
+        copy = ham_conf_copy(conf);
+        peer = ham_conf_for_peer(conf);
+        assert_int_equal(copy->corosync_token, 800);
+        assert_int_equal(peer->corosync_token, 800);
+        cs = ham_corosync_conf_render(conf);
+        assert_non_null(strstr(cs, "    crypto_hash: sha256\n    token: 800\n    consensus: 960\n"));
+
+        /* A different token is a different cluster set-up. */
+        {
+                g_autoptr(HamConf) plain_conf = sample_conf();
+                diff = ham_conf_diff(back, plain_conf);
+        }
+        assert_string_equal(diff, "corosync's token is 800 ms, not corosync's default (3000 ms)");
+
+        conf->corosync_token = 100;
+        g_clear_error(&error);
+        assert_false(ham_conf_validate(conf, "cluster init", &error));
+        assert_string_equal(error->message,
+                            "cluster init: [cluster] corosync-token: must be 500 to 60000 milliseconds (got 100)");
+}
+
+static void test_corosync_token_file_errors(void **state)
+{
+        g_autoptr(HamConf) conf = sample_conf();
+        g_autofree char *text = ham_conf_to_data(conf);
+        static const char *const bad[] = { "100", "60001", "fast", "800ms", "-800", "" };
+
+        for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+                g_autoptr(GError) error = NULL;
+                g_auto(GStrv) parts = g_strsplit(text, "\n[node]", 2);
+                g_autofree char *s = g_strdup_printf("%s\ncorosync-token=%s\n[node]%s", parts[0], bad[i], parts[1]);
+                g_autofree char *want = g_strdup_printf("p: [cluster] corosync-token: must be 500 to 60000 "
+                                                        "milliseconds (got \"%s\")", bad[i]);
+                assert_null(ham_conf_load_data(s, strlen(s), "p", &error));
+                assert_string_equal(error->message, want);
+        }
+}
+
 static HamVolume *vol(guint minor, guint port)
 {
         HamVolume *v = g_new0(HamVolume, 1);
@@ -433,6 +516,8 @@ int main(void)
                 cmocka_unit_test(test_plan_rerun_is_noop),
                 cmocka_unit_test(test_plan_conflicts),
                 cmocka_unit_test(test_plan_resumes),
+                cmocka_unit_test(test_corosync_token),
+                cmocka_unit_test(test_corosync_token_file_errors),
                 cmocka_unit_test(test_alloc),
                 cmocka_unit_test(test_quorum_parse),
                 cmocka_unit_test(test_generated_secrets),

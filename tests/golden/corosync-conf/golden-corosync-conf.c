@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Golden driver: reads a plastik.conf, prints the corosync.conf rendered
- * from it, or the error that names the group and key.
+ * from it, or the error that names the group and key. The configuration
+ * written back (ham_conf_to_data()) must read as the same one.
  */
 #include "ham.h"
 
 #include <stdio.h>
+#include <string.h>
 
 int main(int argc, char **argv)
 {
@@ -25,6 +27,16 @@ int main(int argc, char **argv)
         }
         out = ham_corosync_conf_render(conf);
         fputs(out, stdout);
+        {
+                g_autofree char *data = ham_conf_to_data(conf);
+                g_autoptr(HamConf) back = ham_conf_load_data(data, strlen(data), "written", &error);
+                g_autofree char *again = back ? ham_conf_to_data(back) : NULL;
+                if (!back || !ham_conf_equal(conf, back) || !g_str_equal(data, again)) {
+                        printf("round trip: plastik.conf written back reads differently%s%s\n",
+                               error ? ": " : "", error ? error->message : "");
+                        return 1;
+                }
+        }
 
         /* The DRBD site hamgrd renders resource files from (same order on
          * both nodes: by node id). */

@@ -3,7 +3,8 @@
  * Golden driver for the join token. A case is either a plastik.conf (it
  * begins with "[cluster]"): encoded with a fixed 256-byte key 00 01 .. ff,
  * the token printed and decoded again; or a token: decoded and printed, or
- * the error that says what is wrong with it.
+ * the error that says what is wrong with it. A decoded token is encoded
+ * again and decoded once more: the same configuration must come back.
  */
 #include "ham.h"
 
@@ -32,12 +33,21 @@ static int decode(const char *text)
         key = g_bytes_get_data(token->authkey, &len);
         sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, key, len);
         printf("cluster: %s\ndrbd-secret: %s\n", token->conf->cluster_name, token->conf->drbd_secret);
+        /* Only when set: a token without it reads as it always did. */
+        if (token->conf->corosync_token)
+                printf("corosync-token: %u\n", token->conf->corosync_token);
         print_node("first", &token->conf->local);
         print_node("second", &token->conf->peer);
         printf("authkey: %zu bytes, sha256 %.16s\n", len, sum);
         again = ham_token_encode(token, &error);
         if (!again) {
                 printf("re-encode error: %s\n", error->message);
+                return 1;
+        }
+        g_autoptr(HamToken) back = ham_token_decode(again, &error);
+        if (!back || !ham_conf_equal(back->conf, token->conf) ||
+            back->conf->corosync_token != token->conf->corosync_token) {
+                printf("round trip: the token encoded again reads differently\n");
                 return 1;
         }
         return 0;

@@ -98,7 +98,7 @@ GPtrArray *ham_cluster_plan(HamSetupMode mode, const HamNodeState *have,
                             const HamConf *want, GBytes *authkey, GError **error)
 {
         g_autoptr(GPtrArray) plan = g_ptr_array_new_with_free_func((GDestroyNotify)step_free);
-        g_autofree char *corosync = NULL, *first = NULL, *second = NULL, *props = NULL;
+        g_autofree char *corosync = NULL, *first = NULL, *second = NULL, *props = NULL, *timing = NULL;
         g_autoptr(GString) p = g_string_new(NULL);
 
         if (!ham_conf_validate(want, mode == HAM_SETUP_INIT ? "cluster init" : "cluster join", error))
@@ -135,10 +135,14 @@ GPtrArray *ham_cluster_plan(HamSetupMode mode, const HamNodeState *have,
         if (!have->authkey)
                 add_step(plan, HAM_STEP_WRITE_AUTHKEY, "write %s (%zu bytes, mode 0400)",
                          HAM_COROSYNC_AUTHKEY, g_bytes_get_size(authkey));
+        if (want->corosync_token)
+                timing = g_strdup_printf(", token %u ms (consensus %u ms)", want->corosync_token,
+                                         ham_corosync_consensus(want->corosync_token));
         if (!have->corosync_conf)
                 add_step(plan, HAM_STEP_WRITE_COROSYNC_CONF,
-                         "write %s: cluster %s, knet with %u link(s), two_node; nodes %s and %s",
+                         "write %s: cluster %s, knet with %u link(s), two_node%s; nodes %s and %s",
                          HAM_COROSYNC_CONF, want->cluster_name, ham_node_n_links(&want->local),
+                         timing ? timing : "",
                          want->local.nodeid < want->peer.nodeid ? first : second,
                          want->local.nodeid < want->peer.nodeid ? second : first);
         if (!have->conf)

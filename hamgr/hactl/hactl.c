@@ -37,6 +37,8 @@ static const PkCliOption init_opts[] = {
         { "peer-vg", "VG", "the other node's volume group (default: this node's)" },
         { "token-file", "FILE", "write the join token there (default /etc/plastik/join-token)" },
         { "print-token", NULL, "print the join token on standard output instead" },
+        /* Not --token: --token-file names the join token already. */
+        { "corosync-token", "MS", "corosync's token timeout, 500..60000 ms (default: corosync's, 3000)" },
         OPT_DRY_RUN,
         { "timeout", "S", "bound each wait (default 300 s)" },
         { NULL },
@@ -135,7 +137,7 @@ static const PkCliOption fence_node_opts[] = {
 static const PkCliVerb verbs[] = {
         { "cluster", "init", "", 0, 0,
           "--name NAME --node-address ADDR[,ADDR2] --replication-address ADDR --vg VG --peer-name NAME "
-          "--peer-address ADDR[,ADDR2] [--token-file FILE | --print-token]",
+          "--peer-address ADDR[,ADDR2] [--corosync-token MS] [--token-file FILE | --print-token]",
           init_opts, "set up the cluster on the first node; writes the join token" },
         { "cluster", "join", "", 0, 1, "--token-file FILE|-", join_opts,
           "join the second node with the token init wrote" },
@@ -322,6 +324,11 @@ static int cmd_init(PkCliCmd *a)
         /* The first cluster network carries replication unless told otherwise. */
         want->peer.replication_address = g_strdup(pk_cli_opt(a, "peer-replication-address") ?
                                                   pk_cli_opt(a, "peer-replication-address") : want->peer.addresses[0]);
+        if (pk_cli_opt(a, "corosync-token") &&
+            !ham_corosync_token_parse(pk_cli_opt(a, "corosync-token"), &want->corosync_token))
+                return hactl_usage_error("--corosync-token needs a number of milliseconds between %d and %d "
+                                         "(got \"%s\")", HAM_COROSYNC_TOKEN_MIN, HAM_COROSYNC_TOKEN_MAX,
+                                         pk_cli_opt(a, "corosync-token"));
 
         if (!ham_node_state_read(&have, &error))
                 return hactl_report(error);

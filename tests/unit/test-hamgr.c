@@ -366,6 +366,29 @@ static void test_corosync_token_file_errors(void **state)
         }
 }
 
+static void test_plan_corosync_token(void **state)
+{
+        g_autoptr(HamConf) want = sample_conf();
+        g_autoptr(GBytes) key = key_of(1);
+        g_autoptr(GError) error = NULL, e2 = NULL;
+        HamNodeState have = { 0 };
+        g_autoptr(GPtrArray) plan = NULL, again = NULL;
+
+        want->corosync_token = 800;
+        plan = ham_cluster_plan(HAM_SETUP_INIT, &have, want, key, &error);
+        assert_non_null(plan);
+        /* --dry-run shows it. */
+        assert_non_null(strstr(((HamStep *)plan->pdata[1])->text, "two_node, token 800 ms (consensus 960 ms); nodes"));
+        /* Init again with another token: refused, naming both values. */
+        have.conf = sample_conf();
+        have.corosync_conf = ham_corosync_conf_render(have.conf);
+        again = ham_cluster_plan(HAM_SETUP_INIT, &have, want, key, &e2);
+        assert_null(again);
+        assert_true(g_error_matches(e2, HAM_ERROR, HAM_ERROR_CONFLICT));
+        assert_non_null(strstr(e2->message, "corosync's token is corosync's default (3000 ms), not 800 ms"));
+        ham_node_state_clear(&have);
+}
+
 static HamVolume *vol(guint minor, guint port)
 {
         HamVolume *v = g_new0(HamVolume, 1);
@@ -518,6 +541,7 @@ int main(void)
                 cmocka_unit_test(test_plan_resumes),
                 cmocka_unit_test(test_corosync_token),
                 cmocka_unit_test(test_corosync_token_file_errors),
+                cmocka_unit_test(test_plan_corosync_token),
                 cmocka_unit_test(test_alloc),
                 cmocka_unit_test(test_quorum_parse),
                 cmocka_unit_test(test_generated_secrets),

@@ -440,6 +440,10 @@ static json_object *verify_facts_json(Daemon *d)
                             conf->peer.name : conf->local.name;
         json_object_object_add(o, "local", local ? json_object_new_string(local) : NULL);
         json_object_object_add(o, "peer", peer_name ? json_object_new_string(peer_name) : NULL);
+        /* Both nodes' plastik.conf carry the same value (the join token
+         * brings it), so this node's file speaks for the cluster. */
+        json_object_object_add(o, "corosync_token", conf && conf->corosync_token ?
+                               json_object_new_int((int)conf->corosync_token) : NULL);
         json_object_object_add(o, "facts", json_object_get(json_object_object_get(peer, "facts")));
         json_object_object_add(o, "facts_at", json_object_get(json_object_object_get(peer, "facts_at")));
         json_object_object_add(o, "cib", ham_pcmk_notify_resources(d->pcmk));

@@ -235,5 +235,16 @@ HamVerifyFacts *ham_verify_facts_from_json(json_object *obj, GError **error)
                 return NULL;
         if (!facts_from_json(obj, TRUE, vf->facts, vf->facts_at, error))
                 return NULL;
+        /* A hamgrd from before the setting does not send it: the default. */
+        if (json_object_object_get_ex(obj, "corosync_token", NULL)) {
+                json_object *t;
+                if (!ham_json_get(obj, "", "corosync_token", json_type_int, TRUE, &t, error))
+                        return NULL;
+                if (t && (json_object_get_int64(t) < 1 || json_object_get_int64(t) > G_MAXINT)) {
+                        ham_json_fail(error, "corosync_token: must be a positive number of milliseconds");
+                        return NULL;
+                }
+                vf->corosync_token = t ? (guint)json_object_get_int64(t) : 0;
+        }
         return g_steal_pointer(&vf);
 }

@@ -272,11 +272,13 @@ int ham_status_exit_code(json_object *model);
 
 /**
  * HamVerifyFacts: hamgrd's `verify-facts` answer, typed: this node's and
- * the peer's names (from plastik.conf; NULL when not known), both nodes'
- * facts with when they came, and the CIB's view (NULL: not read).
+ * the peer's names and corosync's token timeout (from plastik.conf; NULL
+ * and 0 when not known or not set), both nodes' facts with when they came,
+ * and the CIB's view (NULL: not read).
  */
 typedef struct {
         char *local, *peer;
+        guint corosync_token;    /**< ms, plastik.conf's [cluster] corosync-token; 0: corosync's default */
         HamCibView *cib;
         GPtrArray *facts;        /**< HamFacts*, each node once */
         GArray *facts_at;        /**< gint64, the receipt time of facts[i] (0: unknown) */
@@ -290,9 +292,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamVerifyFacts, ham_verify_facts_free)
  * ham_verify_facts_from_json:
  * Reads a verify-facts answer: "local", "peer" (strings or null), "cib"
  * (null or ham_cib_view_from_json()'s form), "facts" as in
- * ham_cluster_status_from_json() and "facts_at", which a hamgrd from
- * before it did not send (the times are then unknown). Unknown keys are
- * ignored. Errors name the field. (transfer full).
+ * ham_cluster_status_from_json(), and "facts_at" and "corosync_token"
+ * (milliseconds or null: not set), which a hamgrd from before them did not
+ * send (the times are then unknown, the token corosync's default). Unknown
+ * keys are ignored. Errors name the field. (transfer full).
  */
 HamVerifyFacts *ham_verify_facts_from_json(json_object *obj, GError **error);
 
@@ -301,7 +304,7 @@ HamVerifyFacts *ham_verify_facts_from_json(json_object *obj, GError **error);
  * Pure: both nodes' facts and the CIB ("verify-facts", hamgrd(8), read
  * with ham_verify_facts_from_json()):
  *
- *     {"local": NODE, "peer": NODE|null,
+ *     {"local": NODE, "peer": NODE|null, "corosync_token": MS|null,
  *      "facts": {NODE: ham_facts_to_json()}, "facts_at": {NODE: T},
  *      "cib": ham_cib_view_to_json() | null}
  *

@@ -28,6 +28,7 @@ typedef enum {
         F_VERSION_MISMATCH,
         F_PEER_UNKNOWN,
         F_CLOCK_SKEW,
+        F_COROSYNC_TOKEN_SHORT,
 } Finding;
 
 static const struct {
@@ -54,6 +55,7 @@ static const struct {
         [F_VERSION_MISMATCH] = { "W401", "version-mismatch", FALSE },
         [F_PEER_UNKNOWN] = { "W402", "peer-facts-unknown", FALSE },
         [F_CLOCK_SKEW] = { "W403", "clock-skew", FALSE },
+        [F_COROSYNC_TOKEN_SHORT] = { "W404", "corosync-token-short", FALSE },
 };
 
 static void add(GPtrArray *out, Finding f, const char *object, const char *fmt, ...)
@@ -152,6 +154,28 @@ static void check_clocks(GPtrArray *out, const char *local, const HamFacts *peer
             peer, ABS(skew), skew > 0 ? "behind" : "ahead of", local, sent, got, local);
 }
 
+/* Below a second, a scheduling stall or a burst on the network can outlast
+ * the token, and corosync then sees the peer as lost. With two_node both
+ * halves keep quorum and race to fence each other: a false loss costs a
+ * node. hactl(8) leaves the default (corosync's) until a lab measurement
+ * says what is safe to lower it to. */
+#define HAM_VERIFY_TOKEN_MIN_MS 1000
+
+static void check_corosync_token(GPtrArray *out, guint token_ms)
+{
+        if (!token_ms || token_ms >= HAM_VERIFY_TOKEN_MIN_MS)
+                return;
+        add(out, F_COROSYNC_TOKEN_SHORT, "corosync.conf:totem.token", "corosync's token timeout "
+            "is %u ms (%s [cluster] corosync-token): below %d ms a short stall of a node or its "
+            "network looks like a lost node, and with two_node each node then tries to fence the "
+            "other; use %d ms or more. hactl cluster init refuses to change a cluster that is set "
+            "up, so on both nodes set corosync-token=%d in %s and token: %d, consensus: %u in the "
+            "totem section of %s (where hactl wrote them), then run corosync-cfgtool -R",
+            token_ms, HAM_CONF_PATH, HAM_VERIFY_TOKEN_MIN_MS, HAM_VERIFY_TOKEN_MIN_MS,
+            HAM_VERIFY_TOKEN_MIN_MS, HAM_CONF_PATH, HAM_VERIFY_TOKEN_MIN_MS,
+            ham_corosync_consensus(HAM_VERIFY_TOKEN_MIN_MS), HAM_COROSYNC_CONF);
+}
+
 /* Both nodes' facts say @res is Connected with both disks UpToDate. */
 static gboolean in_sync_everywhere(const HamFacts *const nf[2], const char *res)
 {
@@ -242,6 +266,8 @@ json_object *ham_verify(const HamVerifyFacts *input)
                             "%s (their pcmk_host_list names other nodes): if %s is lost it is never "
                             "fenced; add one (hactl fence add NAME --agent AGENT --node %s)",
                             nodes[k], nodes[k], nodes[k]);
+
+        check_corosync_token(out, input->corosync_token);
 
         /* Each node's own configuration. */
         for (int k = 0; k < 2; k++) {

@@ -461,7 +461,9 @@ pkmon_verdict() { # WHAT: pk-check-records and the reuse check; the figures in P
 # power command), FO_PROMOTED (the volume Primary on the survivor), FO_RUNNING
 # (Pacemaker runs the guest there), FO_ANSWERING (/status answers from a
 # new boot); and FO_ACKED, FO_DURABLE, FO_BOOT as they were at the
-# power-off. Returns 1 with FO_MISSING saying what did not happen.
+# power-off; FO_T0 and FO_T1, this machine's clock (ms) before and after
+# the power command (by FO_T1 the node is off). Returns 1 with FO_MISSING
+# saying what did not happen.
 pkmon_poweroff() {
         local prim=$1 surv offs t0
         surv=$(pkmon_other "$prim")
@@ -469,7 +471,9 @@ pkmon_poweroff() {
         FO_FENCED="" FO_PROMOTED="" FO_RUNNING="" FO_ANSWERING="" FO_MISSING=""
         offs=$(bmc_sets "$prim")
         t0=$(date +%s.%N)
+        FO_T0=${t0%??????} FO_T0=${FO_T0/./}
         "$LAB" power "$prim" off || { FO_MISSING="powering $prim off failed"; return 1; }
+        FO_T1=$(date +%s%3N)
         while [ -z "$FO_ANSWERING" ] || [ -z "$FO_FENCED" ] || [ -z "$FO_PROMOTED" ] || [ -z "$FO_RUNNING" ]; do
                 if [ "$(since "$t0" | cut -d. -f1)" -ge 900 ]; then
                         FO_MISSING="900 s after $prim's power-off: fenced ${FO_FENCED:-no}, Primary on $surv ${FO_PROMOTED:-no}, running there ${FO_RUNNING:-no}, /status ${FO_ANSWERING:-no}"
@@ -484,4 +488,127 @@ pkmon_poweroff() {
                         FO_ANSWERING=$(since "$t0")
                 sleep 0.5
         done
+}
+
+# ---- the failover's order of events and its figures --------------------------
+# hamgrd's failover record (`hactl history --json`) is in the survivor's
+# clock; the power-off is in this machine's. The two are not the same
+# clock: a node's kernel sets its wall clock once, at boot, from QEMU's RTC
+# (this machine's time in whole seconds, so up to a second behind), and
+# then counts the HPET (the lab's clocksource=hpet), which follows this
+# machine's monotonic clock, not its NTP-disciplined wall clock. Within a
+# boot the offset is steady to a few ms; a revived node has a new one. So
+# it is measured on the survivor before each power-off, and the power-off's
+# times are carried into the survivor's clock with it.
+
+# node_clock_offset NODE: NODE's wall clock minus this machine's, in ms, in
+# CLOCK_OFFSET_MS, give or take CLOCK_ERR_MS (variables: fail in a $(...)
+# would end only the subshell). As NTP does it: the node's time read
+# between two readings of this machine's; of three tries the one with the
+# shortest round trip, its middle taken, half the round trip the error.
+node_clock_offset() {
+        local h0 n h1 best=""
+        for _ in 1 2 3; do
+                h0=$(date +%s%3N)
+                n=$(x "$1" date +%s%3N) || fail "reading $1's clock failed"
+                h1=$(date +%s%3N)
+                [[ $n =~ ^[0-9]+$ ]] || fail "$1's clock reads '$n'"
+                if [ -z "$best" ] || [ $((h1 - h0)) -lt "$best" ]; then
+                        best=$((h1 - h0))
+                        CLOCK_OFFSET_MS=$((n - (h0 + h1) / 2)) CLOCK_ERR_MS=$(((best + 1) / 2))
+                fi
+        done
+}
+
+# kmsg_mark NODE TEXT: TEXT into NODE's kernel log, where drbd_promotion_order
+# finds it: what DRBD logs after it is this run's.
+kmsg_mark() { x "$1" sh -c 'echo "$1" >/dev/kmsg' sh "$2" || fail "writing to $1's kernel log failed"; }
+
+# drbd_promotion_order RES DEV MARK: reads a node's kernel log (dmesg) and
+# checks that after the line holding MARK, DRBD resource RES (device DEV,
+# drbdN) became Primary only after its connection had left Connected, and
+# while it was in a state without the peer (StandAlone ... WFConnection: not
+# reachable, DRBD 8.4's drbd_conns below C_WF_REPORT_PARAMS). The
+# connection is taken as Connected at MARK (the caller checked it was in
+# sync). One line: "peer lost +S s (Connected -> STATE), Primary +S s while
+# STATE", seconds since MARK in the kernel's clock (one clock, no joining);
+# exit 1 with the reason when the order does not hold.
+drbd_promotion_order() {
+        awk -v r="drbd $1:" -v d=" $2:" -v m="$3" '
+        function at(s) { sub(/^\[ */, "", s); sub(/\].*/, "", s); return s + 0 }
+        !seen { if (index($0, m)) { seen = 1; t0 = at($0); conn = "Connected" }; next }
+        index($0, r) == 0 && index($0, d) == 0 { next }
+        promoted { next }
+        /conn\( / {
+                s = $0; sub(/.*conn\( /, "", s); split(s, w, " ")
+                if (w[1] == "Connected" && lost == "") { lost = at($0) - t0; lostto = w[3] }
+                conn = w[3]
+        }
+        /role\( Secondary -> Primary \)/ { promoted = 1; prim = at($0) - t0; connp = conn }
+        END {
+                split("StandAlone Disconnecting Unconnected Timeout BrokenPipe NetworkFailure ProtocolError TearDown WFConnection", u, " ")
+                for (i in u) away[u[i]] = 1
+                if (!seen) { print "no mark \"" m "\" in the kernel log"; exit 1 }
+                if (!promoted) { print "no promotion to Primary after the mark"; exit 1 }
+                if (lost == "") { printf "Primary +%.1f s while %s: the connection never left Connected before\n", prim, connp; exit 1 }
+                if (!(connp in away)) { printf "Primary +%.1f s while %s (the peer reachable; lost +%.1f s)\n", prim, connp, lost; exit 1 }
+                printf "peer lost +%.1f s (Connected -> %s), Primary +%.1f s while %s\n", lost, lostto, prim, connp
+        }'
+}
+
+# fo_history_ids NODE: the ids of every record NODE's hamgrd holds (JSON).
+fo_history_ids() {
+        x "$1" "$LAB_BUILDDIR/hamgr/hactl" history --json | jq -c '[(.failovers + .open)[].id]'
+}
+# fo_new_record NODE GUEST IDS: prints GUEST's closed record on NODE that is
+# not among IDS (fo_history_ids before the failover); exit 1 while none.
+FO_NEW_RECORD='[.failovers[] | select(.guest == $g) | select(.id as $i | $old | any(. == $i) | not)] | last // empty'
+fo_new_record() {
+        local h
+        h=$(x "$1" "$LAB_BUILDDIR/hamgr/hactl" history --json 2>/dev/null) || return 1
+        jq -e -c --arg g "$2" --argjson old "$3" "$FO_NEW_RECORD" <<<"$h"
+}
+
+# fo_figures KIND BASE: a failover record on stdin -> its parts in ms (JSON,
+# null where a step is missing), BASE the power-off (or drill request) in
+# the record's clock. KIND power-off or drill: in a drill the fencer is
+# asked before the node is lost, so node lost -> fence requested is no
+# Pacemaker decision there (null). bench/failover's columns.
+fo_figures() {
+        jq -c --arg kind "$1" --argjson base "$2" '
+                def d(a; b): if a == null or b == null then null else b - a end;
+                .steps as $s | {
+                        detection: d($base; $s.node_lost),
+                        pacemaker: (if $kind == "drill" then null else d($s.node_lost; $s.fence_requested) end),
+                        fencing: d($s.fence_requested; $s.fence_confirmed),
+                        promote: d($s.fence_confirmed; $s.drbd_promoted),
+                        start: d($s.drbd_promoted; $s.guest_started),
+                        boot: d($s.guest_started; $s.service_answering),
+                        to_running: d($base; $s.guest_started),
+                        to_answering: d($base; $s.service_answering),
+                        plastik: d($s.fence_confirmed; $s.guest_started)
+                }'
+}
+# fo_steps BASE: a failover record on stdin -> one line, each step in
+# seconds since BASE (ms, in the record's clock).
+fo_steps() {
+        jq -r --argjson base "$1" '.steps as $s |
+                [["node lost", "node_lost"], ["fence requested", "fence_requested"], ["fence confirmed", "fence_confirmed"],
+                 ["Primary", "drbd_promoted"], ["QEMU running", "guest_started"], ["answering", "service_answering"]] |
+                map(.[0] + " " + (if $s[.[1]] == null then "-" else "+\((($s[.[1]] - $base) / 100 | round) / 10) s" end)) |
+                join(", ")'
+}
+# fo_record_order AFTER: a failover record on stdin; prints nothing when its
+# order is the safe one, else the reason: fence_confirmed there, and
+# fence_confirmed <= drbd_promoted <= guest_started, and the promotion after
+# AFTER (ms, the record's clock: the power-off at its latest).
+fo_record_order() {
+        jq -r --argjson after "$1" '.steps as $s |
+                if $s.fence_confirmed == null then "no fence_confirmed step"
+                elif $s.drbd_promoted == null then "no drbd_promoted step"
+                elif $s.guest_started == null then "no guest_started step"
+                elif $s.fence_confirmed > $s.drbd_promoted then "DRBD promoted before the fence was confirmed"
+                elif $s.drbd_promoted > $s.guest_started then "the guest started before its volume was promoted"
+                elif $s.drbd_promoted <= $after then "DRBD promoted before the power-off (\($after - $s.drbd_promoted) ms)"
+                else empty end'
 }

@@ -493,13 +493,15 @@ pkmon_poweroff() {
 # ---- the failover's order of events and its figures --------------------------
 # hamgrd's failover record (`hactl history --json`) is in the survivor's
 # clock; the power-off is in this machine's. The two are not the same
-# clock: a node's kernel sets its wall clock once, at boot, from QEMU's RTC
-# (this machine's time in whole seconds, so up to a second behind), and
-# then counts the HPET (the lab's clocksource=hpet), which follows this
-# machine's monotonic clock, not its NTP-disciplined wall clock. Within a
-# boot the offset is steady to a few ms; a revived node has a new one. So
-# it is measured on the survivor before each power-off, and the power-off's
-# times are carried into the survivor's clock with it.
+# clock: a node's kernel sets its wall clock once, early in its boot, from
+# QEMU's RTC (this machine's time in whole seconds; and until the HPET
+# takes over, ticks that come late under TCG lose time: a second or so
+# behind), and then counts the HPET (the lab's clocksource=hpet), which
+# follows this machine's monotonic clock (NTP's rate corrections, not its
+# steps). Within a boot the offset stays put unless this machine's clock
+# is stepped; a revived node has a new one. So it is measured on the
+# survivor before each power-off, and the power-off's times are carried
+# into the survivor's clock with it.
 
 # node_clock_offset NODE: NODE's wall clock minus this machine's, in ms, in
 # CLOCK_OFFSET_MS, give or take CLOCK_ERR_MS (variables: fail in a $(...)
@@ -569,24 +571,25 @@ fo_new_record() {
         jq -e -c --arg g "$2" --argjson old "$3" "$FO_NEW_RECORD" <<<"$h"
 }
 
-# fo_figures KIND BASE: a failover record on stdin -> its parts in ms (JSON,
-# null where a step is missing), BASE the power-off (or drill request) in
-# the record's clock. KIND power-off or drill: in a drill the fencer is
-# asked before the node is lost, so node lost -> fence requested is no
-# Pacemaker decision there (null). bench/failover's columns.
+# fo_figures KIND BASE: a failover record on stdin -> its parts (JSON, keys
+# NAME_ms, null where a step is missing), BASE the power-off (or the
+# drill's request) in the record's clock. KIND power-off or drill: in a
+# drill the fencer is asked before the node is lost, so node lost -> fence
+# requested is no Pacemaker decision there (null). bench/failover's
+# columns.
 fo_figures() {
         jq -c --arg kind "$1" --argjson base "$2" '
                 def d(a; b): if a == null or b == null then null else b - a end;
                 .steps as $s | {
-                        detection: d($base; $s.node_lost),
-                        pacemaker: (if $kind == "drill" then null else d($s.node_lost; $s.fence_requested) end),
-                        fencing: d($s.fence_requested; $s.fence_confirmed),
-                        promote: d($s.fence_confirmed; $s.drbd_promoted),
-                        start: d($s.drbd_promoted; $s.guest_started),
-                        boot: d($s.guest_started; $s.service_answering),
-                        to_running: d($base; $s.guest_started),
-                        to_answering: d($base; $s.service_answering),
-                        plastik: d($s.fence_confirmed; $s.guest_started)
+                        detection_ms: d($base; $s.node_lost),
+                        pacemaker_ms: (if $kind == "drill" then null else d($s.node_lost; $s.fence_requested) end),
+                        fencing_ms: d($s.fence_requested; $s.fence_confirmed),
+                        promote_ms: d($s.fence_confirmed; $s.drbd_promoted),
+                        start_ms: d($s.drbd_promoted; $s.guest_started),
+                        boot_ms: d($s.guest_started; $s.service_answering),
+                        to_running_ms: d($base; $s.guest_started),
+                        to_answering_ms: d($base; $s.service_answering),
+                        plastik_ms: d($s.fence_confirmed; $s.guest_started)
                 }'
 }
 # fo_steps BASE: a failover record on stdin -> one line, each step in

@@ -226,7 +226,7 @@ int fen_handler_run(const FenOptions *opts, const char *const *envp);
  */
 int fen_main(FenMode mode, int argc, char **argv);
 
-/* ---- fence_plastik: the fence race after a split (race.c) --------------------------- */
+/* ---- fence_plastik: the fence race after a split (race.c, agent.c) ------------------ */
 
 /** The target's power as the wrapped agent's `status` reports it. */
 typedef enum {
@@ -310,5 +310,14 @@ gboolean fen_agent_params_check(const FenAgentInput *in, guint *ret_delay_s, GEr
 
 /** fen_agent_metadata: fence_plastik's metadata as fence-agents print theirs; (transfer none). */
 const char *fen_agent_metadata(void);
+
+/**
+ * fen_agent_main:
+ * fence_plastik's main: the action from argv (-o X, --action=X, --action X)
+ * or stdin, the parameters from stdin; metadata, validate-all, the race
+ * decision for off and reboot, then the wrapped agent run with the
+ * forwarded lines; its exit code is returned.
+ */
+int fen_agent_main(int argc, char **argv);
 
 G_END_DECLS

@@ -103,8 +103,8 @@ static char *read_cib(GError **error)
         return pcmk ? ham_pcmk_query_xml(pcmk, NULL, error) : NULL;
 }
 
-/* Reads what fen_race_decide() needs from the CIB into @r; @ret_others
- * holds the other nodes' priorities. */
+/* Reads what fen_race_decide() needs from the CIB into @r; @others gets
+ * the other nodes' priorities, which @r points to. */
 static void gather(FenRace *r, GArray *others)
 {
         g_autoptr(GError) error = NULL;

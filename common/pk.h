@@ -67,6 +67,23 @@ gboolean pk_spawn_sync(const char *const *argv, char **ret_stdout,
                        char **ret_stderr, int *ret_status, GError **error);
 
 /**
+ * pk_spawn_input:
+ * @argv: as for pk_spawn_sync().
+ * @input: (nullable): written to the program's stdin, which is then closed.
+ * @stdout_to_null: discard its stdout; otherwise it goes to this process's
+ *   stdout. Its stderr is always this process's.
+ * @timeout_s: 0 waits for the program; otherwise it is killed (SIGKILL) once
+ *   that many seconds have passed, and that is an error naming it.
+ * @ret_status: (out) (optional): wait status as returned by waitpid().
+ *
+ * Runs a program fed on its stdin, as fence agents are. A program that exits
+ * without reading its stdin is no error here (its status tells). Returns
+ * FALSE when it could not be run or did not finish in time.
+ */
+gboolean pk_spawn_input(const char *const *argv, const char *input, gboolean stdout_to_null, guint timeout_s,
+                        int *ret_status, GError **error);
+
+/**
  * pk_spawn_check:
  * Returns TRUE when @status is a clean exit 0, else sets @error to
  * "PROGRAM exited with status N: STDERR" (or "killed by signal N").

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "pk.h"
 
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 gboolean pk_spawn_sync(const char *const *argv, char **ret_stdout,
                        char **ret_stderr, int *ret_status, GError **error)
@@ -47,4 +51,74 @@ gboolean pk_spawn_check(const char *program, int status, const char *stderr_text
                             "%s exited with status %d%s", program,
                             WEXITSTATUS(status), detail ? detail : "");
         return FALSE;
+}
+
+/* Writes @input to @fd and closes it. SIGPIPE is blocked meanwhile (and a
+ * pending one taken back), so a program that exits without reading its
+ * stdin costs EPIPE, not this process. */
+static void write_input(int fd, const char *input)
+{
+        gsize len = input ? strlen(input) : 0, off = 0;
+        sigset_t pipe_set, old;
+        gboolean broken = FALSE;
+
+        sigemptyset(&pipe_set);
+        sigaddset(&pipe_set, SIGPIPE);
+        pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+        while (off < len) {
+                ssize_t n = write(fd, input + off, len - off);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0) {
+                        broken = n < 0 && errno == EPIPE;
+                        break;
+                }
+                off += (gsize)n;
+        }
+        close(fd);
+        if (broken && !sigismember(&old, SIGPIPE)) {
+                const struct timespec now = { 0, 0 };
+                sigtimedwait(&pipe_set, NULL, &now);
+        }
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+gboolean pk_spawn_input(const char *const *argv, const char *input, gboolean stdout_to_null, guint timeout_s,
+                        int *ret_status, GError **error)
+{
+        GSpawnFlags flags = G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
+                            (stdout_to_null ? G_SPAWN_STDOUT_TO_DEV_NULL : 0);
+        gint64 deadline = timeout_s ? pk_now_ms() + (gint64)timeout_s * 1000 : 0;
+        int in_fd = -1, status = 0;
+        GPid pid;
+
+        g_return_val_if_fail(argv && argv[0], FALSE);
+        if (!g_spawn_async_with_pipes(NULL, (char **)argv, NULL, flags, NULL, NULL, &pid, &in_fd, NULL, NULL,
+                                      error))
+                return FALSE;
+        write_input(in_fd, input);
+        for (;;) {
+                pid_t r = waitpid(pid, &status, deadline ? WNOHANG : 0);
+                if (r == pid)
+                        break;
+                if (r < 0 && errno != EINTR) {
+                        int e = errno;
+                        g_set_error(error, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "waiting for %s: %s", argv[0],
+                                    g_strerror(e));
+                        return FALSE;
+                }
+                if (deadline && pk_now_ms() >= deadline) {
+                        kill(pid, SIGKILL);
+                        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                                ;
+                        g_set_error(error, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "%s did not finish within %u s",
+                                    argv[0], timeout_s);
+                        return FALSE;
+                }
+                if (deadline)
+                        g_usleep(G_USEC_PER_SEC / 20);
+        }
+        if (ret_status)
+                *ret_status = status;
+        return TRUE;
 }

@@ -226,4 +226,98 @@ int fen_handler_run(const FenOptions *opts, const char *const *envp);
  */
 int fen_main(FenMode mode, int argc, char **argv);
 
+/* ---- fence_plastik: the fence race after a split (race.c, agent.c) ------------------ */
+
+/** The target's power as the wrapped agent's `status` reports it. */
+typedef enum {
+        FEN_POWER_UNKNOWN, /**< not asked (yet) */
+        FEN_POWER_ON,      /**< status exited 0 */
+        FEN_POWER_OFF,     /**< status exited 2: the fence-agents protocol's "off" */
+        FEN_POWER_ERROR,   /**< status failed, timed out or answered something else */
+} FenPower;
+
+/** fen_power_from_exit: a `status` run's exit code (-1: it could not run or timed out) as FenPower. */
+FenPower fen_power_from_exit(int exit_code);
+/** fen_power_name: "unknown", "on", "off", "error"; (transfer none). */
+const char *fen_power_name(FenPower p);
+
+/** Everything fen_race_decide() looks at. */
+typedef struct {
+        const char *action;      /**< the fence-agents action ("off", "reboot", "on"...) */
+        const char *target;      /**< the node to fence, for the reason */
+        guint delay_s;           /**< plastik_race_delay */
+        gboolean cib_readable;   /**< FALSE: the priorities and the membership are unknown */
+        gboolean target_online;  /**< the target is online in this node's partition */
+        int target_priority;
+        const int *others;       /**< the priorities of the other cluster nodes */
+        guint n_others;
+        FenPower power;          /**< the target's power; FEN_POWER_UNKNOWN until asked */
+} FenRace;
+
+typedef struct {
+        gboolean ask_status; /**< ask the wrapped agent's status, set FenRace.power and decide again */
+        guint delay_s;       /**< the seconds to wait before forwarding the action */
+        char *reason;        /**< (transfer full): one line for the log */
+} FenRaceDecision;
+
+void fen_race_decision_clear(FenRaceDecision *d);
+
+/**
+ * fen_race_decide:
+ * Pure: how long fence_plastik waits before it runs @r->action, so that
+ * after a split the node of higher priority wins the fence race (both
+ * nodes' fencers shoot at once; the one that waits loses). The rule of
+ * Pacemaker 2.1.5's node_priority_fencing_delay(): a delay only for off and
+ * reboot, only when the target is not online in this partition, only when
+ * the priorities differ and the target's is the top one. One exception:
+ * no delay when the target's fence device reports it off, since a node
+ * without power cannot win a race. The status is asked for (ask_status)
+ * only when the delay would otherwise be paid. In doubt (the CIB
+ * unreadable, the status failed) the delay is paid: waiting is the safe
+ * side of the race.
+ */
+FenRaceDecision fen_race_decide(const FenRace *r);
+
+/** What fence_plastik read on stdin (the fencer's "name=value" lines). */
+typedef struct {
+        char *action;       /**< action= (or the legacy option=); NULL when absent */
+        char *target;       /**< nodename=, else port=, else plug=; NULL when absent */
+        char *agent;        /**< plastik_agent=; NULL when absent */
+        char *delay;        /**< plastik_race_delay=, as written; NULL when absent */
+        GPtrArray *forward; /**< every other line, unchanged (without its newline) */
+} FenAgentInput;
+
+void fen_agent_input_clear(FenAgentInput *in);
+
+/**
+ * fen_agent_input_parse:
+ * Pure: reads the fence-agents protocol's stdin (@text, @len bytes): one
+ * "name=value" a line, names and values as fence-agents read them (the line
+ * stripped, split at the first '='; empty lines and '#' comments skipped).
+ * The plastik_* lines are kept for fence_plastik alone; every other line
+ * goes to @ret->forward unchanged, for the wrapped agent. Never fails.
+ */
+void fen_agent_input_parse(const char *text, gsize len, FenAgentInput *ret);
+
+/**
+ * fen_agent_params_check:
+ * Pure: checks @in's plastik_agent (required; "fence_NAME" with letters,
+ * digits and '_', not fence_plastik) and plastik_race_delay (optional,
+ * whole seconds 0..300, default 15). FEN_ERROR_INVALID names the parameter
+ * and the fix.
+ */
+gboolean fen_agent_params_check(const FenAgentInput *in, guint *ret_delay_s, GError **error);
+
+/** fen_agent_metadata: fence_plastik's metadata as fence-agents print theirs; (transfer none). */
+const char *fen_agent_metadata(void);
+
+/**
+ * fen_agent_main:
+ * fence_plastik's main: the action from argv (-o X, --action=X, --action X)
+ * or stdin, the parameters from stdin; metadata, validate-all, the race
+ * decision for off and reboot, then the wrapped agent run with the
+ * forwarded lines; its exit code is returned.
+ */
+int fen_agent_main(int argc, char **argv);
+
 G_END_DECLS

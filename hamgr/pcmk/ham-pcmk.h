@@ -285,6 +285,33 @@ char *ham_fence_constraint_node(xmlNode *constraint, const char *clone_id);
 /** ham_xml_to_string: (transfer full) @node serialized, indented. */
 char *ham_xml_to_string(xmlNode *node);
 
+/* ---- the fence race (pcmk-view.c; pure) -------------------------------------------- */
+
+/** A cluster node as Pacemaker's scheduler weighs it in the fence race after a split. */
+typedef struct {
+        char *name;
+        gboolean online;  /**< in this partition: corosync member, controller up, joined (node_state) */
+        int priority;     /**< the sum of the priorities of the resources active on it */
+} HamCibNodePriority;
+
+void ham_cib_node_priority_free(HamCibNodePriority *n);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamCibNodePriority, ham_cib_node_priority_free)
+
+/**
+ * ham_cib_node_priorities:
+ * Pure, over the whole CIB as XML text: every node of <nodes>, in document
+ * order, with its priority as Pacemaker 2.1.5 computes it for
+ * priority-fencing-delay (native_priority_to_node): the sum of the
+ * `priority` meta attribute (the primitive's, else its group's or clone's,
+ * else rsc_defaults') of every primitive active on it by the status
+ * section's operation history, plus 1 for each promoted instance of a
+ * resource whose priority is not 0. Every primitive counts, not only
+ * plastik's. A resource whose last operation failed counts nowhere (2.1.5
+ * counts it when its on-fail is ignore). HAM_ERROR_PARSE when @cib_xml is
+ * not a CIB. (transfer full): a GPtrArray of HamCibNodePriority that frees them.
+ */
+GPtrArray *ham_cib_node_priorities(const char *cib_xml, gsize len, GError **error);
+
 /* ---- fencing (pcmk-fence.c) -------------------------------------------------------- */
 
 /**

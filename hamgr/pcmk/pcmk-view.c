@@ -86,6 +86,18 @@ static xmlNode *find_state(xmlNode *status, const char *id)
         return NULL;
 }
 
+/* A node is online in this partition when its node_state says it is a
+ * corosync member, its controller is up and it joined the DC: Pacemaker's
+ * scheduler (determine_online_status) asks the same three. */
+static gboolean state_online(xmlNode *st)
+{
+        g_autofree char *in_ccm = st ? prop(st, "in_ccm") : NULL;
+        g_autofree char *crmd = st ? prop(st, "crmd") : NULL;
+        g_autofree char *join = st ? prop(st, "join") : NULL;
+
+        return truthy(in_ccm, "true") && truthy(crmd, "online") && g_strcmp0(join, "member") == 0;
+}
+
 json_object *ham_pcmk_cib_view(xmlNode *cib)
 {
         json_object *view = json_object_new_object();
@@ -122,8 +134,7 @@ json_object *ham_pcmk_cib_view(xmlNode *cib)
                 g_autofree char *in_ccm = st ? prop(st, "in_ccm") : NULL;
                 g_autofree char *crmd = st ? prop(st, "crmd") : NULL;
                 g_autofree char *join = st ? prop(st, "join") : NULL;
-                gboolean online = truthy(in_ccm, "true") && truthy(crmd, "online") &&
-                                  g_strcmp0(join, "member") == 0;
+                gboolean online = state_online(st);
                 json_object *o = json_object_new_object();
                 json_object_object_add(o, "name", json_object_new_string(uname));
                 json_object_object_add(o, "id", json_object_new_string(id));
@@ -457,4 +468,102 @@ json_object *ham_pcmk_cib_resources(xmlNode *cib)
 {
         g_autoptr(HamCibView) view = ham_pcmk_cib_view_read(cib);
         return ham_cib_view_to_json(view);
+}
+
+/* ---- the fence race: each node's priority ------------------------------------------ */
+
+void ham_cib_node_priority_free(HamCibNodePriority *n)
+{
+        if (!n)
+                return;
+        g_free(n->name);
+        g_free(n);
+}
+
+/* Pacemaker reads priority as a score: INFINITY is 1000000; a word that is
+ * no number counts as 0. */
+static int score_value(const char *s)
+{
+        char *end = NULL;
+        gint64 v;
+
+        if (!s)
+                return 0;
+        if (g_str_equal(s, "INFINITY") || g_str_equal(s, "+INFINITY"))
+                return 1000000;
+        if (g_str_equal(s, "-INFINITY"))
+                return -1000000;
+        v = g_ascii_strtoll(s, &end, 10);
+        if (end == s)
+                return 0;
+        return (int)CLAMP(v, -1000000, 1000000);
+}
+
+/* A primitive's priority as the scheduler sees it: its own meta attribute,
+ * else the one of the group or clone around it (meta attributes are
+ * inherited), else rsc_defaults. */
+static int primitive_priority(xmlNode *p, xmlNode *config)
+{
+        for (xmlNode *n = p; n && !is_element(n, "resources"); n = n->parent) {
+                g_autofree char *v = ham_xml_set_value(n, "meta_attributes", "priority");
+                if (v)
+                        return score_value(v);
+        }
+        g_autofree char *def = ham_xml_set_value(child(config, "rsc_defaults"), "meta_attributes", "priority");
+        return score_value(def);
+}
+
+GPtrArray *ham_cib_node_priorities(const char *cib_xml, gsize len, GError **error)
+{
+        g_autoptr(xmlDoc) doc = ham_xml_parse(cib_xml, len, "the CIB", error);
+        g_autoptr(json_object) lrm = NULL;
+        g_autoptr(GPtrArray) prims = g_ptr_array_new();
+        g_autoptr(GPtrArray) parents = g_ptr_array_new();
+        GPtrArray *nodes;
+        xmlNode *cib, *config, *status;
+
+        if (!doc)
+                return NULL;
+        cib = xmlDocGetRootElement(doc);
+        config = is_element(cib, "cib") ? child(cib, "configuration") : NULL;
+        if (!config) {
+                g_set_error(error, HAM_ERROR, HAM_ERROR_PARSE, "the CIB has no <cib><configuration>: not a CIB");
+                return NULL;
+        }
+        status = child(cib, "status");
+        nodes = g_ptr_array_new_with_free_func((GDestroyNotify)ham_cib_node_priority_free);
+        for (xmlNode *n = child(config, "nodes") ? child(config, "nodes")->children : NULL; n; n = n->next) {
+                g_autofree char *id = is_element(n, "node") ? prop(n, "id") : NULL;
+                g_autofree char *uname = id ? prop(n, "uname") : NULL;
+                if (!uname)
+                        continue;
+                HamCibNodePriority *x = g_new0(HamCibNodePriority, 1);
+                x->name = g_steal_pointer(&uname);
+                x->online = state_online(find_state(status, id));
+                g_ptr_array_add(nodes, x);
+        }
+
+        /* The history as status and verify read it (lrm_state): a resource
+         * counts where it is Started or Promoted; one whose last operation
+         * failed counts nowhere, as Pacemaker 2.1.5 (native_priority_to_node)
+         * leaves out a failed resource. */
+        lrm = lrm_states(status);
+        collect_primitives(child(config, "resources"), NULL, prims, parents);
+        for (guint i = 0; i < prims->len; i++) {
+                g_autofree char *id = prop(prims->pdata[i], "id");
+                int priority = primitive_priority(prims->pdata[i], config);
+                if (!id || priority == 0)
+                        continue;
+                g_autoptr(GPtrArray) started = nodes_in(lrm, id, "Started", NULL);
+                g_autoptr(GPtrArray) promoted = nodes_in(lrm, id, "Promoted", NULL);
+                for (guint j = 0; j < nodes->len; j++) {
+                        HamCibNodePriority *x = nodes->pdata[j];
+                        /* A promoted instance weighs one more than the others. */
+                        if (g_ptr_array_find_with_equal_func(started, x->name, g_str_equal, NULL))
+                                x->priority += priority;
+                        if (g_ptr_array_find_with_equal_func(promoted, x->name, g_str_equal, NULL))
+                                x->priority += priority + 1;
+                }
+        }
+        return nodes;
 }

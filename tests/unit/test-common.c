@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <sys/wait.h>
+
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -123,6 +125,31 @@ static void test_spawn(void **state)
         assert_non_null(error);
 }
 
+static void test_spawn_input(void **state)
+{
+        const char *echo_exit[] = { "sh", "-c", "read a; read b; exit $((a + b))", NULL };
+        const char *deaf[] = { "sh", "-c", "exit 4", NULL };
+        const char *slow[] = { "sleep", "30", NULL };
+        const char *missing[] = { "pk-no-such-program", NULL };
+        g_autofree char *big = g_strnfill(1024 * 1024, 'x');
+        g_autoptr(GError) error = NULL;
+        int status = 0;
+
+        /* the input is on its stdin */
+        assert_true(pk_spawn_input(echo_exit, "2\n3\n", TRUE, 0, &status, &error));
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 5);
+        /* one that never reads a large input: its status, not SIGPIPE here */
+        assert_true(pk_spawn_input(deaf, big, TRUE, 10, &status, &error));
+        assert_int_equal(WEXITSTATUS(status), 4);
+        /* killed at its time bound */
+        assert_false(pk_spawn_input(slow, NULL, TRUE, 1, &status, &error));
+        assert_string_equal(error->message, "sleep did not finish within 1 s");
+        g_clear_error(&error);
+        assert_false(pk_spawn_input(missing, "", TRUE, 0, &status, &error));
+        assert_non_null(error);
+}
+
 /* Fields of plastik's own JSON: missing, mistyped or not an object reads as "not there". */
 static void test_json_get(void **state)
 {
@@ -200,6 +227,7 @@ int main(void)
                 cmocka_unit_test(test_json_get),
                 cmocka_unit_test(test_json_array_find),
                 cmocka_unit_test(test_spawn),
+                cmocka_unit_test(test_spawn_input),
                 cmocka_unit_test(test_log_record),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

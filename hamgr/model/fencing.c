@@ -12,6 +12,7 @@ void ham_fence_device_free(HamFenceDevice *d)
         g_free(d->id);
         g_free(d->agent);
         g_free(d->hosts);
+        g_free(d->wrapped);
         g_free(d);
 }
 
@@ -33,6 +34,47 @@ gboolean ham_fence_device_can_fence(const HamFenceDevice *d, const char *node)
                         return TRUE;
         }
         return FALSE;
+}
+
+gboolean ham_fence_device_wrapped(const HamFenceDevice *d)
+{
+        return g_strcmp0(d->agent, HAM_FENCE_PLASTIK) == 0;
+}
+
+const char *ham_fence_device_agent(const HamFenceDevice *d)
+{
+        const char *a = ham_fence_device_wrapped(d) ? d->wrapped : d->agent;
+
+        return a ? a : "";
+}
+
+gboolean ham_fence_race_delay_parse(const char *text, guint *ret_s)
+{
+        char *end = NULL;
+        guint64 v;
+
+        if (!text || !g_ascii_isdigit(text[0]))
+                return FALSE;
+        v = g_ascii_strtoull(text, &end, 10);
+        if (g_str_equal(end, "s"))
+                end++;
+        if (*end || v > HAM_FENCE_RACE_DELAY_MAX_S)
+                return FALSE;
+        *ret_s = (guint)v;
+        return TRUE;
+}
+
+guint ham_fencing_pcmk_delay_s(GPtrArray *devices)
+{
+        /* A stopped device counts too: started again, it fences without a
+         * delay of its own. No device at all keeps cluster init's value, so
+         * the first plain device added is covered from the start. */
+        if (!devices || devices->len == 0)
+                return HAM_PRIORITY_FENCING_DELAY_S;
+        for (guint i = 0; i < devices->len; i++)
+                if (!ham_fence_device_wrapped(devices->pdata[i]))
+                        return HAM_PRIORITY_FENCING_DELAY_S;
+        return 0;
 }
 
 HamFencing ham_fencing_judge(gboolean stonith_enabled, GPtrArray *devices, const char *node)

@@ -82,6 +82,14 @@ static int cmd_add(PkCliCmd *a)
                 printf("%s\n%s\n", prim, loc);
                 return EXIT_OK;
         }
+        /* The fencer runs agents from /usr/sbin only, on whichever node runs
+         * the device; this node is the one hactl can see. */
+        g_autofree char *wrapper = g_build_filename("/usr/sbin", HAM_FENCE_PLASTIK, NULL);
+        if (!g_file_test(wrapper, G_FILE_TEST_IS_EXECUTABLE)) {
+                fprintf(stderr, "hactl: %s is not installed (no %s): install plastik on both nodes; the "
+                                "device would fence nobody\n", HAM_FENCE_PLASTIK, wrapper);
+                return EXIT_NOT_FOUND;
+        }
         pcmk = ham_pcmk_connect("hactl", &error);
         if (!pcmk || !ham_pcmk_fence_add(pcmk, prim, loc, name, &error))
                 return report(error);

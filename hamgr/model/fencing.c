@@ -104,7 +104,10 @@ HamFencing ham_fencing_judge_cib(const HamCibView *view, const char *node)
                 const HamCibFencing *f = view->fencing->pdata[i];
                 HamFenceDevice *d = g_new0(HamFenceDevice, 1);
                 d->id = g_strdup(f->id);
-                d->agent = g_strdup(f->agent);
+                /* The view names the agent that fences; a device's agent is its type. */
+                d->agent = g_strdup(f->wrapper ? f->wrapper : f->agent);
+                d->wrapped = f->wrapper ? g_strdup(f->agent) : NULL;
+                d->race_delay_s = f->wrapper && f->race_delay_s > 0 ? (guint)f->race_delay_s : 0;
                 d->hosts = g_strdup(f->hosts);
                 d->stopped = f->stopped;
                 g_ptr_array_add(devs, d);

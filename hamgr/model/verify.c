@@ -182,14 +182,16 @@ static void check_fence_race(GPtrArray *out, const HamCibView *cib)
         for (guint i = 0; i < cib->fencing->len; i++) {
                 const HamCibFencing *d = cib->fencing->pdata[i];
                 gboolean delays = d->wrapper && d->race_delay_s > 0;
+                /* The node to name in the fix: a host list of one node is it. */
+                gboolean one = d->hosts && *d->hosts && !strpbrk(d->hosts, " \t,;:");
                 if (!d->wrapper)
                         add(out, F_FENCE_DEVICE_PLAIN, d->id, "fencing device %s (%s) does not go "
                             "through fence_plastik: the fence race after a split is won only by "
                             "Pacemaker's priority-fencing-delay, which is paid even when the node "
                             "with the guests merely lost its power; replace it (hactl fence remove "
-                            "%s, then hactl fence add %s --agent %s --node NODE --param …)", d->id,
+                            "%s, then hactl fence add %s --agent %s --node %s --param …)", d->id,
                             d->agent ? d->agent : "no agent", d->id, d->id,
-                            d->agent ? d->agent : "AGENT");
+                            d->agent ? d->agent : "AGENT", one ? d->hosts : "NODE");
                 if (d->stopped || pcmk_ms < 0)
                         continue;
                 if (pcmk_ms > 0 && delays)

@@ -27,14 +27,20 @@
  *   only acts when a node has not yet seen its peer (wait_for_all); running
  *   nothing is then right.
  * - priority-fencing-delay: after a split both nodes try to fence; the one
- *   running the guests with the higher total priority shoots first.
+ *   running the guests with the higher total priority shoots first. Init
+ *   sets it because no fence device exists yet, and the first one may be a
+ *   plain agent added by hand. hactl fence add puts fence_plastik in front
+ *   of each device, and fence_plastik pays the same delay itself, only
+ *   when the target still has power; once every device goes through it,
+ *   fence add and fence remove set this to 0, so the delay is paid once
+ *   (ham_fencing_pcmk_delay_s(); hactl verify W105/E106 check the pair).
  * - resource-stickiness: a guest stays where it runs; moving means a restart.
  * - migration-threshold: three failures on a node and the guest moves away.
  */
 static const HamProperty properties[] = {
         { "crm_config", "stonith-enabled", "true" },
         { "crm_config", "no-quorum-policy", "stop" },
-        { "crm_config", "priority-fencing-delay", "15s" },
+        { "crm_config", "priority-fencing-delay", G_STRINGIFY(HAM_PRIORITY_FENCING_DELAY_S) "s" },
         { "rsc_defaults", "resource-stickiness", "100" },
         { "rsc_defaults", "migration-threshold", "3" },
         { NULL, NULL, NULL },

@@ -54,12 +54,17 @@ static int cmd_add(PkCliCmd *a)
         g_autofree char *path = NULL, *meta = NULL, *err = NULL, *prim = NULL, *loc = NULL;
         g_autoptr(GError) error = NULL;
         g_autoptr(HamPcmk) pcmk = NULL;
+        const char *delay = pk_cli_opt(a, "race-delay");
+        guint delay_s = HAM_FENCE_RACE_DELAY_S;
         int status = 0;
 
         if (!agent || !node)
                 return hactl_usage_error("fence add: needs --agent AGENT and --node NODE");
+        if (delay && !ham_fence_race_delay_parse(delay, &delay_s))
+                return hactl_usage_error("fence add: --race-delay \"%s\": give whole seconds from 0 to %d",
+                                         delay, HAM_FENCE_RACE_DELAY_MAX_S);
         /* Names are checked before an agent is looked up by them. */
-        if (!ham_cib_fence_build(name, agent, node, params, &prim, &loc, &error))
+        if (!ham_cib_fence_build(name, agent, node, params, delay_s, &prim, &loc, &error))
                 return report(error);
         path = g_build_filename("/usr/sbin", agent, NULL);
         if (!g_file_test(path, G_FILE_TEST_IS_EXECUTABLE)) {
@@ -77,10 +82,19 @@ static int cmd_add(PkCliCmd *a)
                 printf("%s\n%s\n", prim, loc);
                 return EXIT_OK;
         }
+        /* The fencer runs agents from /usr/sbin only, on whichever node runs
+         * the device; this node is the one hactl can see. */
+        g_autofree char *wrapper = g_build_filename("/usr/sbin", HAM_FENCE_PLASTIK, NULL);
+        if (!g_file_test(wrapper, G_FILE_TEST_IS_EXECUTABLE)) {
+                fprintf(stderr, "hactl: %s is not installed (no %s): install plastik on both nodes; the "
+                                "device would fence nobody\n", HAM_FENCE_PLASTIK, wrapper);
+                return EXIT_NOT_FOUND;
+        }
         pcmk = ham_pcmk_connect("hactl", &error);
         if (!pcmk || !ham_pcmk_fence_add(pcmk, prim, loc, name, &error))
                 return report(error);
-        printf("fence device %s (%s) added for %s\n", name, agent, node);
+        printf("fence device %s (%s through %s, race delay %u s) added for %s\n", name, agent,
+               HAM_FENCE_PLASTIK, delay_s, node);
         return EXIT_OK;
 }
 
@@ -102,7 +116,11 @@ static int cmd_list(PkCliCmd *a)
                         HamFenceDevice *d = devs->pdata[i];
                         json_object *j = json_object_new_object();
                         json_object_object_add(j, "name", json_object_new_string(d->id));
-                        json_object_object_add(j, "agent", json_object_new_string(d->agent ? d->agent : ""));
+                        json_object_object_add(j, "agent", json_object_new_string(ham_fence_device_agent(d)));
+                        json_object_object_add(j, "wrapper", ham_fence_device_wrapped(d) ?
+                                               json_object_new_string(HAM_FENCE_PLASTIK) : NULL);
+                        json_object_object_add(j, "race_delay", ham_fence_device_wrapped(d) ?
+                                               json_object_new_int((int)d->race_delay_s) : NULL);
                         json_object_object_add(j, "hosts", d->hosts ? json_object_new_string(d->hosts) : NULL);
                         json_object_object_add(j, "stopped", json_object_new_boolean(d->stopped));
                         json_object_array_add(arr, j);
@@ -115,11 +133,15 @@ static int cmd_list(PkCliCmd *a)
                 json_object_put(o);
                 return EXIT_OK;
         }
-        printf("%-20s %-16s %-20s %s\n", "NAME", "AGENT", "HOSTS", "STATE");
+        printf("%-20s %-16s %-20s %-8s %s\n", "NAME", "AGENT", "HOSTS", "STATE", "RACE");
         for (guint i = 0; i < devs->len; i++) {
                 HamFenceDevice *d = devs->pdata[i];
-                printf("%-20s %-16s %-20s %s\n", d->id, d->agent ? d->agent : "-", d->hosts ? d->hosts : "(any)",
-                       d->stopped ? "stopped" : "enabled");
+                g_autofree char *race = ham_fence_device_wrapped(d) ?
+                        g_strdup_printf("%s, %u s", HAM_FENCE_PLASTIK, d->race_delay_s) :
+                        g_strdup("priority-fencing-delay");
+                printf("%-20s %-16s %-20s %-8s %s\n", d->id, *ham_fence_device_agent(d) ?
+                       ham_fence_device_agent(d) : "-", d->hosts ? d->hosts : "(any)",
+                       d->stopped ? "stopped" : "enabled", race);
         }
         if (!ok)
                 printf("fencing is not usable: %s\n", reason);

@@ -120,6 +120,7 @@ static const PkCliOption fence_add_opts[] = {
         { "agent", "AGENT", "the fence agent (/usr/sbin/fence_*)" },
         { "node", "NODE", "the node the device fences" },
         { "param", "K=V", "a parameter of the agent", PK_CLI_REPEAT },
+        { "race-delay", "S", "0..300 (default 15): seconds fence_plastik waits before fencing the node of higher priority" },
         { "dry-run", NULL, "print the CIB objects instead of adding them" },
         { NULL },
 };

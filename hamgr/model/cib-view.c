@@ -94,6 +94,7 @@ static void fencing_free(gpointer p)
         HamCibFencing *f = p;
         g_free(f->id);
         g_free(f->agent);
+        g_free(f->wrapper);
         g_free(f->target_role);
         g_free(f->hosts);
         unref0(f->running_on);
@@ -111,6 +112,7 @@ HamCibView *ham_cib_view_new(void)
 {
         HamCibView *view = g_new0(HamCibView, 1);
         view->stonith_enabled = TRUE;
+        view->priority_fencing_delay_ms = -1;
         view->nodes = g_ptr_array_new_with_free_func(node_free);
         view->fencing = g_ptr_array_new_with_free_func(fencing_free);
         view->guests = g_ptr_array_new_with_free_func(guest_free);
@@ -187,6 +189,9 @@ json_object *ham_cib_view_to_json(const HamCibView *view)
         json_object_object_add(o, "configured", json_object_new_boolean(view->configured));
         json_object_object_add(o, "stonith_enabled", json_object_new_boolean(view->stonith_enabled));
         json_object_object_add(o, "maintenance_mode", json_object_new_boolean(view->maintenance_mode));
+        if (view->priority_fencing_delay_ms >= 0)
+                json_object_object_add(o, "priority_fencing_delay",
+                                       json_object_new_int64(view->priority_fencing_delay_ms));
         for (guint i = 0; i < view->nodes->len; i++) {
                 const HamCibNode *n = view->nodes->pdata[i];
                 json_object *x = json_object_new_object();
@@ -200,6 +205,11 @@ json_object *ham_cib_view_to_json(const HamCibView *view)
                 json_object *x = json_object_new_object();
                 json_object_object_add(x, "id", pk_json_string_or_null(f->id));
                 json_object_object_add(x, "agent", pk_json_string_or_null(f->agent));
+                /* Only for a wrapped device, so views of plain ones stay as they were. */
+                if (f->wrapper) {
+                        json_object_object_add(x, "wrapper", json_object_new_string(f->wrapper));
+                        json_object_object_add(x, "race_delay", json_object_new_int(f->race_delay_s));
+                }
                 json_object_object_add(x, "target_role", pk_json_string_or_null(f->target_role));
                 json_object_object_add(x, "hosts", pk_json_string_or_null(f->hosts));
                 json_object_object_add(x, "stopped", json_object_new_boolean(f->stopped));
@@ -304,7 +314,16 @@ static gboolean guest_from_json(json_object *o, const char *path, GPtrArray *int
 static gboolean fencing_from_json(json_object *o, const char *path, GPtrArray *into, GError **error)
 {
         HamCibFencing *f = g_new0(HamCibFencing, 1);
+        gint64 delay = -1;
+
         g_ptr_array_add(into, f);
+        f->race_delay_s = -1;
+        /* Optional: only written for a device behind fence_plastik. */
+        if (json_object_object_get_ex(o, "wrapper", NULL) &&
+            (!ham_json_get_str(o, path, "wrapper", ANY, FALSE, &f->wrapper, error) ||
+             !ham_json_get_int(o, path, "race_delay", 0, &delay, error)))
+                return FALSE;
+        f->race_delay_s = (gint)MIN(delay, G_MAXINT);
         return ham_json_get_str(o, path, "id", ANY, FALSE, &f->id, error) &&
                ham_json_get_str(o, path, "agent", ANY, TRUE, &f->agent, error) &&
                ham_json_get_str(o, path, "target_role", ANY, TRUE, &f->target_role, error) &&
@@ -330,6 +349,10 @@ HamCibView *ham_cib_view_from_json(json_object *obj, const char *path, GError **
             !ham_json_get_bool(obj, path, "stonith_enabled", &view->stonith_enabled, error) ||
             !ham_json_get_bool(obj, path, "maintenance_mode", &view->maintenance_mode, error) ||
             !ham_json_get(obj, path, "nodes", json_type_object, FALSE, &nodes, error))
+                return NULL;
+        if (json_object_object_get_ex(obj, "priority_fencing_delay", NULL) &&
+            !ham_json_get_int(obj, path, "priority_fencing_delay", 0, &view->priority_fencing_delay_ms,
+                              error))
                 return NULL;
         json_object_object_foreach(nodes, name, n) {
                 g_autofree char *p = g_strconcat(npath, name, ".", NULL);

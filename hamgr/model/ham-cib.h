@@ -10,9 +10,10 @@
  * cluster-status and verify-facts answers:
  *
  *     {"configured": BOOL, "stonith_enabled": BOOL, "maintenance_mode": BOOL,
+ *      "priority_fencing_delay"?: MS,
  *      "nodes": {NAME: {"standby", "maintenance"}},
- *      "fencing": [{"id", "agent", "target_role", "hosts", "stopped",
- *                   "running_on": [NODE]}],
+ *      "fencing": [{"id", "agent", "wrapper"?, "race_delay"?, "target_role",
+ *                   "hosts", "stopped", "running_on": [NODE]}],
  *      "guests": [{"id", "name", "target_role", "running_on": [NODE],
  *                  "failed_on": [NODE], "probe"?,
  *                  "volumes": [{"volume", "resource", "primitive", "clone",
@@ -65,7 +66,9 @@ typedef struct {
 /** One fencing device: a primitive of class stonith. */
 typedef struct {
         char *id;
-        char *agent;             /**< its type, or NULL */
+        char *agent;             /**< the agent that fences: its type, or fence_plastik's plastik_agent; or NULL */
+        char *wrapper;           /**< "fence_plastik" when it stands in front of @agent, else NULL */
+        gint race_delay_s;       /**< the wrapper's race delay; -1 when not wrapped */
         char *target_role;       /**< NULL: not set */
         char *hosts;             /**< the nodes it fences as configured, or NULL */
         gboolean stopped;        /**< stopped on purpose */
@@ -82,6 +85,7 @@ typedef struct {
         gboolean configured;       /**< the CIB had a configuration section */
         gboolean stonith_enabled;  /**< as Pacemaker reads it (true when unset) */
         gboolean maintenance_mode;
+        gint64 priority_fencing_delay_ms; /**< as Pacemaker reads it (0 when unset); -1: not known */
         GPtrArray *nodes;          /**< HamCibNode*, in the CIB's order, each name once */
         GPtrArray *fencing;        /**< HamCibFencing* */
         GPtrArray *guests;         /**< HamCibGuest* */
@@ -112,8 +116,10 @@ json_object *ham_cib_view_to_json(const HamCibView *view);
 
 /**
  * ham_cib_view_from_json:
- * Reads the JSON form above: every key must be there with its type ("probe"
- * may be missing), unknown keys are ignored. Errors name the field, with
+ * Reads the JSON form above: every key must be there with its type ("probe",
+ * a device's "wrapper" and "race_delay" and "priority_fencing_delay" may be
+ * missing: the first three are written only when set, the last is not known
+ * then), unknown keys are ignored. Errors name the field, with
  * @path (e.g. "cib.") before it. (transfer full).
  */
 HamCibView *ham_cib_view_from_json(json_object *obj, const char *path, GError **error);

@@ -29,10 +29,61 @@ G_BEGIN_DECLS
 
 /** A fence device (a primitive of class stonith) as the CIB defines it. */
 typedef struct {
-        char *id, *agent;
+        char *id, *agent; /**< agent: its type (fence_plastik when wrapped) */
         char *hosts;     /**< pcmk_host_list or pcmk_host_map, or NULL */
         gboolean stopped; /**< target-role Stopped */
+        char *wrapped;   /**< with agent fence_plastik: its plastik_agent (NULL when unset); else NULL */
+        guint race_delay_s; /**< with agent fence_plastik: its plastik_race_delay (default 15); else 0 */
 } HamFenceDevice;
+
+/*
+ * fence_plastik, plastik's fence agent, stands in front of the real one
+ * (its instance attribute plastik_agent) and forwards every other
+ * parameter to it. It pays the two-node race delay itself, and only when
+ * it matters: before fencing the node of higher priority, unless that
+ * node's own device reports it off (a node without power fences nobody,
+ * so there is no race to win). Pacemaker's priority-fencing-delay pays
+ * the same delay always; both together pay it twice.
+ */
+#define HAM_FENCE_PLASTIK "fence_plastik"
+#define HAM_FENCE_PLASTIK_AGENT "plastik_agent"
+#define HAM_FENCE_PLASTIK_DELAY "plastik_race_delay"
+/** fence_plastik's race delay when plastik_race_delay is not set, and hactl's default. */
+#define HAM_FENCE_RACE_DELAY_S 15
+/** The largest race delay hactl accepts: beyond it a lost node's guests wait too long. */
+#define HAM_FENCE_RACE_DELAY_MAX_S 300
+/** Pacemaker's priority-fencing-delay while some device is not wrapped (hactl cluster init's). */
+#define HAM_PRIORITY_FENCING_DELAY_S 15
+
+/** ham_fence_device_wrapped: Pure: @d is a fence_plastik device (its type). */
+gboolean ham_fence_device_wrapped(const HamFenceDevice *d);
+
+/**
+ * ham_fence_device_agent:
+ * Pure: (transfer none) the agent that fences: a wrapped device's
+ * plastik_agent, else its type; "" when the CIB does not say.
+ */
+const char *ham_fence_device_agent(const HamFenceDevice *d);
+
+/**
+ * ham_fence_race_delay_parse:
+ * Pure: @text as a race delay, whole seconds from 0 to
+ * HAM_FENCE_RACE_DELAY_MAX_S (an "s" suffix is allowed). FALSE when it is
+ * not one.
+ */
+gboolean ham_fence_race_delay_parse(const char *text, guint *ret_s);
+
+/**
+ * ham_fencing_pcmk_delay_s:
+ * Pure: the priority-fencing-delay Pacemaker must have with these
+ * @devices (HamFenceDevice), in seconds: 0 exactly when there is a device
+ * and every device is wrapped by fence_plastik (the wrapper pays the race
+ * delay, once; a device is wrapped when its type is fence_plastik),
+ * HAM_PRIORITY_FENCING_DELAY_S otherwise (a plain device
+ * pays nothing itself, so without Pacemaker's delay both nodes of a split
+ * fence at once). hactl fence add and remove apply it.
+ */
+guint ham_fencing_pcmk_delay_s(GPtrArray *devices);
 
 void ham_fence_device_free(HamFenceDevice *d);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamFenceDevice, ham_fence_device_free)

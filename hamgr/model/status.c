@@ -401,6 +401,8 @@ json_object *ham_status_build(const HamClusterStatus *st)
                 json_object *x = json_object_new_object();
                 json_object_object_add(x, "id", pk_json_string_or_null(d->id));
                 json_object_object_add(x, "agent", pk_json_string_or_null(d->agent));
+                json_object_object_add(x, "wrapper", pk_json_string_or_null(d->wrapper));
+                json_object_object_add(x, "race_delay", d->wrapper ? json_object_new_int(d->race_delay_s) : NULL);
                 json_object_object_add(x, "running_on", ham_json_str_list(d->running_on));
                 json_object_array_add(fencing, x);
         }
@@ -540,10 +542,14 @@ char *ham_status_render(json_object *model)
         for (size_t i = 0; i < pk_json_array_len(fencing); i++) {
                 json_object *d = json_object_array_get_idx(fencing, i);
                 json_object *on = pk_json_get(d, "running_on");
-                g_string_append_printf(out, "  %-20s %-16s %s\n", or_dash(pk_json_get_string(d, "id")),
+                const char *wrapper = pk_json_get_string(d, "wrapper");
+                g_autofree char *race = wrapper ? g_strdup_printf("  (through %s, race delay %d s)", wrapper,
+                                                                  json_object_get_int(pk_json_get(d, "race_delay")))
+                                                : g_strdup("");
+                g_string_append_printf(out, "  %-20s %-16s %s%s\n", or_dash(pk_json_get_string(d, "id")),
                                        or_dash(pk_json_get_string(d, "agent")),
                                        pk_json_array_len(on) ? json_object_get_string(
-                                               json_object_array_get_idx(on, 0)) : "stopped");
+                                               json_object_array_get_idx(on, 0)) : "stopped", race);
         }
         g_string_append(out, "\nGUEST            NODE         STATE    HEALTH\n");
         if (!pk_json_array_len(guests))

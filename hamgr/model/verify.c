@@ -11,6 +11,9 @@ typedef enum {
         F_STONITH_DISABLED,
         F_NO_FENCING_DEVICE,
         F_FENCING_DEVICE_STOPPED,
+        F_FENCE_DEVICE_PLAIN,
+        F_FENCE_DELAY_TWICE,
+        F_FENCE_RACE_UNDECIDED,
         F_TWO_NODE_MISSING,
         F_TWO_NODE_UNKNOWN,
         F_DRBD_PROTOCOL,
@@ -38,6 +41,9 @@ static const struct {
         [F_STONITH_DISABLED] = { "E101", "stonith-disabled", TRUE },
         [F_NO_FENCING_DEVICE] = { "E102", "no-fencing-device", TRUE },
         [F_FENCING_DEVICE_STOPPED] = { "W103", "fencing-device-stopped", FALSE },
+        [F_FENCE_DEVICE_PLAIN] = { "W104", "fence-device-plain", FALSE },
+        [F_FENCE_DELAY_TWICE] = { "W105", "fence-delay-twice", FALSE },
+        [F_FENCE_RACE_UNDECIDED] = { "E106", "fence-race-undecided", TRUE },
         [F_TWO_NODE_MISSING] = { "E111", "two-node-missing", TRUE },
         [F_TWO_NODE_UNKNOWN] = { "W112", "two-node-unknown", FALSE },
         [F_DRBD_PROTOCOL] = { "E201", "drbd-protocol", TRUE },
@@ -154,6 +160,62 @@ static void check_clocks(GPtrArray *out, const char *local, const HamFacts *peer
             peer, ABS(skew), skew > 0 ? "behind" : "ahead of", local, sent, got, local);
 }
 
+/*
+ * Who wins the fence race after a split. The delay that lets the node
+ * with the guests shoot first is paid by Pacemaker (priority-fencing-delay,
+ * always) or by fence_plastik (plastik_race_delay, only while the target
+ * may still have power). Exactly one of them should pay it:
+ * - a plain device: Pacemaker's delay is what wins the race, and a guest
+ *   node that merely lost power costs that delay (W104);
+ * - both: the holder still wins, but a failover waits twice (W105, a
+ *   warning: slow, not unsafe);
+ * - neither, for a device that runs: both nodes may fire at once and
+ *   both be fenced, losing every guest (E106, an error, as losing
+ *   fencing is: the cluster does not survive the split it exists for).
+ * Stopped devices fence nobody now; W103 names them already.
+ */
+static void check_fence_race(GPtrArray *out, const HamCibView *cib)
+{
+        g_autoptr(GString) twice = g_string_new(NULL), undecided = g_string_new(NULL);
+        gint64 pcmk_ms = cib->priority_fencing_delay_ms;
+
+        for (guint i = 0; i < cib->fencing->len; i++) {
+                const HamCibFencing *d = cib->fencing->pdata[i];
+                gboolean delays = d->wrapper && d->race_delay_s > 0;
+                /* The node to name in the fix: a host list of one node is it. */
+                gboolean one = d->hosts && *d->hosts && !strpbrk(d->hosts, " \t,;:");
+                if (!d->wrapper)
+                        add(out, F_FENCE_DEVICE_PLAIN, d->id, "fencing device %s (%s) does not go "
+                            "through fence_plastik: the fence race after a split is won only by "
+                            "Pacemaker's priority-fencing-delay, which is paid even when the node "
+                            "with the guests merely lost its power; replace it (hactl fence remove "
+                            "%s, then hactl fence add %s --agent %s --node %s --param …)", d->id,
+                            d->agent ? d->agent : "no agent", d->id, d->id,
+                            d->agent ? d->agent : "AGENT", one ? d->hosts : "NODE");
+                if (d->stopped || pcmk_ms < 0)
+                        continue;
+                if (pcmk_ms > 0 && delays)
+                        g_string_append_printf(twice, "%s%s", twice->len ? ", " : "", d->id);
+                if (pcmk_ms == 0 && !delays)
+                        g_string_append_printf(undecided, "%s%s", undecided->len ? ", " : "", d->id);
+        }
+        if (twice->len)
+                add(out, F_FENCE_DELAY_TWICE, "crm_config:priority-fencing-delay", "priority-fencing-"
+                    "delay is %" G_GINT64_FORMAT "%s while fence_plastik pays the race delay itself "
+                    "(%s): a failover waits for both; once every device goes through fence_plastik "
+                    "run crm_attribute -t crm_config -n priority-fencing-delay -v 0",
+                    pcmk_ms % 1000 ? pcmk_ms : pcmk_ms / 1000, pcmk_ms % 1000 ? " ms" : " s",
+                    twice->str);
+        if (undecided->len)
+                add(out, F_FENCE_RACE_UNDECIDED, "crm_config:priority-fencing-delay", "priority-"
+                    "fencing-delay is 0 and no race delay is paid for %s (a plain agent, or "
+                    "fence_plastik with race delay 0): after a split both nodes may fence each "
+                    "other at once and every guest stops; run crm_attribute -t crm_config -n "
+                    "priority-fencing-delay -v %ds, or put fence_plastik in front of them (hactl "
+                    "fence remove, then hactl fence add)", undecided->str,
+                    HAM_PRIORITY_FENCING_DELAY_S);
+}
+
 /* Below a second, a scheduling stall or a burst on the network can outlast
  * the token, and corosync then sees the peer as lost. With two_node both
  * halves keep quorum and race to fence each other: a false loss costs a
@@ -266,6 +328,8 @@ json_object *ham_verify(const HamVerifyFacts *input)
                             "%s (their pcmk_host_list names other nodes): if %s is lost it is never "
                             "fenced; add one (hactl fence add NAME --agent AGENT --node %s)",
                             nodes[k], nodes[k], nodes[k]);
+        if (cib && fencing != HAM_FENCING_DISABLED)
+                check_fence_race(out, cib);
 
         check_corosync_token(out, input->corosync_token);
 

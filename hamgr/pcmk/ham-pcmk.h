@@ -353,6 +353,15 @@ HamFenceDevice *ham_fence_device_read(xmlNode *primitive);
 gboolean ham_cib_stonith_enabled(xmlNode *configuration);
 
 /**
+ * ham_cib_priority_fencing_delay_ms:
+ * Pure: the cluster option priority-fencing-delay of a CIB's
+ * <configuration> as Pacemaker reads it, in ms: 0 when unset or not an
+ * interval (Pacemaker then uses its default, 0); -1 for an ISO 8601
+ * duration, which is not read here.
+ */
+gint64 ham_cib_priority_fencing_delay_ms(xmlNode *configuration);
+
+/**
  * ham_cib_fencing:
  * Pure: ham_fencing_judge() over a CIB's <configuration>: its
  * stonith-enabled and every stonith primitive under <resources>, for
@@ -380,20 +389,46 @@ gboolean ham_fence_params_check(const char *agent, const char *metadata, gsize l
 
 /**
  * ham_cib_fence_build:
- * Pure: the <primitive class="stonith"> for device @id (agent, params, a
- * monitor op every 60 s, pcmk_host_list=@node unless a pcmk_host_* is in
- * @params) and a rsc_location "@id-avoids-@node" keeping it off @node
- * (a node never runs the device that fences it). (transfer full) texts.
+ * Pure: the <primitive class="stonith" type="fence_plastik"> for device
+ * @id, standing in front of @agent (plastik_agent=@agent,
+ * plastik_race_delay=@race_delay_s, @params for @agent, a monitor op every
+ * 60 s, pcmk_host_list=@node unless a pcmk_host_* is in @params), and a
+ * rsc_location "@id-avoids-@node" keeping it off @node (a node never runs
+ * the device that fences it). The race delay is paid inside the agent's
+ * off and reboot, where Pacemaker does not count it: pcmk_off_timeout and
+ * pcmk_reboot_timeout are those of @params (whole seconds, an "s" allowed)
+ * or else Pacemaker's default (stonith-timeout's, 60 s), raised by
+ * @race_delay_s. @agent fence_plastik itself, and @params named plastik_*,
+ * are refused (HAM_ERROR_INVALID). (transfer full) texts.
  */
 gboolean ham_cib_fence_build(const char *id, const char *agent, const char *node,
-                             const char *const *params, char **ret_primitive,
+                             const char *const *params, guint race_delay_s, char **ret_primitive,
                              char **ret_location, GError **error);
 
-/** ham_pcmk_fence_add: creates the device and its location; HAM_ERROR_CONFLICT when @id exists. */
+/**
+ * ham_cib_fencing_delay_change:
+ * Pure: what priority-fencing-delay must become for @cib_xml's devices
+ * (ham_fencing_pcmk_delay_s()): (out) @ret_value "0" when it must become
+ * 0, "15s" when it is 0 and must not be, NULL when it is right already (a
+ * value the admin chose other than 0 is kept while some device is plain).
+ * FALSE when the CIB cannot be read.
+ */
+gboolean ham_cib_fencing_delay_change(const char *cib_xml, gsize len, const char **ret_value,
+                                      GError **error);
+
+/**
+ * ham_pcmk_fence_add:
+ * Creates the device and its location; HAM_ERROR_CONFLICT when @id
+ * exists. Then priority-fencing-delay follows ham_cib_fencing_delay_change().
+ */
 gboolean ham_pcmk_fence_add(HamPcmk *pcmk, const char *primitive_xml, const char *location_xml,
                             const char *id, GError **error);
 
-/** ham_pcmk_fence_remove: removes device @id and its location constraints. */
+/**
+ * ham_pcmk_fence_remove:
+ * Removes device @id and its location constraints; then
+ * priority-fencing-delay follows ham_cib_fencing_delay_change().
+ */
 gboolean ham_pcmk_fence_remove(HamPcmk *pcmk, const char *id, GError **error);
 
 /** ham_pcmk_constraint_add: creates @xml (one constraint element) in the constraints section. */

@@ -57,6 +57,16 @@ gboolean ham_pcmk_is_true(const char *value);
  */
 gboolean ham_pcmk_bool_option(const char *value, gboolean def);
 
+/**
+ * ham_pcmk_interval_ms:
+ * Pacemaker's crm_get_msec(): blanks, a whole number (a fraction is cut
+ * off), blanks, then a unit read by its first letters in any case (ms or
+ * msec, us or usec, s or sec, m or min, h or hr; none: seconds). -1 when
+ * @value is not one of these (NULL, no digits, another unit). ISO 8601
+ * durations ("PT15S") are not read here: -1.
+ */
+gint64 ham_pcmk_interval_ms(const char *value);
+
 /** ham_xml_is: @node is an element called @name. */
 gboolean ham_xml_is(const xmlNode *node, const char *name);
 

@@ -109,6 +109,43 @@ gboolean ham_pcmk_bool_option(const char *value, gboolean def)
         return v;
 }
 
+gint64 ham_pcmk_interval_ms(const char *value)
+{
+        static const struct {
+                const char *unit;
+                gint64 mul, div;
+        } units[] = {
+                /* In crm_get_msec()'s order: its prefix test takes "min" as minutes. */
+                { "ms", 1, 1 }, { "us", 1, 1000 }, { "s", 1000, 1 }, { "m", 60000, 1 },
+                { "h", 3600000, 1 },
+        };
+        const char *p, *u;
+        gint64 mul = 1000, div = 1;
+        guint64 n;
+
+        if (!value)
+                return -1;
+        p = value + strspn(value, " \t\n\r");
+        if (!g_ascii_isdigit(*p))
+                return -1;
+        n = g_ascii_strtoull(p, NULL, 10);
+        u = p + strspn(p, "0123456789.");
+        u += strspn(u, " \t\n\r");
+        if (*u) {
+                gsize i;
+                for (i = 0; i < G_N_ELEMENTS(units); i++)
+                        if (g_ascii_strncasecmp(u, units[i].unit, strlen(units[i].unit)) == 0)
+                                break;
+                if (i == G_N_ELEMENTS(units))
+                        return -1;
+                mul = units[i].mul;
+                div = units[i].div;
+        }
+        if (n > (guint64)(G_MAXINT64 / mul))
+                return -1;
+        return (gint64)n * mul / div;
+}
+
 gboolean ham_xml_is(const xmlNode *node, const char *name)
 {
         return node && node->type == XML_ELEMENT_NODE && xmlStrcmp(node->name, (const xmlChar *)name) == 0;

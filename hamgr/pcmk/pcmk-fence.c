@@ -36,6 +36,16 @@ HamFenceDevice *ham_fence_device_read(xmlNode *primitive)
                 d->hosts = ham_xml_set_value(primitive, "instance_attributes", "pcmk_host_map");
         /* Pacemaker reads roles without regard to case. */
         d->stopped = role && g_ascii_strcasecmp(role, "Stopped") == 0;
+        if (ham_fence_device_wrapped(d)) {
+                g_autofree char *delay = ham_xml_set_value(primitive, "instance_attributes",
+                                                           HAM_FENCE_PLASTIK_DELAY);
+                d->wrapped = ham_xml_set_value(primitive, "instance_attributes", HAM_FENCE_PLASTIK_AGENT);
+                /* fence_plastik's own default when the attribute is unset
+                 * (hactl always writes it; a value it would refuse is
+                 * judged as the default too). */
+                if (!delay || !ham_fence_race_delay_parse(delay, &d->race_delay_s))
+                        d->race_delay_s = HAM_FENCE_RACE_DELAY_S;
+        }
         return d;
 }
 
@@ -70,6 +80,20 @@ gboolean ham_cib_stonith_enabled(xmlNode *configuration)
                 }
         }
         return TRUE;
+}
+
+gint64 ham_cib_priority_fencing_delay_ms(xmlNode *configuration)
+{
+        g_autofree char *v = ham_xml_set_value(ham_xml_child(configuration, "crm_config"),
+                                               "cluster_property_set", "priority-fencing-delay");
+        gint64 ms;
+
+        if (!v)
+                return 0;
+        if (v[0] == 'P')
+                return -1;
+        ms = ham_pcmk_interval_ms(v);
+        return ms < 0 ? 0 : ms;
 }
 
 HamFencing ham_cib_fencing(xmlNode *configuration, const char *node)
@@ -144,6 +168,28 @@ gboolean ham_fencing_configured(const char *cib_xml, gsize len, char **ret_reaso
         if (ret_reason)
                 *ret_reason = g_strdup(reason);
         return FALSE;
+}
+
+gboolean ham_cib_fencing_delay_change(const char *cib_xml, gsize len, const char **ret_value,
+                                      GError **error)
+{
+        g_autoptr(xmlDoc) doc = ham_xml_parse(cib_xml, len, "the CIB", error);
+        g_autoptr(GPtrArray) devs = g_ptr_array_new_with_free_func((GDestroyNotify)ham_fence_device_free);
+        xmlNode *conf;
+        gint64 now;
+
+        if (!doc || !(conf = cib_configuration(doc, error)))
+                return FALSE;
+        collect_stonith(ham_xml_child(conf, "resources"), devs);
+        now = ham_cib_priority_fencing_delay_ms(conf);
+        *ret_value = NULL;
+        if (ham_fencing_pcmk_delay_s(devs) == 0) {
+                if (now != 0)
+                        *ret_value = "0";
+        } else if (now == 0) {
+                *ret_value = G_STRINGIFY(HAM_PRIORITY_FENCING_DELAY_S) "s";
+        }
+        return TRUE;
 }
 
 static gboolean param_name_ok(const char *s)
@@ -228,12 +274,35 @@ static gboolean id_ok(const char *s)
         return TRUE;
 }
 
+/* Pacemaker's default for a device's off and reboot: stonith-timeout's default. */
+#define PCMK_ACTION_TIMEOUT_S 60
+
+/* An action timeout given as --param: whole seconds, as hactl writes them back. */
+static gboolean timeout_param(const char *name, const char *value, guint *ret_s, GError **error)
+{
+        char *end = NULL;
+        guint64 v = g_ascii_isdigit(value[0]) ? g_ascii_strtoull(value, &end, 10) : 0;
+
+        if (end && g_str_equal(end, "s"))
+                end++;
+        if (!end || *end || v == 0 || v > 3600) {
+                g_set_error(error, HAM_ERROR, HAM_ERROR_INVALID,
+                            "--param %s=%s: give whole seconds from 1 to 3600 (hactl adds the race "
+                            "delay to it)", name, value);
+                return FALSE;
+        }
+        *ret_s = (guint)v;
+        return TRUE;
+}
+
 gboolean ham_cib_fence_build(const char *id, const char *agent, const char *node,
-                             const char *const *params, char **ret_primitive,
+                             const char *const *params, guint race_delay_s, char **ret_primitive,
                              char **ret_location, GError **error)
 {
+        static const char *const timeouts[] = { "pcmk_off_timeout", "pcmk_reboot_timeout", NULL };
         g_autoptr(xmlDoc) doc = xmlNewDoc(BAD_CAST "1.0");
-        g_autofree char *ia_id = NULL, *loc_id = NULL, *op_id = NULL;
+        g_autofree char *ia_id = NULL, *loc_id = NULL, *op_id = NULL, *delay = NULL;
+        guint timeout_s[] = { PCMK_ACTION_TIMEOUT_S, PCMK_ACTION_TIMEOUT_S };
         gboolean have_hosts = FALSE;
         xmlNode *prim, *ia, *ops, *op, *loc;
 
@@ -249,6 +318,19 @@ gboolean ham_cib_fence_build(const char *id, const char *agent, const char *node
                             agent ? agent : "");
                 return FALSE;
         }
+        if (g_str_equal(agent, HAM_FENCE_PLASTIK)) {
+                g_set_error(error, HAM_ERROR, HAM_ERROR_INVALID,
+                            "--agent %s: hactl puts plastik's fence agent in front of every device "
+                            "itself; give the agent that cuts the power (e.g. --agent fence_ipmilan)",
+                            HAM_FENCE_PLASTIK);
+                return FALSE;
+        }
+        if (race_delay_s > HAM_FENCE_RACE_DELAY_MAX_S) {
+                g_set_error(error, HAM_ERROR, HAM_ERROR_INVALID,
+                            "--race-delay %u: give whole seconds from 0 to %d", race_delay_s,
+                            HAM_FENCE_RACE_DELAY_MAX_S);
+                return FALSE;
+        }
         if (!id_ok(node)) {
                 g_set_error(error, HAM_ERROR, HAM_ERROR_INVALID, "--node \"%s\" is not a node name",
                             node ? node : "");
@@ -258,16 +340,33 @@ gboolean ham_cib_fence_build(const char *id, const char *agent, const char *node
         xmlDocSetRootElement(doc, prim);
         xmlNewProp(prim, BAD_CAST "id", BAD_CAST id);
         xmlNewProp(prim, BAD_CAST "class", BAD_CAST "stonith");
-        xmlNewProp(prim, BAD_CAST "type", BAD_CAST agent);
+        xmlNewProp(prim, BAD_CAST "type", BAD_CAST HAM_FENCE_PLASTIK);
         ia = xmlNewChild(prim, NULL, BAD_CAST "instance_attributes", NULL);
         ia_id = g_strdup_printf("%s-instance_attributes", id);
         xmlNewProp(ia, BAD_CAST "id", BAD_CAST ia_id);
+        delay = g_strdup_printf("%u", race_delay_s);
+        ham_xml_nvpair(ia, HAM_FENCE_PLASTIK_AGENT, agent);
+        ham_xml_nvpair(ia, HAM_FENCE_PLASTIK_DELAY, delay);
         for (const char *const *p = params; p && *p; p++) {
                 const char *eq = strchr(*p, '=');
                 g_autofree char *name = eq ? g_strndup(*p, eq - *p) : NULL;
+                int t;
                 if (!name || !param_name_ok(name)) {
                         g_set_error(error, HAM_ERROR, HAM_ERROR_INVALID, "--param \"%s\" is not NAME=VALUE", *p);
                         return FALSE;
+                }
+                if (g_str_has_prefix(name, "plastik_")) {
+                        g_set_error(error, HAM_ERROR, HAM_ERROR_INVALID,
+                                    "--param %s: plastik_* are fence_plastik's own, set by hactl "
+                                    "(--agent, --race-delay)", name);
+                        return FALSE;
+                }
+                for (t = 0; timeouts[t] && !g_str_equal(name, timeouts[t]); t++)
+                        ;
+                if (timeouts[t]) {
+                        if (!timeout_param(name, eq + 1, &timeout_s[t], error))
+                                return FALSE;
+                        continue;
                 }
                 if (g_str_has_prefix(name, "pcmk_host_"))
                         have_hosts = TRUE;
@@ -275,6 +374,16 @@ gboolean ham_cib_fence_build(const char *id, const char *agent, const char *node
         }
         if (!have_hosts)
                 ham_xml_nvpair(ia, "pcmk_host_list", node);
+        /* Pacemaker adds its own priority-fencing-delay to the fencing
+         * operation's timeout (fenced_remote.c: the requested delay is
+         * taken into account so it does not eat up the timeout) and waits
+         * it out before it starts the agent. fence_plastik waits inside
+         * the agent's action, which the device's action timeout bounds:
+         * without more time a delayed fence would time out and fail. */
+        for (int i = 0; timeouts[i]; i++) {
+                g_autofree char *v = g_strdup_printf("%us", timeout_s[i] + race_delay_s);
+                ham_xml_nvpair(ia, timeouts[i], v);
+        }
         ops = xmlNewChild(prim, NULL, BAD_CAST "operations", NULL);
         op = xmlNewChild(ops, NULL, BAD_CAST "op", NULL);
         op_id = g_strdup_printf("%s-monitor-60s", id);
@@ -326,6 +435,22 @@ gboolean ham_pcmk_constraint_delete(HamPcmk *pcmk, const char *id, GError **erro
         return ham_pcmk_failed(error, rc, "cannot delete constraint %s", id);
 }
 
+/* After a device is added or removed: the race delay paid once, by the
+ * wrappers or by Pacemaker. Both orders of a change keep the race won:
+ * the delay drops to 0 only after the last plain device is gone. */
+static gboolean fencing_delay_follow(HamPcmk *pcmk, const char *done, GError **error)
+{
+        g_autofree char *cib = ham_pcmk_query_xml(pcmk, NULL, error);
+        const char *value = NULL;
+
+        if (cib && ham_cib_fencing_delay_change(cib, strlen(cib), &value, error) &&
+            (!value || ham_pcmk_set_option(pcmk, "crm_config", "priority-fencing-delay", value, error)))
+                return TRUE;
+        g_prefix_error(error, "%s, but priority-fencing-delay was not set (hactl verify says what it "
+                       "must be): ", done);
+        return FALSE;
+}
+
 gboolean ham_pcmk_fence_add(HamPcmk *pcmk, const char *primitive_xml, const char *location_xml,
                             const char *id, GError **error)
 {
@@ -355,7 +480,8 @@ gboolean ham_pcmk_fence_add(HamPcmk *pcmk, const char *primitive_xml, const char
                 cib_call(pcmk, FALSE, "resources", undo);
                 return ham_pcmk_failed(error, rc, "cannot create the location of fence device %s", id);
         }
-        return TRUE;
+        g_autofree char *done = g_strdup_printf("fence device %s was added", id);
+        return fencing_delay_follow(pcmk, done, error);
 }
 
 gboolean ham_pcmk_fence_remove(HamPcmk *pcmk, const char *id, GError **error)
@@ -389,7 +515,10 @@ gboolean ham_pcmk_fence_remove(HamPcmk *pcmk, const char *id, GError **error)
         }
         g_autofree char *xml = g_strdup_printf("<primitive id=\"%s\"/>", id);
         rc = cib_call(pcmk, FALSE, "resources", xml);
-        return rc == pcmk_ok ? TRUE : ham_pcmk_failed(error, rc, "cannot remove fence device %s", id);
+        if (rc != pcmk_ok)
+                return ham_pcmk_failed(error, rc, "cannot remove fence device %s", id);
+        g_autofree char *done = g_strdup_printf("fence device %s was removed", id);
+        return fencing_delay_follow(pcmk, done, error);
 }
 
 /* ---- the fencer ------------------------------------------------------------------- */

@@ -375,6 +375,7 @@ HamCibView *ham_pcmk_cib_view_read(xmlNode *cib)
         view->configured = config != NULL;
         view->stonith_enabled = ham_cib_stonith_enabled(config);
         view->maintenance_mode = ham_pcmk_is_true(maint);
+        view->priority_fencing_delay_ms = config ? ham_cib_priority_fencing_delay_ms(config) : -1;
         for (xmlNode *n = child(child(config, "nodes"), "node"); n; n = n->next) {
                 if (!is_element(n, "node"))
                         continue;
@@ -404,7 +405,15 @@ HamCibView *ham_pcmk_cib_view_read(xmlNode *cib)
                         g_autoptr(HamFenceDevice) d = ham_fence_device_read(p);
                         HamCibFencing *x = g_new0(HamCibFencing, 1);
                         x->id = g_strdup(id);
-                        x->agent = g_strdup(type);
+                        /* The agent that fences; fence_plastik only stands in front of it. */
+                        x->race_delay_s = -1;
+                        if (d && ham_fence_device_wrapped(d)) {
+                                x->agent = g_strdup(d->wrapped);
+                                x->wrapper = g_strdup(type);
+                                x->race_delay_s = (gint)d->race_delay_s;
+                        } else {
+                                x->agent = g_strdup(type);
+                        }
                         x->target_role = g_strdup(role);
                         /* What ham_fencing_judge_cib() needs: the device as the
                          * Pacemaker module reads it, so the model judges facts. */

@@ -107,6 +107,19 @@ fen_install() {
                         cp $LAB_BUILDDIR/hamgr/hactl /usr/local/sbin/hactl" || fail "copying the handlers into $n failed"
         done
 }
+# fence_plastik_install: plastik's fence agent, which hactl fence add puts
+# in front of fence_ipmilan, in /usr/sbin of both nodes: Pacemaker's fencer
+# looks for agents there only, and either node may run a device. A copy,
+# not a link, for the reason above: the fencer runs it while a rebuild may
+# relink the build tree.
+fence_plastik_install() {
+        local n
+        [ -x "$LAB_BUILDDIR/fencing/fence_plastik" ] || fail "build first: $LAB_BUILDDIR/fencing/fence_plastik is missing"
+        for n in node1 node2; do
+                x "$n" cp "$LAB_BUILDDIR/fencing/fence_plastik" /usr/sbin/fence_plastik ||
+                        fail "copying fence_plastik into $n failed"
+        done
+}
 quorate_on() { x "$1" crm_mon -1 --output-as=xml 2>/dev/null | has 'with_quorum="true"'; }
 # require_cluster: the lab up, its nodes healed (lab_heal), and the cluster
 # as hactl builds it: the one there (a node an earlier check fenced and
@@ -131,14 +144,14 @@ require_cluster() {
 
 # A node's own cluster files, kept on the machine: a fenced node boots with
 # a fresh root (the lab's overlay), where a real one would find them on its
-# disk. node_snapshot saves them (with what fen_install and an installed
-# ocf:plastik:guest put into the root); node_revive puts them back after the
+# disk. node_snapshot saves them (with what fen_install,
+# fence_plastik_install and an installed ocf:plastik:guest put into the root); node_revive puts them back after the
 # node was powered on and starts what a real node's boot starts (corosync,
 # pacemaker, hamgrd when it ran before).
 node_snapshot() { # NODE
         x "$1" tar -C / -cf /tmp/node-snapshot.tar etc/corosync etc/plastik \
                 $(x "$1" sh -c 'ls -d etc/drbd.d/pk-*.res usr/local/sbin/plastik-*fence-peer usr/local/sbin/plastik-split-brain usr/local/sbin/hactl \
-                        usr/lib/ocf/resource.d/plastik etc/qemu 2>/dev/null' | tr '\n' ' ') 2>/dev/null ||
+                        usr/sbin/fence_plastik usr/lib/ocf/resource.d/plastik etc/qemu 2>/dev/null' | tr '\n' ' ') 2>/dev/null ||
                 fail "packing $1's cluster files failed"
         x "$1" cat /tmp/node-snapshot.tar >"$LAB_STATE/snapshot-$1.tar" || fail "saving $1's cluster files failed"
         if x "$1" pidof hamgrd >/dev/null; then touch "$LAB_STATE/snapshot-$1.hamgrd"; else rm -f "$LAB_STATE/snapshot-$1.hamgrd"; fi
@@ -295,13 +308,22 @@ cluster_build() {
         cluster_ready || fail "hactl built no quorate cluster with both nodes online"
 }
 
-# fence_add_bmcs PREFIX: the lab BMCs as fence_ipmilan devices PREFIX-nodeN
-# (hactl fence add), unless a device for the node is there already.
+# fence_add_bmcs PREFIX: the lab BMCs as fence devices PREFIX-nodeN, each
+# fence_ipmilan behind fence_plastik (hactl fence add), unless such a device
+# for the node is there already. A plain device for the node (an earlier
+# check's, added with cibadmin) is replaced: with one left, Pacemaker's
+# priority-fencing-delay stays 15 s and every failover pays it.
 fence_add_bmcs() {
-        local n h=/usr/local/sbin/hactl
+        local n d h=/usr/local/sbin/hactl
+        fence_plastik_install
         for n in 1 2; do
-                x node1 cibadmin -Q -o resources | has "type=\"fence_ipmilan\"[^>]*>" &&
-                        x node1 cibadmin -Q -o resources | has "pcmk_host_list\" value=\"node$n\"" && continue
+                x node1 "$h" fence list --json | jq -e --arg n "node$n" \
+                        'any(.devices[]; .wrapper == "fence_plastik" and .agent == "fence_ipmilan" and .hosts == $n)' \
+                        >/dev/null && continue
+                for d in $(x node1 "$h" fence list --json | jq -r --arg n "node$n" \
+                                '.devices[] | select(.wrapper == null and .hosts == $n) | .name'); do
+                        x node1 "$h" fence remove "$d" >/dev/null || fail "removing the plain fence device $d failed"
+                done
                 x node1 env PYTHONWARNINGS=ignore::DeprecationWarning "$h" fence add "$1-node$n" \
                         --agent fence_ipmilan --node "node$n" --param ip=10.99.0.10$n --param username=admin \
                         --param password=plastik --param lanplus=1 --param cipher=3 >/dev/null ||

@@ -10,6 +10,7 @@
 
 #include "fen.h"
 #include "ham-pcmk.h"
+#include "ham-xml.h"
 #include "ham.h"
 
 #include <glib/gstdio.h>
@@ -229,18 +230,145 @@ static void fence_build(void **state)
         g_autofree char *prim = NULL, *loc = NULL, *prim2 = NULL, *loc2 = NULL;
         g_autoptr(GError) error = NULL;
 
-        assert_true(ham_cib_fence_build("fence-node1", "fence_ipmilan", "node1", params, &prim, &loc, NULL));
+        assert_true(ham_cib_fence_build("fence-node1", "fence_ipmilan", "node1", params, 15, &prim, &loc, NULL));
         assert_non_null(strstr(prim, "class=\"stonith\""));
         assert_non_null(strstr(prim, "name=\"pcmk_host_list\" value=\"node1\""));
         assert_non_null(strstr(loc, "id=\"fence-node1-avoids-node1\""));
         assert_non_null(strstr(loc, "score=\"-INFINITY\""));
-        assert_true(ham_cib_fence_build("f1", "fence_ipmilan", "node1", mapped, &prim2, &loc2, NULL));
+        assert_true(ham_cib_fence_build("f1", "fence_ipmilan", "node1", mapped, 15, &prim2, &loc2, NULL));
         assert_null(strstr(prim2, "pcmk_host_list"));
-        assert_false(ham_cib_fence_build("1bad", "fence_ipmilan", "node1", params, &prim, &loc, &error));
+        assert_false(ham_cib_fence_build("1bad", "fence_ipmilan", "node1", params, 15, &prim, &loc, &error));
         assert_non_null(strstr(error->message, "not valid"));
         g_clear_error(&error);
-        assert_false(ham_cib_fence_build("f", "ipmilan", "node1", params, &prim, &loc, &error));
+        assert_false(ham_cib_fence_build("f", "ipmilan", "node1", params, 15, &prim, &loc, &error));
         assert_non_null(strstr(error->message, "not a fence agent"));
+}
+
+/* The device goes through fence_plastik: the real agent and the race delay
+ * are its instance attributes, and the race delay is added to the action
+ * timeouts because Pacemaker does not count a delay inside the agent. */
+static void fence_build_wrapped(void **state)
+{
+        const char *params[] = { "ip=10.99.0.101", NULL };
+        const char *timed[] = { "ip=1", "pcmk_off_timeout=90", "pcmk_reboot_timeout=100s", NULL };
+        const char *badtime[] = { "pcmk_off_timeout=1min", NULL };
+        const char *own[] = { "plastik_race_delay=3", NULL };
+        g_autofree char *prim = NULL, *loc = NULL, *prim2 = NULL, *loc2 = NULL, *prim3 = NULL, *loc3 = NULL;
+        g_autoptr(GError) e1 = NULL, e2 = NULL, e3 = NULL, e4 = NULL;
+        char *x = NULL, *y = NULL;
+        (void)state;
+
+        assert_true(ham_cib_fence_build("fence-node1", "fence_ipmilan", "node1", params, 15, &prim, &loc, NULL));
+        assert_non_null(strstr(prim, "type=\"fence_plastik\""));
+        assert_null(strstr(prim, "type=\"fence_ipmilan\""));
+        assert_non_null(strstr(prim, "name=\"plastik_agent\" value=\"fence_ipmilan\""));
+        assert_non_null(strstr(prim, "name=\"plastik_race_delay\" value=\"15\""));
+        assert_non_null(strstr(prim, "name=\"ip\" value=\"10.99.0.101\""));
+        assert_non_null(strstr(prim, "name=\"pcmk_off_timeout\" value=\"75s\""));
+        assert_non_null(strstr(prim, "name=\"pcmk_reboot_timeout\" value=\"75s\""));
+
+        /* The admin's timeouts, raised; a delay of 0 adds nothing. */
+        assert_true(ham_cib_fence_build("f2", "fence_ipmilan", "node2", timed, 30, &prim2, &loc2, NULL));
+        assert_non_null(strstr(prim2, "name=\"pcmk_off_timeout\" value=\"120s\""));
+        assert_non_null(strstr(prim2, "name=\"pcmk_reboot_timeout\" value=\"130s\""));
+        assert_true(ham_cib_fence_build("f3", "fence_ipmilan", "node2", params, 0, &prim3, &loc3, NULL));
+        assert_non_null(strstr(prim3, "name=\"plastik_race_delay\" value=\"0\""));
+        assert_non_null(strstr(prim3, "name=\"pcmk_off_timeout\" value=\"60s\""));
+
+        /* The wrapper cannot wrap itself; its own attributes are hactl's. */
+        assert_false(ham_cib_fence_build("f", "fence_plastik", "node1", params, 15, &x, &y, &e1));
+        assert_non_null(strstr(e1->message, "give the agent that cuts the power"));
+        assert_false(ham_cib_fence_build("f", "fence_ipmilan", "node1", own, 15, &x, &y, &e2));
+        assert_non_null(strstr(e2->message, "plastik_* are fence_plastik's own"));
+        assert_false(ham_cib_fence_build("f", "fence_ipmilan", "node1", params, 301, &x, &y, &e3));
+        assert_non_null(strstr(e3->message, "--race-delay 301"));
+        assert_false(ham_cib_fence_build("f", "fence_ipmilan", "node1", badtime, 15, &x, &y, &e4));
+        assert_non_null(strstr(e4->message, "pcmk_off_timeout=1min"));
+        assert_null(x);
+        assert_null(y);
+}
+
+static void race_delay_parse(void **state)
+{
+        guint v = 42;
+        (void)state;
+
+        assert_true(ham_fence_race_delay_parse("0", &v));
+        assert_int_equal(v, 0);
+        assert_true(ham_fence_race_delay_parse("15s", &v));
+        assert_int_equal(v, 15);
+        assert_true(ham_fence_race_delay_parse("300", &v));
+        assert_int_equal(v, 300);
+        v = 42;
+        assert_false(ham_fence_race_delay_parse("301", &v));
+        assert_false(ham_fence_race_delay_parse("-1", &v));
+        assert_false(ham_fence_race_delay_parse("1m", &v));
+        assert_false(ham_fence_race_delay_parse("", &v));
+        assert_false(ham_fence_race_delay_parse(NULL, &v));
+        assert_int_equal(v, 42);
+}
+
+/* Pacemaker's crm_get_msec(). */
+static void interval_ms(void **state)
+{
+        (void)state;
+
+        assert_int_equal(ham_pcmk_interval_ms("15s"), 15000);
+        assert_int_equal(ham_pcmk_interval_ms("15"), 15000);
+        assert_int_equal(ham_pcmk_interval_ms(" 15 sec"), 15000);
+        assert_int_equal(ham_pcmk_interval_ms("0"), 0);
+        assert_int_equal(ham_pcmk_interval_ms("500ms"), 500);
+        assert_int_equal(ham_pcmk_interval_ms("2min"), 120000);
+        assert_int_equal(ham_pcmk_interval_ms("1M"), 60000);
+        assert_int_equal(ham_pcmk_interval_ms("1h"), 3600000);
+        assert_int_equal(ham_pcmk_interval_ms("2000us"), 2);
+        assert_int_equal(ham_pcmk_interval_ms("1.5s"), 1000);
+        assert_int_equal(ham_pcmk_interval_ms("15x"), -1);
+        assert_int_equal(ham_pcmk_interval_ms("s"), -1);
+        assert_int_equal(ham_pcmk_interval_ms("-5"), -1);
+        assert_int_equal(ham_pcmk_interval_ms("PT15S"), -1);
+        assert_int_equal(ham_pcmk_interval_ms(NULL), -1);
+}
+
+#define WRAPPED(ID) "<primitive id=\"" ID "\" class=\"stonith\" type=\"fence_plastik\"><instance_attributes " \
+        "id=\"" ID "-ia\"><nvpair id=\"" ID "-a\" name=\"plastik_agent\" value=\"fence_ipmilan\"/>" \
+        "</instance_attributes></primitive>"
+#define PLAIN(ID) "<primitive id=\"" ID "\" class=\"stonith\" type=\"fence_ipmilan\"/>"
+#define DELAY(V) "<crm_config><cluster_property_set id=\"o\"><nvpair id=\"o-p\" " \
+        "name=\"priority-fencing-delay\" value=\"" V "\"/></cluster_property_set></crm_config>"
+#define CIB(CONFIG, RESOURCES) "<cib><configuration>" CONFIG "<resources>" RESOURCES \
+        "</resources></configuration></cib>"
+
+/* Pacemaker's delay is 0 exactly when every device is fence_plastik's. */
+static void fencing_delay_rule(void **state)
+{
+        static const struct {
+                const char *cib, *want;
+        } cases[] = {
+                { CIB("", ""), "15s" },                                   /* unset = 0, no device */
+                { CIB(DELAY("15s"), ""), NULL },
+                { CIB(DELAY("15s"), WRAPPED("a") WRAPPED("b")), "0" },
+                { CIB(DELAY("30"), WRAPPED("a")), "0" },
+                { CIB(DELAY("0"), WRAPPED("a") WRAPPED("b")), NULL },
+                { CIB("", WRAPPED("a")), NULL },                          /* unset is 0 */
+                { CIB(DELAY("0"), WRAPPED("a") PLAIN("b")), "15s" },      /* a plain one came back */
+                { CIB(DELAY("0s"), PLAIN("b")), "15s" },
+                { CIB(DELAY("30s"), WRAPPED("a") PLAIN("b")), NULL },     /* the admin's value stays */
+                { CIB(DELAY("15s"), PLAIN("a") PLAIN("b")), NULL },
+        };
+        (void)state;
+
+        for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+                const char *got = "unset";
+                assert_true(ham_cib_fencing_delay_change(cases[i].cib, strlen(cases[i].cib), &got, NULL));
+                if (cases[i].want)
+                        assert_string_equal(got, cases[i].want);
+                else
+                        assert_null(got);
+        }
+        const char *got = NULL;
+        g_autoptr(GError) error = NULL;
+        assert_false(ham_cib_fencing_delay_change("<nope", 5, &got, &error));
 }
 
 static void fence_devices(void **state)
@@ -260,6 +388,37 @@ static void fence_devices(void **state)
         assert_string_equal(f->agent, "fence_ipmilan");
         assert_string_equal(f->hosts, "node1");
         assert_false(f->stopped);
+        assert_false(ham_fence_device_wrapped(f));
+        assert_string_equal(ham_fence_device_agent(f), "fence_ipmilan");
+        assert_null(f->wrapped);
+}
+
+static void fence_devices_wrapped(void **state)
+{
+        static const char cib[] = CIB("", WRAPPED("a")
+                "<primitive id=\"b\" class=\"stonith\" type=\"fence_plastik\"><instance_attributes id=\"b-ia\">"
+                "<nvpair id=\"b-a\" name=\"plastik_agent\" value=\"fence_apc\"/>"
+                "<nvpair id=\"b-d\" name=\"plastik_race_delay\" value=\"5\"/></instance_attributes></primitive>"
+                "<primitive id=\"c\" class=\"stonith\" type=\"fence_plastik\"/>");
+        g_autoptr(GPtrArray) d = ham_fence_devices(cib, strlen(cib), NULL);
+        const HamFenceDevice *a, *b, *c;
+        (void)state;
+
+        assert_non_null(d);
+        assert_int_equal(d->len, 3);
+        a = d->pdata[0];
+        b = d->pdata[1];
+        c = d->pdata[2];
+        assert_true(ham_fence_device_wrapped(a));
+        assert_string_equal(ham_fence_device_agent(a), "fence_ipmilan");
+        assert_int_equal(a->race_delay_s, HAM_FENCE_RACE_DELAY_S); /* fence_plastik's default */
+        assert_string_equal(ham_fence_device_agent(b), "fence_apc");
+        assert_int_equal(b->race_delay_s, 5);
+        assert_true(ham_fence_device_wrapped(c));
+        assert_string_equal(ham_fence_device_agent(c), "");
+        /* Every device is wrapped: Pacemaker's delay is 0. */
+        assert_int_equal(ham_fencing_pcmk_delay_s(d), 0);
+        assert_int_equal(ham_fencing_pcmk_delay_s(NULL), HAM_PRIORITY_FENCING_DELAY_S);
 }
 
 int main(void)
@@ -275,7 +434,12 @@ int main(void)
                 cmocka_unit_test(frozen_record),
                 cmocka_unit_test(params_check),
                 cmocka_unit_test(fence_build),
+                cmocka_unit_test(fence_build_wrapped),
+                cmocka_unit_test(race_delay_parse),
+                cmocka_unit_test(interval_ms),
+                cmocka_unit_test(fencing_delay_rule),
                 cmocka_unit_test(fence_devices),
+                cmocka_unit_test(fence_devices_wrapped),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

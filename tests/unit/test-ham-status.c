@@ -319,6 +319,57 @@ static void test_cib_view(void **state)
         assert_string_equal(error->message, "cib: must be an object (got array)");
 }
 
+/* A device behind fence_plastik shows the agent it wraps, the wrapper and
+ * its race delay; priority-fencing-delay as Pacemaker reads it. The keys
+ * are optional on the way back (a view from before them reads as plain
+ * devices and an unknown delay). */
+static void test_cib_view_fence_plastik(void **state)
+{
+        static const char cib[] =
+                "<cib><configuration><crm_config><cluster_property_set id=\"o\"><nvpair id=\"o-d\" "
+                "name=\"priority-fencing-delay\" value=\"15s\"/></cluster_property_set></crm_config>"
+                "<nodes/><resources><primitive id=\"a\" class=\"stonith\" type=\"fence_plastik\">"
+                "<instance_attributes id=\"a-ia\"><nvpair id=\"a-1\" name=\"plastik_agent\" value=\"fence_apc\"/>"
+                "<nvpair id=\"a-2\" name=\"plastik_race_delay\" value=\"5\"/></instance_attributes></primitive>"
+                "<primitive id=\"b\" class=\"stonith\" type=\"fence_ipmilan\"/></resources><constraints/>"
+                "</configuration><status/></cib>";
+        g_autoptr(GError) error = NULL;
+        g_autoptr(xmlDoc) doc = ham_xml_parse(cib, strlen(cib), "test", NULL);
+        (void)state;
+        assert_non_null(doc);
+        g_autoptr(HamCibView) view = ham_pcmk_cib_view_read(xmlDocGetRootElement(doc));
+        const HamCibFencing *a = view->fencing->pdata[0], *b = view->fencing->pdata[1];
+
+        assert_int_equal(view->priority_fencing_delay_ms, 15000);
+        assert_string_equal(a->agent, "fence_apc");
+        assert_string_equal(a->wrapper, "fence_plastik");
+        assert_int_equal(a->race_delay_s, 5);
+        assert_string_equal(b->agent, "fence_ipmilan");
+        assert_null(b->wrapper);
+        assert_int_equal(b->race_delay_s, -1);
+
+        g_autoptr(json_object) json = ham_cib_view_to_json(view);
+        g_autoptr(HamCibView) back = ham_cib_view_from_json(json, "cib.", &error);
+        assert_non_null(back);
+        g_autoptr(json_object) json2 = ham_cib_view_to_json(back);
+        assert_string_equal(json_object_to_json_string(json), json_object_to_json_string(json2));
+
+        json_object *dev = json_object_array_get_idx(json_object_object_get(json, "fencing"), 0);
+        json_object_object_del(json, "priority_fencing_delay");
+        json_object_object_del(dev, "wrapper");
+        json_object_object_del(dev, "race_delay");
+        g_autoptr(HamCibView) old = ham_cib_view_from_json(json, "cib.", &error);
+        assert_non_null(old);
+        assert_int_equal(old->priority_fencing_delay_ms, -1);
+        assert_null(((HamCibFencing *)old->fencing->pdata[0])->wrapper);
+        assert_int_equal(((HamCibFencing *)old->fencing->pdata[0])->race_delay_s, -1);
+
+        json_object_object_add(dev, "wrapper", json_object_new_string("fence_plastik"));
+        g_autoptr(HamCibView) bad = ham_cib_view_from_json(json, "cib.", &error);
+        assert_null(bad);
+        assert_string_equal(error->message, "cib.fencing[0].race_delay: missing");
+}
+
 /* hamgrd's cluster-status answer read once: a missing or ill-typed field
  * is refused naming it, a node's facts with their path. */
 static void test_cluster_status(void **state)
@@ -458,6 +509,7 @@ int main(void)
                 cmocka_unit_test(test_state_words),
                 cmocka_unit_test(test_drbd_from_state),
                 cmocka_unit_test(test_cib_view),
+                cmocka_unit_test(test_cib_view_fence_plastik),
                 cmocka_unit_test(test_cluster_status),
                 cmocka_unit_test(test_verify_facts),
                 cmocka_unit_test(test_state_msg_is),

@@ -113,11 +113,15 @@ fen_install() {
 # not a link, for the reason above: the fencer runs it while a rebuild may
 # relink the build tree.
 fence_plastik_install() {
-        local n
+        local n out
         [ -x "$LAB_BUILDDIR/fencing/fence_plastik" ] || fail "build first: $LAB_BUILDDIR/fencing/fence_plastik is missing"
         for n in node1 node2; do
-                x "$n" cp "$LAB_BUILDDIR/fencing/fence_plastik" /usr/sbin/fence_plastik ||
-                        fail "copying fence_plastik into $n failed"
+                # Through a new file renamed over the old: the fencer may be
+                # running the old one (a device's monitor), and cp onto a
+                # running program fails (ETXTBSY); a rename leaves it its file.
+                out=$(x "$n" sh -c "cp $LAB_BUILDDIR/fencing/fence_plastik /usr/sbin/fence_plastik.new &&
+                        mv -f /usr/sbin/fence_plastik.new /usr/sbin/fence_plastik" 2>&1) ||
+                        fail "copying fence_plastik into $n failed: $out"
         done
 }
 quorate_on() { x "$1" crm_mon -1 --output-as=xml 2>/dev/null | has 'with_quorum="true"'; }

@@ -170,6 +170,8 @@ struct HamHistory {
         GHashTable *fence_pending; /* target of an operation under way */
         HamFencer *fencer;
         guint poll;
+        HamFencedFunc fenced;    /* a fencing completed since hamgrd started */
+        gpointer fenced_data;
 };
 
 static gint64 now_ms(void)
@@ -452,6 +454,12 @@ static void poll_fencer(HamHistory *h, gint64 at)
                  * same old operation must not become news when its target
                  * is lost later (that loss is a failover of its own). */
                 g_hash_table_add(h->fence_seen, g_steal_pointer(&key));
+                /* Told whatever the membership: letting go of a fenced
+                 * peer's connections depends on the fencing alone. Older
+                 * ones cannot matter: a connection hamgrd found up when it
+                 * started is recorded as coming up then. */
+                if (op->state == HAM_FENCE_OP_DONE && op->completed_ms >= h->started_ms && h->fenced)
+                        h->fenced(op->target, op->completed_ms, h->fenced_data);
                 if (!ham_timeline_fence_is_news(op->completed_ms, h->started_ms,
                                                 GPOINTER_TO_INT(g_hash_table_lookup(h->members, op->target)) == 1))
                         continue;
@@ -493,6 +501,12 @@ HamHistory *ham_history_new(const char *path, HamCorosync *cs, HamPcmkNotify *pc
         h->fence_pending = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         h->poll = g_timeout_add(500, poll_cb, h);
         return h;
+}
+
+void ham_history_set_fenced_func(HamHistory *h, HamFencedFunc func, gpointer user_data)
+{
+        h->fenced = func;
+        h->fenced_data = user_data;
 }
 
 void ham_history_free(HamHistory *h)

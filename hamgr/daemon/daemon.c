@@ -217,6 +217,15 @@ static void record_connection(Daemon *d, const DgState *state, const char *resou
         }
 }
 
+/* The fencer fenced @target: a resource still Connected may be connected
+ * to it, as DRBD learns of a dead peer only at its ping timeout. */
+static void fenced(const char *target, gint64 completed_ms, gpointer data)
+{
+        Daemon *d = data;
+
+        ham_let_go_fenced(d->drbd_state, ham_corosync_local_name(d->cs), target, completed_ms);
+}
+
 static void drbd_changed(const DgState *state, const char *resource, gpointer data)
 {
         Daemon *d = data;
@@ -641,6 +650,7 @@ int ham_daemon_run(const HamDaemonOptions *options)
         d->history = ham_history_new(options->history_path ? options->history_path :
                                      HAM_HISTORY_PATH, d->cs, d->pcmk);
         d->frozen = ham_frozen_new(options->conf_path, changed, d);
+        ham_history_set_fenced_func(d->history, fenced, d);
         d->drbd = dg_events_watch_start(NULL, drbd_changed, d, &error);
         if (!d->drbd) {
                 d->drbd_error = g_strdup(error->message);

@@ -160,6 +160,16 @@ typedef struct HamHistory HamHistory;
  */
 HamHistory *ham_history_new(const char *path, HamCorosync *cs, HamPcmkNotify *pcmk);
 void ham_history_free(HamHistory *h);
+
+/** HamFencedFunc: the fencer completed an off or reboot of @target at @completed_ms (wall clock). */
+typedef void (*HamFencedFunc)(const char *target, gint64 completed_ms, gpointer user_data);
+/**
+ * ham_history_set_fenced_func:
+ * @func is called once for each fencing the fencer completes after hamgrd
+ * started, within 0.5 s (the poll), whether or not it is news for the
+ * history. NULL: none.
+ */
+void ham_history_set_fenced_func(HamHistory *h, HamFencedFunc func, gpointer user_data);
 /** ham_history_changed: a source changed: membership, DRBD, guests, the CIB. */
 void ham_history_changed(HamHistory *h, const DgState *drbd, HamGuests *guests);
 /** ham_history_handle: the `history` command. */
@@ -176,6 +186,18 @@ typedef struct HamFrozen HamFrozen;
  */
 HamFrozen *ham_frozen_new(const char *conf_path, HamChangedFunc changed, gpointer user_data);
 void ham_frozen_free(HamFrozen *f);
+
+/* ---- letting go of a fenced peer (daemon-let-go.c) ------------------------ */
+
+/**
+ * ham_let_go_fenced:
+ * The fencer completed a fencing of @target at @completed_ms: for each of
+ * plastik's resources in @drbd, ham_let_go_decide() with hamgrd's
+ * connection record, and for those it says, `drbdadm disconnect --force`
+ * then `drbdadm connect` (asynchronously, one at a time per resource). Each
+ * decision is logged with its reason. @local: this node's name.
+ */
+void ham_let_go_fenced(const DgState *drbd, const char *local, const char *target, gint64 completed_ms);
 
 /* ---- the daemon ---------------------------------------------------------- */
 

@@ -331,6 +331,35 @@ gboolean ham_connected_write(const char *dir, const char *resource, gint64 at_ms
 /** ham_connected_read: reads @resource's record; G_FILE_ERROR_NOENT when there is none. */
 gboolean ham_connected_read(const char *dir, const char *resource, gint64 *ret_ms, GError **error);
 
+/* ---- letting go of a fenced peer (let-go.c; hamgrd acts) ---- */
+
+/** Everything ham_let_go_decide() looks at, for one resource. */
+typedef struct {
+        gboolean plastik;      /**< a plastik resource ("pk-GUEST-VOLUME") */
+        gboolean peer_is_target; /**< the fenced node is this resource's peer, not this node */
+        DgConnState conn;      /**< the connection as DRBD reports it */
+        DgRole role;           /**< this node's role */
+        DgDiskState disk;      /**< this node's disk (volume 0) */
+        gint64 connected_ms;   /**< when the connection came up (hamgrd's record), 0: not recorded */
+        gint64 fenced_ms;      /**< when the fencer completed the peer's fencing (wall clock) */
+} HamLetGo;
+
+typedef struct {
+        gboolean disconnect; /**< drop the connection now (hard), then listen again */
+        const char *reason;  /**< (transfer none): a static sentence */
+} HamLetGoDecision;
+
+/**
+ * ham_let_go_decide:
+ * Pure: whether this node drops its DRBD connection to a peer the fencer
+ * fenced, instead of waiting for DRBD's ping timeout to find the peer gone.
+ * Only a connection that came up before the fencing completed (so the peer
+ * has been off since; a tie is not "before"), only on a Secondary with an
+ * UpToDate disk (the survivor waiting to be promoted), only for plastik's
+ * resources. The promotion that follows still asks the fence-peer handler.
+ */
+HamLetGoDecision ham_let_go_decide(const HamLetGo *s);
+
 /* ---- resources whose fence-peer handler left I/O frozen (the handler writes, hamgrd reads) ---- */
 
 /** ham_frozen_path: @resource's record in @dir (NULL: PK_RUNDIR "/fence-frozen"). (transfer full) */

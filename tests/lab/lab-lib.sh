@@ -584,6 +584,41 @@ drbd_promotion_order() {
         }'
 }
 
+# fo_let_go RES ORDER: the survivor's hamgrd log since the power-off on
+# stdin, ORDER drbd_promotion_order's line for RES. hamgrd lets go of a
+# connection to a fenced peer (model/let-go.c) when the fencer's
+# confirmation reaches it while DRBD still says Connected; which of the two
+# comes first is DRBD's ping timer's luck, so each outcome has its own
+# proof. Prints one line; exit 1 with the reason when hamgrd's part failed:
+# it kept the connection (the survivor here is Secondary, UpToDate, with
+# its connection recorded: there is no reason to), its drop failed, or DRBD
+# was disconnected by someone without hamgrd's decision.
+fo_let_go() {
+        local log decided
+        log=$(grep -F "$1: ")
+        decided=$(grep -F "$1: the fencer fenced " <<<"$log" | tail -n 1)
+        if grep -F "$1: let go: drbdadm" <<<"$log" | grep -q "failed\|cannot run"; then
+                echo "hamgrd's let-go failed: $(grep -F "$1: let go: drbdadm" <<<"$log" | tail -n 1)"
+                return 1
+        fi
+        case $decided in
+        "")
+                case $2 in *"(Connected -> Disconnecting)"*)
+                        echo "DRBD was disconnected, but hamgrd decided no let-go"; return 1 ;;
+                esac
+                echo "DRBD lost the peer before hamgrd saw the fencing: nothing to let go" ;;
+        *": let go: "*)
+                grep -qF "$1: let go: the connection to the fenced peer is dropped" <<<"$log" ||
+                        { echo "hamgrd decided to let go, but no drop is logged: $decided"; return 1; }
+                case $2 in
+                *"(Connected -> Disconnecting)"*) echo "hamgrd let go of the fenced peer (Connected -> Disconnecting)" ;;
+                *) echo "hamgrd let go, but DRBD's own ping timeout had come first" ;;
+                esac ;;
+        *)
+                echo "hamgrd kept the connection to the fenced peer: ${decided#*"$1: "}"; return 1 ;;
+        esac
+}
+
 # fo_history_ids NODE: the ids of the closed records NODE's hamgrd holds
 # (JSON). Not the open ones: a record open before a power-off (a loss
 # still awaiting its end) may take the failover's steps, and is then the

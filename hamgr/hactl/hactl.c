@@ -38,7 +38,7 @@ static const PkCliOption init_opts[] = {
         { "token-file", "FILE", "write the join token there (default /etc/plastik/join-token)" },
         { "print-token", NULL, "print the join token on standard output instead" },
         /* Not --token: --token-file names the join token already. */
-        { "corosync-token", "MS", "corosync's token timeout, 500..60000 ms (default: corosync's, 3000)" },
+        { "corosync-token", "MS", "corosync's token timeout, 500..60000 ms (default " G_STRINGIFY(HAM_COROSYNC_TOKEN_INIT) ")" },
         OPT_DRY_RUN,
         { "timeout", "S", "bound each wait (default 300 s)" },
         { NULL },
@@ -333,6 +333,11 @@ static int cmd_init(PkCliCmd *a)
 
         if (!ham_node_state_read(&have, &error))
                 return hactl_report(error);
+        /* Without the option a new cluster gets plastik's measured default,
+         * and a re-run keeps what the cluster has (a cluster set up before
+         * the default existed has none: corosync's). */
+        if (!pk_cli_opt(a, "corosync-token"))
+                want->corosync_token = have.conf ? have.conf->corosync_token : HAM_COROSYNC_TOKEN_INIT;
         /* A re-run keeps the secret and the key: same settings, same files. */
         want->drbd_secret = have.conf ? g_strdup(have.conf->drbd_secret) : ham_secret_generate(&error);
         authkey = have.authkey ? g_bytes_ref(have.authkey) : ham_authkey_generate(&error);

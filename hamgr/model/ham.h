@@ -116,6 +116,15 @@ typedef struct {
 #define HAM_COROSYNC_TOKEN_MAX 60000
 /** corosync's own default, in effect when plastik.conf sets none. */
 #define HAM_COROSYNC_TOKEN_DEFAULT 3000
+/* What hactl cluster init sets without --corosync-token. Measured in the
+ * lab (bench/corosync-token, TCG nodes on a 2-core machine): 1000 ms and
+ * 800 ms kept both nodes members for minutes with the guest writing and
+ * with a busy loop on each node's only CPU, without one of corosync's
+ * near-miss warnings (75 % of the token) — so no stall came near 600 ms,
+ * and 1000 ms leaves that margin. It turns a lost node into a failover
+ * 4.4 s sooner than corosync's 3000 ms (token + 1.2 × token: 2.2 s, not
+ * 6.6 s). hactl verify warns below 1000 ms (W404). */
+#define HAM_COROSYNC_TOKEN_INIT 1000
 
 /** ham_corosync_token_valid: @ms is within HAM_COROSYNC_TOKEN_MIN..MAX. */
 gboolean ham_corosync_token_valid(guint64 ms);

@@ -219,8 +219,8 @@ static void check_fence_race(GPtrArray *out, const HamCibView *cib)
 /* Below a second, a scheduling stall or a burst on the network can outlast
  * the token, and corosync then sees the peer as lost. With two_node both
  * halves keep quorum and race to fence each other: a false loss costs a
- * node. hactl(8) leaves the default (corosync's) until a lab measurement
- * says what is safe to lower it to. */
+ * node. hactl cluster init's default (HAM_COROSYNC_TOKEN_INIT) is this
+ * value, measured safe in the lab with margin (see ham.h). */
 #define HAM_VERIFY_TOKEN_MIN_MS 1000
 
 static void check_corosync_token(GPtrArray *out, guint token_ms)

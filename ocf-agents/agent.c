@@ -11,29 +11,6 @@
 
 #include <string.h>
 
-G_DEFINE_QUARK(ocf-error-quark, ocf_error)
-
-/* ---- exit codes ------------------------------------------------------------ */
-
-const char *ocf_exit_to_string(int code)
-{
-        switch (code) {
-        case OCF_SUCCESS: return "OCF_SUCCESS";
-        case OCF_ERR_GENERIC: return "OCF_ERR_GENERIC";
-        case OCF_ERR_ARGS: return "OCF_ERR_ARGS";
-        case OCF_ERR_UNIMPLEMENTED: return "OCF_ERR_UNIMPLEMENTED";
-        case OCF_ERR_PERM: return "OCF_ERR_PERM";
-        case OCF_ERR_INSTALLED: return "OCF_ERR_INSTALLED";
-        case OCF_ERR_CONFIGURED: return "OCF_ERR_CONFIGURED";
-        case OCF_NOT_RUNNING: return "OCF_NOT_RUNNING";
-        case OCF_RUNNING_PROMOTED: return "OCF_RUNNING_PROMOTED";
-        case OCF_FAILED_PROMOTED: return "OCF_FAILED_PROMOTED";
-        case OCF_DEGRADED: return "OCF_DEGRADED";
-        case OCF_DEGRADED_PROMOTED: return "OCF_DEGRADED_PROMOTED";
-        default: return "unknown OCF exit code";
-        }
-}
-
 OcfExit ocf_exit_from_error(const GError *error)
 {
         if (!error)
@@ -130,43 +107,6 @@ gint64 ocf_guest_monitor_patience_ms(gint64 timeout_ms)
         return MAX(0, timeout - OCF_GUEST_MONITOR_RESERVE_S * 1000);
 }
 
-static gboolean fail(GError **error, OcfExit code, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-static gboolean fail(GError **error, OcfExit code, const char *fmt, ...)
-{
-        va_list ap;
-
-        if (!error)
-                return FALSE;
-        g_return_val_if_fail(*error == NULL, FALSE);
-        va_start(ap, fmt);
-        *error = g_error_new_valist(OCF_ERROR, code, fmt, ap);
-        va_end(ap);
-        return FALSE;
-}
-
-/* A parameter's value; unset and empty are the same to Pacemaker users. */
-static const char *param(OcfGetenvFunc getenv_fn, gpointer data, const char *name)
-{
-        g_autofree char *var = g_strconcat("OCF_RESKEY_", name, NULL);
-        const char *v = getenv_fn(var, data);
-        return v && *v ? v : NULL;
-}
-
-/* A non-negative integer meta attribute; a malformed one is only a warning. */
-static gint64 meta_ms(OcfGetenvFunc getenv_fn, gpointer data, const char *var, GPtrArray *warnings)
-{
-        const char *v = getenv_fn(var, data);
-        guint64 n;
-
-        if (!v || !*v)
-                return 0;
-        if (!g_ascii_string_to_unsigned(v, 10, 0, G_MAXINT64 / 2, &n, NULL)) {
-                g_ptr_array_add(warnings, g_strdup_printf("%s=\"%s\" is not a number of milliseconds; ignored", var, v));
-                return 0;
-        }
-        return (gint64)n;
-}
-
 static HvGuestDef *parse_config(const char *name, const char *text, GError **error)
 {
         g_autoptr(GError) local = NULL;
@@ -175,12 +115,12 @@ static HvGuestDef *parse_config(const char *name, const char *text, GError **err
         HvGuestDef *def;
 
         if (!obj) {
-                fail(error, OCF_ERR_CONFIGURED, "%s (config holds the guest definition as one JSON object, as 'hvctl validate' takes it)",
+                ocf_fail(error, OCF_ERR_CONFIGURED, "%s (config holds the guest definition as one JSON object, as 'hvctl validate' takes it)",
                      local->message);
                 return NULL;
         }
         if (!json_object_is_type(obj, json_type_object)) {
-                fail(error, OCF_ERR_CONFIGURED,
+                ocf_fail(error, OCF_ERR_CONFIGURED,
                      "parameter config: must be a JSON object like {\"memory\": 256, \"disks\": [...]} (got %s)",
                      pk_json_type_name(obj));
                 return NULL;
@@ -191,7 +131,7 @@ static HvGuestDef *parse_config(const char *name, const char *text, GError **err
                 if (!json_object_is_type(given, json_type_string) ||
                     !g_str_equal(json_object_get_string(given), name)) {
                         g_autofree char *got = pk_json_to_string(given, FALSE);
-                        fail(error, OCF_ERR_CONFIGURED,
+                        ocf_fail(error, OCF_ERR_CONFIGURED,
                              "parameter config: \"name\" is %s but the name parameter is \"%s\"; leave \"name\" out of config or make them equal",
                              got, name);
                         return NULL;
@@ -201,7 +141,7 @@ static HvGuestDef *parse_config(const char *name, const char *text, GError **err
         }
         def = hv_guest_def_from_json(obj, &local);
         if (!def) {
-                fail(error, OCF_ERR_CONFIGURED, "parameter config: %s", local->message);
+                ocf_fail(error, OCF_ERR_CONFIGURED, "parameter config: %s", local->message);
                 return NULL;
         }
         return def;
@@ -230,14 +170,14 @@ OcfGuestParams *ocf_guest_params_parse(const OcfActionSpec *action, OcfGetenvFun
         p->warnings = g_ptr_array_new_with_free_func(g_free);
         p->check_level = -1;
 
-        name = param(getenv_fn, user_data, "name");
+        name = ocf_param(getenv_fn, user_data, "name");
         if (!name) {
-                fail(error, OCF_ERR_ARGS,
+                ocf_fail(error, OCF_ERR_ARGS,
                      "parameter name is required: the guest's name, e.g. name=web1 (lower-case letters, digits and '-')");
                 return NULL;
         }
         if (!hv_guest_name_valid(name)) {
-                fail(error, OCF_ERR_CONFIGURED,
+                ocf_fail(error, OCF_ERR_CONFIGURED,
                      "parameter name: \"%s\" is not a guest name: names match " HV_GUEST_NAME_RULE, name);
                 return NULL;
         }
@@ -245,18 +185,18 @@ OcfGuestParams *ocf_guest_params_parse(const OcfActionSpec *action, OcfGetenvFun
         instance = getenv_fn("OCF_RESOURCE_INSTANCE", user_data);
         p->instance = g_strdup(instance && *instance ? instance : name);
 
-        rundir = param(getenv_fn, user_data, "rundir");
+        rundir = ocf_param(getenv_fn, user_data, "rundir");
         if (!rundir)
                 rundir = PK_RUNDIR;
         if (!g_path_is_absolute(rundir)) {
-                fail(error, OCF_ERR_CONFIGURED,
+                ocf_fail(error, OCF_ERR_CONFIGURED,
                      "parameter rundir: \"%s\" must be an absolute path (default %s)", rundir, PK_RUNDIR);
                 return NULL;
         }
         p->rundir = g_strdup(rundir);
 
-        p->timeout_ms = meta_ms(getenv_fn, user_data, "OCF_RESKEY_CRM_meta_timeout", p->warnings);
-        p->interval_ms = meta_ms(getenv_fn, user_data, "OCF_RESKEY_CRM_meta_interval", p->warnings);
+        p->timeout_ms = ocf_meta_ms(getenv_fn, user_data, "OCF_RESKEY_CRM_meta_timeout", p->warnings);
+        p->interval_ms = ocf_meta_ms(getenv_fn, user_data, "OCF_RESKEY_CRM_meta_interval", p->warnings);
         p->probe = action->action == OCF_ACTION_MONITOR && p->interval_ms == 0;
         level = getenv_fn("OCF_CHECK_LEVEL", user_data);
         if (level && *level) {
@@ -268,7 +208,7 @@ OcfGuestParams *ocf_guest_params_parse(const OcfActionSpec *action, OcfGetenvFun
                                 "OCF_CHECK_LEVEL=\"%s\" is not a number; checking at the default level", level));
         }
 
-        qemu = param(getenv_fn, user_data, "qemu");
+        qemu = ocf_param(getenv_fn, user_data, "qemu");
         if (qemu && strchr(qemu, '/') && !g_path_is_absolute(qemu)) {
                 GError *e = g_error_new(OCF_ERROR, OCF_ERR_CONFIGURED,
                         "parameter qemu: \"%s\" must be an absolute path or a program name looked up in PATH", qemu);
@@ -278,7 +218,7 @@ OcfGuestParams *ocf_guest_params_parse(const OcfActionSpec *action, OcfGetenvFun
                 p->qemu = g_strdup(qemu);
         }
 
-        timeout = param(getenv_fn, user_data, "shutdown_timeout");
+        timeout = ocf_param(getenv_fn, user_data, "shutdown_timeout");
         if (timeout) {
                 guint64 n;
                 if (g_ascii_string_to_unsigned(timeout, 10, 0, OCF_GUEST_SHUTDOWN_MAX_S, &n, NULL)) {
@@ -298,7 +238,7 @@ OcfGuestParams *ocf_guest_params_parse(const OcfActionSpec *action, OcfGetenvFun
                         g_ptr_array_add(p->warnings, warning);
         }
 
-        config = param(getenv_fn, user_data, "config");
+        config = ocf_param(getenv_fn, user_data, "config");
         if (!config) {
                 GError *e = g_error_new(OCF_ERROR, OCF_ERR_ARGS,
                         "parameter config is required: the guest definition as one JSON object, e.g. config='{\"memory\":256,\"disks\":[{\"path\":\"/dev/drbd0\"}]}'");
@@ -410,12 +350,6 @@ OcfExit ocf_guest_state_exit(const HvGuestStatus *st, char **ret_message, gboole
 
 /* ---- meta-data ------------------------------------------------------------------- */
 
-static void xml_text(GString *s, const char *text)
-{
-        g_autofree char *esc = g_markup_escape_text(text, -1);
-        g_string_append(s, esc);
-}
-
 typedef struct {
         const char *name;
         gboolean required, unique;
@@ -462,7 +396,7 @@ char *ocf_guest_metadata(void)
                 "<resource-agent name=\"guest\" version=\"%s\">\n"
                 "<version>1.1</version>\n"
                 "<longdesc lang=\"en\">\n", PK_VERSION);
-        xml_text(s,
+        ocf_xml_text(s,
                 "Runs one plastik guest (a QEMU/KVM virtual machine) through the plastik hypervisor core. "
                 "start returns once the guest runs; stop presses the ACPI power button, waits, then destroys it and "
                 "returns only when its QEMU is gone; monitor asks QEMU for the guest's state (running, paused, "
@@ -473,13 +407,13 @@ char *ocf_guest_metadata(void)
                 const ParamDoc *d = &param_docs[i];
                 g_string_append_printf(s, "<parameter name=\"%s\" unique=\"%d\" required=\"%d\">\n<longdesc lang=\"en\">",
                                        d->name, d->unique, d->required);
-                xml_text(s, d->longdesc);
+                ocf_xml_text(s, d->longdesc);
                 g_string_append(s, "</longdesc>\n<shortdesc lang=\"en\">");
-                xml_text(s, d->shortdesc);
+                ocf_xml_text(s, d->shortdesc);
                 g_string_append_printf(s, "</shortdesc>\n<content type=\"%s\"", d->type);
                 if (d->def) {
                         g_string_append(s, " default=\"");
-                        xml_text(s, d->def);
+                        ocf_xml_text(s, d->def);
                         g_string_append(s, "\"");
                 }
                 g_string_append(s, "/>\n</parameter>\n");

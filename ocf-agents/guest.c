@@ -9,11 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static const char *env_lookup(const char *name, gpointer user_data)
-{
-        return g_getenv(name);
-}
-
 int main(int argc, char **argv)
 {
         g_autoptr(GError) error = NULL;
@@ -21,7 +16,7 @@ int main(int argc, char **argv)
         const char *instance = g_getenv("OCF_RESOURCE_INSTANCE");
         const OcfActionSpec *action;
 
-        ocf_log_init(instance && *instance ? instance : g_getenv("OCF_RESKEY_name"));
+        ocf_log_init("guest", instance && *instance ? instance : g_getenv("OCF_RESKEY_name"));
         /* OCF: the action is the only argument; anything after it is ignored. */
         if (argc < 2) {
                 fputs(ocf_guest_usage(), stderr);
@@ -49,7 +44,7 @@ int main(int argc, char **argv)
                 return OCF_SUCCESS;
         }
 
-        params = ocf_guest_params_parse(action, env_lookup, NULL, &error);
+        params = ocf_guest_params_parse(action, ocf_getenv, NULL, &error);
         if (!params) {
                 g_critical("%s: %s", action->name, error->message);
                 return ocf_exit_from_error(error);

@@ -6,7 +6,7 @@
  * so the messages are found where an administrator looks for the other
  * agents' ones.
  */
-#include "ocf-guest.h"
+#include "ocf.h"
 #include "pk.h"
 
 #include <stdio.h>
@@ -52,13 +52,13 @@ static GLogWriterOutput writer(GLogLevelFlags level, const GLogField *fields,
         return G_LOG_WRITER_HANDLED;
 }
 
-void ocf_log_init(const char *instance)
+void ocf_log_init(const char *agent, const char *instance)
 {
         const char *facility = g_getenv("HA_LOGFACILITY");
         const char *debug = g_getenv("HA_debug");
 
         g_free(log_ident);
-        log_ident = g_strdup_printf("guest(%s)", instance && *instance ? instance : "?");
+        log_ident = g_strdup_printf("%s(%s)", agent, instance && *instance ? instance : "?");
         log_debug = debug && g_str_equal(debug, "1");
         log_syslog = FALSE;
         for (gsize i = 0; facility && i < G_N_ELEMENTS(facilities); i++) {

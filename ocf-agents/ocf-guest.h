@@ -9,8 +9,7 @@
  * exit code a guest's state or a libhv error means, and the meta-data. The
  * actions themselves (ocf_guest_run()) drive libhv.
  *
- * Errors travel as GError in the OCF_ERROR domain whose codes are the OCF
- * exit codes themselves, so an error always carries the exit code it ends in.
+ * Errors travel as GError in the OCF_ERROR domain (ocf.h).
  */
 #pragma once
 
@@ -18,31 +17,9 @@
 
 #include "dg.h"
 #include "hv.h"
+#include "ocf.h"
 
 G_BEGIN_DECLS
-
-/** The OCF exit codes (OCF resource agent API 1.1). */
-typedef enum {
-        OCF_SUCCESS = 0,
-        OCF_ERR_GENERIC = 1,        /**< soft: Pacemaker recovers (restart, then move) */
-        OCF_ERR_ARGS = 2,           /**< hard on this node */
-        OCF_ERR_UNIMPLEMENTED = 3,
-        OCF_ERR_PERM = 4,
-        OCF_ERR_INSTALLED = 5,      /**< hard on this node: something is missing here */
-        OCF_ERR_CONFIGURED = 6,     /**< fatal: the configuration is wrong everywhere */
-        OCF_NOT_RUNNING = 7,
-        OCF_RUNNING_PROMOTED = 8,
-        OCF_FAILED_PROMOTED = 9,
-        OCF_DEGRADED = 190,
-        OCF_DEGRADED_PROMOTED = 191,
-} OcfExit;
-
-/** ocf_exit_to_string: "OCF_SUCCESS", "OCF_ERR_CONFIGURED", ... (transfer none). */
-const char *ocf_exit_to_string(int code);
-
-/** Error domain whose codes are OcfExit values. */
-#define OCF_ERROR (ocf_error_quark())
-GQuark ocf_error_quark(void);
 
 /**
  * ocf_exit_from_error:
@@ -97,9 +74,6 @@ const OcfActionSpec *ocf_action_table(gsize *ret_n);
 #define OCF_GUEST_SHUTDOWN_MAX_S 86400
 #define OCF_GUEST_MONITOR_TIMEOUT_S 30   /**< advertised monitor timeout */
 #define OCF_GUEST_MONITOR_RESERVE_S 10   /**< kept back from it for the last attempt */
-
-/** Looks up one environment variable; NULL when unset. */
-typedef const char *(*OcfGetenvFunc)(const char *name, gpointer user_data);
 
 typedef struct {
         char *instance;           /**< OCF_RESOURCE_INSTANCE, or the name */
@@ -215,16 +189,5 @@ OcfExit ocf_guest_run(const OcfActionSpec *action, const OcfGuestParams *params)
  * report a guest stopped while a QEMU still holds its volumes.
  */
 pid_t ocf_guest_find_qemu(const char *rundir, const char *name);
-
-/* ---- logging ---------------------------------------------------------- */
-
-/**
- * ocf_log_init:
- * Routes GLib logging to stderr as "guest(INSTANCE): level: message"
- * (Pacemaker records an agent's stderr) and, when HA_LOGFACILITY names a
- * syslog facility (Pacemaker sets it), to syslog as well. Debug messages
- * only with HA_debug=1.
- */
-void ocf_log_init(const char *instance);
 
 G_END_DECLS

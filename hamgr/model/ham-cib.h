@@ -39,7 +39,7 @@ typedef struct {
         gboolean foreign;        /**< the id is taken by an element of another shape */
 } HamCibFenceConstraint;
 
-/** One volume of a guest: an ocf:linbit:drbd primitive naming the guest. */
+/** One volume of a guest: an ocf:plastik:drbd primitive naming the guest. */
 typedef struct {
         char *volume;            /**< plastik-volume */
         char *resource;          /**< drbd_resource, or NULL */

@@ -45,7 +45,7 @@ json_object *ham_pcmk_cib_view(xmlNode *cib);
  * status, as a HamCibView (ham-cib.h, which gives its JSON form too).
  *
  * Fencing devices are the primitives of class stonith; guests the
- * ocf:plastik:guest primitives; their volumes the ocf:linbit:drbd
+ * ocf:plastik:guest primitives; their volumes the ocf:plastik:drbd
  * primitives whose plastik-volume meta set names the guest. Where a
  * resource runs is read from the operation history in the status section
  * (node_state/lrm): in call order, a successful start or promote makes it

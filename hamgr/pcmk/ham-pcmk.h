@@ -25,12 +25,20 @@ G_BEGIN_DECLS
 /**
  * ham_cib_volumes_parse:
  * Every plastik volume in a CIB (the whole CIB, or its configuration or
- * resources section): the ocf:linbit:drbd primitives carrying a
+ * resources section): the volume agent's primitives (ham_cib_is_volume_agent()) carrying a
  * "plastik-volume" meta attribute set. A malformed set is an error naming the
  * primitive and the attribute. (transfer full): GPtrArray of HamVolume*,
  * sorted by guest then volume.
  */
 GPtrArray *ham_cib_volumes_parse(const char *xml, gsize len, GError **error);
+
+/**
+ * ham_cib_is_volume_agent:
+ * Whether a primitive's class, provider and type name the agent of a
+ * plastik volume: ocf:plastik:drbd, which hactl writes, or ocf:linbit:drbd,
+ * which it wrote before; both take the same drbd_resource parameter.
+ */
+gboolean ham_cib_is_volume_agent(const char *cls, const char *provider, const char *type);
 
 /* ---- Pacemaker's view (crm_mon --output-as=xml) ----------------------------------- */
 
@@ -45,7 +53,7 @@ typedef struct {
 typedef struct {
         char *id;             /**< the primitive */
         char *clone;          /**< the clone or group it belongs to, or NULL */
-        char *agent;          /**< "ocf:linbit:drbd", "stonith:fence_ipmilan" */
+        char *agent;          /**< "ocf:plastik:drbd", "stonith:fence_ipmilan" */
         char *role;           /**< Started, Stopped, Promoted, Unpromoted... */
         char *node;           /**< where it is active, or NULL */
         gboolean active, failed, managed, blocked, orphaned;
@@ -222,7 +230,7 @@ char *ham_cib_drbd_id(const char *guest, const char *volume);
 
 /**
  * ham_cib_guest_build:
- * A guest's CIB objects: @ret_resources gets one promotable ocf:linbit:drbd
+ * A guest's CIB objects: @ret_resources gets one promotable ocf:plastik:drbd
  * clone per volume (drbd_resource, promoted-max=1, promoted-node-max=1,
  * clone-max=2, clone-node-max=1, notify=true; the volume definition in the
  * "plastik-volume" meta set) and the ocf:plastik:guest primitive (params

@@ -5,7 +5,7 @@
  * from pcmk.c (libcib), pcmk-notify.c (libcib's notifications) and
  * pcmk-fence.c (libstonithd), never from here.
  *
- * A volume's definition lives on its ocf:linbit:drbd primitive in a meta
+ * A volume's definition lives on its ocf:plastik:drbd primitive in a meta
  * attribute set "<primitive id>-plastik-volume" (plastik-guest,
  * plastik-volume, plastik-size, plastik-minor, plastik-port): Pacemaker
  * ignores meta attributes it does not know, the drbd agent never sees them
@@ -270,17 +270,18 @@ static void build_volume(xmlNode *resources, const HamVolume *v)
         xmlNode *meta = attr_set(clone, "meta_attributes", clone_id, "meta_attributes");
         xmlNode *prim, *ia, *pv, *ops;
 
-        /* ocf:linbit:drbd on DRBD 8.4: two instances, one per node, at most
-         * one promoted; the agent needs clone notifications. */
+        /* DRBD 8.4: two instances, one per node, at most one promoted.
+         * ocf:plastik:drbd needs no clone notifications, and each one is a
+         * round of agent runs on both nodes that a failover waits for. */
         ham_xml_nvpair(meta, "promotable", "true");
         ham_xml_nvpair(meta, "promoted-max", "1");
         ham_xml_nvpair(meta, "promoted-node-max", "1");
         ham_xml_nvpair(meta, "clone-max", "2");
         ham_xml_nvpair(meta, "clone-node-max", "1");
-        ham_xml_nvpair(meta, "notify", "true");
+        ham_xml_nvpair(meta, "notify", "false");
         prim = element(clone, "primitive", id);
         set(prim, "class", "ocf");
-        set(prim, "provider", "linbit");
+        set(prim, "provider", "plastik");
         set(prim, "type", "drbd");
         ia = attr_set(prim, "instance_attributes", id, "instance_attributes");
         ham_xml_nvpair(ia, "drbd_resource", res);
@@ -299,7 +300,6 @@ static void build_volume(xmlNode *resources, const HamVolume *v)
         op(ops, id, "stop", "0s", "100s", NULL);
         op(ops, id, "promote", "0s", "90s", NULL);
         op(ops, id, "demote", "0s", "90s", NULL);
-        op(ops, id, "notify", "0s", "90s", NULL);
 }
 
 gboolean ham_cib_guest_build(const HamGuestSpec *spec, xmlNode **ret_resources,
@@ -559,6 +559,12 @@ static gboolean volume_from_set(xmlNode *prim, xmlNode *set_node, HamVolume **re
         return TRUE;
 }
 
+gboolean ham_cib_is_volume_agent(const char *cls, const char *provider, const char *type)
+{
+        return g_strcmp0(cls, "ocf") == 0 && g_strcmp0(type, "drbd") == 0 &&
+               (g_strcmp0(provider, "plastik") == 0 || g_strcmp0(provider, "linbit") == 0);
+}
+
 static gboolean collect_volumes(xmlNode *node, GPtrArray *out, GError **error)
 {
         for (xmlNode *c = node; c; c = c->next) {
@@ -571,7 +577,7 @@ static gboolean collect_volumes(xmlNode *node, GPtrArray *out, GError **error)
                         g_autofree char *cls = ham_xml_prop(c, "class");
                         g_autofree char *prov = ham_xml_prop(c, "provider");
                         g_autofree char *type = ham_xml_prop(c, "type");
-                        if (g_strcmp0(cls, "ocf") || g_strcmp0(prov, "linbit") || g_strcmp0(type, "drbd"))
+                        if (!ham_cib_is_volume_agent(cls, prov, type))
                                 continue;
                         for (xmlNode *m = c->children; m; m = m->next) {
                                 g_autofree char *mid = ham_xml_prop(m, "id");

@@ -421,8 +421,7 @@ HamCibView *ham_pcmk_cib_view_read(xmlNode *cib)
                         x->stopped = d && d->stopped;
                         x->running_on = nodes_in(lrm, id, "Started", NULL);
                         g_ptr_array_add(view->fencing, x);
-                } else if (g_strcmp0(cls, "ocf") == 0 && g_strcmp0(provider, "linbit") == 0 &&
-                           g_strcmp0(type, "drbd") == 0) {
+                } else if (ham_cib_is_volume_agent(cls, provider, type)) {
                         g_autofree char *guest = ham_xml_set_value(p, "meta_attributes", "plastik-guest");
                         g_autofree char *vol = ham_xml_set_value(p, "meta_attributes", "plastik-volume");
                         g_autofree char *res = ham_xml_set_value(p, "instance_attributes", "drbd_resource");

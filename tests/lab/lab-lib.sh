@@ -340,14 +340,18 @@ fence_add_bmcs() {
 # br0 goes through qemu-bridge-helper, which needs br0 allowed in
 # /etc/qemu/bridge.conf (a node's fresh root has none).
 OCF_GUEST=${OCF_GUEST:-${LAB_BUILDDIR:-}/ocf-agents/guest}
+OCF_DRBD=${OCF_DRBD:-${LAB_BUILDDIR:-}/ocf-agents/drbd}
 ocf_install() {
         local n
         [ -x "$OCF_GUEST" ] || fail "the ocf:plastik:guest agent is not built ($OCF_GUEST; OCF_GUEST=PATH names another)"
+        [ -x "$OCF_DRBD" ] || fail "the ocf:plastik:drbd agent is not built ($OCF_DRBD; OCF_DRBD=PATH names another)"
         for n in node1 node2; do
                 # rm first: what is there may be a link (an earlier run's link to heartbeat's Dummy, say), which cp
                 # would follow and overwrite.
-                x "$n" sh -c "mkdir -p /usr/lib/ocf/resource.d/plastik && rm -f /usr/lib/ocf/resource.d/plastik/guest &&
-                        cp $OCF_GUEST /usr/lib/ocf/resource.d/plastik/guest" || fail "installing the OCF agent on $n failed"
+                x "$n" sh -c "mkdir -p /usr/lib/ocf/resource.d/plastik &&
+                        rm -f /usr/lib/ocf/resource.d/plastik/guest /usr/lib/ocf/resource.d/plastik/drbd &&
+                        cp $OCF_GUEST /usr/lib/ocf/resource.d/plastik/guest &&
+                        cp $OCF_DRBD /usr/lib/ocf/resource.d/plastik/drbd" || fail "installing the OCF agents on $n failed"
                 x "$n" sh -c 'mkdir -p /etc/qemu && { grep -qx "allow br0" /etc/qemu/bridge.conf 2>/dev/null ||
                         echo "allow br0" >>/etc/qemu/bridge.conf; }' || fail "allowing br0 in $n's /etc/qemu/bridge.conf failed"
         done

@@ -266,9 +266,11 @@ static OcfExit do_promote(Op *op, gint64 began)
                 }
                 sleep_retry(op);
         }
-        if (rc == OCF_SUCCESS) {
-                score_apply(op->p, ocf_drbd_score(res));
-        } else {
+        /* No score update on success: crm_attribute costs about a second on
+         * an emulated node, the guest's start waits for this promote, and a
+         * Primary's score (10000) is no lower than the one that got it
+         * promoted; the next monitor sets it. */
+        if (rc != OCF_SUCCESS) {
                 gint64 wait = began + PROMOTE_FAIL_MIN_US - g_get_monotonic_time();
                 wait = MIN(wait, op->deadline - g_get_monotonic_time());
                 if (wait > 0) {
@@ -303,7 +305,8 @@ static OcfExit do_demote(Op *op)
                 }
                 sleep_retry(op);
         }
-        score_apply(op->p, ocf_drbd_score(res));
+        /* The score stays: a Secondary UpToDate keeps 10000; the next
+         * monitor sets whatever else DRBD reports. */
         return OCF_SUCCESS;
 }
 

@@ -12,6 +12,7 @@
 #include "pk.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -129,10 +130,73 @@ static void gather(FenRace *r, GArray *others)
         r->n_others = others->len;
 }
 
-/* The race: decide, ask the status if the decision wants it, decide again,
- * log and wait. */
-static void race(const char *action, const FenAgentInput *in, guint delay_s, const char *path)
+/*
+ * Powers the target on without keeping the fencer waiting: a reboot of a
+ * node already off is only that, and fence-agents' reboot succeeds once the
+ * node is off whatever the power-on does. Detached twice (its own session,
+ * stdout and stderr on /dev/null, no other descriptor): the fencer waits
+ * for this program's exit and for its pipes to close. The result goes to
+ * syslog.
+ */
+static void power_on_detached(const char *path, const char *input, const char *target)
 {
+        pid_t pid = fork();
+
+        if (pid < 0) {
+                say(LOG_WARNING, "reboot %s: cannot start its power-on: %s", target, g_strerror(errno));
+                return;
+        }
+        if (pid > 0) {
+                waitpid(pid, NULL, 0);
+                return;
+        }
+        setsid();
+        if (fork() != 0)
+                _exit(0);
+        int null = open("/dev/null", O_RDWR);
+        int fds[2];
+        if (null < 0 || pipe(fds) < 0)
+                _exit(1);
+        dup2(null, STDOUT_FILENO);
+        dup2(null, STDERR_FILENO);
+        pid_t agent = fork();
+        if (agent == 0) {
+                dup2(fds[0], STDIN_FILENO);
+                closefrom(STDERR_FILENO + 1);
+                execl(path, path, (char *)NULL);
+                _exit(127);
+        }
+        close(fds[0]);
+        if (agent > 0) {
+                gsize len = strlen(input), done = 0;
+                int status = 0;
+                while (done < len) {
+                        ssize_t n = write(fds[1], input + done, len - done);
+                        if (n < 0 && errno == EINTR)
+                                continue;
+                        if (n <= 0)
+                                break;
+                        done += (gsize)n;
+                }
+                close(fds[1]);
+                while (waitpid(agent, &status, 0) < 0 && errno == EINTR)
+                        ;
+                if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+                        syslog(LOG_INFO, "reboot %s: powered on", target);
+                else
+                        syslog(LOG_WARNING, "reboot %s: the power-on failed (%s on exited %d); the node stays off, "
+                                            "it was fenced all the same", target, path,
+                               WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+        }
+        _exit(0);
+}
+
+/* The race: decide, ask the status if the decision wants it, decide again,
+ * log and wait. TRUE when the status reported the target off: the fencing
+ * is done. */
+static gboolean race(const char *action, const FenAgentInput *in, guint delay_s, const char *path)
+{
+        gboolean off_already;
         g_autoptr(GArray) others = g_array_new(FALSE, FALSE, sizeof(int));
         FenRace r = { .action = action, .target = in->target ? in->target : "(no target)", .delay_s = delay_s };
         FenRaceDecision d;
@@ -154,7 +218,9 @@ static void race(const char *action, const FenAgentInput *in, guint delay_s, con
         say(d.delay_s ? LOG_NOTICE : LOG_INFO, "%s %s: %s", action, r.target, d.reason);
         if (d.delay_s)
                 g_usleep((gulong)d.delay_s * G_USEC_PER_SEC);
+        off_already = d.off_already;
         fen_race_decision_clear(&d);
+        return off_already;
 }
 
 static const char usage[] =
@@ -217,8 +283,14 @@ int fen_agent_main(int argc, char **argv)
                 fen_agent_input_clear(&in);
                 return 1;
         }
-        if (g_str_equal(action, "off") || g_str_equal(action, "reboot"))
-                race(action, &in, delay_s, path);
+        if ((g_str_equal(action, "off") || g_str_equal(action, "reboot")) && race(action, &in, delay_s, path)) {
+                if (g_str_equal(action, "reboot")) {
+                        g_autofree char *on = agent_input(&in, "on");
+                        power_on_detached(path, on, in.target ? in.target : "");
+                }
+                fen_agent_input_clear(&in);
+                return 0;
+        }
         input = agent_input(&in, argv_action);
         rc = run_agent(path, input, FALSE, 0, &why);
         if (rc < 0) {

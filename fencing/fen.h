@@ -257,6 +257,9 @@ typedef struct {
 typedef struct {
         gboolean ask_status; /**< ask the wrapped agent's status, set FenRace.power and decide again */
         guint delay_s;       /**< the seconds to wait before forwarding the action */
+        gboolean off_already; /**< the status just reported the target off: the fencing is done;
+                                   answer success without forwarding off, and for reboot only
+                                   power it on, in the background */
         char *reason;        /**< (transfer full): one line for the log */
 } FenRaceDecision;
 
@@ -275,6 +278,11 @@ void fen_race_decision_clear(FenRaceDecision *d);
  * only when the delay would otherwise be paid. In doubt (the CIB
  * unreadable, the status failed) the delay is paid: waiting is the safe
  * side of the race.
+ *
+ * A target reported off is fenced already (off_already): fence-agents'
+ * own off answers "Already OFF" after the same status, and their reboot
+ * only powers it on, succeeding whatever the power-on does. So the answer
+ * need not wait for a second run of the wrapped agent.
  */
 FenRaceDecision fen_race_decide(const FenRace *r);
 

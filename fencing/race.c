@@ -65,8 +65,17 @@ static FenRaceDecision pay_unless_off(const FenRace *r, const char *why)
                         .ask_status = TRUE,
                         .reason = g_strdup_printf("%s: asking its fence device whether it is off", why),
                 };
-        case FEN_POWER_OFF:
-                return no_delay(g_strdup_printf("%s but its fence device reports it off: no delay", why));
+        case FEN_POWER_OFF: {
+                /* And the fencing is done: fence-agents' off would answer
+                 * "Already OFF" from this very status, and their reboot
+                 * only powers the node on, succeeding even when that fails
+                 * ("the node was fenced successfully", fencing.py). */
+                FenRaceDecision d = no_delay(g_strdup_printf(
+                        "%s but its fence device reports it off: no delay, and it is fenced already%s", why,
+                        g_strcmp0(r->action, "reboot") == 0 ? " (powering it on in the background)" : ""));
+                d.off_already = TRUE;
+                return d;
+        }
         case FEN_POWER_ON:
         case FEN_POWER_ERROR:
                 break;

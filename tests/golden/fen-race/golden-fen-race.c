@@ -93,7 +93,8 @@ static void race(const char *line)
         r.others = (const int *)(void *)others->data;
         r.n_others = others->len;
         d = fen_race_decide(&r);
-        printf("  -> %s%u s: %s\n", d.ask_status ? "ask status, " : "", d.delay_s, d.reason);
+        printf("  -> %s%s%u s: %s\n", d.ask_status ? "ask status, " : "", d.off_already ? "off already, " : "",
+               d.delay_s, d.reason);
         fen_race_decision_clear(&d);
 }
 

@@ -516,6 +516,24 @@ json_object *dg_state_to_json(const DgState *state);
 json_object *dg_resource_state_to_json(const DgResourceState *res);
 
 /**
+ * dg_proc_drbd_field:
+ * Pure. The value of @key ("cs", "ro", "ds") on the line of device @minor
+ * in DRBD 8.4's /proc/drbd text @text, as it is printed there:
+ * " 0: cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate C r-----"
+ * gives "Connected", "Primary/Secondary", "UpToDate/UpToDate" (the same
+ * words as `drbdadm cstate|role|dstate`). FALSE when the minor is not
+ * listed, is "Unconfigured", or has no such key.
+ *
+ * Why /proc/drbd: it is read without netlink. A fence-peer handler runs
+ * while `drbdsetup primary` waits for it holding the resource's admin
+ * mutex; any other admin request on that resource (a `drbdadm connect`,
+ * say) then blocks holding the kernel's generic-netlink lock, and a
+ * handler that asks DRBD through netlink (`drbdadm dstate`) waits for that
+ * lock for ever: the three deadlock until the handler's timeout.
+ */
+gboolean dg_proc_drbd_field(const char *text, int minor, const char *key, char **ret_value);
+
+/**
  * dg_state_snapshot:
  * Runs `drbdsetup events2 --now --statistics` and returns the model.
  * (transfer full).

@@ -1049,3 +1049,40 @@ json_object *dg_state_to_json(const DgState *state)
         json_object_object_add(obj, "resources", list);
         return obj;
 }
+
+/* ---- /proc/drbd (DRBD 8.4) ---------------------------------------------------- */
+
+gboolean dg_proc_drbd_field(const char *text, int minor, const char *key, char **ret_value)
+{
+        g_auto(GStrv) lines = NULL;
+        g_autofree char *prefix = NULL;
+
+        if (!text || minor < 0 || !key || !*key)
+                return FALSE;
+        prefix = g_strdup_printf("%s:", key);
+        lines = g_strsplit(text, "\n", -1);
+        for (char **l = lines; *l; l++) {
+                const char *p = *l;
+                char *end = NULL;
+                guint64 m;
+
+                while (*p == ' ')
+                        p++;
+                if (!g_ascii_isdigit(*p))
+                        continue;
+                m = g_ascii_strtoull(p, &end, 10);
+                if (!end || *end != ':' || m != (guint64)minor)
+                        continue;
+                g_auto(GStrv) words = g_strsplit(end + 1, " ", -1);
+                for (char **w = words; *w; w++) {
+                        if (g_str_equal(*w, "cs:Unconfigured"))
+                                return FALSE;
+                        if (g_str_has_prefix(*w, prefix) && (*w)[strlen(prefix)]) {
+                                *ret_value = g_strdup(*w + strlen(prefix));
+                                return TRUE;
+                        }
+                }
+                return FALSE;
+        }
+        return FALSE;
+}

@@ -57,8 +57,40 @@ static void on_alarm(int sig)
         _exit(FEN_EXIT_FAILED);
 }
 
-/* `drbdadm dstate|role RES`, 8.4 style "LOCAL/PEER" (first volume). */
-static gboolean drbd_pair(const char *what, const char *res, char **ret_local, char **ret_peer)
+/*
+ * The resource's minor: DRBD_MINOR, which DRBD gives its handlers, else
+ * `drbdadm sh-minor RES` (the --resume run hamgrd starts), which reads the
+ * configuration only. -1 when unknown.
+ */
+static int resource_minor(const char *res, const char *env_minor)
+{
+        /* DRBD may run handlers with an empty PATH. */
+        const char *prog = g_file_test("/usr/sbin/drbdadm", G_FILE_TEST_IS_EXECUTABLE) ? "/usr/sbin/drbdadm"
+                                                                                       : "drbdadm";
+        const char *argv[] = { prog, "sh-minor", res, NULL };
+        g_autofree char *out = NULL, *err = NULL;
+        g_autoptr(GError) error = NULL;
+        const char *text = env_minor;
+        guint64 m;
+        int status = 0;
+
+        if (!text || !*text) {
+                if (!pk_spawn_sync(argv, &out, &err, &status, &error) ||
+                    !pk_spawn_check("drbdadm", status, err, &error)) {
+                        say(LOG_WARNING, "drbdadm sh-minor %s: %s", res, error->message);
+                        return -1;
+                }
+                text = g_strstrip(out);
+        }
+        if (!g_ascii_string_to_unsigned(text, 10, 0, G_MAXINT32, &m, NULL)) {
+                say(LOG_WARNING, "%s: minor \"%s\" is not a number", res, text);
+                return -1;
+        }
+        return (int)m;
+}
+
+/* `drbdadm dstate|role|cstate RES`, "LOCAL/PEER" (first volume): DRBD 9 only. */
+static gboolean drbd_pair_drbdadm(const char *what, const char *res, char **ret_local, char **ret_peer)
 {
         /* DRBD may run handlers with an empty PATH. */
         const char *prog = g_file_test("/usr/sbin/drbdadm", G_FILE_TEST_IS_EXECUTABLE) ? "/usr/sbin/drbdadm"
@@ -79,6 +111,40 @@ static gboolean drbd_pair(const char *what, const char *res, char **ret_local, c
                 *nl = '\0';
         char *slash = strchr(out, '/');
         *ret_local = g_strndup(out, slash ? (gsize)(slash - out) : strlen(out));
+        *ret_peer = g_strdup(slash ? slash + 1 : "");
+        return TRUE;
+}
+
+/*
+ * "LOCAL/PEER" (or one word, for "cs") from /proc/drbd's line for @minor:
+ * @key "ds", "ro" or "cs", the words `drbdadm dstate|role|cstate` print.
+ * Never through netlink: this handler may run while `drbdsetup primary`
+ * waits for it, and then a netlink request can deadlock behind another
+ * admin request on the resource (dg_proc_drbd_field()).
+ */
+static gboolean drbd_pair(const char *key, int minor, const char *res, char **ret_local, char **ret_peer)
+{
+        g_autofree char *text = NULL, *value = NULL;
+        g_autoptr(GError) error = NULL;
+        char *slash;
+
+        if (!g_file_get_contents("/proc/drbd", &text, NULL, &error)) {
+                say(LOG_WARNING, "%s: %s", res, error->message);
+                return FALSE;
+        }
+        /* DRBD 9 lists no devices there; its netlink requests do not
+         * serialise behind one another as 8.4's do. */
+        if (g_str_has_prefix(text, "version: 9"))
+                return drbd_pair_drbdadm(g_str_equal(key, "ds") ? "dstate" : g_str_equal(key, "ro") ? "role" : "cstate",
+                                         res, ret_local, ret_peer);
+        if (minor < 0)
+                return FALSE;
+        if (!dg_proc_drbd_field(text, minor, key, &value)) {
+                say(LOG_WARNING, "%s: /proc/drbd has no %s for minor %d (is the resource up?)", res, key, minor);
+                return FALSE;
+        }
+        slash = strchr(value, '/');
+        *ret_local = g_strndup(value, slash ? (gsize)(slash - value) : strlen(value));
         *ret_peer = g_strdup(slash ? slash + 1 : "");
         return TRUE;
 }
@@ -110,6 +176,7 @@ typedef struct {
         gint64 connected_ms;  /* when the lost connection came up (hamgrd's record), 0: unknown */
         gint64 fenced_ms;     /* the peer's last completed fencing, 0: none */
         gboolean decided;     /* fen_decide() ran: the resource is one the handler acts on */
+        int minor;            /* the resource's DRBD minor, -1: unknown */
         gboolean drbd_knows;  /* DRBD answered for the resource here: only then can it hold
                                  I/O frozen, and only then is a frozen-I/O record left */
 } FenRun;
@@ -224,7 +291,7 @@ static int gather(FenRun *r, FenSituation *s)
          * few short retries before unfence reads "not UpToDate" as a no. */
         for (int i = 0; i < 10; i++) {
                 g_autofree char *disk = NULL, *peer_disk = NULL;
-                if (drbd_pair("dstate", r->env->resource, &disk, &peer_disk)) {
+                if (drbd_pair("ds", r->minor, r->env->resource, &disk, &peer_disk)) {
                         /* A word drbd-glue does not know stays unknown. */
                         s->disk = s->peer_disk = DG_DISK_UNKNOWN;
                         dg_disk_from_name(disk, &s->disk);
@@ -235,7 +302,7 @@ static int gather(FenRun *r, FenSituation *s)
                         break;
                 g_usleep(G_USEC_PER_SEC / 2);
         }
-        if (drbd_pair("role", r->env->resource, &role, &peer_role)) {
+        if (drbd_pair("ro", r->minor, r->env->resource, &role, &peer_role)) {
                 s->peer_primary = is_primary(peer_role);
                 r->drbd_knows = TRUE;
         }
@@ -342,11 +409,11 @@ static gboolean resume_io(const char *res)
 /* --resume: is the resource still frozen by a handler's answer? Primary
  * and not Connected. A connection that came back resumed I/O (DRBD does
  * that itself), and a Secondary has nothing to resume. */
-static gboolean still_frozen(const char *res)
+static gboolean still_frozen(const char *res, int minor)
 {
         g_autofree char *role = NULL, *peer_role = NULL, *cstate = NULL, *unused = NULL;
 
-        if (!drbd_pair("role", res, &role, &peer_role) || !drbd_pair("cstate", res, &cstate, &unused))
+        if (!drbd_pair("ro", minor, res, &role, &peer_role) || !drbd_pair("cs", minor, res, &cstate, &unused))
                 return TRUE; /* unknown: look with the decision, which refuses on its own */
         if (is_primary(role) && !g_str_equal(cstate, dg_conn_name(DG_CONN_CONNECTED)))
                 return TRUE;
@@ -391,9 +458,10 @@ int fen_handler_run(const FenOptions *opts, const char *const *envp)
         r.clone = fen_clone_id(env->resource);
         r.cid = fen_constraint_id(env->resource, r.clone);
         r.peer = g_strdup(env->peer);
+        r.minor = resource_minor(env->resource, env->minor);
         if (opts->resume) {
                 gint64 started = 0;
-                if (!still_frozen(env->resource)) {
+                if (!still_frozen(env->resource, r.minor)) {
                         if (!ham_frozen_clear(opts->frozen_dir, env->resource, &error))
                                 say(LOG_WARNING, "%s", error->message);
                         run_clear(&r);

@@ -41,6 +41,46 @@ static const DgVolumeState *volume0(const DgState *state, const char *name)
 
 /* ---- names ------------------------------------------------------------------ */
 
+/* DRBD 8.4's /proc/drbd, as the lab's nodes print it. */
+static void test_proc_drbd(void **unused)
+{
+        static const char text[] =
+                "version: 8.4.11 (api:1/proto:86-101)\n"
+                "srcversion: F73C670A7EC572DB9CF3E5B \n"
+                " 0: cs:StandAlone ro:Secondary/Unknown ds:UpToDate/DUnknown   r-----\n"
+                "    ns:0 nr:6930 dw:55814 dr:20660 al:8 bm:0 lo:0 pe:0 ua:0 ap:0 ep:1 wo:f oos:0\n"
+                " 1: cs:Unconfigured\n"
+                "10: cs:SyncSource ro:Primary/Secondary ds:UpToDate/Inconsistent C r-----\n"
+                "    ns:1 nr:0 dw:0 dr:0 al:0 bm:0 lo:0 pe:0 ua:0 ap:0 ep:1 wo:f oos:1024\n"
+                "\t[==>.................] sync'ed: 15.0% (1024/1200)K\n";
+        char *v = NULL;
+
+        (void)unused;
+        assert_true(dg_proc_drbd_field(text, 0, "cs", &v));
+        assert_string_equal(v, "StandAlone");
+        g_clear_pointer(&v, g_free);
+        assert_true(dg_proc_drbd_field(text, 0, "ro", &v));
+        assert_string_equal(v, "Secondary/Unknown");
+        g_clear_pointer(&v, g_free);
+        assert_true(dg_proc_drbd_field(text, 0, "ds", &v));
+        assert_string_equal(v, "UpToDate/DUnknown");
+        g_clear_pointer(&v, g_free);
+        assert_true(dg_proc_drbd_field(text, 10, "ds", &v));
+        assert_string_equal(v, "UpToDate/Inconsistent");
+        g_clear_pointer(&v, g_free);
+        assert_true(dg_proc_drbd_field(text, 10, "cs", &v));
+        assert_string_equal(v, "SyncSource");
+        g_clear_pointer(&v, g_free);
+        /* unconfigured, absent, a statistics key, a bad minor, no text */
+        assert_false(dg_proc_drbd_field(text, 1, "cs", &v));
+        assert_false(dg_proc_drbd_field(text, 2, "ds", &v));
+        assert_false(dg_proc_drbd_field(text, 0, "ns", &v));
+        assert_false(dg_proc_drbd_field(text, -1, "ds", &v));
+        assert_false(dg_proc_drbd_field(NULL, 0, "ds", &v));
+        assert_false(dg_proc_drbd_field("version: 8.4.11\n", 0, "ds", &v));
+        assert_null(v);
+}
+
 static void test_names_round_trip(void **unused)
 {
         for (int i = DG_ROLE_UNKNOWN; i <= DG_ROLE_SECONDARY; i++) {
@@ -446,6 +486,7 @@ static void test_suspended_and_minor(void **unused)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_proc_drbd),
                 cmocka_unit_test(test_names_round_trip),
                 cmocka_unit_test(test_names_aliases),
                 cmocka_unit_test(test_feed_return_values),

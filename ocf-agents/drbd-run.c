@@ -27,6 +27,7 @@ typedef struct {
         const OcfDrbdParams *p;
         gint64 deadline;     /* monotonic us */
         DgState *snapshot;   /* the last look */
+        guint retries;       /* how often sleep_retry() was called */
 } Op;
 
 /* Looks at the resource; NULL when it is not up. FALSE when drbdsetup could
@@ -111,9 +112,16 @@ static void score_apply(const OcfDrbdParams *p, OcfDrbdScore s)
         }
 }
 
-static void sleep_retry(const Op *op)
+/* The first retry comes at once, the next ones a second apart, as in
+ * ocf:linbit:drbd: a step that failed once often failed only because the
+ * state moved under it. In a failover the survivor's drbdadm primary may
+ * be waiting for the dead peer's answer when hamgrd lets go of it; the
+ * request then fails, and the retry reaches the fence-peer handler. */
+static void sleep_retry(Op *op)
 {
         gint64 left = op->deadline - g_get_monotonic_time();
+        if (op->retries++ == 0)
+                return;
         if (left > 0)
                 g_usleep((gulong)MIN(left, RETRY_US));
 }

@@ -35,8 +35,16 @@ typedef struct {
 static gboolean look(Op *op, const DgResourceState **ret)
 {
         g_autoptr(GError) error = NULL;
-        DgState *st = dg_state_snapshot(&error);
+        DgState *st;
 
+        /* Without the module nothing is up (a node's first probes may come
+         * before anything loaded it), and drbdsetup would fail: a failed
+         * probe or stop here would get the node fenced for nothing. */
+        if (!g_file_test("/proc/drbd", G_FILE_TEST_EXISTS)) {
+                *ret = NULL;
+                return TRUE;
+        }
+        st = dg_state_snapshot(&error);
         if (!st) {
                 g_critical("cannot read DRBD's state: %s", error->message);
                 return FALSE;

@@ -485,21 +485,26 @@ pkmon_verdict() { # WHAT: pk-check-records and the reuse check; the figures in P
         PKMON_VERDICT="$out reused=$re"
 }
 
+# fencer_last VIA NODE: VIA's fencer's newest successful fencing of NODE, as
+# one line of `stonith_admin --history` (empty when none).
+fencer_last() { x "$1" stonith_admin --history "$2" 2>/dev/null | grep -i 'successful\|completed' | sort -t"'" -k2 | tail -n 1; }
+
 # pkmon_poweroff PRIM: pulls the plug of PRIM, where the guest writes, and
 # waits (at most 900 s) for the failover. Sets, in seconds since the
-# power-off: FO_FENCED (the survivor's fencer had PRIM's BMC carry out its
-# power command), FO_PROMOTED (the volume Primary on the survivor), FO_RUNNING
+# power-off: FO_FENCED (the survivor's fencer has a new successful fencing of
+# PRIM: a power command through PRIM's BMC, or none when the BMC reported
+# PRIM off already, see fence_plastik(8)), FO_PROMOTED (the volume Primary on the survivor), FO_RUNNING
 # (Pacemaker runs the guest there), FO_ANSWERING (/status answers from a
 # new boot); and FO_ACKED, FO_DURABLE, FO_BOOT as they were at the
 # power-off; FO_T0 and FO_T1, this machine's clock (ms) before and after
 # the power command (by FO_T1 the node is off). Returns 1 with FO_MISSING
 # saying what did not happen.
 pkmon_poweroff() {
-        local prim=$1 surv offs t0
+        local prim=$1 surv f0 t0
         surv=$(pkmon_other "$prim")
         FO_ACKED=$(pkmon_acked) FO_DURABLE=$(pkmon_field last_durable) FO_BOOT=$(pkmon_field boot)
         FO_FENCED="" FO_PROMOTED="" FO_RUNNING="" FO_ANSWERING="" FO_MISSING=""
-        offs=$(bmc_sets "$prim")
+        f0=$(fencer_last "$surv" "$prim")
         t0=$(date +%s.%N)
         FO_T0=${t0%??????} FO_T0=${FO_T0/./}
         "$LAB" power "$prim" off || { FO_MISSING="powering $prim off failed"; return 1; }
@@ -509,7 +514,7 @@ pkmon_poweroff() {
                         FO_MISSING="900 s after $prim's power-off: fenced ${FO_FENCED:-no}, Primary on $surv ${FO_PROMOTED:-no}, running there ${FO_RUNNING:-no}, /status ${FO_ANSWERING:-no}"
                         return 1
                 fi
-                [ -n "$FO_FENCED" ] || [ "$(bmc_sets "$prim")" -le "$offs" ] || FO_FENCED=$(since "$t0")
+                [ -n "$FO_FENCED" ] || [ "$(fencer_last "$surv" "$prim")" = "$f0" ] || FO_FENCED=$(since "$t0")
                 [ -n "$FO_PROMOTED" ] || [ "$(pkmon_drbd_role "$surv")" != Primary ] || FO_PROMOTED=$(since "$t0")
                 [ -n "$FO_RUNNING" ] || [ "$(pkmon_runs_on "$surv")" != "$surv" ] || FO_RUNNING=$(since "$t0")
                 # Each probe is a second or two in TCG nodes; a short curl

@@ -350,16 +350,7 @@ OcfExit ocf_guest_state_exit(const HvGuestStatus *st, char **ret_message, gboole
 
 /* ---- meta-data ------------------------------------------------------------------- */
 
-typedef struct {
-        const char *name;
-        gboolean required, unique;
-        const char *type;
-        const char *def;       /* NULL: no default */
-        const char *shortdesc;
-        const char *longdesc;
-} ParamDoc;
-
-static const ParamDoc param_docs[] = {
+static const OcfParamDoc param_docs[] = {
         { "name", TRUE, TRUE, "string", NULL,
           "Guest name",
           "The guest's name: lower-case letters, digits and '-', at most 32 characters, starting with a letter. "
@@ -390,35 +381,13 @@ char *ocf_guest_metadata(void)
 {
         GString *s = g_string_new(NULL);
 
-        g_string_append_printf(s,
-                "<?xml version=\"1.0\"?>\n"
-                "<!DOCTYPE resource-agent SYSTEM \"ra-api-1.dtd\">\n"
-                "<resource-agent name=\"guest\" version=\"%s\">\n"
-                "<version>1.1</version>\n"
-                "<longdesc lang=\"en\">\n", PK_VERSION);
-        ocf_xml_text(s,
+        ocf_metadata_begin(s, "guest",
                 "Runs one plastik guest (a QEMU/KVM virtual machine) through the plastik hypervisor core. "
                 "start returns once the guest runs; stop presses the ACPI power button, waits, then destroys it and "
                 "returns only when its QEMU is gone; monitor asks QEMU for the guest's state (running, paused, "
-                "crashed). Migration is not supported: the guest is stopped and started. See ocf_plastik_guest(7).");
-        g_string_append(s, "\n</longdesc>\n<shortdesc lang=\"en\">plastik guest (QEMU/KVM virtual machine)</shortdesc>\n");
-        g_string_append(s, "<parameters>\n");
-        for (gsize i = 0; i < G_N_ELEMENTS(param_docs); i++) {
-                const ParamDoc *d = &param_docs[i];
-                g_string_append_printf(s, "<parameter name=\"%s\" unique=\"%d\" required=\"%d\">\n<longdesc lang=\"en\">",
-                                       d->name, d->unique, d->required);
-                ocf_xml_text(s, d->longdesc);
-                g_string_append(s, "</longdesc>\n<shortdesc lang=\"en\">");
-                ocf_xml_text(s, d->shortdesc);
-                g_string_append_printf(s, "</shortdesc>\n<content type=\"%s\"", d->type);
-                if (d->def) {
-                        g_string_append(s, " default=\"");
-                        ocf_xml_text(s, d->def);
-                        g_string_append(s, "\"");
-                }
-                g_string_append(s, "/>\n</parameter>\n");
-        }
-        g_string_append(s, "</parameters>\n<actions>\n");
+                "crashed). Migration is not supported: the guest is stopped and started. See ocf_plastik_guest(7).",
+                "plastik guest (QEMU/KVM virtual machine)", param_docs, G_N_ELEMENTS(param_docs));
+        g_string_append(s, "<actions>\n");
         for (gsize i = 0; i < G_N_ELEMENTS(actions); i++) {
                 const OcfActionSpec *a = &actions[i];
                 if (!a->advertised)

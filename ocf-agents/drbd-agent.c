@@ -6,7 +6,6 @@
  * in, exit code and score out).
  */
 #include "ocf-drbd.h"
-#include "pk-config.h"
 
 #include <string.h>
 
@@ -196,16 +195,7 @@ OcfDrbdScore ocf_drbd_score(const DgResourceState *res)
 
 /* ---- meta-data -------------------------------------------------------------------- */
 
-typedef struct {
-        const char *name;
-        gboolean required, unique;
-        const char *type;
-        const char *def;       /* NULL: no default */
-        const char *shortdesc;
-        const char *longdesc;
-} ParamDoc;
-
-static const ParamDoc param_docs[] = {
+static const OcfParamDoc param_docs[] = {
         { "drbd_resource", TRUE, TRUE, "string", NULL,
           "DRBD resource",
           "The DRBD resource this clone runs, as named in /etc/drbd.d/RESOURCE.res: \"pk-GUEST-VOLUME\" for a "
@@ -221,35 +211,16 @@ char *ocf_drbd_metadata(void)
 {
         GString *s = g_string_new(NULL);
 
-        g_string_append_printf(s,
-                "<?xml version=\"1.0\"?>\n"
-                "<!DOCTYPE resource-agent SYSTEM \"ra-api-1.dtd\">\n"
-                "<resource-agent name=\"drbd\" version=\"%s\">\n"
-                "<version>1.1</version>\n"
-                "<longdesc lang=\"en\">\n", PK_VERSION);
-        ocf_xml_text(s,
+        ocf_metadata_begin(s, "drbd",
                 "Runs one DRBD 8.4 resource of a plastik volume as a promotable clone: two instances, one per node, "
                 "at most one promoted (Primary). start brings the resource up (drbdadm up) and sets this node's "
                 "promotion score; monitor reports Primary or Secondary and keeps the score in line with the disks "
                 "(10000 UpToDate, 1000 UpToDate with the peer's disk unknown, 10 when only the connected peer has "
                 "good data, none otherwise); promote is drbdadm primary, which calls the fence-peer handler when the "
                 "peer is not known to be outdated; demote is drbdadm secondary; stop is drbdadm down. It needs no "
-                "clone notifications. See ocf_plastik_drbd(7).");
-        g_string_append(s, "\n</longdesc>\n<shortdesc lang=\"en\">plastik volume (DRBD 8.4 resource, promotable)</shortdesc>\n");
-        g_string_append(s, "<parameters>\n");
-        for (gsize i = 0; i < G_N_ELEMENTS(param_docs); i++) {
-                const ParamDoc *d = &param_docs[i];
-                g_string_append_printf(s, "<parameter name=\"%s\" unique=\"%d\" required=\"%d\">\n<longdesc lang=\"en\">",
-                                       d->name, d->unique, d->required);
-                ocf_xml_text(s, d->longdesc);
-                g_string_append(s, "</longdesc>\n<shortdesc lang=\"en\">");
-                ocf_xml_text(s, d->shortdesc);
-                g_string_append_printf(s, "</shortdesc>\n<content type=\"%s\"", d->type);
-                if (d->def)
-                        g_string_append_printf(s, " default=\"%s\"", d->def);
-                g_string_append(s, "/>\n</parameter>\n");
-        }
-        g_string_append(s, "</parameters>\n<actions>\n");
+                "clone notifications. See ocf_plastik_drbd(7).",
+                "plastik volume (DRBD 8.4 resource, promotable)", param_docs, G_N_ELEMENTS(param_docs));
+        g_string_append(s, "<actions>\n");
         for (gsize i = 0; i < G_N_ELEMENTS(actions); i++) {
                 const OcfDrbdActionSpec *a = &actions[i];
                 if (!a->advertised)

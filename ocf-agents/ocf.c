@@ -4,6 +4,7 @@
  * and the helpers that read the OCF environment and write meta-data.
  */
 #include "ocf.h"
+#include "pk-config.h"
 
 #include <stdarg.h>
 
@@ -71,4 +72,35 @@ void ocf_xml_text(GString *s, const char *text)
 {
         g_autofree char *esc = g_markup_escape_text(text, -1);
         g_string_append(s, esc);
+}
+
+void ocf_metadata_begin(GString *s, const char *agent, const char *longdesc, const char *shortdesc,
+                        const OcfParamDoc *params, gsize n)
+{
+        g_string_append_printf(s,
+                "<?xml version=\"1.0\"?>\n"
+                "<!DOCTYPE resource-agent SYSTEM \"ra-api-1.dtd\">\n"
+                "<resource-agent name=\"%s\" version=\"%s\">\n"
+                "<version>1.1</version>\n"
+                "<longdesc lang=\"en\">\n", agent, PK_VERSION);
+        ocf_xml_text(s, longdesc);
+        g_string_append(s, "\n</longdesc>\n<shortdesc lang=\"en\">");
+        ocf_xml_text(s, shortdesc);
+        g_string_append(s, "</shortdesc>\n<parameters>\n");
+        for (gsize i = 0; i < n; i++) {
+                const OcfParamDoc *d = &params[i];
+                g_string_append_printf(s, "<parameter name=\"%s\" unique=\"%d\" required=\"%d\">\n<longdesc lang=\"en\">",
+                                       d->name, d->unique, d->required);
+                ocf_xml_text(s, d->longdesc);
+                g_string_append(s, "</longdesc>\n<shortdesc lang=\"en\">");
+                ocf_xml_text(s, d->shortdesc);
+                g_string_append_printf(s, "</shortdesc>\n<content type=\"%s\"", d->type);
+                if (d->def) {
+                        g_string_append(s, " default=\"");
+                        ocf_xml_text(s, d->def);
+                        g_string_append(s, "\"");
+                }
+                g_string_append(s, "/>\n</parameter>\n");
+        }
+        g_string_append(s, "</parameters>\n");
 }

@@ -73,6 +73,27 @@ gint64 ocf_meta_ms(OcfGetenvFunc getenv_fn, gpointer data, const char *var, GPtr
 /** ocf_xml_text: appends @text to @s, escaped for XML. */
 void ocf_xml_text(GString *s, const char *text);
 
+/** One parameter as the meta-data documents it. */
+typedef struct {
+        const char *name;
+        gboolean required, unique;
+        const char *type;      /**< "string", "integer"... */
+        const char *def;       /**< the default, or NULL */
+        const char *shortdesc;
+        const char *longdesc;
+} OcfParamDoc;
+
+/**
+ * ocf_metadata_begin:
+ * Appends the start of an agent's OCF 1.1 meta-data to @s: the XML
+ * declaration and DOCTYPE (ra-api-1.dtd), <resource-agent> named @agent
+ * with plastik's version, @longdesc and @shortdesc, and the <parameters>
+ * of @params (@n of them). The caller appends <actions> and closes
+ * </resource-agent>.
+ */
+void ocf_metadata_begin(GString *s, const char *agent, const char *longdesc, const char *shortdesc,
+                        const OcfParamDoc *params, gsize n);
+
 /* ---- logging --------------------------------------------------------------- */
 
 /**

@@ -70,6 +70,11 @@ const char *hv_connect_get_rundir(HvConnect *conn)
         return conn->rundir;
 }
 
+const char *hv_connect_get_guests_dir(HvConnect *conn)
+{
+        return conn->guests_dir;
+}
+
 char *hv_guest_dir(HvConnect *conn, const char *name)
 {
         return g_build_filename(conn->guests_dir, name, NULL);
@@ -93,6 +98,11 @@ gboolean hv_guest_get_status(HvConnect *conn, const char *name, HvGuestStatus **
                              GError **error)
 {
         return check_name(name, error) && conn->driver->get_status(conn, name, ret_status, error);
+}
+
+pid_t hv_guest_get_pid(HvConnect *conn, const char *name)
+{
+        return hv_guest_name_valid(name) ? conn->driver->get_pid(conn, name) : 0;
 }
 
 gboolean hv_guest_shutdown(HvConnect *conn, const char *name, guint timeout_s,

@@ -20,6 +20,7 @@ typedef struct {
         gboolean (*start)(HvConnect *conn, const HvGuestDef *def, GError **error);
         gboolean (*get_status)(HvConnect *conn, const char *name, HvGuestStatus **ret_status,
                                GError **error);
+        pid_t (*get_pid)(HvConnect *conn, const char *name);
         gboolean (*shutdown)(HvConnect *conn, const char *name, guint timeout_s,
                              gboolean *ret_forced, GError **error);
         gboolean (*destroy)(HvConnect *conn, const char *name, GError **error);

@@ -183,6 +183,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HvConnect, hv_connect_free)
 const char *hv_connect_get_rundir(HvConnect *conn);
 
 /**
+ * hv_connect_get_guests_dir: (transfer none) the directory that holds one
+ * runtime directory per guest (RUNDIR/guests): a start creates the guest's
+ * there before QEMU runs, a clean stop removes it. A watcher that wants new
+ * guests at once, not at its next look, watches this directory.
+ */
+const char *hv_connect_get_guests_dir(HvConnect *conn);
+
+/**
  * hv_guest_start:
  * Starts the guest and returns once QMP answers and the VM runs. Refused with
  * HV_ERROR_RUNNING when it already runs; a stale runtime directory is cleaned
@@ -193,6 +201,14 @@ gboolean hv_guest_start(HvConnect *conn, const HvGuestDef *def, GError **error);
 /** hv_guest_get_status: @ret_status (transfer full). Unknown names are SHUTOFF. */
 gboolean hv_guest_get_status(HvConnect *conn, const char *name,
                              HvGuestStatus **ret_status, GError **error);
+
+/**
+ * hv_guest_get_pid:
+ * The pid of the guest's QEMU from its pidfile, checked to be this guest's
+ * QEMU; 0 when none runs (or @name is not a guest name). Asks no monitor,
+ * so it never waits for the command monitor a start or hvctl may hold.
+ */
+pid_t hv_guest_get_pid(HvConnect *conn, const char *name);
 
 /**
  * hv_guest_shutdown:

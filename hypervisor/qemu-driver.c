@@ -476,6 +476,7 @@ const HvDriver hv_qemu_driver = {
         .name = "qemu",
         .start = qemu_start,
         .get_status = qemu_get_status,
+        .get_pid = guest_pid,
         .shutdown = qemu_shutdown,
         .destroy = qemu_destroy,
         .pause = qemu_pause,

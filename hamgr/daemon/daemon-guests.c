@@ -5,21 +5,42 @@
  * hamgrd never issues commands that change a guest; it only listens and
  * asks query-status on its own monitor, so hvctl and the OCF agent keep the
  * command monitor to themselves.
+ *
+ * A guest started here is seen at once, not at the next rescan: the
+ * failover record's "guest started" is this moment, and a rescan every 5 s
+ * would make it up to 5 s late. inotify on the guests directory reports
+ * the new runtime directory (made before QEMU runs); from then on the
+ * guest is new, and its event monitor is tried every QUICK_RETRY_MS until
+ * QEMU answers there, which is when its start is done.
  */
 #include "daemon.h"
 #include "pk.h"
 
+#include <errno.h>
 #include <glib-unix.h>
+#include <sys/inotify.h>
+#include <unistd.h>
 
-/* New guests and vanished ones are noticed by this rescan; state changes of
- * watched guests arrive as events at once. */
+/* New guests and vanished ones are also noticed by this rescan (the
+ * inotify watch may be missing: the directory could not be made, or was
+ * removed); state changes of watched guests arrive as events at once.
+ * HAMGRD_GUEST_RESCAN_S overrides it, for the test that proves inotify
+ * alone finds a new guest. */
 #define RESCAN_S 5
 #define QMP_TIMEOUT_MS 1000
+/* A new guest: how long its event monitor is tried quickly, how often, and
+ * how long each try may hold the main loop (QEMU listens on its sockets
+ * before it answers on them). Only the event monitor is tried in this
+ * time, never the command monitor, which the starting agent needs. */
+#define NEW_GUEST_S 60
+#define QUICK_RETRY_MS 200
+#define QUICK_QMP_TIMEOUT_MS 200
 
 typedef struct {
         HamGuestView view;
         HvQmp *watch;
         guint watch_source;
+        gint64 new_until_us; /* monotonic; 0 for a guest present at hamgrd's start */
 } Guest;
 
 struct HamGuests {
@@ -28,6 +49,11 @@ struct HamGuests {
         HvConnect *conn;
         GHashTable *guests; /* name → Guest */
         guint rescan_source;
+        guint quick_source;
+        int inotify_fd;
+        int inotify_wd;     /* -1: the guests directory is not watched */
+        guint inotify_source;
+        gboolean scanned;   /* the first scan is done */
 };
 
 static void guest_unwatch(Guest *g)
@@ -106,20 +132,20 @@ static gboolean drain_events(HamGuests *gs, Guest *g)
         return changed;
 }
 
-static gboolean guest_watch(HamGuests *gs, Guest *g)
+static gboolean guest_watch(HamGuests *gs, Guest *g, int timeout_ms)
 {
         g_autofree char *path = hv_guest_watch_socket(gs->conn, g->view.name);
         g_autoptr(GError) error = NULL;
-        g_autoptr(HvGuestStatus) st = NULL;
 
-        g->watch = hv_qmp_connect(path, QMP_TIMEOUT_MS, &error);
+        g->watch = hv_qmp_connect(path, timeout_ms, &error);
         if (!g->watch) {
                 g_debug("guest %s: no watch yet: %s", g->view.name, error->message);
                 return FALSE;
         }
-        /* The pid comes from libhv, which checks it really is this guest's QEMU. */
-        if (hv_guest_get_status(gs->conn, g->view.name, &st, NULL))
-                g->view.pid = st->pid;
+        /* The pid comes from libhv, which checks it really is this guest's
+         * QEMU, from the pidfile: the command monitor may be the starting
+         * agent's just now. */
+        g->view.pid = hv_guest_get_pid(gs->conn, g->view.name);
         if (!query_status(g)) {
                 guest_unwatch(g);
                 return FALSE;
@@ -147,12 +173,27 @@ static gboolean watch_ready(gint fd, GIOCondition cond, gpointer data)
         return G_SOURCE_CONTINUE;
 }
 
+static gboolean is_new(const Guest *g, gint64 now)
+{
+        return now < g->new_until_us;
+}
+
+static gboolean quick_cb(gpointer data);
+static void inotify_watch(HamGuests *gs);
+
+/* Looks at the guests directory; every guest not yet watched is tried.
+ * A new guest (see the top) is only tried on its event monitor; the others
+ * fall back to libhv's status, which asks the command monitor. */
 static void rescan(HamGuests *gs)
 {
         g_autoptr(GError) error = NULL;
-        g_auto(GStrv) names = hv_guest_list(gs->conn, &error);
-        gboolean changed = FALSE;
+        g_auto(GStrv) names = NULL;
+        gint64 now = g_get_monotonic_time();
+        gboolean changed = FALSE, quick = FALSE;
 
+        if (gs->inotify_wd < 0)
+                inotify_watch(gs);
+        names = hv_guest_list(gs->conn, &error);
         if (!names) {
                 g_warning("listing guests: %s", error->message);
                 return;
@@ -173,6 +214,11 @@ static void rescan(HamGuests *gs)
                         g = g_new0(Guest, 1);
                         g->view.name = g_strdup(*n);
                         g->view.state = HV_STATE_UNKNOWN;
+                        g->view.reason = g_strdup("starting: QEMU does not answer yet");
+                        if (gs->scanned) {
+                                g->new_until_us = now + NEW_GUEST_S * G_USEC_PER_SEC;
+                                g_message("guest %s: new on this node; waiting for its QEMU to answer", *n);
+                        }
                         g_hash_table_insert(gs->guests, g_strdup(*n), g);
                         changed = TRUE;
                 }
@@ -180,19 +226,109 @@ static void rescan(HamGuests *gs)
                         continue;
                 HvState before = g->view.state;
                 g_autofree char *reason = g_strdup(g->view.reason);
-                if (!guest_watch(gs, g))
+                if (is_new(g, now)) {
+                        if (!guest_watch(gs, g, QUICK_QMP_TIMEOUT_MS))
+                                quick = TRUE;
+                } else if (!guest_watch(gs, g, QMP_TIMEOUT_MS)) {
                         guest_poll_status(gs, g);
+                }
                 if (g->view.state != before || g_strcmp0(reason, g->view.reason) != 0)
                         changed = TRUE;
         }
+        gs->scanned = TRUE;
+        if (quick && !gs->quick_source)
+                gs->quick_source = g_timeout_add(QUICK_RETRY_MS, quick_cb, gs);
         if (changed)
                 gs->changed(gs->user_data);
+}
+
+static gboolean quick_cb(gpointer data)
+{
+        HamGuests *gs = data;
+        gs->quick_source = 0;
+        rescan(gs);
+        return G_SOURCE_REMOVE;
 }
 
 static gboolean rescan_cb(gpointer data)
 {
         rescan(data);
         return G_SOURCE_CONTINUE;
+}
+
+/* ---- inotify on the guests directory ------------------------------------------ */
+
+static gboolean inotify_ready(gint fd, GIOCondition cond, gpointer data)
+{
+        HamGuests *gs = data;
+        /* Aligned as struct inotify_event requires. */
+        char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+        gboolean lost = FALSE;
+        ssize_t n;
+
+        /* What changed is found by the rescan; the events only say when. */
+        while ((n = read(fd, buf, sizeof(buf))) > 0) {
+                for (char *p = buf; p < buf + n;) {
+                        const struct inotify_event *ev = (const struct inotify_event *)p;
+                        if (ev->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF))
+                                lost = TRUE;
+                        p += sizeof(*ev) + ev->len;
+                }
+        }
+        if (n < 0 && errno != EAGAIN && errno != EINTR) {
+                g_warning("guests directory: reading its inotify events failed: %s; new guests are "
+                          "found by the rescan every %d s", g_strerror(errno), RESCAN_S);
+                lost = TRUE;
+        }
+        if (lost && gs->inotify_wd >= 0) {
+                inotify_rm_watch(fd, gs->inotify_wd); /* may be gone already */
+                gs->inotify_wd = -1;
+        }
+        rescan(gs);
+        return G_SOURCE_CONTINUE;
+}
+
+/* Watches the guests directory, making it first if need be (libhv makes it
+ * with the same mode on the first start). Without a watch, the rescan
+ * still finds new guests, later; it tries again each time. */
+static void inotify_watch(HamGuests *gs)
+{
+        const char *dir = hv_connect_get_guests_dir(gs->conn);
+        int r;
+
+        if (gs->inotify_fd < 0) {
+                gs->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+                if (gs->inotify_fd < 0) {
+                        g_warning("guests directory: inotify: %s; new guests are found by the rescan every %d s",
+                                  g_strerror(errno), RESCAN_S);
+                        return;
+                }
+                gs->inotify_source = g_unix_fd_add(gs->inotify_fd, G_IO_IN, inotify_ready, gs);
+        }
+        r = pk_mkdir_p(dir, 0700);
+        if (r < 0) {
+                g_debug("guests directory %s: %s", dir, g_strerror(-r));
+                return;
+        }
+        gs->inotify_wd = inotify_add_watch(gs->inotify_fd, dir,
+                                           IN_CREATE | IN_DELETE | IN_MOVED_TO | IN_MOVED_FROM |
+                                           IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR);
+        if (gs->inotify_wd < 0)
+                g_debug("guests directory %s: inotify_add_watch: %s", dir, g_strerror(errno));
+        else
+                g_message("watching %s for new guests", dir);
+}
+
+static guint rescan_interval_s(void)
+{
+        const char *v = g_getenv("HAMGRD_GUEST_RESCAN_S");
+        guint64 s;
+        if (v && g_ascii_string_to_unsigned(v, 10, 1, 86400, &s, NULL))
+                return (guint)s;
+        if (v)
+                g_warning("HAMGRD_GUEST_RESCAN_S=%s is not a number of seconds from 1 to 86400; using %d",
+                          v, RESCAN_S);
+        return RESCAN_S;
 }
 
 HamGuests *ham_guests_new(HamChangedFunc changed, gpointer user_data, GError **error)
@@ -205,9 +341,11 @@ HamGuests *ham_guests_new(HamChangedFunc changed, gpointer user_data, GError **e
         gs->user_data = user_data;
         gs->conn = conn;
         gs->guests = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, guest_free);
+        gs->inotify_fd = -1;
+        gs->inotify_wd = -1;
         the_guests = gs;
         rescan(gs);
-        gs->rescan_source = g_timeout_add_seconds(RESCAN_S, rescan_cb, gs);
+        gs->rescan_source = g_timeout_add_seconds(rescan_interval_s(), rescan_cb, gs);
         return gs;
 }
 
@@ -216,6 +354,10 @@ void ham_guests_free(HamGuests *gs)
         if (!gs)
                 return;
         g_clear_handle_id(&gs->rescan_source, g_source_remove);
+        g_clear_handle_id(&gs->quick_source, g_source_remove);
+        g_clear_handle_id(&gs->inotify_source, g_source_remove);
+        if (gs->inotify_fd >= 0)
+                close(gs->inotify_fd);
         g_hash_table_unref(gs->guests);
         hv_connect_free(gs->conn);
         the_guests = NULL;

@@ -491,38 +491,61 @@ fencer_last() { x "$1" stonith_admin --history "$2" 2>/dev/null | grep -i 'succe
 
 # pkmon_poweroff PRIM: pulls the plug of PRIM, where the guest writes, and
 # waits (at most 900 s) for the failover. Sets, in seconds since the
-# power-off: FO_FENCED (the survivor's fencer has a new successful fencing of
-# PRIM: a power command through PRIM's BMC, or none when the BMC reported
-# PRIM off already, see fence_plastik(8)), FO_PROMOTED (the volume Primary on the survivor), FO_RUNNING
-# (Pacemaker runs the guest there), FO_ANSWERING (/status answers from a
-# new boot); and FO_ACKED, FO_DURABLE, FO_BOOT as they were at the
-# power-off; FO_T0 and FO_T1, this machine's clock (ms) before and after
-# the power command (by FO_T1 the node is off). Returns 1 with FO_MISSING
-# saying what did not happen.
+# power-off, from the survivor's failover record (hamgrd's, `hactl history
+# --json`, carried into this machine's clock with node_clock_offset):
+# FO_FENCED (the survivor's fencer confirmed PRIM fenced: a power command
+# through PRIM's BMC, or none when the BMC reported PRIM off already, see
+# fence_plastik(8)), FO_PROMOTED (the volume Primary on the survivor),
+# FO_RUNNING (the guest's QEMU answers there); FO_ANSWERING (/status
+# answers from a new boot, seen from here); FO_RECORD, the record; FO_ACKED,
+# FO_DURABLE, FO_BOOT as they were at the power-off; FO_T0 and FO_T1, this
+# machine's clock (ms) before and after the power command (by FO_T1 the
+# node is off). Returns 1 with FO_MISSING saying what did not happen.
+#
+# Until the guest answers, only this machine looks (the guest's /status
+# from the lab's network): each look at the survivor is a process on a node
+# with one emulated CPU (a pacemaker or hactl client costs 0.15-0.3 s of
+# it), and looking every half second during the failover slowed the very
+# steps it timed. The record says when each step happened; it is read once
+# the guest answers.
 pkmon_poweroff() {
-        local prim=$1 surv f0 t0
+        local prim=$1 surv t0 ids base
         surv=$(pkmon_other "$prim")
         FO_ACKED=$(pkmon_acked) FO_DURABLE=$(pkmon_field last_durable) FO_BOOT=$(pkmon_field boot)
-        FO_FENCED="" FO_PROMOTED="" FO_RUNNING="" FO_ANSWERING="" FO_MISSING=""
-        f0=$(fencer_last "$surv" "$prim")
+        FO_FENCED="" FO_PROMOTED="" FO_RUNNING="" FO_ANSWERING="" FO_MISSING="" FO_RECORD=""
+        ids=$(fo_history_ids "$surv") || { FO_MISSING="hactl history --json on $surv failed"; return 1; }
+        node_clock_offset "$surv"
         t0=$(date +%s.%N)
         FO_T0=${t0%??????} FO_T0=${FO_T0/./}
         "$LAB" power "$prim" off || { FO_MISSING="powering $prim off failed"; return 1; }
         FO_T1=$(date +%s%3N)
-        while [ -z "$FO_ANSWERING" ] || [ -z "$FO_FENCED" ] || [ -z "$FO_PROMOTED" ] || [ -z "$FO_RUNNING" ]; do
+        while [ -z "$FO_ANSWERING" ]; do
                 if [ "$(since "$t0" | cut -d. -f1)" -ge 900 ]; then
-                        FO_MISSING="900 s after $prim's power-off: fenced ${FO_FENCED:-no}, Primary on $surv ${FO_PROMOTED:-no}, running there ${FO_RUNNING:-no}, /status ${FO_ANSWERING:-no}"
+                        FO_MISSING="900 s after $prim's power-off /status does not answer; $surv's record: $(x "$surv" "$LAB_BUILDDIR/hamgr/hactl" history "$PKMON" 2>&1 | tail -n 8)"
                         return 1
                 fi
-                [ -n "$FO_FENCED" ] || [ "$(fencer_last "$surv" "$prim")" = "$f0" ] || FO_FENCED=$(since "$t0")
-                [ -n "$FO_PROMOTED" ] || [ "$(pkmon_drbd_role "$surv")" != Primary ] || FO_PROMOTED=$(since "$t0")
-                [ -n "$FO_RUNNING" ] || [ "$(pkmon_runs_on "$surv")" != "$surv" ] || FO_RUNNING=$(since "$t0")
-                # Each probe is a second or two in TCG nodes; a short curl
-                # keeps the others' resolution.
-                [ -n "$FO_ANSWERING" ] || [ "$(PKMON_WAIT=1 pkmon_field boot 2>/dev/null || echo 0)" -le "$FO_BOOT" ] ||
-                        FO_ANSWERING=$(since "$t0")
+                [ "$(PKMON_WAIT=1 pkmon_field boot 2>/dev/null || echo 0)" -le "$FO_BOOT" ] || FO_ANSWERING=$(since "$t0")
                 sleep 0.5
         done
+        until_ok 300 fo_new_record "$surv" "$PKMON" "$ids" >/dev/null || {
+                FO_MISSING="/status answers, but $surv's hamgrd has no closed record of $PKMON: $(x "$surv" "$LAB_BUILDDIR/hamgr/hactl" history "$PKMON" 2>&1 | tail -n 8)"
+                return 1
+        }
+        FO_RECORD=$(fo_new_record "$surv" "$PKMON" "$ids")
+        base=$((FO_T0 + CLOCK_OFFSET_MS))
+        FO_FENCED=$(fo_step_since fence_confirmed "$base" <<<"$FO_RECORD")
+        FO_PROMOTED=$(fo_step_since drbd_promoted "$base" <<<"$FO_RECORD")
+        FO_RUNNING=$(fo_step_since guest_started "$base" <<<"$FO_RECORD")
+        if [ -z "$FO_FENCED" ] || [ -z "$FO_PROMOTED" ] || [ -z "$FO_RUNNING" ]; then
+                FO_MISSING="$surv's record lacks a step (fence confirmed ${FO_FENCED:-no}, Primary ${FO_PROMOTED:-no}, QEMU running ${FO_RUNNING:-no}): $(jq -c .steps <<<"$FO_RECORD")"
+                return 1
+        fi
+}
+# fo_step_since STEP BASE: a failover record on stdin -> seconds (one
+# decimal) from BASE (ms, the record's clock) to STEP; empty when the record
+# has no STEP.
+fo_step_since() {
+        jq -r --arg k "$1" --argjson base "$2" '.steps[$k] | if . == null then empty else ((. - $base) / 100 | round) / 10 end'
 }
 
 # ---- the failover's order of events and its figures --------------------------

@@ -193,6 +193,23 @@ OcfDrbdScore ocf_drbd_score(const DgResourceState *res)
         return score(OCF_DRBD_SCORE_REMOVE, 0, "no UpToDate data here or on a connected peer");
 }
 
+
+char **ocf_drbd_promote_argv(const DgResourceState *res)
+{
+        const DgVolumeState *v = res->volumes->len ? &g_array_index(res->volumes, DgVolumeState, 0) : NULL;
+        char **argv = g_new0(char *, 4);
+
+        argv[1] = g_strdup("primary");
+        if (v && v->minor >= 0) {
+                argv[0] = g_strdup("drbdsetup");
+                argv[2] = g_strdup_printf("%d", v->minor);
+        } else {
+                argv[0] = g_strdup("drbdadm");
+                argv[2] = g_strdup(res->name);
+        }
+        return argv;
+}
+
 /* ---- meta-data -------------------------------------------------------------------- */
 
 static const OcfParamDoc param_docs[] = {

@@ -19,8 +19,9 @@
 #define PROMOTE_FAIL_MIN_US (15 * G_USEC_PER_SEC)
 #define RETRY_US G_USEC_PER_SEC
 #define WFC_POLL_US (200 * 1000)
-/* drbdadm's exit when DRBD refuses the state change for good: no UpToDate
- * data, or the fence-peer handler did not outdate the peer. */
+/* drbdsetup's (and so drbdadm's) exit when DRBD refuses the state change
+ * for good: no UpToDate data, or the fence-peer handler did not outdate
+ * the peer. */
 #define DRBDADM_REFUSED 17
 
 typedef struct {
@@ -90,6 +91,14 @@ static int drbdadm(const char *verb, const char *resource)
 {
         const char *argv[] = { "drbdadm", verb, resource, NULL };
         return run(argv, FALSE);
+}
+
+/* Promotes @res once (ocf_drbd_promote_argv() says how, and why not
+ * through drbdadm). */
+static int promote_once(const DgResourceState *res)
+{
+        g_auto(GStrv) argv = ocf_drbd_promote_argv(res);
+        return run((const char *const *)argv, FALSE);
 }
 
 /* The promotion score lives in the node attribute master-INSTANCE, lifetime
@@ -267,7 +276,7 @@ static OcfExit do_promote(Op *op, gint64 began)
                         rc = OCF_SUCCESS;
                         break;
                 }
-                st = drbdadm("primary", res_name);
+                st = promote_once(res);
                 if (st == 0)
                         continue;
                 if (st == DRBDADM_REFUSED) {

@@ -132,6 +132,18 @@ typedef struct {
  */
 OcfDrbdScore ocf_drbd_score(const DgResourceState *res);
 
+/**
+ * ocf_drbd_promote_argv:
+ * The command that makes @res Primary: `drbdsetup primary MINOR` with its
+ * first volume's minor, which is what `drbdadm primary` runs (as `drbdadm
+ * -d primary` prints; with DRBD 8.4 the role is the resource's) after
+ * reading every file of the configuration, half a second on an emulated
+ * node and on a failover's critical path; `drbdadm primary RESOURCE` when
+ * the minor is unknown. The exit codes are drbdsetup's either way (drbdadm
+ * passes them on). (transfer full), NULL-terminated.
+ */
+char **ocf_drbd_promote_argv(const DgResourceState *res);
+
 /* ---- meta-data ------------------------------------------------------------ */
 
 /** ocf_drbd_metadata: (transfer full) the OCF 1.1 meta-data XML. */

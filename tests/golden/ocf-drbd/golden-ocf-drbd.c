@@ -6,8 +6,8 @@
  *                      the parameters the action gets, or the error and its
  *                      OCF exit code
  *   state RESOURCE     then `drbdsetup events2 --now` lines: prints what
- *                      monitor reports for RESOURCE and the promotion score
- *                      it sets
+ *                      monitor reports for RESOURCE, the promotion score
+ *                      it sets and the command promote runs
  *   action NAME        prints how the agent dispatches the action
  * Lines starting with '#' are comments. Exits with the OCF exit code.
  */
@@ -83,6 +83,11 @@ static int do_state(const char *resource, char **lines)
         case OCF_DRBD_SCORE_KEEP: printf("score: kept: %s\n", s.reason); break;
         case OCF_DRBD_SCORE_REMOVE: printf("score: removed: %s\n", s.reason); break;
         case OCF_DRBD_SCORE_SET: printf("score: %d: %s\n", s.value, s.reason); break;
+        }
+        if (res) {
+                g_auto(GStrv) argv = ocf_drbd_promote_argv(res);
+                g_autofree char *cmd = g_strjoinv(" ", argv);
+                printf("promote runs: %s\n", cmd);
         }
         return code;
 }

@@ -489,8 +489,11 @@ pkmon_verdict() { # WHAT: pk-check-records and the reuse check; the figures in P
 # one line of `stonith_admin --history` (empty when none).
 fencer_last() { x "$1" stonith_admin --history "$2" 2>/dev/null | grep -i 'successful\|completed' | sort -t"'" -k2 | tail -n 1; }
 
-# pkmon_poweroff PRIM: pulls the plug of PRIM, where the guest writes, and
-# waits (at most 900 s) for the failover. Sets, in seconds since the
+# pkmon_poweroff PRIM [MARK]: pulls the plug of PRIM, where the guest
+# writes, and waits (at most 900 s) for the failover; MARK goes into the
+# survivor's kernel log (kmsg_mark) just before the power command, after
+# the looks that precede it, so that DRBD's account since the mark is
+# since the power-off. Sets, in seconds since the
 # power-off, from the survivor's failover record (hamgrd's, `hactl history
 # --json`, carried into this machine's clock with node_clock_offset):
 # FO_FENCED (the survivor's fencer confirmed PRIM fenced: a power command
@@ -515,6 +518,7 @@ pkmon_poweroff() {
         FO_FENCED="" FO_PROMOTED="" FO_RUNNING="" FO_ANSWERING="" FO_MISSING="" FO_RECORD=""
         ids=$(fo_history_ids "$surv") || { FO_MISSING="hactl history --json on $surv failed"; return 1; }
         node_clock_offset "$surv"
+        [ -z "${2:-}" ] || kmsg_mark "$surv" "$2"
         t0=$(date +%s.%N)
         FO_T0=${t0%??????} FO_T0=${FO_T0/./}
         "$LAB" power "$prim" off || { FO_MISSING="powering $prim off failed"; return 1; }

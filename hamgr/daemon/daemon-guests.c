@@ -41,6 +41,7 @@ typedef struct {
         HvQmp *watch;
         guint watch_source;
         gint64 new_until_us; /* monotonic; 0 for a guest present at hamgrd's start */
+        gboolean reported;   /* in ham_guests_list() at the last rescan */
 } Guest;
 
 struct HamGuests {
@@ -178,6 +179,16 @@ static gboolean is_new(const Guest *g, gint64 now)
         return now < g->new_until_us;
 }
 
+/* A new guest is not reported until its QEMU answers (or its first minute
+ * is over): while it starts, "unknown" would only flip its health
+ * attribute twice, an attrd_updater run and a CIB write that aborts
+ * Pacemaker's transition, on a node busy with a failover. Once reported,
+ * a guest stays so until its directory is gone. */
+static gboolean is_reported(const Guest *g, gint64 now)
+{
+        return g->watch || !is_new(g, now);
+}
+
 static gboolean quick_cb(gpointer data);
 static void inotify_watch(HamGuests *gs);
 
@@ -204,8 +215,8 @@ static void rescan(HamGuests *gs)
         while (g_hash_table_iter_next(&it, &k, &v)) {
                 if (!g_strv_contains((const char *const *)names, k)) {
                         g_message("guest %s: gone from this node", (char *)k);
+                        changed |= ((Guest *)v)->reported;
                         g_hash_table_iter_remove(&it);
-                        changed = TRUE;
                 }
         }
         for (char **n = names; *n; n++) {
@@ -220,20 +231,29 @@ static void rescan(HamGuests *gs)
                                 g_message("guest %s: new on this node; waiting for its QEMU to answer", *n);
                         }
                         g_hash_table_insert(gs->guests, g_strdup(*n), g);
-                        changed = TRUE;
                 }
-                if (g->watch)
+                if (g->watch) {
+                        changed |= !g->reported;
+                        g->reported = TRUE;
                         continue;
+                }
                 HvState before = g->view.state;
                 g_autofree char *reason = g_strdup(g->view.reason);
                 if (is_new(g, now)) {
-                        if (!guest_watch(gs, g, QUICK_QMP_TIMEOUT_MS))
+                        /* Started once QEMU answers: from then on, an
+                         * ordinary guest (a crash is reported at once). */
+                        if (guest_watch(gs, g, QUICK_QMP_TIMEOUT_MS))
+                                g->new_until_us = 0;
+                        else
                                 quick = TRUE;
                 } else if (!guest_watch(gs, g, QMP_TIMEOUT_MS)) {
                         guest_poll_status(gs, g);
                 }
-                if (g->view.state != before || g_strcmp0(reason, g->view.reason) != 0)
+                gboolean reported = g->reported || is_reported(g, now);
+                if (reported && (!g->reported || g->view.state != before ||
+                                 g_strcmp0(reason, g->view.reason) != 0))
                         changed = TRUE;
+                g->reported = reported;
         }
         gs->scanned = TRUE;
         if (quick && !gs->quick_source)
@@ -377,7 +397,8 @@ GPtrArray *ham_guests_list(HamGuests *gs)
         gpointer v;
         g_hash_table_iter_init(&it, gs->guests);
         while (g_hash_table_iter_next(&it, NULL, &v))
-                g_ptr_array_add(arr, &((Guest *)v)->view);
+                if (((Guest *)v)->reported)
+                        g_ptr_array_add(arr, &((Guest *)v)->view);
         g_ptr_array_sort(arr, by_name);
         return arr;
 }
@@ -385,5 +406,5 @@ GPtrArray *ham_guests_list(HamGuests *gs)
 const HamGuestView *ham_guests_lookup(HamGuests *gs, const char *name)
 {
         Guest *g = g_hash_table_lookup(gs->guests, name);
-        return g ? &g->view : NULL;
+        return g && g->reported ? &g->view : NULL;
 }

@@ -193,7 +193,6 @@ OcfDrbdScore ocf_drbd_score(const DgResourceState *res)
         return score(OCF_DRBD_SCORE_REMOVE, 0, "no UpToDate data here or on a connected peer");
 }
 
-
 char **ocf_drbd_promote_argv(const DgResourceState *res)
 {
         const DgVolumeState *v = res->volumes->len ? &g_array_index(res->volumes, DgVolumeState, 0) : NULL;
@@ -233,8 +232,8 @@ char *ocf_drbd_metadata(void)
                 "at most one promoted (Primary). start brings the resource up (drbdadm up) and sets this node's "
                 "promotion score; monitor reports Primary or Secondary and keeps the score in line with the disks "
                 "(10000 UpToDate, 1000 UpToDate with the peer's disk unknown, 10 when only the connected peer has "
-                "good data, none otherwise); promote is drbdadm primary, which calls the fence-peer handler when the "
-                "peer is not known to be outdated; demote is drbdadm secondary; stop is drbdadm down. It needs no "
+                "good data, none otherwise); promote is drbdadm primary (run as the drbdsetup primary MINOR it stands for), which calls the "
+                "fence-peer handler when the peer is not known to be outdated; demote is drbdadm secondary; stop is drbdadm down. It needs no "
                 "clone notifications. See ocf_plastik_drbd(7).",
                 "plastik volume (DRBD 8.4 resource, promotable)", param_docs, G_N_ELEMENTS(param_docs));
         g_string_append(s, "<actions>\n");

@@ -67,6 +67,17 @@ gboolean pk_spawn_sync(const char *const *argv, char **ret_stdout,
                        char **ret_stderr, int *ret_status, GError **error);
 
 /**
+ * pk_spawn_sync_fds:
+ * @fds: (array length=n_fds): descriptors the program finds as 3, 4, ...
+ *   (this process keeps its own; they need not lack O_CLOEXEC).
+ *
+ * pk_spawn_sync() that also hands the program descriptors, as a tap is
+ * handed to QEMU. Every other descriptor is closed in the program.
+ */
+gboolean pk_spawn_sync_fds(const char *const *argv, const int *fds, guint n_fds, char **ret_stdout,
+                           char **ret_stderr, int *ret_status, GError **error);
+
+/**
  * pk_spawn_input:
  * @argv: as for pk_spawn_sync().
  * @input: (nullable): written to the program's stdin, which is then closed.

@@ -2,6 +2,7 @@
 #include "pk.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -28,6 +29,83 @@ gboolean pk_spawn_sync(const char *const *argv, char **ret_stdout,
                 *ret_stdout = g_steal_pointer(&out);
         if (ret_stderr)
                 *ret_stderr = g_steal_pointer(&err);
+        if (ret_status)
+                *ret_status = status;
+        return TRUE;
+}
+
+/* Reads @fds[0] and @fds[1] (-1: none) to their ends into @bufs, closing them. */
+static void drain(int fds[2], GString *bufs[2])
+{
+        char chunk[4096];
+
+        while (fds[0] >= 0 || fds[1] >= 0) {
+                struct pollfd p[2];
+                nfds_t n = 0;
+                int idx[2];
+
+                for (int i = 0; i < 2; i++)
+                        if (fds[i] >= 0) {
+                                p[n] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+                                idx[n++] = i;
+                        }
+                if (poll(p, n, -1) < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        break;
+                }
+                for (nfds_t k = 0; k < n; k++) {
+                        ssize_t r;
+                        if (!p[k].revents)
+                                continue;
+                        r = read(p[k].fd, chunk, sizeof(chunk));
+                        if (r < 0 && errno == EINTR)
+                                continue;
+                        if (r <= 0) {
+                                close(fds[idx[k]]);
+                                fds[idx[k]] = -1;
+                        } else {
+                                g_string_append_len(bufs[idx[k]], chunk, r);
+                        }
+                }
+        }
+        for (int i = 0; i < 2; i++)
+                if (fds[i] >= 0)
+                        close(fds[i]);
+}
+
+gboolean pk_spawn_sync_fds(const char *const *argv, const int *fds, guint n_fds, char **ret_stdout,
+                           char **ret_stderr, int *ret_status, GError **error)
+{
+        GSpawnFlags flags = G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD;
+        g_autofree int *targets = g_new(int, n_fds ? n_fds : 1);
+        GString *bufs[2] = { g_string_new(NULL), g_string_new(NULL) };
+        int pipes[2] = { -1, -1 }, status = 0;
+        GPid pid;
+
+        g_return_val_if_fail(argv && argv[0], FALSE);
+        if (!ret_stdout)
+                flags |= G_SPAWN_STDOUT_TO_DEV_NULL;
+        for (guint i = 0; i < n_fds; i++)
+                targets[i] = 3 + (int)i;
+        if (!g_spawn_async_with_pipes_and_fds(NULL, argv, NULL, flags, NULL, NULL, -1, -1, -1, fds, targets,
+                                              n_fds, &pid, NULL, ret_stdout ? &pipes[0] : NULL,
+                                              ret_stderr ? &pipes[1] : NULL, error)) {
+                g_string_free(bufs[0], TRUE);
+                g_string_free(bufs[1], TRUE);
+                return FALSE;
+        }
+        drain(pipes, bufs);
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+        if (ret_stdout)
+                *ret_stdout = g_string_free(bufs[0], FALSE);
+        else
+                g_string_free(bufs[0], TRUE);
+        if (ret_stderr)
+                *ret_stderr = g_string_free(bufs[1], FALSE);
+        else
+                g_string_free(bufs[1], TRUE);
         if (ret_status)
                 *ret_status = status;
         return TRUE;

@@ -133,8 +133,13 @@ char **hv_qemu_build_argv(const HvGuestDef *def, const HvQemuEnv *env, GError **
                 add(argv, "-netdev");
                 if (n->type == HV_NIC_TAP)
                         addf(argv, "tap,id=net%u,ifname=%s,script=no,downscript=no", i, n->ifname);
-                else
-                        addf(argv, "bridge,id=net%u,br=%s", i, n->bridge);
+                else if (env->nic_fds && env->nic_fds[i] >= 0)
+                        addf(argv, "tap,id=net%u,fd=%d", i, env->nic_fds[i]);
+                else {
+                        g_set_error(error, HV_ERROR, HV_ERROR_INVALID,
+                                    "nics[%u]: no tap was opened on bridge %s for it", i, n->bridge);
+                        return NULL;
+                }
                 add(argv, "-device");
                 addf(argv, "virtio-net-pci,netdev=net%u,id=nic%u,mac=%s", i, i, n->mac);
         }

@@ -41,3 +41,11 @@ extern const HvDriver hv_qemu_driver;
 
 /* RUNDIR/guests/NAME (transfer full). */
 char *hv_guest_dir(HvConnect *conn, const char *name);
+
+/*
+ * Opens a tap, makes it a port of @bridge with the bridge's MTU and brings
+ * it up (tap.c). Returns the tap's descriptor (O_CLOEXEC; the tap lives as
+ * long as a descriptor to it is open), or -1 with @error naming the bridge
+ * and the step that failed. @ret_ifname: (optional) the kernel's name for it.
+ */
+int hv_tap_open_bridged(const char *bridge, char **ret_ifname, GError **error);

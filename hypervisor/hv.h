@@ -51,7 +51,7 @@ typedef struct {
 typedef struct {
         HvNicType type;
         char *ifname;        /**< TAP: the tap device */
-        char *bridge;        /**< BRIDGE: the bridge (qemu-bridge-helper) */
+        char *bridge;        /**< BRIDGE: the bridge; libhv opens a tap on it (tap.c) */
         char mac[18];        /**< "52:54:00:xx:xx:xx"; derived from the name when not given */
 } HvNic;
 
@@ -117,6 +117,10 @@ typedef struct {
         const char *guest_dir;/**< RUNDIR/guests/NAME */
         const char *console_log; /**< file the serial console is appended to */
         HvAccel accel;        /**< resolved: KVM or TCG, never AUTO */
+        /** Per NIC: the descriptor QEMU finds a bridge NIC's tap on
+         *  (-netdev tap,fd=N); unused for tap NICs. Needed when the
+         *  definition has a bridge NIC. */
+        const int *nic_fds;
 } HvQemuEnv;
 
 /**

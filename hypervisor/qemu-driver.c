@@ -233,6 +233,13 @@ static gboolean query_runstate(HvQmp *qmp, int timeout_ms, char **ret_status, GE
 
 /* ---- operations ---------------------------------------------------------- */
 
+static void close_taps(int *fds, guint *n)
+{
+        for (guint i = 0; i < *n; i++)
+                close(fds[i]);
+        *n = 0;
+}
+
 static gboolean qemu_start(HvConnect *conn, const HvGuestDef *def, GError **error)
 {
         auto_fd int lock = lock_or_error(conn, def->name, error);
@@ -246,6 +253,10 @@ static gboolean qemu_start(HvConnect *conn, const HvGuestDef *def, GError **erro
         HvQemuEnv env;
         pid_t pid;
         int status, r;
+        /* A bridge NIC's tap, opened here (tap.c): its descriptor in this
+         * process and the number QEMU finds it under. */
+        g_autofree int *tap_fds = NULL, *qemu_fds = NULL;
+        guint n_taps = 0;
 
         if (lock < 0)
                 return FALSE;
@@ -279,17 +290,32 @@ static gboolean qemu_start(HvConnect *conn, const HvGuestDef *def, GError **erro
                 goto fail;
 
         console_log = hv_guest_console_log(conn, def->name);
+        tap_fds = g_new(int, def->n_nics + 1);
+        qemu_fds = g_new(int, def->n_nics + 1);
+        for (guint i = 0; i < def->n_nics; i++) {
+                qemu_fds[i] = -1;
+                if (def->nics[i].type != HV_NIC_BRIDGE)
+                        continue;
+                tap_fds[n_taps] = hv_tap_open_bridged(def->nics[i].bridge, NULL, error);
+                if (tap_fds[n_taps] < 0)
+                        goto fail;
+                qemu_fds[i] = 3 + (int)n_taps++;
+        }
         env = (HvQemuEnv){
                 .qemu = conn->qemu,
                 .guest_dir = dir,
                 .console_log = console_log,
                 .accel = def->accel == HV_ACCEL_AUTO ? hv_accel_probe("/dev/kvm", "/proc/cpuinfo")
                                                      : def->accel,
+                .nic_fds = qemu_fds,
         };
         argv = hv_qemu_build_argv(def, &env, error);
         if (!argv)
                 goto fail;
-        if (!pk_spawn_sync((const char *const *)argv, &out, &err, &status, &local)) {
+        r = pk_spawn_sync_fds((const char *const *)argv, tap_fds, n_taps, &out, &err, &status, &local);
+        /* QEMU holds the taps now, or failed and took them with it. */
+        close_taps(tap_fds, &n_taps);
+        if (!r) {
                 g_set_error(error, HV_ERROR, HV_ERROR_FAILED, "cannot run %s: %s", conn->qemu,
                             local->message);
                 goto fail;
@@ -326,6 +352,7 @@ fail_kill:
         g_clear_pointer(&qmp, hv_qmp_free);
         kill_guest(pid, def->name, NULL);
 fail:
+        close_taps(tap_fds, &n_taps);
         remove_guest_dir(conn, def->name, NULL);
         return FALSE;
 }

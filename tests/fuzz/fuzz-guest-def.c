@@ -24,7 +24,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         g_autoptr(HvGuestDef) def2 = hv_guest_def_from_json(again, NULL);
         if (!def2)
                 abort(); /* what we print must parse again */
-        HvQemuEnv env = { "qemu", "/run/plastik/guests/x", "/run/plastik/log/x.console.log", HV_ACCEL_TCG };
+        g_autofree int *nic_fds = g_new(int, def->n_nics + 1);
+        for (guint i = 0; i < def->n_nics; i++)
+                nic_fds[i] = 3 + (int)i;
+        HvQemuEnv env = { "qemu", "/run/plastik/guests/x", "/run/plastik/log/x.console.log", HV_ACCEL_TCG,
+                          nic_fds };
         g_auto(GStrv) argv = hv_qemu_build_argv(def, &env, NULL);
         if (!argv)
                 abort();

@@ -337,8 +337,7 @@ fence_add_bmcs() {
 
 # ocf_install: ocf:plastik:guest in both nodes. A copy, not a link: a
 # rebuild on the machine must not change it under pacemaker. A guest NIC on
-# br0 goes through qemu-bridge-helper, which needs br0 allowed in
-# /etc/qemu/bridge.conf (a node's fresh root has none).
+# br0 needs nothing more: libhv opens its tap itself (hypervisor/tap.c).
 OCF_GUEST=${OCF_GUEST:-${LAB_BUILDDIR:-}/ocf-agents/guest}
 OCF_DRBD=${OCF_DRBD:-${LAB_BUILDDIR:-}/ocf-agents/drbd}
 ocf_install() {
@@ -352,8 +351,6 @@ ocf_install() {
                         rm -f /usr/lib/ocf/resource.d/plastik/guest /usr/lib/ocf/resource.d/plastik/drbd &&
                         cp $OCF_GUEST /usr/lib/ocf/resource.d/plastik/guest &&
                         cp $OCF_DRBD /usr/lib/ocf/resource.d/plastik/drbd" || fail "installing the OCF agents on $n failed"
-                x "$n" sh -c 'mkdir -p /etc/qemu && { grep -qx "allow br0" /etc/qemu/bridge.conf 2>/dev/null ||
-                        echo "allow br0" >>/etc/qemu/bridge.conf; }' || fail "allowing br0 in $n's /etc/qemu/bridge.conf failed"
         done
 }
 

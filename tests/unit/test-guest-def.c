@@ -181,6 +181,29 @@ static void test_argv_is_pure(void **state)
         assert_non_null(error);
 }
 
+/* A bridge NIC goes to QEMU as a descriptor libhv opened (tap.c); an
+ * environment without one for it is an error naming the NIC, not an argv
+ * that would make QEMU run qemu-bridge-helper after all. */
+static void test_argv_bridge_needs_a_tap(void **state)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(HvGuestDef) def = parse("{\"name\":\"g\",\"disks\":[{\"path\":\"/d\"}],"
+                                          "\"nics\":[{\"type\":\"tap\",\"ifname\":\"t0\"},"
+                                          "{\"type\":\"bridge\",\"bridge\":\"br0\"}]}", &error);
+        int fds[] = { -1, 5 };
+        HvQemuEnv env = { "qemu", "/r/guests/g", "/r/log/g.console.log", HV_ACCEL_TCG, fds };
+        g_auto(GStrv) a = hv_qemu_build_argv(def, &env, &error);
+
+        assert_non_null(a);
+        assert_true(g_strv_contains((const char *const *)a, "tap,id=net1,fd=5"));
+        assert_true(g_strv_contains((const char *const *)a, "tap,id=net0,ifname=t0,script=no,downscript=no"));
+        env.nic_fds = NULL;
+        g_auto(GStrv) b = hv_qemu_build_argv(def, &env, &error);
+        assert_null(b);
+        assert_non_null(error);
+        assert_string_equal(error->message, "nics[1]: no tap was opened on bridge br0 for it");
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -191,6 +214,7 @@ int main(void)
                 cmocka_unit_test(test_name_rule),
                 cmocka_unit_test(test_accel_probe),
                 cmocka_unit_test(test_argv_is_pure),
+                cmocka_unit_test(test_argv_bridge_needs_a_tap),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -36,11 +36,17 @@ int main(int argc, char **argv)
 
         dir = g_strdup_printf("/run/plastik/guests/%s", def->name);
         log = g_strdup_printf("/run/plastik/log/%s.console.log", def->name);
+        /* Bridge NICs get the descriptors hv_start would hand QEMU: 3, 4, ... */
+        g_autofree int *nic_fds = g_new(int, def->n_nics + 1);
+        int next_fd = 3;
+        for (guint i = 0; i < def->n_nics; i++)
+                nic_fds[i] = def->nics[i].type == HV_NIC_BRIDGE ? next_fd++ : -1;
         HvQemuEnv env = {
                 .qemu = "qemu-system-x86_64",
                 .guest_dir = dir,
                 .console_log = log,
                 .accel = def->accel == HV_ACCEL_KVM ? HV_ACCEL_KVM : HV_ACCEL_TCG,
+                .nic_fds = nic_fds,
         };
         qemu_argv = hv_qemu_build_argv(def, &env, &error);
         if (!qemu_argv) {

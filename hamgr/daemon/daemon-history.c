@@ -170,6 +170,7 @@ struct HamHistory {
         GHashTable *fence_pending; /* target of an operation under way */
         HamFencer *fencer;
         guint poll;
+        guint look_now; /* an idle look at the fencer, after its notification */
         HamFencedFunc fenced;    /* a fencing completed since hamgrd started */
         gpointer fenced_data;
 };
@@ -414,8 +415,37 @@ void ham_history_changed(HamHistory *h, const DgState *drbd, HamGuests *guests)
         save(h);
 }
 
-/* The fencer has no notification of a request, so its history is read;
- * each finished operation is reported once. */
+static void poll_fencer(HamHistory *h, gint64 at);
+
+static gboolean look_now_cb(gpointer data)
+{
+        HamHistory *h = data;
+
+        h->look_now = 0;
+        poll_fencer(h, now_ms());
+        save(h);
+        return G_SOURCE_REMOVE;
+}
+
+/* A fencing's result, told by the fencer: looked at at once rather than
+ * at the next poll, since letting go of a fenced peer (h->fenced) waits
+ * for it while the survivor's promotion waits for the let-go. From an idle
+ * callback: the history is read with a synchronous call, which is not
+ * made from inside libstonith's own dispatch. */
+static void fence_event(const char *target, gpointer data)
+{
+        HamHistory *h = data;
+
+        if (h->look_now)
+                return;
+        g_message("the fencer reports a fencing of %s: reading its history now",
+                  target && ham_name_valid(target) ? target : "a node");
+        h->look_now = g_idle_add(look_now_cb, h);
+}
+
+/* The fencer has no notification of a request, so its history is read
+ * (every 0.5 s, and at once when a result is told); each finished
+ * operation is reported once. */
 static void poll_fencer(HamHistory *h, gint64 at)
 {
         g_autoptr(GPtrArray) ops = NULL;
@@ -428,6 +458,10 @@ static void poll_fencer(HamHistory *h, gint64 at)
                 h->fencer = ham_fencer_connect("hamgrd-history", NULL);
                 if (!h->fencer)
                         return;
+                if (!ham_fencer_watch(h->fencer, fence_event, h, &error)) {
+                        g_debug("history: %s; the fencer's history is read every 0.5 s only", error->message);
+                        g_clear_error(&error);
+                }
         }
         ops = ham_fencer_history(h->fencer, NULL, 2, &error);
         if (!ops) {
@@ -514,6 +548,7 @@ void ham_history_free(HamHistory *h)
         if (!h)
                 return;
         g_clear_handle_id(&h->poll, g_source_remove);
+        g_clear_handle_id(&h->look_now, g_source_remove);
         save(h);
         g_hash_table_unref(h->probes);
         ham_fencer_close(h->fencer);

@@ -476,6 +476,17 @@ void ham_fence_op_free(HamFenceOp *op);
  */
 GPtrArray *ham_fencer_history(HamFencer *f, const char *node, int timeout_s, GError **error);
 
+/**
+ * ham_fencer_watch:
+ * Calls @func from the main loop each time the fencer reports a fencing's
+ * result (any node's, any target's), so a reader of the history need not
+ * wait for its next look. The notification carries no user data, so there
+ * is one watcher per process: a second call replaces the first. The
+ * connection must stay open; closing it ends the watch.
+ */
+typedef void (*HamFencerEventFunc)(const char *target, gpointer user_data);
+gboolean ham_fencer_watch(HamFencer *f, HamFencerEventFunc func, gpointer user_data, GError **error);
+
 /** ham_fencer_status: runs device @id's non-destructive status action for @node. */
 gboolean ham_fencer_status(HamFencer *f, const char *id, const char *node, int timeout_s,
                            GError **error);

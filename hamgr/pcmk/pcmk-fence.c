@@ -548,10 +548,35 @@ HamFencer *ham_fencer_connect(const char *client_name, GError **error)
         return f;
 }
 
+/* libstonith's notification callbacks take no user data. */
+static HamFencerEventFunc watch_func;
+static gpointer watch_data;
+static stonith_t *watch_st;
+
+static void on_fence_event(stonith_t *st, stonith_event_t *e)
+{
+        if (st == watch_st && watch_func)
+                watch_func(e ? e->target : NULL, watch_data);
+}
+
+gboolean ham_fencer_watch(HamFencer *f, HamFencerEventFunc func, gpointer user_data, GError **error)
+{
+        int rc = f->st->cmds->register_notification(f->st, T_STONITH_NOTIFY_FENCE, on_fence_event);
+
+        if (rc != pcmk_ok)
+                return ham_pcmk_failed(error, rc, "cannot subscribe to the fencer's results");
+        watch_func = func;
+        watch_data = user_data;
+        watch_st = f->st;
+        return TRUE;
+}
+
 void ham_fencer_close(HamFencer *f)
 {
         if (!f)
                 return;
+        if (watch_st == f->st)
+                watch_st = NULL;
         f->st->cmds->disconnect(f->st);
         stonith_api_delete(f->st);
         g_free(f);

@@ -379,7 +379,7 @@ HvGuestDef *hv_guest_def_from_json(json_object *obj, GError **error)
                 return NULL;
         }
         def->name = g_strdup(name);
-        def->memory_mib = 256;
+        def->memory_mib = HV_DEFAULT_MEMORY_MIB;
         def->vcpus = 1;
         def->pvpanic = TRUE;
         if (!get_uint(obj, "memory", "memory", MEMORY_MIN, MEMORY_MAX, " MiB", &def->memory_mib, error) ||

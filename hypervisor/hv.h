@@ -55,6 +55,9 @@ typedef struct {
         char mac[18];        /**< "52:54:00:xx:xx:xx"; derived from the name when not given */
 } HvNic;
 
+/** A guest definition without "memory" gets this much (MiB). */
+#define HV_DEFAULT_MEMORY_MIB 256
+
 typedef struct {
         char *name;
         guint memory_mib;

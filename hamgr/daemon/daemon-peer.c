@@ -45,6 +45,7 @@ struct HamPeer {
         GPtrArray *res;          /* HamFactsRes* */
         GPtrArray *lvs;          /* HamFactsLv* */
         char *v_drbd, *v_pacemaker, *v_corosync;
+        guint64 mem_total_mib;   /* for the capacity verify checks */
         char *lv_error;
         GHashTable *sb_warned;   /* resources whose unreadable split-brain record was logged */
 };
@@ -142,6 +143,9 @@ static void refresh_slow(HamPeer *p)
                 p->lv_error = g_strdup(error->message);
         g_free(p->v_drbd);
         p->v_drbd = drbd_version();
+        g_autofree char *meminfo = NULL;
+        p->mem_total_mib = g_file_get_contents("/proc/meminfo", &meminfo, NULL, NULL) ?
+                ham_meminfo_total_mib(meminfo) : 0;
         /* Versions of programs are read once: they change with a restart. */
         if (!p->v_pacemaker)
                 p->v_pacemaker = program_version("pacemakerd", "--version");
@@ -217,6 +221,7 @@ static HamFacts *gather(HamPeer *p, const DgState *drbd)
         f->v_pacemaker = str_or_null_dup(p->v_pacemaker);
         f->v_corosync = str_or_null_dup(p->v_corosync);
         f->two_node = two ? json_object_get_boolean(two) : -1;
+        f->mem_total_mib = p->mem_total_mib;
         for (guint i = 0; i < p->res->len; i++) {
                 const HamFactsRes *r = p->res->pdata[i];
                 HamFactsRes *c = g_new0(HamFactsRes, 1);

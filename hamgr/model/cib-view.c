@@ -228,6 +228,8 @@ json_object *ham_cib_view_to_json(const HamCibView *view)
                 /* Only when set, so views of CIBs without probes stay as they were. */
                 if (g->probe)
                         json_object_object_add(x, "probe", json_object_new_string(g->probe));
+                if (g->memory_mib)
+                        json_object_object_add(x, "memory", json_object_new_int64(g->memory_mib));
                 for (guint j = 0; j < g->volumes->len; j++)
                         json_object_array_add(vols, volume_to_json(g->volumes->pdata[j]));
                 json_object_object_add(x, "volumes", vols);
@@ -294,7 +296,8 @@ static gboolean list_from_json(json_object *obj, const char *path, const char *k
 static gboolean guest_from_json(json_object *o, const char *path, GPtrArray *into, GError **error)
 {
         HamCibGuest *g = g_new0(HamCibGuest, 1);
-        json_object *probe = NULL;
+        json_object *probe = NULL, *memory = NULL;
+        gint64 mib = 0;
 
         g_ptr_array_add(into, g);
         g->volumes = g_ptr_array_new_with_free_func((GDestroyNotify)ham_cib_volume_free);
@@ -308,6 +311,16 @@ static gboolean guest_from_json(json_object *o, const char *path, GPtrArray *int
         if (json_object_object_get_ex(o, "probe", &probe) &&
             !ham_json_get_str(o, path, "probe", ANY, FALSE, &g->probe, error))
                 return FALSE;
+        /* Optional: missing when the guest's config is unreadable, or
+         * from a hamgrd from before it. */
+        if (json_object_object_get_ex(o, "memory", &memory)) {
+                if (!ham_json_get_int(o, path, "memory", 1, &mib, error))
+                        return FALSE;
+                if (mib > G_MAXUINT)
+                        return ham_json_fail(error, "%smemory: %" G_GINT64_FORMAT " MiB is more than any node has",
+                                             path, mib);
+                g->memory_mib = (guint)mib;
+        }
         return list_from_json(o, path, "volumes", volume_from_json, g->volumes, error);
 }
 

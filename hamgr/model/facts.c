@@ -271,6 +271,26 @@ static gboolean parse_list(json_object *obj, const char *key, ItemParser parse, 
         return TRUE;
 }
 
+guint64 ham_meminfo_total_mib(const char *text)
+{
+        g_auto(GStrv) lines = g_strsplit(text ? text : "", "\n", -1);
+
+        for (char **l = lines; *l; l++) {
+                guint64 kib;
+                char *end;
+                if (!g_str_has_prefix(*l, "MemTotal:"))
+                        continue;
+                const char *p = *l + strlen("MemTotal:");
+                while (*p == ' ' || *p == '\t')
+                        p++;
+                if (!g_ascii_isdigit(*p))
+                        return 0;
+                kib = g_ascii_strtoull(p, &end, 10);
+                return g_str_equal(g_strstrip(end), "kB") ? kib / 1024 : 0;
+        }
+        return 0;
+}
+
 HamFacts *ham_facts_from_json(json_object *obj, GError **error)
 {
         g_autoptr(HamFacts) f = ham_facts_new(NULL);
@@ -296,9 +316,16 @@ HamFacts *ham_facts_from_json(json_object *obj, GError **error)
                      &f->v_corosync, error) ||
             !ham_json_get(obj, "", "two_node", json_type_boolean, TRUE, &v, error))
                 return NULL;
+        f->two_node = v ? json_object_get_boolean(v) : -1;
+        /* Optional: null or missing (a hamgrd from before it) is unknown. */
+        if (json_object_object_get_ex(obj, "mem_total_mib", &v) && v) {
+                gint64 mib;
+                if (!ham_json_get_int(obj, "", "mem_total_mib", 1, &mib, error))
+                        return NULL;
+                f->mem_total_mib = (guint64)mib;
+        }
         f->seq = (guint64)seq;
         f->at = at;
-        f->two_node = v ? json_object_get_boolean(v) : -1;
         if (!parse_list(obj, "drbd", parse_drbd, f->drbd, f, error) ||
             !parse_list(obj, "res", parse_res, f->res, f, error) ||
             !parse_list(obj, "lvs", parse_lv, f->lvs, f, error))
@@ -354,6 +381,8 @@ json_object *ham_facts_to_json(const HamFacts *f)
         json_object_object_add(o, "versions", versions);
         json_object_object_add(o, "two_node",
                                f->two_node < 0 ? NULL : json_object_new_boolean(f->two_node));
+        json_object_object_add(o, "mem_total_mib",
+                               f->mem_total_mib ? json_object_new_int64((gint64)f->mem_total_mib) : NULL);
         for (guint i = 0; i < f->drbd->len; i++) {
                 const HamFactsDrbd *d = f->drbd->pdata[i];
                 json_object *x = json_object_new_object();

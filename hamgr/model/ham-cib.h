@@ -60,6 +60,7 @@ typedef struct {
         GPtrArray *running_on;   /**< char*: nodes, sorted */
         GPtrArray *failed_on;    /**< char*: nodes, sorted */
         char *probe;             /**< plastik-probe, NULL when not set */
+        guint memory_mib;        /**< its config's memory (libhv's default when not set); 0: not known */
         GPtrArray *volumes;      /**< HamCibVolume* */
 } HamCibGuest;
 

@@ -72,12 +72,20 @@ typedef struct {
         gint64 at;               /**< wall clock (s since the epoch) of gathering */
         char *v_plastik, *v_drbd, *v_pacemaker, *v_corosync; /**< NULL: unknown */
         int two_node;            /**< corosync quorum.two_node: 1, 0, -1 unknown */
+        guint64 mem_total_mib;   /**< the node's memory (MemTotal); 0: not known */
         GPtrArray *drbd;         /**< HamFactsDrbd*, by name */
         GPtrArray *res;          /**< HamFactsRes*, by name */
         GPtrArray *lvs;          /**< HamFactsLv*, by name */
 } HamFacts;
 
 HamFacts *ham_facts_new(const char *node);
+
+/**
+ * ham_meminfo_total_mib:
+ * Pure: MemTotal of /proc/meminfo's text, in MiB (rounded down); 0 when
+ * the text has no such line in kB.
+ */
+guint64 ham_meminfo_total_mib(const char *text);
 void ham_facts_free(HamFacts *f);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamFacts, ham_facts_free)
 

@@ -129,6 +129,21 @@ typedef struct {
  * hactl verify warns below 1000 ms (W404). */
 #define HAM_COROSYNC_TOKEN_INIT 1000
 
+/*
+ * Capacity: either node must be able to run every guest, since it runs them
+ * all when the other fails. A node of MemTotal M holds the guests when
+ *
+ *     sum(guest memory + HAM_GUEST_OVERHEAD_MIB) + HAM_HOST_RESERVE_MIB <= M
+ *
+ * The overhead is QEMU's own memory beyond the guest's RAM (device models,
+ * its libraries, the I/O threads' buffers); the reserve is the host's:
+ * kernel, corosync, Pacemaker's daemons, DRBD's buffers, hamgrd, page cache
+ * for the agents' runs. hactl verify reports a shortfall (E303);
+ * hactl(8) gives the figures these rest on.
+ */
+#define HAM_GUEST_OVERHEAD_MIB 64
+#define HAM_HOST_RESERVE_MIB 512
+
 /** ham_corosync_token_valid: @ms is within HAM_COROSYNC_TOKEN_MIN..MAX. */
 gboolean ham_corosync_token_valid(guint64 ms);
 

@@ -28,6 +28,8 @@ typedef enum {
         F_DRBD_SPLIT_BRAIN_HANDLER,
         F_COLOCATION_MISSING,
         F_ORDER_MISSING,
+        F_CAPACITY_SHORT,
+        F_GUEST_MEMORY_UNKNOWN,
         F_VERSION_MISMATCH,
         F_PEER_UNKNOWN,
         F_CLOCK_SKEW,
@@ -58,6 +60,8 @@ static const struct {
         [F_DRBD_SPLIT_BRAIN_HANDLER] = { "W210", "drbd-split-brain-handler", FALSE },
         [F_COLOCATION_MISSING] = { "E301", "colocation-missing", TRUE },
         [F_ORDER_MISSING] = { "E302", "order-missing", TRUE },
+        [F_CAPACITY_SHORT] = { "E303", "capacity-short", TRUE },
+        [F_GUEST_MEMORY_UNKNOWN] = { "W304", "guest-memory-unknown", FALSE },
         [F_VERSION_MISMATCH] = { "W401", "version-mismatch", FALSE },
         [F_PEER_UNKNOWN] = { "W402", "peer-facts-unknown", FALSE },
         [F_CLOCK_SKEW] = { "W403", "clock-skew", FALSE },
@@ -272,6 +276,45 @@ static void check_fence_constraint(GPtrArray *out, const HamFacts *const nf[2], 
                     "it (cibadmin --delete --xpath \"//rsc_location[@id='%s']\")", res, fc->node, fc->id);
 }
 
+/*
+ * Either node runs every guest when the other fails (ham.h, "Capacity").
+ * A guest whose memory is not known counts for its overhead only, and is
+ * named. A node's memory not known (a hamgrd from before the fact): not
+ * checked, as nothing can be said.
+ */
+static void check_capacity(GPtrArray *out, const HamCibView *cib, const char *const nodes[2],
+                           const HamFacts *const nf[2])
+{
+        guint64 guests_mib = 0, need;
+        guint n = cib ? cib->guests->len : 0;
+
+        for (guint i = 0; i < n; i++) {
+                const HamCibGuest *g = cib->guests->pdata[i];
+                guests_mib += g->memory_mib;
+                if (!g->memory_mib)
+                        add(out, F_GUEST_MEMORY_UNKNOWN, g->id, "the config of %s names no usable memory "
+                            "(not a guest definition?): the capacity check counts only its QEMU's %u MiB; "
+                            "hactl guest show %s shows the config", g->id, HAM_GUEST_OVERHEAD_MIB,
+                            g->name ? g->name : g->id);
+        }
+        if (n == 0)
+                return;
+        need = guests_mib + (guint64)n * HAM_GUEST_OVERHEAD_MIB + HAM_HOST_RESERVE_MIB;
+        for (int k = 0; k < 2; k++) {
+                if (!nodes[k] || !nf[k] || !nf[k]->mem_total_mib || need <= nf[k]->mem_total_mib)
+                        continue;
+                const char *other = nodes[1 - k] ? nodes[1 - k] : "the other node";
+                g_autofree char *all = n == 1 ? g_strdup("the one guest") : g_strdup_printf("all %u guests", n);
+                add(out, F_CAPACITY_SHORT, nodes[k], "%s has %" G_GUINT64_FORMAT " MiB of memory, but "
+                    "running %s, as it must when %s fails, needs %" G_GUINT64_FORMAT " MiB "
+                    "(%" G_GUINT64_FORMAT " MiB for the guests, %u MiB of QEMU overhead each, %u MiB "
+                    "for the host): %" G_GUINT64_FORMAT " MiB short; give guests less memory, remove "
+                    "one (hactl guest remove), or add memory to %s", nodes[k], nf[k]->mem_total_mib, all,
+                    other, need, guests_mib, HAM_GUEST_OVERHEAD_MIB, HAM_HOST_RESERVE_MIB,
+                    need - nf[k]->mem_total_mib, nodes[k]);
+        }
+}
+
 static gboolean has_res(const HamFacts *f, const char *name)
 {
         for (guint i = 0; i < f->res->len; i++)
@@ -374,6 +417,8 @@ json_object *ham_verify(const HamVerifyFacts *input)
                 check_clocks(out, local, nf[1], ham_facts_received(input->facts, input->facts_at,
                                                                    nf[1]->node));
         }
+
+        check_capacity(out, cib, nodes, nf);
 
         /* Every guest's volumes: where they must exist, how they are tied. */
         for (guint i = 0; cib && i < cib->guests->len; i++) {

@@ -4,6 +4,7 @@
 #include "ham-health.h"
 #include "ham-pcmk-notify.h"
 #include "ham-pcmk.h"
+#include "hv.h"
 #include "pk.h"
 
 #include <string.h>
@@ -335,6 +336,27 @@ char *ham_fence_constraint_node(xmlNode *constraint, const char *clone_id)
         return prop(expr, "value");
 }
 
+/* The memory of a guest primitive's config (the guest definition, JSON),
+ * libhv's default when it names none; 0 when the config is missing or is
+ * not a definition with a usable memory (the agent refuses those, and
+ * capacity then cannot count the guest: verify says so). */
+static guint config_memory(xmlNode *p)
+{
+        g_autofree char *text = ham_xml_set_value(p, "instance_attributes", "config");
+        g_autoptr(json_object) def = text ? pk_json_parse(text, -1, "config", NULL) : NULL;
+        json_object *m;
+        gint64 mib;
+
+        if (!def || !json_object_is_type(def, json_type_object))
+                return 0;
+        if (!json_object_object_get_ex(def, "memory", &m))
+                return HV_DEFAULT_MEMORY_MIB;
+        if (!json_object_is_type(m, json_type_int))
+                return 0;
+        mib = json_object_get_int64(m);
+        return mib > 0 && mib <= G_MAXUINT ? (guint)mib : 0;
+}
+
 /* The handler's constraint for a volume's clone anywhere in the
  * configuration (an id is unique in the whole CIB), or NULL when there is
  * none. */
@@ -452,6 +474,7 @@ HamCibView *ham_pcmk_cib_view_read(xmlNode *cib)
                 x->name = ham_xml_set_value(p, "instance_attributes", "name");
                 x->target_role = ham_xml_set_value(p, "meta_attributes", "target-role");
                 x->probe = ham_xml_set_value(p, "meta_attributes", "plastik-probe");
+                x->memory_mib = config_memory(p);
                 x->running_on = nodes_in(lrm, id, "Started", NULL);
                 x->failed_on = nodes_in(lrm, id, "Failed", NULL);
                 x->volumes = g_ptr_array_new_with_free_func((GDestroyNotify)ham_cib_volume_free);

@@ -15,6 +15,7 @@
 #include "ham-pcmk-notify.h"
 #include "ham-status.h"
 #include "ham-xml.h"
+#include "hv.h"
 #include "pk.h"
 
 static void scan(const char *text, HamFactsRes *r)
@@ -319,6 +320,63 @@ static void test_cib_view(void **state)
         assert_string_equal(error->message, "cib: must be an object (got array)");
 }
 
+/* A guest's memory, for the capacity check: its config's, libhv's default
+ * when the config names none, 0 (not known) without a usable config; kept
+ * through the view's JSON, and refused there when not positive. */
+static guint guest_memory(const char *config_attr)
+{
+        g_autofree char *xml = g_strdup_printf(
+                "<cib><configuration><resources><primitive id=\"g\" class=\"ocf\" provider=\"plastik\" "
+                "type=\"guest\"><instance_attributes id=\"gi\"><nvpair id=\"gn\" name=\"name\" value=\"web1\"/>"
+                "%s</instance_attributes></primitive></resources></configuration><status/></cib>",
+                config_attr);
+        g_autoptr(xmlDoc) doc = ham_xml_parse(xml, strlen(xml), "test", NULL);
+        assert_non_null(doc);
+        g_autoptr(HamCibView) view = ham_pcmk_cib_view_read(xmlDocGetRootElement(doc));
+        assert_int_equal(view->guests->len, 1);
+        guint mib = ((const HamCibGuest *)view->guests->pdata[0])->memory_mib;
+
+        g_autoptr(GError) error = NULL;
+        g_autoptr(json_object) json = ham_cib_view_to_json(view);
+        g_autoptr(HamCibView) back = ham_cib_view_from_json(json, "cib.", &error);
+        assert_non_null(back);
+        assert_int_equal(((const HamCibGuest *)back->guests->pdata[0])->memory_mib, mib);
+        return mib;
+}
+
+static void test_cib_view_guest_memory(void **state)
+{
+        assert_int_equal(guest_memory("<nvpair id=\"gc\" name=\"config\" value=\"{&quot;memory&quot;:512}\"/>"), 512);
+        assert_int_equal(guest_memory("<nvpair id=\"gc\" name=\"config\" value=\"{}\"/>"), HV_DEFAULT_MEMORY_MIB);
+        assert_int_equal(guest_memory(""), 0);
+        assert_int_equal(guest_memory("<nvpair id=\"gc\" name=\"config\" value=\"not json\"/>"), 0);
+        assert_int_equal(guest_memory("<nvpair id=\"gc\" name=\"config\" value=\"{&quot;memory&quot;:&quot;x&quot;}\"/>"), 0);
+        assert_int_equal(guest_memory("<nvpair id=\"gc\" name=\"config\" value=\"{&quot;memory&quot;:-5}\"/>"), 0);
+
+        g_autoptr(GError) error = NULL;
+        const char *xml = "<cib><configuration><resources><primitive id=\"g\" class=\"ocf\" provider=\"plastik\" "
+                          "type=\"guest\"/></resources></configuration><status/></cib>";
+        g_autoptr(xmlDoc) doc = ham_xml_parse(xml, strlen(xml), "test", NULL);
+        g_autoptr(HamCibView) view = ham_pcmk_cib_view_read(xmlDocGetRootElement(doc));
+        g_autoptr(json_object) json = ham_cib_view_to_json(view);
+        json_object_object_add(json_object_array_get_idx(json_object_object_get(json, "guests"), 0), "memory",
+                               json_object_new_int(0));
+        g_autoptr(HamCibView) bad = ham_cib_view_from_json(json, "cib.", &error);
+        assert_null(bad);
+        assert_string_equal(error->message, "cib.guests[0].memory: must be at least 1");
+}
+
+static void test_meminfo(void **state)
+{
+        assert_int_equal(ham_meminfo_total_mib("MemTotal:        4045748 kB\nMemFree:  1 kB\n"), 3950);
+        assert_int_equal(ham_meminfo_total_mib("MemFree: 1 kB\nMemTotal: 1048576 kB"), 1024);
+        assert_int_equal(ham_meminfo_total_mib("MemTotal: 1048576 MB\n"), 0);
+        assert_int_equal(ham_meminfo_total_mib("MemTotal: lots kB\n"), 0);
+        assert_int_equal(ham_meminfo_total_mib("MemFree: 1 kB\n"), 0);
+        assert_int_equal(ham_meminfo_total_mib(""), 0);
+        assert_int_equal(ham_meminfo_total_mib(NULL), 0);
+}
+
 /* A device behind fence_plastik shows the agent it wraps, the wrapper and
  * its race delay; priority-fencing-delay as Pacemaker reads it. The keys
  * are optional on the way back (a view from before them reads as plain
@@ -510,6 +568,8 @@ int main(void)
                 cmocka_unit_test(test_drbd_from_state),
                 cmocka_unit_test(test_cib_view),
                 cmocka_unit_test(test_cib_view_fence_plastik),
+                cmocka_unit_test(test_cib_view_guest_memory),
+                cmocka_unit_test(test_meminfo),
                 cmocka_unit_test(test_cluster_status),
                 cmocka_unit_test(test_verify_facts),
                 cmocka_unit_test(test_state_msg_is),

@@ -168,6 +168,39 @@ static json_object *validated(json_object *config, GError **error)
         return hv_guest_def_to_json(def);
 }
 
+/*
+ * With the new guest, either node must still be able to run every guest,
+ * as it does when the other fails (ham.h, "Capacity"; hactl verify E303
+ * says the same of guests that exist). A node whose memory is not known is
+ * not checked.
+ */
+static gboolean capacity_holds(const HamGuestCreateOpts *o, const HamGuestCreateEnv *env, json_object *config,
+                               GError **error)
+{
+        json_object *m = NULL;
+        guint64 memory = json_object_object_get_ex(config, "memory", &m) ? (guint64)json_object_get_int64(m) :
+                         HV_DEFAULT_MEMORY_MIB;
+        guint64 need = env->guests_mib + memory + HAM_GUEST_OVERHEAD_MIB + HAM_HOST_RESERVE_MIB;
+        const char *node[2] = { env->local, env->peer };
+        const guint64 have[2] = { env->mem_local_mib, env->mem_peer_mib };
+
+        for (int k = 0; k < 2 && !o->overcommit; k++) {
+                if (!have[k] || need <= have[k])
+                        continue;
+                g_set_error(error, HAM_ERROR, HAM_ERROR_UNSAFE,
+                            "refusing to create %s: %s has %" G_GUINT64_FORMAT " MiB of memory, but with it every "
+                            "guest on one node, as when %s fails, needs %" G_GUINT64_FORMAT " MiB (%s's %"
+                            G_GUINT64_FORMAT " and the others' %" G_GUINT64_FORMAT ", %u MiB of QEMU overhead "
+                            "each included, and %u MiB for the host): %" G_GUINT64_FORMAT " MiB short; give it "
+                            "less memory, remove a guest, add memory to %s, or accept that %s could not run them "
+                            "all with --overcommit", o->name, node[k], have[k], node[1 - k], need, o->name,
+                            memory + HAM_GUEST_OVERHEAD_MIB, env->guests_mib, HAM_GUEST_OVERHEAD_MIB,
+                            HAM_HOST_RESERVE_MIB, need - have[k], node[k], node[k]);
+                return FALSE;
+        }
+        return TRUE;
+}
+
 HamGuestCreatePlan *ham_guest_create_plan(const HamGuestCreateOpts *o,
                                           const HamGuestCreateEnv *env, GError **error)
 {
@@ -280,7 +313,7 @@ HamGuestCreatePlan *ham_guest_create_plan(const HamGuestCreateOpts *o,
         if (!config)
                 return NULL;
         plan->config = validated(config, error);
-        if (!plan->config)
+        if (!plan->config || !capacity_holds(o, env, plan->config, error))
                 return NULL;
         plan->volumes = g_ptr_array_new_with_free_func((GDestroyNotify)ham_volume_free);
         vol = g_new0(HamVolume, 1);

@@ -30,6 +30,8 @@
 #define DEFAULT_WAIT_S 300
 /* guest-prepare creates LVs and metadata on both nodes: minutes on slow disks. */
 #define PREPARE_TIMEOUT_MS (10 * 60 * 1000)
+/* hamgrd answers cluster-status from its cache. */
+#define CAPACITY_TIMEOUT_MS (10 * 1000)
 #define POLL_MS 1000
 
 static volatile sig_atomic_t interrupted;
@@ -585,6 +587,29 @@ static int create_failed(Create *c, const HamGuestCreateStep *step, GError *erro
  * each; this gathers the facts it needs and carries the steps out. From
  * guest-prepare on, a Ctrl-C is caught so that the create is undone.
  */
+/*
+ * The pair's memory and what its guests cost (ham.h, "Capacity"), from the
+ * local hamgrd's cache: the CIB's guests and each node's MemTotal. When it
+ * cannot tell (no answer, a peer hamgrd from before the fact) a node's
+ * memory stays unknown and is not checked; guest-prepare then reports a
+ * hamgrd that is not running.
+ */
+static void capacity_env(HamGuestCreateEnv *env)
+{
+        g_autoptr(json_object) res = NULL;
+        g_autoptr(HamClusterStatus) st = NULL;
+        const HamFacts *f;
+
+        if (!ham_api_call_full(NULL, "cluster-status", NULL, CAPACITY_TIMEOUT_MS, &res, NULL) ||
+            !(st = ham_cluster_status_from_json(res, NULL)))
+                return;
+        env->guests_mib = ham_capacity_mib(st->cib, NULL, NULL, NULL);
+        if ((f = ham_facts_find(st->facts, env->local)))
+                env->mem_local_mib = f->mem_total_mib;
+        if ((f = ham_facts_find(st->facts, env->peer)))
+                env->mem_peer_mib = f->mem_total_mib;
+}
+
 static int cmd_create(PkCliCmd *a)
 {
         g_autoptr(GError) error = NULL;
@@ -607,6 +632,7 @@ static int cmd_create(PkCliCmd *a)
                 .probe = pk_cli_opt(a, "probe"),
                 .without_fencing = pk_cli_opt(a, "without-fencing") != NULL,
                 .no_wait_sync = pk_cli_opt(a, "no-wait-sync") != NULL,
+                .overcommit = pk_cli_opt(a, "overcommit") != NULL,
         };
         HamGuestCreateEnv env = { .image_size = -1 };
         Create c = { 0 };
@@ -636,6 +662,7 @@ static int cmd_create(PkCliCmd *a)
         env.peer = conf->peer.name;
         env.guests = (const char *const *)names->pdata;
         env.fencing_problem = fencing;
+        capacity_env(&env);
         if (o.image)
                 env.image_size = image_probe(o.image, &env.image_format, &env.image_refused, &image_error);
         env.image_error = image_error;

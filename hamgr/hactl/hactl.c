@@ -67,6 +67,7 @@ static const PkCliOption guest_create_opts[] = {
         { "probe", "ADDR:PORT", "the service hamgrd connects to after a failover" },
         { "no-wait-sync", NULL, "let the initial sync go on in the background" },
         { "without-fencing", NULL, "create it although fencing is not configured" },
+        { "overcommit", NULL, "create it although a node could not run every guest" },
         OPT_DRY_RUN,
         { "timeout", "S", "wait at most S seconds for the guest to run (default 300)" },
         { NULL },
@@ -187,6 +188,7 @@ static const PkCli cli = {
                 "Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid argument, configuration or token,\n"
                 "4 this node is set up differently, 5 Pacemaker unreachable or refused, 6 timeout,\n"
                 "7 no such node or guest, 10 refused as unsafe (no fencing, see --without-fencing;\n"
+                "create: a node could not run every guest, see --overcommit;\n"
                 "accept-loss: the guest is not blocked or the other node not cleanly down).\n"
                 "status: 8 degraded, 9 a problem needs action; verify: 8 warnings only, 9 errors.\n"
                 "drill refused: 10 no fencing, 11 run on the other node, 12 the guest's node is offline,\n"

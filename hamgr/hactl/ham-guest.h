@@ -44,6 +44,7 @@ typedef struct {
         const char *probe;    /**< ADDRESS:PORT of the guest's service (failover timeline) */
         gboolean without_fencing;
         gboolean no_wait_sync;
+        gboolean overcommit;  /**< create it although a node could not run every guest */
 } HamGuestCreateOpts;
 
 /** What the cluster and this node look like, gathered by the caller. */
@@ -56,6 +57,8 @@ typedef struct {
         const char *image_error;    /**< why opts->image cannot be read, when image_size is -1 */
         const char *image_format;   /**< "raw" or "qcow2", as ham_guest_image_judge() found it */
         gboolean image_refused;     /**< read, but refused by ham_guest_image_judge() (@image_error says why) */
+        guint64 guests_mib;         /**< what the guests there are cost a node (ham_capacity_mib(), every guest) */
+        guint64 mem_local_mib, mem_peer_mib; /**< each node's memory; 0: not known (no capacity check for it) */
 } HamGuestCreateEnv;
 
 /**
@@ -120,7 +123,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HamGuestCreatePlan, ham_guest_create_plan_free)
  * HAM_ERROR_INVALID naming the option and the rule, HAM_ERROR_CONFLICT for
  * a guest that exists, HAM_ERROR_NOT_FOUND for an image that cannot be
  * read, HAM_ERROR_UNSAFE when fencing is not configured and
- * --without-fencing was not given. Pure. (transfer full).
+ * --without-fencing was not given, or when with this guest a node of known
+ * memory could not run every guest (ham.h, "Capacity") and --overcommit
+ * was not given. Pure. (transfer full).
  */
 HamGuestCreatePlan *ham_guest_create_plan(const HamGuestCreateOpts *opts,
                                           const HamGuestCreateEnv *env, GError **error);

@@ -271,6 +271,26 @@ static gboolean parse_list(json_object *obj, const char *key, ItemParser parse, 
         return TRUE;
 }
 
+guint64 ham_capacity_mib(const HamCibView *cib, const char *node, guint *ret_guests, guint *ret_unknown)
+{
+        guint64 mib = 0;
+        guint guests = 0, unknown = 0;
+
+        for (guint i = 0; cib && i < cib->guests->len; i++) {
+                const HamCibGuest *g = cib->guests->pdata[i];
+                if (node && !(g->running_on->len && g_str_equal(g->running_on->pdata[0], node)))
+                        continue;
+                mib += (guint64)g->memory_mib + HAM_GUEST_OVERHEAD_MIB;
+                guests++;
+                unknown += g->memory_mib == 0;
+        }
+        if (ret_guests)
+                *ret_guests = guests;
+        if (ret_unknown)
+                *ret_unknown = unknown;
+        return mib;
+}
+
 guint64 ham_meminfo_total_mib(const char *text)
 {
         g_auto(GStrv) lines = g_strsplit(text ? text : "", "\n", -1);

@@ -81,6 +81,17 @@ typedef struct {
 HamFacts *ham_facts_new(const char *node);
 
 /**
+ * ham_capacity_mib:
+ * Pure: what guests cost a node (ham.h, "Capacity"): for each guest of
+ * @cib that runs on @node (NULL: every guest, as a node runs them when the
+ * other fails), its memory plus HAM_GUEST_OVERHEAD_MIB; the host's reserve
+ * is not included. A guest whose memory is not known counts for its
+ * overhead. @ret_guests, @ret_unknown (optional): how many guests were
+ * counted, and how many of them without a known memory.
+ */
+guint64 ham_capacity_mib(const HamCibView *cib, const char *node, guint *ret_guests, guint *ret_unknown);
+
+/**
  * ham_meminfo_total_mib:
  * Pure: MemTotal of /proc/meminfo's text, in MiB (rounded down); 0 when
  * the text has no such line in kB.

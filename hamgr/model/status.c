@@ -352,6 +352,13 @@ json_object *ham_status_build(const HamClusterStatus *st)
                 json_object_object_add(x, "back_at", back ? json_object_new_int64(back) : NULL);
                 json_object_object_add(x, "facts_at", f ?
                                        json_object_new_int64(ham_facts_received(st->facts, st->facts_at, name)) : NULL);
+                /* What the guests running there cost it, against what it has. */
+                json_object *mem = json_object_new_object();
+                json_object_object_add(mem, "total_mib", f && f->mem_total_mib ?
+                                       json_object_new_int64((gint64)f->mem_total_mib) : NULL);
+                json_object_object_add(mem, "committed_mib",
+                                       json_object_new_int64((gint64)ham_capacity_mib(cib, name, NULL, NULL)));
+                json_object_object_add(x, "memory", mem);
                 json_object_array_add(out_nodes, x);
 
                 if (g_str_equal(state, "offline")) {
@@ -377,6 +384,17 @@ json_object *ham_status_build(const HamClusterStatus *st)
                                         "is unknown", name);
                         }
                 }
+        }
+
+        /* A node that could not take every guest when the other fails. */
+        guint64 need = ham_capacity_mib(cib, NULL, NULL, NULL) + HAM_HOST_RESERVE_MIB;
+        for (guint i = 0; cib && cib->guests->len && i < st->nodes->len; i++) {
+                const char *name = ((const HamStatusNode *)st->nodes->pdata[i])->name;
+                const HamFacts *f = ham_facts_find(st->facts, name);
+                if (f && f->mem_total_mib && need > f->mem_total_mib)
+                        problem(&p, FALSE, "%s cannot run every guest if the other node fails: they need %"
+                                G_GUINT64_FORMAT " MiB with the host's reserve, it has %" G_GUINT64_FORMAT
+                                " (hactl verify, E303)", name, need, f->mem_total_mib);
         }
 
         HamFencing fencing_ok = cib ? ham_fencing_judge_cib(cib, NULL) : HAM_FENCING_USABLE;
@@ -477,6 +495,13 @@ json_object *ham_status_build(const HamClusterStatus *st)
         json_object_object_add(model, "dc", pk_json_string_or_null(st->dc));
         json_object_object_add(model, "problems", problems);
         json_object_object_add(model, "nodes", out_nodes);
+        /* Every guest on one node, as when the other fails (hactl verify, E303). */
+        json_object *capacity = json_object_new_object();
+        guint64 all = ham_capacity_mib(cib, NULL, NULL, NULL);
+        json_object_object_add(capacity, "guests_mib", json_object_new_int64((gint64)all));
+        json_object_object_add(capacity, "host_reserve_mib", json_object_new_int64(HAM_HOST_RESERVE_MIB));
+        json_object_object_add(capacity, "need_mib", json_object_new_int64((gint64)(all + HAM_HOST_RESERVE_MIB)));
+        json_object_object_add(model, "capacity", capacity);
         json_object_object_add(model, "stonith_enabled", json_object_new_boolean(stonith));
         json_object_object_add(model, "fencing", fencing);
         json_object_object_add(model, "guests", guests);
@@ -522,7 +547,7 @@ char *ham_status_render(json_object *model)
                                                "ERROR" : "DEGRADED", pk_json_get_string(x, "text"));
                 }
         }
-        g_string_append(out, "\nNODE         STATE        DC  HAMGRD  SINCE\n");
+        g_string_append(out, "\nNODE         STATE        DC  HAMGRD  GUESTS/MEMORY    SINCE\n");
         for (size_t i = 0; i < pk_json_array_len(nodes); i++) {
                 json_object *n = json_object_array_get_idx(nodes, i);
                 gint64 lost = pk_json_get_int(n, "lost_at", 0), back = pk_json_get_int(n, "back_at", 0);
@@ -531,9 +556,21 @@ char *ham_status_render(json_object *model)
                         since = when(lost, now);
                 else if (back)
                         since = when(back, now);
-                g_string_append_printf(out, "%-12s %-12s %-3s %-7s %s\n", or_dash(pk_json_get_string(n, "name")),
+                json_object *mem = pk_json_get(n, "memory");
+                gint64 total = pk_json_get_int(mem, "total_mib", 0);
+                g_autofree char *memory = total ?
+                        g_strdup_printf("%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT " MiB",
+                                        pk_json_get_int(mem, "committed_mib", 0), total) :
+                        g_strdup_printf("%" G_GINT64_FORMAT "/? MiB", pk_json_get_int(mem, "committed_mib", 0));
+                g_string_append_printf(out, "%-12s %-12s %-3s %-7s %-16s %s\n", or_dash(pk_json_get_string(n, "name")),
                                        or_dash(pk_json_get_string(n, "state")), pk_json_get_true(n, "dc") ? "*" : "",
-                                       pk_json_get_true(n, "hamgrd") ? "yes" : "no", or_dash(since));
+                                       pk_json_get_true(n, "hamgrd") ? "yes" : "no", memory, or_dash(since));
+        }
+        if (pk_json_array_len(guests)) {
+                json_object *cap = pk_json_get(model, "capacity");
+                g_string_append_printf(out, "  every guest on one node: %" G_GINT64_FORMAT " MiB with the host's %"
+                                       G_GINT64_FORMAT " (guests: memory + QEMU's)\n",
+                                       pk_json_get_int(cap, "need_mib", 0), pk_json_get_int(cap, "host_reserve_mib", 0));
         }
         g_string_append_printf(out, "\nFENCING (stonith-enabled=%s)\n",
                                pk_json_get_true(model, "stonith_enabled") ? "true" : "false");

@@ -285,8 +285,8 @@ static void check_fence_constraint(GPtrArray *out, const HamFacts *const nf[2], 
 static void check_capacity(GPtrArray *out, const HamCibView *cib, const char *const nodes[2],
                            const HamFacts *const nf[2])
 {
-        guint64 guests_mib = 0, need;
-        guint n = cib ? cib->guests->len : 0;
+        guint n = 0;
+        guint64 need = ham_capacity_mib(cib, NULL, &n, NULL) + HAM_HOST_RESERVE_MIB, guests_mib = 0;
 
         for (guint i = 0; i < n; i++) {
                 const HamCibGuest *g = cib->guests->pdata[i];
@@ -299,7 +299,6 @@ static void check_capacity(GPtrArray *out, const HamCibView *cib, const char *co
         }
         if (n == 0)
                 return;
-        need = guests_mib + (guint64)n * HAM_GUEST_OVERHEAD_MIB + HAM_HOST_RESERVE_MIB;
         for (int k = 0; k < 2; k++) {
                 if (!nodes[k] || !nf[k] || !nf[k]->mem_total_mib || need <= nf[k]->mem_total_mib)
                         continue;

@@ -3,9 +3,10 @@
  * A `hactl guest create` golden case (guest-create, guest-create-steps):
  * a key file with the options as given ([options]: name, memory, vcpus,
  * disk, image, kernel, initrd, cmdline, config (the file's text), prefer,
- * priority, probe, without-fencing, no-wait-sync) and what the cluster
- * and this node look like ([cluster]: local, peer, guests, fencing-problem,
- * image-size, image-error, image-format, image-refused). The driver gets
+ * priority, probe, without-fencing, no-wait-sync, overcommit) and what the
+ * cluster and this node look like ([cluster]: local, peer, guests,
+ * fencing-problem, image-size, image-error, image-format, image-refused,
+ * guests-mib, mem-local-mib, mem-peer-mib). The driver gets
  * the plan, or prints the refusal with its code.
  */
 #pragma once
@@ -67,6 +68,7 @@ static gboolean guest_create_case_load(GuestCreateCase *c, int argc, char **argv
         o->probe = case_get(c, "options", "probe");
         o->without_fencing = g_key_file_get_boolean(c->kf, "options", "without-fencing", NULL);
         o->no_wait_sync = g_key_file_get_boolean(c->kf, "options", "no-wait-sync", NULL);
+        o->overcommit = g_key_file_get_boolean(c->kf, "options", "overcommit", NULL);
         env->local = case_get(c, "cluster", "local");
         env->peer = case_get(c, "cluster", "peer");
         c->guests = g_key_file_get_string_list(c->kf, "cluster", "guests", NULL, NULL);
@@ -77,6 +79,9 @@ static gboolean guest_create_case_load(GuestCreateCase *c, int argc, char **argv
         env->image_error = case_get(c, "cluster", "image-error");
         env->image_format = case_get(c, "cluster", "image-format");
         env->image_refused = g_key_file_get_boolean(c->kf, "cluster", "image-refused", NULL);
+        env->guests_mib = (guint64)g_key_file_get_uint64(c->kf, "cluster", "guests-mib", NULL);
+        env->mem_local_mib = (guint64)g_key_file_get_uint64(c->kf, "cluster", "mem-local-mib", NULL);
+        env->mem_peer_mib = (guint64)g_key_file_get_uint64(c->kf, "cluster", "mem-peer-mib", NULL);
         return TRUE;
 }
 

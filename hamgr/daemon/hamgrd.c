@@ -6,8 +6,10 @@
 #include "pk-cli.h"
 #include "pk-config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 /* What each command of the socket API is for, by its HamApiCmd; the names
  * come from the API's own table, so the list cannot miss one. */
@@ -71,6 +73,12 @@ int main(int argc, char **argv)
 
         if (!pk_cli_handle(&cli, argc, argv, &cmd, &rc))
                 return rc;
+        /* No transparent huge pages: hamgrd's memory is many small objects
+         * (states, JSON, XML), and with THP "always" (Debian's kernel) each
+         * 2 MiB region its heap touches becomes resident whole. In the lab
+         * that was 12 of its 17 MiB of anonymous memory. */
+        if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) < 0)
+                g_debug("prctl(PR_SET_THP_DISABLE): %s", g_strerror(errno));
         socket_path = pk_cli_global(&cmd, "socket");
         conf_path = pk_cli_global(&cmd, "conf");
         history_path = pk_cli_global(&cmd, "history");
